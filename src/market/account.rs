@@ -1,0 +1,49 @@
+use super::geo::{GeoPoint, Region};
+use super::ids::AccountId;
+use super::scoring::{ScoreInputs, Tier};
+use super::segment::SizeBand;
+use super::units::Money;
+
+/// A company that can buy. The first block of fields comes from the CRM; the second is derived once, when
+/// the market is built, from the scenario's scoring and size-band rules.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Account {
+    /// CRM id.
+    pub id: AccountId,
+    /// Company name.
+    pub name: String,
+    /// Sales region (AMER, EMEA, ROW).
+    pub region: Region,
+    /// Country, as the CRM spells it.
+    pub country: String,
+    /// State or province; empty when unknown.
+    pub state: String,
+    /// 5-digit US county FIPS code when known (used for geographic territories).
+    pub county_fips: Option<String>,
+    /// Postal code when known.
+    pub postal_code: Option<String>,
+    /// Latitude and longitude when known.
+    pub location: Option<GeoPoint>,
+    /// Industry vertical.
+    pub vertical: String,
+    /// Employee count when known.
+    pub employees: Option<u32>,
+    /// Annual revenue when known.
+    pub annual_revenue: Option<Money>,
+    /// Already a customer: not in the new-business pool.
+    pub is_customer: bool,
+    /// The four 1–5 score inputs.
+    pub score_inputs: ScoreInputs,
+    /// The CRM's own whitespace estimate in money, when it has one; replaces the segment's typical deal in
+    /// the potential.
+    pub whitespace_value: Option<Money>,
+
+    /// Size band, from employees or revenue.
+    pub size_band: SizeBand,
+    /// Weighted score in [1, 5].
+    pub score: f64,
+    /// Tier from the score.
+    pub tier: Tier,
+    /// Expected value in money.
+    pub potential: Money,
+}

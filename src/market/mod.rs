@@ -1,0 +1,28 @@
+//! Domain types: accounts, reps, plans, carve-outs, scoring and segmentation.
+//!
+//! Everything here is already validated: a [`Market`] cannot hold a duplicate id, an owner that is not a
+//! rep, a negative capacity or a NaN. Raw rows become these types once, at the edge (`crate::io`).
+
+mod account;
+mod audit;
+mod carveout;
+mod geo;
+mod ids;
+mod market;
+mod plan;
+mod rep;
+mod scoring;
+mod segment;
+mod units;
+
+pub use account::Account;
+pub use audit::{Audit, AuditBands, CarveOutStatus, RepAudit, SegmentRollup};
+pub use carveout::CarveOut;
+pub use geo::{GeoPoint, Region};
+pub use ids::{AccountId, IdError, RepId};
+pub use market::{Market, MarketError};
+pub use plan::Plan;
+pub use rep::{Motion, Rep};
+pub use scoring::{ScoreInputs, ScoreWeights, Scoring, Tier, TierThresholds};
+pub use segment::{HierarchyLevel, SegmentPath, SizeBand, SizeBandRule};
+pub use units::{Money, Probability, UnitError};
