@@ -6,3 +6,5 @@
 #![deny(missing_docs)]
 
 pub mod market;
+pub mod scenario;
+pub mod io;

@@ -6,6 +6,7 @@
 mod account;
 mod audit;
 mod carveout;
+mod date;
 mod geo;
 mod ids;
 mod market;
@@ -18,6 +19,7 @@ mod units;
 pub use account::Account;
 pub use audit::{Audit, AuditBands, CarveOutStatus, RepAudit, SegmentRollup};
 pub use carveout::CarveOut;
+pub use date::{civil_from_days, days_from_civil, parse_crm_date, parse_iso_date};
 pub use geo::{GeoPoint, Region};
 pub use ids::{AccountId, IdError, RepId};
 pub use market::{Market, MarketError};

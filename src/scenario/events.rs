@@ -1,0 +1,181 @@
+//! Events (hire, departure, capacity and quota changes) and stress-test shocks.
+
+use crate::market::{RepId, SizeBand};
+
+/// All events of a scenario, by kind.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Events {
+    /// New reps.
+    #[serde(default)]
+    pub hire: Vec<Hire>,
+    /// Reps who leave.
+    #[serde(default)]
+    pub departure: Vec<Departure>,
+    /// Changes of selling capacity.
+    #[serde(default)]
+    pub capacity_change: Vec<CapacityChange>,
+    /// Changes of annual quota.
+    #[serde(default)]
+    pub quota_change: Vec<QuotaChange>,
+}
+
+/// A new rep who starts during the horizon.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hire {
+    /// Id of the new rep; must not be in the reps file.
+    pub rep: RepId,
+    /// Display name (default: the id).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The size band the hire sells to.
+    pub role: SizeBand,
+    /// Home region.
+    pub region: String,
+    /// First selling month (1-based).
+    pub start_month: u32,
+    /// Months to full productivity (default 3).
+    #[serde(default = "default_ramp")]
+    pub ramp_months: u32,
+    /// Selling hours per month at full productivity (default: the median of the role's reps).
+    #[serde(default)]
+    pub capacity_hours: Option<f64>,
+    /// Annual quota (default: the median of the role's reps).
+    #[serde(default)]
+    pub annual_quota: Option<f64>,
+    /// Verticals the hire is expert in.
+    #[serde(default)]
+    pub expert_verticals: Vec<String>,
+    /// Reps whose books the hire takes a share of.
+    #[serde(default)]
+    pub take_from: Vec<RepId>,
+    /// Share of each `take_from` book that moves to the hire, picked evenly across the book's priority
+    /// order so that potential moves in proportion (default 0.25). Carve-outs never move.
+    #[serde(default = "default_take_share")]
+    pub take_share: f64,
+}
+
+fn default_ramp() -> u32 {
+    3
+}
+fn default_take_share() -> f64 {
+    0.25
+}
+
+/// What happens to a departed rep's book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrphanPolicy {
+    /// The book waits, uncovered, for the backfill.
+    Hold,
+    /// The book is spread over the rep's teammates from the departure month.
+    Spread,
+    /// The book goes to the rep named in `reassign_to`.
+    Reassign,
+}
+
+/// A rep who leaves, with an optional backfill.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Departure {
+    /// The rep who leaves.
+    pub rep: RepId,
+    /// Last month the rep sells (1-based); capacity is zero after it.
+    pub month: u32,
+    /// Months from the departure to the backfill's first selling month: recruit (about 3) plus onboard
+    /// (about 2). Default 5. Omit `backfill` to leave the seat empty.
+    #[serde(default = "default_backfill_delay")]
+    pub backfill_delay_months: u32,
+    /// Ramp of the backfill in months (default 3).
+    #[serde(default = "default_ramp")]
+    pub backfill_ramp_months: u32,
+    /// Whether the seat is backfilled at all (default true).
+    #[serde(default = "default_true")]
+    pub backfill: bool,
+    /// What happens to the book until the backfill arrives.
+    #[serde(default = "default_policy")]
+    pub orphan_policy: OrphanPolicy,
+    /// The rep who takes the book under `orphan_policy = "reassign"`.
+    #[serde(default)]
+    pub reassign_to: Option<RepId>,
+}
+
+fn default_backfill_delay() -> u32 {
+    5
+}
+fn default_true() -> bool {
+    true
+}
+fn default_policy() -> OrphanPolicy {
+    OrphanPolicy::Hold
+}
+
+/// A change of a rep's selling capacity from a month on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityChange {
+    /// The rep.
+    pub rep: RepId,
+    /// First month at the new capacity (1-based).
+    pub from_month: u32,
+    /// New selling hours per month.
+    pub capacity_hours: f64,
+}
+
+/// A change of a rep's annual quota.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaChange {
+    /// The rep.
+    pub rep: RepId,
+    /// The new annual quota.
+    pub annual_quota: f64,
+}
+
+/// A stress-test shock: any combination of the fields applies at once.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shock {
+    /// Name shown in reports.
+    pub name: String,
+    /// Multiplier on every win rate (0.8 = −20%).
+    #[serde(default)]
+    pub win_rate_multiplier: Option<f64>,
+    /// Multiplier on every deal value (0.85 = −15%).
+    #[serde(default)]
+    pub deal_size_multiplier: Option<f64>,
+    /// Multiplier on every ramp length (1.5 = 50% slower).
+    #[serde(default)]
+    pub ramp_slowdown: Option<f64>,
+    /// A vertical in which no new opportunity opens.
+    #[serde(default)]
+    pub vertical_dark: Option<String>,
+    /// A rep who departs (held book, default backfill) in `depart_month`.
+    #[serde(default)]
+    pub depart_rep: Option<RepId>,
+    /// Month of `depart_rep`'s departure (default 3).
+    #[serde(default)]
+    pub depart_month: Option<u32>,
+}
+
+impl Shock {
+    /// Checks the multipliers.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, v) in [
+            ("win_rate_multiplier", self.win_rate_multiplier),
+            ("deal_size_multiplier", self.deal_size_multiplier),
+            ("ramp_slowdown", self.ramp_slowdown),
+        ] {
+            if let Some(v) = v {
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(format!("{name} = {v} must be a non-negative number"));
+                }
+            }
+        }
+        if self.depart_month.is_some() && self.depart_rep.is_none() {
+            return Err("depart_month needs depart_rep".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,14 @@
+//! Scenario files: the TOML schema (`schema_version = 1`), its validation, and the model parameters with
+//! their documented defaults.
+
+mod events;
+mod params;
+mod schema;
+
+pub use events::{CapacityChange, Departure, Events, Hire, OrphanPolicy, QuotaChange, Shock};
+pub use params::{GlobalParams, ParamOverride, QuotaPolicy, SegmentParams};
+pub use schema::{
+    ColumnMaps, DataFiles, OptimizeSpec, ParamsFile, Scenario, ScenarioError, ScoringSpec, SegmentationSpec,
+    Strategy,
+    SCHEMA_VERSION,
+};

@@ -1,0 +1,355 @@
+//! Model parameters. Every field has a default and a note on where the default comes from; a scenario
+//! overrides them per segment (`[params."AMER/MM"]`, `[params.ENT]`, ...).
+
+use std::collections::BTreeMap;
+
+use crate::market::SizeBand;
+
+/// The parameters of one segment, fully resolved.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct SegmentParams {
+    /// Beta α of the segment win rate. Default mean 25% SMB, 22% MM, 18% ENT with 100 pseudo-deals of
+    /// evidence: B2B SaaS benchmark win rates (Bridge Group / HubSpot sales reports) fall in 15–30%,
+    /// falling with deal size.
+    pub win_rate_alpha: f64,
+    /// Beta β of the segment win rate (see `win_rate_alpha`).
+    pub win_rate_beta: f64,
+    /// Monthly probability that a covered account with a neutral score (3) opens an opportunity. Default
+    /// 5% SMB, 4% MM, 3% ENT: about one opportunity per worked account every 2–3 years, typical of
+    /// outbound-led SaaS.
+    pub opp_rate: f64,
+    /// Monthly probability that an uncovered account opens an opportunity by itself (inbound). Default
+    /// 0.6% SMB, 0.4% MM, 0.2% ENT: inbound is roughly a tenth of worked demand.
+    pub inbound_rate: f64,
+    /// Prospecting hours per month for an account to count as covered. Default 1.0 SMB, 2.5 MM, 6.0 ENT:
+    /// a few touches a month, more for buying committees in larger companies.
+    pub hours_per_account: f64,
+    /// Selling hours per month for each open opportunity. Default 4 SMB, 10 MM, 20 ENT.
+    pub hours_per_open_opp: f64,
+    /// Typical first-year deal value (ACV) of a neutral account. Default 15k SMB, 60k MM, 200k ENT:
+    /// common SaaS ACV bands per segment.
+    pub deal_size: f64,
+    /// Sigma of the lognormal deal value around the account's potential. Default 0.5 SMB, 0.6 MM, 0.7 ENT.
+    pub deal_size_sigma: f64,
+    /// Median sales cycle in months. Default 1.5 SMB, 3 MM, 6 ENT (benchmark cycle lengths).
+    pub cycle_months_median: f64,
+    /// Sigma of the lognormal cycle length. Default 0.4 SMB, 0.5 MM, 0.5 ENT.
+    pub cycle_sigma: f64,
+    /// Probability that an open opportunity is lost when its owner departs. Default 25% SMB, 30% MM, 35%
+    /// ENT: handoffs cost relationships, more so in long cycles.
+    pub handoff_loss: f64,
+    /// Win-rate multiplier when the rep is expert in the account's vertical. Default 1.15.
+    pub vertical_lift: f64,
+    /// Strength of the competitive-difficulty factor: the win rate is scaled by
+    /// `1 + competitive_strength × (3 − difficulty) / 2`, so difficulty 5 costs `competitive_strength`.
+    /// Default 0.2.
+    pub competitive_strength: f64,
+    /// Travel hours per visit per 100 km from the rep's home, for field reps. Default 1.0 (about 100 km/h
+    /// door to door, there and back counted once per visit).
+    pub travel_hours_per_100km: f64,
+    /// Ceiling on travel hours per visit (a flight day). Default 10.
+    pub travel_cap_hours: f64,
+    /// Field visits per covered account per month. Default 0.5.
+    pub visits_per_month: f64,
+}
+
+impl SegmentParams {
+    /// The documented defaults of a size band.
+    pub fn default_for(band: SizeBand) -> Self {
+        let (mean, opp, inbound, hours, opp_hours, deal, deal_sigma, cycle, cycle_sigma, handoff) = match band {
+            SizeBand::Smb => (0.25, 0.05, 0.006, 1.0, 4.0, 15_000.0, 0.5, 1.5, 0.4, 0.25),
+            SizeBand::Mm => (0.22, 0.04, 0.004, 2.5, 10.0, 60_000.0, 0.6, 3.0, 0.5, 0.30),
+            SizeBand::Ent => (0.18, 0.03, 0.002, 6.0, 20.0, 200_000.0, 0.7, 6.0, 0.5, 0.35),
+        };
+        SegmentParams {
+            win_rate_alpha: mean * 100.0,
+            win_rate_beta: (1.0 - mean) * 100.0,
+            opp_rate: opp,
+            inbound_rate: inbound,
+            hours_per_account: hours,
+            hours_per_open_opp: opp_hours,
+            deal_size: deal,
+            deal_size_sigma: deal_sigma,
+            cycle_months_median: cycle,
+            cycle_sigma,
+            handoff_loss: handoff,
+            vertical_lift: 1.15,
+            competitive_strength: 0.2,
+            travel_hours_per_100km: 1.0,
+            travel_cap_hours: 10.0,
+            visits_per_month: 0.5,
+        }
+    }
+
+    /// Mean of the win-rate Beta.
+    pub fn win_rate_mean(&self) -> f64 {
+        self.win_rate_alpha / (self.win_rate_alpha + self.win_rate_beta)
+    }
+
+    /// Checks ranges; the error names the field and the rule.
+    pub fn validate(&self) -> Result<(), String> {
+        let positive = [
+            ("win_rate_alpha", self.win_rate_alpha),
+            ("win_rate_beta", self.win_rate_beta),
+            ("cycle_months_median", self.cycle_months_median),
+        ];
+        for (name, v) in positive {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(format!("{name} = {v} must be a number above 0"));
+            }
+        }
+        let probabilities = [
+            ("opp_rate", self.opp_rate),
+            ("inbound_rate", self.inbound_rate),
+            ("handoff_loss", self.handoff_loss),
+        ];
+        for (name, v) in probabilities {
+            if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+                return Err(format!("{name} = {v} must be a probability in [0, 1]"));
+            }
+        }
+        let non_negative = [
+            ("hours_per_account", self.hours_per_account),
+            ("hours_per_open_opp", self.hours_per_open_opp),
+            ("deal_size", self.deal_size),
+            ("deal_size_sigma", self.deal_size_sigma),
+            ("cycle_sigma", self.cycle_sigma),
+            ("vertical_lift", self.vertical_lift),
+            ("competitive_strength", self.competitive_strength),
+            ("travel_hours_per_100km", self.travel_hours_per_100km),
+            ("travel_cap_hours", self.travel_cap_hours),
+            ("visits_per_month", self.visits_per_month),
+        ];
+        for (name, v) in non_negative {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(format!("{name} = {v} must be a non-negative number"));
+            }
+        }
+        if self.competitive_strength >= 1.0 {
+            return Err("competitive_strength must be below 1 so that every win rate stays positive".into());
+        }
+        Ok(())
+    }
+}
+
+macro_rules! overrides {
+    ($($field:ident),* $(,)?) => {
+        /// A partial set of segment parameters from a scenario; unset fields come from the parent segment.
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct ParamOverride {
+            $(
+                #[doc = concat!("Overrides `SegmentParams::", stringify!($field), "`.")]
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<f64>,
+            )*
+        }
+
+        impl ParamOverride {
+            /// Applies the set fields on top of `base`.
+            pub fn apply(&self, base: &mut SegmentParams) {
+                $( if let Some(v) = self.$field { base.$field = v; } )*
+            }
+
+            /// Sets every field that `top` sets.
+            pub fn overlay(&mut self, top: &ParamOverride) {
+                $( if top.$field.is_some() { self.$field = top.$field; } )*
+            }
+
+            /// True when this override sets the win-rate Beta (so the segment owns its own draw).
+            pub fn sets_win_rate(&self) -> bool {
+                self.win_rate_alpha.is_some() || self.win_rate_beta.is_some()
+            }
+        }
+    };
+}
+
+overrides!(
+    win_rate_alpha,
+    win_rate_beta,
+    opp_rate,
+    inbound_rate,
+    hours_per_account,
+    hours_per_open_opp,
+    deal_size,
+    deal_size_sigma,
+    cycle_months_median,
+    cycle_sigma,
+    handoff_loss,
+    vertical_lift,
+    competitive_strength,
+    travel_hours_per_100km,
+    travel_cap_hours,
+    visits_per_month,
+);
+
+/// How quotas are pro-rated for reps who ramp, start or leave during the horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaPolicy {
+    /// Quota counts only active months, each weighted by the ramp fraction (the usual policy).
+    RampWeighted,
+    /// Quota counts active months at full weight, ignoring ramp.
+    ActiveMonths,
+    /// Full annual quota (scaled to the horizon) whatever the rep's dates.
+    Full,
+}
+
+/// Parameters that are not per segment.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalParams {
+    /// Sigma of the lognormal market factor drawn once per trial, multiplying every conversion rate.
+    /// Default 0.10: year-to-year swings of ±10% in new-business conversion are common.
+    #[serde(default = "default_market_sigma")]
+    pub market_factor_sigma: f64,
+    /// Mean share of selling hours available in a month after PTO and illness. Default 0.92 (about 20
+    /// days off a year).
+    #[serde(default = "default_availability_mean")]
+    pub availability_mean: f64,
+    /// Standard deviation of the monthly availability share. Default 0.05. Zero makes availability
+    /// constant.
+    #[serde(default = "default_availability_sd")]
+    pub availability_sd: f64,
+    /// Productivity of a new hire in the first month, as a share of full; it rises linearly to 1 at the end
+    /// of the ramp. Default 0.1.
+    #[serde(default = "default_ramp_start")]
+    pub ramp_start_fraction: f64,
+    /// Quota pro-rating. Default `ramp_weighted`.
+    #[serde(default = "default_quota_policy")]
+    pub quota_policy: QuotaPolicy,
+    /// Tiers counted as target accounts for the coverage rate. Default [1, 2].
+    #[serde(default = "default_target_tiers")]
+    pub target_tiers: Vec<u8>,
+    /// Pipeline coverage below this multiple of quota is flagged. Default 3.
+    #[serde(default = "default_pipeline_flag")]
+    pub pipeline_coverage_flag: f64,
+    /// Distance assumed when a rep or account has no lat/lon: within the same region (default 500 km).
+    #[serde(default = "default_same_region_km")]
+    pub same_region_km: f64,
+    /// Distance assumed when a rep or account has no lat/lon, across regions (default 5,000 km).
+    #[serde(default = "default_cross_region_km")]
+    pub cross_region_km: f64,
+}
+
+fn default_market_sigma() -> f64 {
+    0.10
+}
+fn default_availability_mean() -> f64 {
+    0.92
+}
+fn default_availability_sd() -> f64 {
+    0.05
+}
+fn default_ramp_start() -> f64 {
+    0.1
+}
+fn default_quota_policy() -> QuotaPolicy {
+    QuotaPolicy::RampWeighted
+}
+fn default_target_tiers() -> Vec<u8> {
+    vec![1, 2]
+}
+fn default_pipeline_flag() -> f64 {
+    3.0
+}
+fn default_same_region_km() -> f64 {
+    500.0
+}
+fn default_cross_region_km() -> f64 {
+    5000.0
+}
+
+impl Default for GlobalParams {
+    fn default() -> Self {
+        GlobalParams {
+            market_factor_sigma: default_market_sigma(),
+            availability_mean: default_availability_mean(),
+            availability_sd: default_availability_sd(),
+            ramp_start_fraction: default_ramp_start(),
+            quota_policy: default_quota_policy(),
+            target_tiers: default_target_tiers(),
+            pipeline_coverage_flag: default_pipeline_flag(),
+            same_region_km: default_same_region_km(),
+            cross_region_km: default_cross_region_km(),
+        }
+    }
+}
+
+impl GlobalParams {
+    /// Checks ranges; the error names the field.
+    pub fn validate(&self) -> Result<(), String> {
+        let checks = [
+            ("market_factor_sigma", self.market_factor_sigma, 0.0, 2.0),
+            ("availability_mean", self.availability_mean, 0.0, 1.0),
+            ("availability_sd", self.availability_sd, 0.0, 0.5),
+            ("ramp_start_fraction", self.ramp_start_fraction, 0.0, 1.0),
+            ("pipeline_coverage_flag", self.pipeline_coverage_flag, 0.0, 100.0),
+            ("same_region_km", self.same_region_km, 0.0, 40_000.0),
+            ("cross_region_km", self.cross_region_km, 0.0, 40_000.0),
+        ];
+        for (name, v, lo, hi) in checks {
+            if !(v.is_finite() && (lo..=hi).contains(&v)) {
+                return Err(format!("model.{name} = {v} must be a number in [{lo}, {hi}]"));
+            }
+        }
+        if self.target_tiers.is_empty() || self.target_tiers.iter().any(|t| !(1..=3).contains(t)) {
+            return Err("model.target_tiers must list tiers among 1, 2 and 3".into());
+        }
+        Ok(())
+    }
+}
+
+/// Resolves the parameters of an account at segment path `prefixes` (shortest first) in band `band`:
+/// band defaults, then `[params.BAND]`, then each matching path prefix. Returns the parameters and the key
+/// whose table last set the win-rate Beta (the band label when none did), which identifies the per-trial
+/// win-rate draw the account shares.
+pub fn resolve(
+    overrides: &BTreeMap<String, ParamOverride>,
+    band: SizeBand,
+    prefixes: &[String],
+) -> (SegmentParams, String) {
+    let mut params = SegmentParams::default_for(band);
+    let mut win_key = band.label().to_string();
+    let keys = std::iter::once(band.label().to_string()).chain(prefixes.iter().cloned());
+    for key in keys {
+        if let Some(o) = overrides.get(&key) {
+            o.apply(&mut params);
+            if o.sets_win_rate() {
+                win_key = key;
+            }
+        }
+    }
+    (params, win_key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        for band in SizeBand::ALL {
+            SegmentParams::default_for(band).validate().unwrap();
+        }
+        GlobalParams::default().validate().unwrap();
+    }
+
+    #[test]
+    fn deeper_overrides_win() {
+        let mut o = BTreeMap::new();
+        o.insert("MM".to_string(), ParamOverride { opp_rate: Some(0.1), ..Default::default() });
+        o.insert(
+            "AMER/MM".to_string(),
+            ParamOverride { opp_rate: Some(0.2), win_rate_alpha: Some(30.0), ..Default::default() },
+        );
+        let prefixes = vec!["AMER".to_string(), "AMER/MM".to_string(), "AMER/MM/Fintech".to_string()];
+        let (p, key) = resolve(&o, SizeBand::Mm, &prefixes);
+        assert_eq!(p.opp_rate, 0.2);
+        assert_eq!(p.win_rate_alpha, 30.0);
+        assert_eq!(key, "AMER/MM");
+        let (p, key) = resolve(&o, SizeBand::Mm, &prefixes[..1]);
+        assert_eq!(p.opp_rate, 0.1);
+        assert_eq!(key, "MM");
+    }
+}
