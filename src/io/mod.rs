@@ -4,5 +4,5 @@
 mod atomic;
 mod scenario_file;
 
-pub use atomic::{write_atomic, AtomicDir};
+pub use atomic::{AtomicDir, write_atomic};
 pub use scenario_file::load_scenario;

@@ -32,7 +32,9 @@ pub enum MarketError {
     #[error("carve-out #{0} refers to an account or rep that does not exist")]
     CarveOutOutOfRange(usize),
     /// A carve-out's locked owner is not the account's owner in the plan.
-    #[error("account {account} is carved out to {locked} but the plan gives it to {planned}; a carve-out locks its owner")]
+    #[error(
+        "account {account} is carved out to {locked} but the plan gives it to {planned}; a carve-out locks its owner"
+    )]
     CarveOutOwner {
         /// The account.
         account: AccountId,
@@ -75,9 +77,17 @@ impl Market {
             }
         }
         if plan.len() != accounts.len() {
-            return Err(MarketError::PlanSize { plan: plan.len(), accounts: accounts.len() });
+            return Err(MarketError::PlanSize {
+                plan: plan.len(),
+                accounts: accounts.len(),
+            });
         }
-        if let Some(bad) = plan.owners().iter().flatten().find(|&&r| r as usize >= reps.len()) {
+        if let Some(bad) = plan
+            .owners()
+            .iter()
+            .flatten()
+            .find(|&&r| r as usize >= reps.len())
+        {
             return Err(MarketError::UnknownOwner(*bad as usize));
         }
         for (i, c) in carveouts.iter().enumerate() {
@@ -94,7 +104,14 @@ impl Market {
                 });
             }
         }
-        Ok(Market { accounts, reps, plan, carveouts, account_index, rep_index })
+        Ok(Market {
+            accounts,
+            reps,
+            plan,
+            carveouts,
+            account_index,
+            rep_index,
+        })
     }
 
     /// All accounts, by dense index.
@@ -158,7 +175,10 @@ impl Market {
         if self.plan.len() != self.accounts.len() {
             let got = self.plan.len();
             self.plan = old;
-            return Err(MarketError::PlanSize { plan: got, accounts: self.accounts.len() });
+            return Err(MarketError::PlanSize {
+                plan: got,
+                accounts: self.accounts.len(),
+            });
         }
         for c in &self.carveouts {
             if self.plan.owner(c.account) != Some(c.owner) {

@@ -1,14 +1,17 @@
 //! Scenario files: the TOML schema (`schema_version = 1`), its validation, and the model parameters with
 //! their documented defaults.
 
+mod compile;
 mod events;
 mod params;
 mod schema;
 
+pub use compile::{
+    CompileError, account_hours, account_params, compile, productivity, workload_hours,
+};
 pub use events::{CapacityChange, Departure, Events, Hire, OrphanPolicy, QuotaChange, Shock};
 pub use params::{GlobalParams, ParamOverride, QuotaPolicy, SegmentParams};
 pub use schema::{
-    ColumnMaps, DataFiles, OptimizeSpec, ParamsFile, Scenario, ScenarioError, ScoringSpec, SegmentationSpec,
-    Strategy,
-    SCHEMA_VERSION,
+    ColumnMaps, DataFiles, OptimizeSpec, ParamsFile, SCHEMA_VERSION, Scenario, ScenarioError,
+    ScoringSpec, SegmentationSpec, Strategy,
 };

@@ -1,0 +1,23 @@
+//! The Monte Carlo engine: the compiled model, one trial, the parallel runner and the statistics.
+//!
+//! One trial is one possible year. Each month every rep spends selling hours (capacity × ramp ×
+//! availability, less time on open opportunities) on the book in priority order; covered accounts open
+//! opportunities at their segment's rate scaled by score, uncovered ones only at the inbound rate. Deals
+//! close after a lognormal cycle with a lognormal value and a win probability of segment base (a Beta drawn
+//! per trial) × market factor × rep skill × vertical lift × competitive factor.
+
+pub mod model;
+mod result;
+mod rng;
+mod runner;
+mod stats;
+mod trial;
+
+pub use result::{
+    Fan, HEADLINE_NAMES, Headline, RESULT_SCHEMA_VERSION, RepResult, SegmentPipeline, SimResult,
+    TeamResult, aggregate, headline,
+};
+pub use rng::{Purpose, Stream};
+pub use runner::{RunError, run_trials};
+pub use stats::{Estimate, Quantile, Summary, Welford, quantile_sorted, spread};
+pub use trial::{Scratch, TrialOutcome, run_trial};

@@ -1,0 +1,168 @@
+//! The compiled model: dense arrays indexed by account, rep, segment and month. Built once per
+//! (scenario, plan, shock) by `scenario::compile`; read-only during the simulation.
+
+/// Marks "no owner" in [`Epoch::owner`].
+pub const NO_OWNER: u32 = u32::MAX;
+
+/// Per-account arrays, all of length `n`, in model order (books contiguous, highest priority first).
+#[derive(Debug, Clone, Default)]
+pub struct AccountTable {
+    /// Index of the account in the market (the key of its random streams, so that it is stable across
+    /// plans).
+    pub market_index: Vec<u32>,
+    /// Parameter segment.
+    pub segment: Vec<u16>,
+    /// Pipeline segment (region/size band) for pipeline coverage.
+    pub pipeline_segment: Vec<u16>,
+    /// Monthly hazard of opening an opportunity while covered.
+    pub hazard_covered: Vec<f32>,
+    /// Monthly hazard of opening an opportunity while uncovered (inbound).
+    pub hazard_inbound: Vec<f32>,
+    /// Mean deal value (the account's potential).
+    pub potential: Vec<f64>,
+    /// Vertical id.
+    pub vertical: Vec<u16>,
+    /// Competitive-difficulty factor on the win rate.
+    pub competitive: Vec<f32>,
+    /// Counts toward the coverage rate (target tier, not already a customer).
+    pub target: Vec<bool>,
+    /// Already a customer: not in the new-business pool.
+    pub customer: Vec<bool>,
+}
+
+impl AccountTable {
+    /// Number of accounts.
+    pub fn len(&self) -> usize {
+        self.market_index.len()
+    }
+
+    /// True when there are no accounts.
+    pub fn is_empty(&self) -> bool {
+        self.market_index.is_empty()
+    }
+}
+
+/// A rep as the simulation sees it.
+#[derive(Debug, Clone)]
+pub struct RepModel {
+    /// Rep id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Team.
+    pub team: String,
+    /// Pipeline segment the rep's quota counts toward (region/role).
+    pub pipeline_segment: u16,
+    /// Selling hours in each month before random availability and open-opportunity time: base capacity ×
+    /// ramp × active.
+    pub capacity: Vec<f64>,
+    /// Quota over the horizon, pro-rated by the quota policy.
+    pub quota: f64,
+    /// Win-rate multiplier.
+    pub skill: f64,
+    /// Expert verticals, by vertical id.
+    pub expert: Vec<bool>,
+    /// Last selling month (0-based) when the rep departs in the horizon.
+    pub last_month: Option<usize>,
+}
+
+/// Parameters of one parameter segment, in the units the trial loop uses.
+#[derive(Debug, Clone)]
+pub struct SegmentModel {
+    /// Label (the override chain, such as `MM` or `AMER/MM`).
+    pub label: String,
+    /// Index into [`Model::win_draws`].
+    pub win_draw: usize,
+    /// Selling hours per open opportunity per month.
+    pub hours_per_open_opp: f64,
+    /// Lognormal sigma of deal value.
+    pub deal_sigma: f64,
+    /// ln of the median cycle in months.
+    pub cycle_mu: f64,
+    /// Lognormal sigma of the cycle.
+    pub cycle_sigma: f64,
+    /// Probability an open opportunity is lost when its owner departs.
+    pub handoff_loss: f64,
+    /// Win multiplier for an expert owner.
+    pub vertical_lift: f64,
+}
+
+/// A per-trial Beta draw of a win rate, shared by the segments whose parameters come from one key.
+#[derive(Debug, Clone)]
+pub struct WinDraw {
+    /// The key that set the Beta (a band such as `MM` or a path such as `AMER/MM`).
+    pub label: String,
+    /// Beta α.
+    pub alpha: f64,
+    /// Beta β.
+    pub beta: f64,
+}
+
+/// One entry of a book: the account and the prospecting hours it needs from this owner per month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BookEntry {
+    /// Account (model index).
+    pub account: u32,
+    /// Hours per month to cover it, travel included.
+    pub hours: f32,
+}
+
+/// Ownership from a month on, until the next epoch.
+#[derive(Debug, Clone)]
+pub struct Epoch {
+    /// First month (0-based) of the epoch.
+    pub from_month: usize,
+    /// Owner of each account (model index), or [`NO_OWNER`].
+    pub owner: Vec<u32>,
+    /// Each rep's book in priority order (expected value per hour, highest first).
+    pub books: Vec<Vec<BookEntry>>,
+    /// Accounts with no owner.
+    pub unowned: Vec<u32>,
+}
+
+/// Everything a trial needs.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Months simulated.
+    pub horizon: usize,
+    /// Seed of every stream.
+    pub seed: u64,
+    /// Accounts.
+    pub accounts: AccountTable,
+    /// Reps (market reps, then hires, then backfills).
+    pub reps: Vec<RepModel>,
+    /// Parameter segments.
+    pub segments: Vec<SegmentModel>,
+    /// Win-rate draws.
+    pub win_draws: Vec<WinDraw>,
+    /// Pipeline segment labels (region/size band).
+    pub pipeline_segments: Vec<String>,
+    /// Ownership epochs, by start month; the first starts at month 0.
+    pub epochs: Vec<Epoch>,
+    /// Epoch index of each month.
+    pub epoch_of_month: Vec<usize>,
+    /// Sigma of the lognormal market factor.
+    pub market_factor_sigma: f64,
+    /// Mean monthly availability.
+    pub availability_mean: f64,
+    /// Standard deviation of monthly availability.
+    pub availability_sd: f64,
+    /// Shock multiplier on win rates.
+    pub win_multiplier: f64,
+    /// Shock multiplier on deal values.
+    pub deal_multiplier: f64,
+    /// Pipeline coverage below this multiple is flagged.
+    pub pipeline_coverage_flag: f64,
+}
+
+impl Model {
+    /// Number of quarters (coverage is counted per quarter; a last partial quarter counts).
+    pub fn quarters(&self) -> usize {
+        self.horizon.div_ceil(3)
+    }
+
+    /// Team plan: the sum of the reps' pro-rated quotas.
+    pub fn team_quota(&self) -> f64 {
+        self.reps.iter().map(|r| r.quota).sum()
+    }
+}

@@ -1,0 +1,152 @@
+//! Keyed random streams for common random numbers.
+//!
+//! A draw is a pure function of (seed, trial, entity, purpose, counter), so an account sees the same luck in
+//! trial `i` whoever owns it, and results do not depend on how trials are spread over threads. The mixer is
+//! SplitMix64's finaliser, which passes BigCrush as a counter-based generator.
+
+/// What a draw is for: separate purposes never share numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Purpose {
+    /// An account's demand clocks (one exponential threshold per opportunity it may open).
+    Demand = 1,
+    /// An opportunity's cycle length, value, win draw and handoff draw.
+    Deal = 2,
+    /// A rep's monthly availability.
+    Availability = 3,
+    /// Per-trial parameter draws (segment win rates, market factor).
+    Parameters = 4,
+}
+
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline]
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A stream of numbers for one (seed, trial, entity, purpose) key.
+#[derive(Debug, Clone, Copy)]
+pub struct Stream {
+    key: u64,
+}
+
+impl Stream {
+    /// The stream of `entity` (an account or rep index; 0 for trial-wide draws) for `purpose` in `trial`.
+    #[inline]
+    pub fn new(seed: u64, trial: u64, entity: u64, purpose: Purpose) -> Self {
+        let k = mix(seed ^ GOLDEN);
+        let k = mix(k ^ trial.wrapping_mul(GOLDEN));
+        let k = mix(k ^ entity.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        Stream {
+            key: mix(k ^ (purpose as u64).wrapping_mul(0x8CB9_2BA7_2F3D_8DD7)),
+        }
+    }
+
+    /// The `counter`-th 64 random bits of the stream.
+    #[inline]
+    pub fn bits(self, counter: u64) -> u64 {
+        mix(self
+            .key
+            .wrapping_add(counter.wrapping_add(1).wrapping_mul(GOLDEN)))
+    }
+
+    /// The `counter`-th uniform in (0, 1].
+    #[inline]
+    pub fn uniform(self, counter: u64) -> f64 {
+        ((self.bits(counter) >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// The `counter`-th standard exponential.
+    #[inline]
+    pub fn exponential(self, counter: u64) -> f64 {
+        -self.uniform(counter).ln()
+    }
+
+    /// The `counter`-th standard normal (uses counters `2·counter` and `2·counter + 1`).
+    #[inline]
+    pub fn normal(self, counter: u64) -> f64 {
+        let u1 = self.uniform(2 * counter);
+        let u2 = self.uniform(2 * counter + 1);
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+
+    /// A `rand` generator seeded from the stream, for distributions from `rand_distr` (Beta).
+    pub fn rng(self, counter: u64) -> StreamRng {
+        StreamRng {
+            stream: self,
+            counter: counter << 32,
+        }
+    }
+}
+
+/// A [`rand::RngCore`] over a keyed stream.
+#[derive(Debug, Clone)]
+pub struct StreamRng {
+    stream: Stream,
+    counter: u64,
+}
+
+impl rand::RngCore for StreamRng {
+    fn next_u32(&mut self) -> u32 {
+        (self.next_u64() >> 32) as u32
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.counter += 1;
+        self.stream.bits(self.counter)
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_pinned() {
+        // Value stability: a change here changes every seeded result, so it must be deliberate.
+        let s = Stream::new(42, 7, 3, Purpose::Demand);
+        assert_eq!(s.bits(0), Stream::new(42, 7, 3, Purpose::Demand).bits(0));
+        assert_ne!(s.bits(0), Stream::new(42, 7, 3, Purpose::Deal).bits(0));
+        assert_ne!(s.bits(0), Stream::new(42, 8, 3, Purpose::Demand).bits(0));
+        assert_ne!(s.bits(0), Stream::new(42, 7, 4, Purpose::Demand).bits(0));
+    }
+
+    #[test]
+    fn uniform_moments() {
+        let s = Stream::new(1, 0, 0, Purpose::Demand);
+        let n = 200_000;
+        let (mut sum, mut sum2) = (0.0, 0.0);
+        for i in 0..n {
+            let u = s.uniform(i);
+            assert!(u > 0.0 && u <= 1.0);
+            sum += u;
+            sum2 += u * u;
+        }
+        let mean = sum / n as f64;
+        let var = sum2 / n as f64 - mean * mean;
+        // SE of the mean is sqrt(1/12 / n) ≈ 6.5e-4: allow 4 SE.
+        assert!((mean - 0.5).abs() < 4.0 * (1.0 / 12.0 / n as f64).sqrt());
+        assert!((var - 1.0 / 12.0).abs() < 0.002);
+    }
+
+    #[test]
+    fn normal_moments() {
+        let s = Stream::new(9, 1, 2, Purpose::Parameters);
+        let n = 100_000;
+        let xs: Vec<f64> = (0..n).map(|i| s.normal(i)).collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+        assert!(mean.abs() < 4.0 / (n as f64).sqrt());
+        assert!((var - 1.0).abs() < 0.02);
+    }
+}

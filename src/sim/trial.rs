@@ -1,0 +1,342 @@
+//! One trial: one possible year, month by month.
+
+use rand_distr::{Beta, Distribution};
+
+use super::model::{Model, NO_OWNER};
+use super::rng::{Purpose, Stream};
+
+const IDLE: u8 = 0;
+const OPEN: u8 = 1;
+const WON: u8 = 2;
+
+/// Draws per opportunity in the account's deal stream.
+const DEAL_DRAWS: u64 = 8;
+
+/// What one trial produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrialOutcome {
+    /// Bookings per rep.
+    pub bookings: Vec<f64>,
+    /// Bookings per rep per month, rep-major (`rep * horizon + month`).
+    pub monthly: Vec<f64>,
+    /// Opportunities opened per rep.
+    pub opportunities: Vec<u32>,
+    /// Wins per rep.
+    pub wins: Vec<u32>,
+    /// Mean accounts covered per month, per rep.
+    pub covered: Vec<f64>,
+    /// Bookings on accounts with no owner at close (inbound on unowned or held books).
+    pub house_bookings: f64,
+    /// Pipeline created (value of opportunities opened) per pipeline segment.
+    pub pipeline: Vec<f64>,
+    /// Share of (target account, quarter) pairs in which the account was covered at least once.
+    pub coverage_rate: f64,
+    /// The trial's market factor.
+    pub market_factor: f64,
+}
+
+impl TrialOutcome {
+    /// Bookings of the whole team, house included.
+    pub fn team_bookings(&self) -> f64 {
+        self.bookings.iter().sum::<f64>() + self.house_bookings
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Closing {
+    account: u32,
+    value: f64,
+    win_draw: f64,
+    handoff_lost: bool,
+}
+
+/// Per-thread working memory, reused across trials.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    hazard: Vec<f32>,
+    threshold: Vec<f32>,
+    state: Vec<u8>,
+    demand_draws: Vec<u32>,
+    deal_count: Vec<u32>,
+    quarters_covered: Vec<u8>,
+    opp_hours: Vec<f64>,
+    closings: Vec<Vec<Closing>>,
+    win_rate: Vec<f64>,
+}
+
+struct Trial<'m> {
+    model: &'m Model,
+    trial: u64,
+    market_factor: f64,
+    out: TrialOutcome,
+}
+
+/// Runs trial `trial` of `model`.
+pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutcome {
+    let n = model.accounts.len();
+    let n_reps = model.reps.len();
+    let h = model.horizon;
+    let params = Stream::new(model.seed, trial, 0, Purpose::Parameters);
+    let sigma = model.market_factor_sigma;
+    let market_factor = (sigma * params.normal(0) - 0.5 * sigma * sigma).exp();
+
+    scratch.win_rate.clear();
+    for (w, draw) in model.win_draws.iter().enumerate() {
+        let mut rng = Stream::new(model.seed, trial, 1 + w as u64, Purpose::Parameters).rng(0);
+        let rate = Beta::new(draw.alpha, draw.beta)
+            .map_or(draw.alpha / (draw.alpha + draw.beta), |b| {
+                b.sample(&mut rng)
+            });
+        scratch.win_rate.push(rate);
+    }
+
+    reset(&mut scratch.hazard, n, 0.0);
+    reset(&mut scratch.threshold, n, f32::INFINITY);
+    reset(&mut scratch.state, n, IDLE);
+    reset(&mut scratch.demand_draws, n, 0);
+    reset(&mut scratch.deal_count, n, 0);
+    reset(&mut scratch.quarters_covered, n, 0);
+    reset(&mut scratch.opp_hours, n_reps * h, 0.0);
+    scratch.closings.resize_with(h, Vec::new);
+    scratch.closings.iter_mut().for_each(Vec::clear);
+
+    let mut t = Trial {
+        model,
+        trial,
+        market_factor,
+        out: TrialOutcome {
+            bookings: vec![0.0; n_reps],
+            monthly: vec![0.0; n_reps * h],
+            opportunities: vec![0; n_reps],
+            wins: vec![0; n_reps],
+            covered: vec![0.0; n_reps],
+            house_bookings: 0.0,
+            pipeline: vec![0.0; model.pipeline_segments.len()],
+            coverage_rate: 0.0,
+            market_factor,
+        },
+    };
+
+    for a in 0..n {
+        if model.accounts.customer[a] {
+            scratch.state[a] = WON;
+        } else {
+            t.arm(scratch, a);
+        }
+    }
+
+    for month in 0..h {
+        let closings = std::mem::take(&mut scratch.closings[month]);
+        for c in &closings {
+            t.close(scratch, month, c);
+        }
+        scratch.closings[month] = closings;
+        t.work_month(scratch, month);
+    }
+
+    let targets = model.accounts.target.iter().filter(|&&x| x).count();
+    if targets > 0 {
+        let covered: u32 = (0..n)
+            .filter(|&a| model.accounts.target[a])
+            .map(|a| scratch.quarters_covered[a].count_ones())
+            .sum();
+        t.out.coverage_rate = f64::from(covered) / (targets * model.quarters()) as f64;
+    }
+    for c in &mut t.out.covered {
+        *c /= h as f64;
+    }
+    t.out
+}
+
+fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
+    v.clear();
+    v.resize(n, value);
+}
+
+impl Trial<'_> {
+    fn demand(&self, a: usize) -> Stream {
+        Stream::new(
+            self.model.seed,
+            self.trial,
+            u64::from(self.model.accounts.market_index[a]),
+            Purpose::Demand,
+        )
+    }
+
+    /// Draws the account's next demand clock: it opens an opportunity when its accumulated hazard passes an
+    /// exponential threshold. The market factor scales every hazard, so it divides the threshold instead.
+    fn arm(&self, s: &mut Scratch, a: usize) {
+        let draw = self.demand(a).exponential(u64::from(s.demand_draws[a]));
+        s.demand_draws[a] += 1;
+        s.hazard[a] = 0.0;
+        s.threshold[a] = (draw / self.market_factor) as f32;
+        s.state[a] = IDLE;
+    }
+
+    fn work_month(&mut self, s: &mut Scratch, month: usize) {
+        let model = self.model;
+        let h = model.horizon;
+        let epoch = &model.epochs[model.epoch_of_month[month]];
+        let quarter_bit = 1u8 << (month / 3);
+        let trial = self.trial;
+        let availability = move |r: usize| -> f64 {
+            if model.availability_sd == 0.0 {
+                return model.availability_mean;
+            }
+            let z = Stream::new(model.seed, trial, r as u64, Purpose::Availability)
+                .normal(month as u64);
+            (model.availability_mean + model.availability_sd * z).clamp(0.0, 1.0)
+        };
+        let hazard_covered = &model.accounts.hazard_covered;
+        let hazard_inbound = &model.accounts.hazard_inbound;
+        for (r, book) in epoch.books.iter().enumerate() {
+            let capacity = model.reps[r].capacity[month];
+            let mut budget = if capacity > 0.0 {
+                capacity * availability(r) - s.opp_hours[r * h + month]
+            } else {
+                0.0
+            };
+            let mut covered = 0u32;
+            let mut cut = book.len();
+            for (i, entry) in book.iter().enumerate() {
+                let a = entry.account as usize;
+                if s.state[a] != IDLE {
+                    // Open opportunities are worked through their own hours; customers are out of the pool.
+                    s.quarters_covered[a] |= quarter_bit;
+                    covered += 1;
+                    continue;
+                }
+                let need = f64::from(entry.hours);
+                if budget < need {
+                    cut = i;
+                    break;
+                }
+                budget -= need;
+                covered += 1;
+                s.quarters_covered[a] |= quarter_bit;
+                s.hazard[a] += hazard_covered[a];
+                if s.hazard[a] >= s.threshold[a] {
+                    self.open(s, a, month, r as u32);
+                }
+            }
+            for entry in &book[cut..] {
+                let a = entry.account as usize;
+                s.hazard[a] += hazard_inbound[a];
+                if s.hazard[a] >= s.threshold[a] {
+                    self.open(s, a, month, r as u32);
+                }
+            }
+            self.out.covered[r] += f64::from(covered);
+        }
+        for &a in &epoch.unowned {
+            let a = a as usize;
+            s.hazard[a] += hazard_inbound[a];
+            if s.hazard[a] >= s.threshold[a] {
+                self.open(s, a, month, NO_OWNER);
+            }
+        }
+    }
+
+    fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32) {
+        let model = self.model;
+        let acc = &model.accounts;
+        let seg = &model.segments[usize::from(acc.segment[a])];
+        s.state[a] = OPEN;
+        s.threshold[a] = f32::INFINITY;
+        let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
+        s.deal_count[a] += 1;
+        let deal = Stream::new(
+            model.seed,
+            self.trial,
+            u64::from(acc.market_index[a]),
+            Purpose::Deal,
+        );
+        let cycle = (seg.cycle_mu + seg.cycle_sigma * deal.normal(k / 2))
+            .exp()
+            .round()
+            .max(1.0) as usize;
+        let sd = seg.deal_sigma;
+        let value = acc.potential[a]
+            * (sd * deal.normal(k / 2 + 1) - 0.5 * sd * sd).exp()
+            * model.deal_multiplier;
+        let win_draw = deal.uniform(k + 4);
+        let handoff_draw = deal.uniform(k + 5);
+
+        if owner != NO_OWNER {
+            self.out.opportunities[owner as usize] += 1;
+        }
+        self.out.pipeline[usize::from(acc.pipeline_segment[a])] += value;
+
+        let close = month + cycle;
+        let h = model.horizon;
+        let mut current = owner;
+        for t in month + 1..=close.min(h - 1) {
+            let next = model.epochs[model.epoch_of_month[t]].owner[a];
+            if next != current && current != NO_OWNER && departed_before(model, current, t) {
+                if handoff_draw < seg.handoff_loss {
+                    s.closings[t].push(Closing {
+                        account: a as u32,
+                        value,
+                        win_draw,
+                        handoff_lost: true,
+                    });
+                    return;
+                }
+            }
+            current = next;
+            if current != NO_OWNER && t < close {
+                s.opp_hours[current as usize * h + t] += seg.hours_per_open_opp;
+            }
+        }
+        if close < h {
+            s.closings[close].push(Closing {
+                account: a as u32,
+                value,
+                win_draw,
+                handoff_lost: false,
+            });
+        }
+    }
+
+    fn close(&mut self, s: &mut Scratch, month: usize, c: &Closing) {
+        let model = self.model;
+        let a = c.account as usize;
+        if c.handoff_lost {
+            self.arm(s, a);
+            return;
+        }
+        let acc = &model.accounts;
+        let seg = &model.segments[usize::from(acc.segment[a])];
+        let owner = model.epochs[model.epoch_of_month[month]].owner[a];
+        let mut p = s.win_rate[seg.win_draw]
+            * model.win_multiplier
+            * self.market_factor
+            * f64::from(acc.competitive[a]);
+        if owner != NO_OWNER {
+            let rep = &model.reps[owner as usize];
+            p *= rep.skill;
+            if rep.expert[usize::from(acc.vertical[a])] {
+                p *= seg.vertical_lift;
+            }
+        }
+        if c.win_draw < p.clamp(0.0, 1.0) {
+            s.state[a] = WON;
+            if owner == NO_OWNER {
+                self.out.house_bookings += c.value;
+            } else {
+                let r = owner as usize;
+                self.out.bookings[r] += c.value;
+                self.out.monthly[r * model.horizon + month] += c.value;
+                self.out.wins[r] += 1;
+            }
+        } else {
+            self.arm(s, a);
+        }
+    }
+}
+
+fn departed_before(model: &Model, rep: u32, month: usize) -> bool {
+    model.reps[rep as usize]
+        .last_month
+        .is_some_and(|last| last < month)
+}
