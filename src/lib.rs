@@ -7,5 +7,6 @@
 
 pub mod io;
 pub mod market;
+pub mod report;
 pub mod scenario;
 pub mod sim;

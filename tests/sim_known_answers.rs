@@ -15,19 +15,13 @@ fn mean_bookings_match_the_closed_form() {
     let (n, p, w, v, horizon) = (400, 0.08, 0.3, 10_000.0, 12);
     let accounts = (0..n).map(|i| account(i, "Software", v)).collect();
     let m = market(accounts, vec![rep("R1", 1e9, 1e6)], &vec![Some(0); n]);
-    let s = scenario(&format!(
-        "horizon_months = {horizon}\n{}",
-        deterministic_params(w, p)
-    ));
+    let s = scenario(&format!("horizon_months = {horizon}\n{}", deterministic_params(w, p)));
     let model = compile(&s, &m);
     let outcomes = run(&model, 2000);
     let per_trial: Vec<f64> = outcomes.iter().map(|o| o.bookings[0]).collect();
     let (mean, se) = mean_se(&per_trial);
     let expected = n as f64 * v * (1.0 - (1.0 - p * w).powi(horizon - 1));
-    assert!(
-        (mean - expected).abs() < 4.0 * se,
-        "mean {mean} vs closed form {expected} (se {se})"
-    );
+    assert!((mean - expected).abs() < 4.0 * se, "mean {mean} vs closed form {expected} (se {se})");
     // The bound is tight enough to catch an off-by-one month: H−2 gives a different answer.
     let off_by_one = n as f64 * v * (1.0 - (1.0 - p * w).powi(horizon - 2));
     assert!((off_by_one - expected).abs() > 8.0 * se);
@@ -43,11 +37,7 @@ fn coverage_is_capacity_over_required_hours() {
     let s = scenario(&deterministic_params(0.2, 0.0));
     let outcomes = run(&compile(&s, &m), 50);
     for o in &outcomes {
-        assert!(
-            (o.covered[0] - 150.0).abs() < 1e-9,
-            "covered {} of 300",
-            o.covered[0]
-        );
+        assert!((o.covered[0] - 150.0).abs() < 1e-9, "covered {} of 300", o.covered[0]);
         assert!((o.coverage_rate - 0.5).abs() < 1e-12);
     }
 }
@@ -59,11 +49,7 @@ fn held_book_leaves_a_gap_until_the_backfill() {
     let n = 200;
     let accounts = (0..n).map(|i| account(i, "Software", 10_000.0)).collect();
     let owners: Vec<Option<usize>> = (0..n).map(|i| Some(i % 2)).collect();
-    let m = market(
-        accounts,
-        vec![rep("R1", 1e9, 1e6), rep("R2", 1e9, 1e6)],
-        &owners,
-    );
+    let m = market(accounts, vec![rep("R1", 1e9, 1e6), rep("R2", 1e9, 1e6)], &owners);
     let params = deterministic_params(0.3, 0.1);
     let base = scenario(&params);
     let departed = scenario(&format!(
@@ -99,14 +85,7 @@ fn held_book_leaves_a_gap_until_the_backfill() {
     let team = |os: &[terrasim::sim::TrialOutcome], months: std::ops::Range<usize>| -> Vec<f64> {
         os.iter()
             .map(|o| {
-                months
-                    .clone()
-                    .map(|m| {
-                        (0..o.bookings.len())
-                            .map(|r| o.monthly[r * h + m])
-                            .sum::<f64>()
-                    })
-                    .sum()
+                months.clone().map(|m| (0..o.bookings.len()).map(|r| o.monthly[r * h + m]).sum::<f64>()).sum()
             })
             .collect()
     };
@@ -115,16 +94,10 @@ fn held_book_leaves_a_gap_until_the_backfill() {
     let (full, full_se) = mean_se(&team(&without, 4..8));
     let ratio = gap / full;
     let ratio_se = ratio * ((gap_se / gap).powi(2) + (full_se / full).powi(2)).sqrt();
-    assert!(
-        (ratio - 0.5).abs() < 4.0 * ratio_se + 0.02,
-        "gap ratio {ratio}"
-    );
+    assert!((ratio - 0.5).abs() < 4.0 * ratio_se + 0.02, "gap ratio {ratio}");
     // Paired drop of team bookings over the year.
-    let diffs: Vec<f64> = with
-        .iter()
-        .zip(&without)
-        .map(|(a, b)| b.team_bookings() - a.team_bookings())
-        .collect();
+    let diffs: Vec<f64> =
+        with.iter().zip(&without).map(|(a, b)| b.team_bookings() - a.team_bookings()).collect();
     let (drop, drop_se) = mean_se(&diffs);
     assert!(drop > 5.0 * drop_se, "drop {drop} ± {drop_se}");
 }
@@ -134,9 +107,8 @@ fn held_book_leaves_a_gap_until_the_backfill() {
 fn vertical_lift_applies_only_to_matched_accounts() {
     let n = 400;
     // R1 holds the Fintech accounts, R2 the Retail ones; both are Fintech experts.
-    let accounts = (0..n)
-        .map(|i| account(i, if i % 2 == 0 { "Fintech" } else { "Retail" }, 10_000.0))
-        .collect();
+    let accounts =
+        (0..n).map(|i| account(i, if i % 2 == 0 { "Fintech" } else { "Retail" }, 10_000.0)).collect();
     let owners: Vec<Option<usize>> = (0..n).map(|i| Some(i % 2)).collect();
     let mut r1 = rep("R1", 1e9, 1e6);
     let mut r2 = rep("R2", 1e9, 1e6);
@@ -151,23 +123,14 @@ fn vertical_lift_applies_only_to_matched_accounts() {
     // Retail wins are identical draw for draw: same luck, same win probability.
     assert!(a.iter().zip(&b).all(|(x, y)| x.wins[1] == y.wins[1]));
     // Fintech wins rise by about 1.5x in the first month's closings (before the pool thins).
-    let wins = |os: &[terrasim::sim::TrialOutcome]| {
-        os.iter().map(|o| f64::from(o.wins[0])).collect::<Vec<_>>()
-    };
+    let wins =
+        |os: &[terrasim::sim::TrialOutcome]| os.iter().map(|o| f64::from(o.wins[0])).collect::<Vec<_>>();
     let (wa, sa) = mean_se(&wins(&a));
     let (wb, sb) = mean_se(&wins(&b));
     // Closed form: 200 accounts × (1 − (1 − p·w)^11).
     let expect = |w: f64| 200.0 * (1.0 - (1.0 - 0.05 * w).powi(11));
-    assert!(
-        (wa - expect(0.3)).abs() < 4.0 * sa,
-        "lifted wins {wa} vs {}",
-        expect(0.3)
-    );
-    assert!(
-        (wb - expect(0.2)).abs() < 4.0 * sb,
-        "flat wins {wb} vs {}",
-        expect(0.2)
-    );
+    assert!((wa - expect(0.3)).abs() < 4.0 * sa, "lifted wins {wa} vs {}", expect(0.3));
+    assert!((wb - expect(0.2)).abs() < 4.0 * sb, "flat wins {wb} vs {}", expect(0.2));
 }
 
 /// 5. A scattered field book costs more travel hours, so gets lower coverage, than a compact one with the
@@ -178,38 +141,23 @@ fn scattered_field_book_gets_lower_coverage() {
     let home = GeoPoint::new(40.0, -100.0).unwrap();
     let place = |i: usize, spread: f64| {
         let mut a = account(i, "Software", 1000.0);
-        a.location = GeoPoint::new(
-            40.0 + spread * ((i % 10) as f64 - 4.5),
-            -100.0 + spread * ((i / 10) as f64 - 4.5),
-        );
+        a.location =
+            GeoPoint::new(40.0 + spread * ((i % 10) as f64 - 4.5), -100.0 + spread * ((i / 10) as f64 - 4.5));
         a
     };
     let params = deterministic_params(0.2, 0.0);
     let coverage = |spread: f64| {
         let accounts = (0..n).map(|i| place(i, spread)).collect();
-        let m = market(
-            accounts,
-            vec![field_rep("F1", 150.0, home)],
-            &vec![Some(0); n],
-        );
+        let m = market(accounts, vec![field_rep("F1", 150.0, home)], &vec![Some(0); n]);
         let hours = terrasim::scenario::workload_hours(&scenario(&params), &m, m.plan());
         let outcomes = run(&compile(&scenario(&params), &m), 10);
         (hours.iter().sum::<f64>(), outcomes[0].coverage_rate)
     };
     let (compact_hours, compact) = coverage(0.05);
     let (scattered_hours, scattered) = coverage(2.0);
-    assert!(
-        scattered_hours > 1.5 * compact_hours,
-        "{scattered_hours} vs {compact_hours}"
-    );
-    assert_eq!(
-        compact, 1.0,
-        "150 hours cover a compact book of 100 accounts"
-    );
-    assert!(
-        scattered < 0.9 * compact,
-        "scattered {scattered} vs compact {compact}"
-    );
+    assert!(scattered_hours > 1.5 * compact_hours, "{scattered_hours} vs {compact_hours}");
+    assert_eq!(compact, 1.0, "150 hours cover a compact book of 100 accounts");
+    assert!(scattered < 0.9 * compact, "scattered {scattered} vs compact {compact}");
 }
 
 /// 6. The market factor correlates reps' outcomes; without it their books are independent.
@@ -218,17 +166,11 @@ fn market_factor_correlates_reps() {
     let n = 400;
     let accounts = (0..n).map(|i| account(i, "Software", 10_000.0)).collect();
     let owners: Vec<Option<usize>> = (0..n).map(|i| Some(i % 2)).collect();
-    let m = market(
-        accounts,
-        vec![rep("R1", 1e9, 1e6), rep("R2", 1e9, 1e6)],
-        &owners,
-    );
+    let m = market(accounts, vec![rep("R1", 1e9, 1e6), rep("R2", 1e9, 1e6)], &owners);
     let params = deterministic_params(0.25, 0.05);
     let corr = |sigma: f64| {
-        let s = scenario(&params.replace(
-            "market_factor_sigma = 0.0",
-            &format!("market_factor_sigma = {sigma}"),
-        ));
+        let s =
+            scenario(&params.replace("market_factor_sigma = 0.0", &format!("market_factor_sigma = {sigma}")));
         let outcomes = run(&compile(&s, &m), 3000);
         let x: Vec<f64> = outcomes.iter().map(|o| o.bookings[0]).collect();
         let y: Vec<f64> = outcomes.iter().map(|o| o.bookings[1]).collect();
@@ -237,9 +179,6 @@ fn market_factor_correlates_reps() {
     let none = corr(0.0);
     let some = corr(0.3);
     // The SE of a correlation near 0 is about 1/√n ≈ 0.018.
-    assert!(
-        none.abs() < 4.0 / 3000f64.sqrt(),
-        "sigma 0 gives correlation {none}"
-    );
+    assert!(none.abs() < 4.0 / 3000f64.sqrt(), "sigma 0 gives correlation {none}");
     assert!(some > 0.3, "sigma 0.3 gives correlation {some}");
 }

@@ -3,9 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::market::{Market, Motion, Plan, Rep, RepId, SizeBand};
-use crate::sim::model::{
-    AccountTable, BookEntry, Epoch, Model, NO_OWNER, RepModel, SegmentModel, WinDraw,
-};
+use crate::sim::model::{AccountTable, BookEntry, Epoch, Model, NO_OWNER, RepModel, SegmentModel, WinDraw};
 
 use super::events::{Departure, OrphanPolicy, Shock};
 use super::params::{QuotaPolicy, SegmentParams};
@@ -54,10 +52,7 @@ pub fn account_hours(
 
 /// Resolved parameters of every account, by market index, with the key of their override chain and of their
 /// win-rate draw.
-pub fn account_params(
-    scenario: &Scenario,
-    market: &Market,
-) -> Vec<(SegmentParams, String, String)> {
+pub fn account_params(scenario: &Scenario, market: &Market) -> Vec<(SegmentParams, String, String)> {
     let hierarchy = &scenario.segmentation.hierarchy;
     (0..market.accounts().len())
         .map(|a| {
@@ -65,12 +60,7 @@ pub fn account_params(
             let prefixes: Vec<String> = market.segment_path(a, hierarchy).prefixes().collect();
             let (params, win_key) = scenario.segment_params(band, &prefixes);
             let chain: Vec<&str> = std::iter::once(band.label())
-                .chain(
-                    prefixes
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|p| scenario.params.contains_key(*p)),
-                )
+                .chain(prefixes.iter().map(String::as_str).filter(|p| scenario.params.contains_key(*p)))
                 .collect();
             (params, chain.join(" > "), win_key)
         })
@@ -82,9 +72,7 @@ pub fn workload_hours(scenario: &Scenario, market: &Market, plan: &Plan) -> Vec<
     let params = account_params(scenario, market);
     (0..market.accounts().len())
         .map(|a| {
-            plan.owner(a).map_or(0.0, |r| {
-                account_hours(scenario, market, &params[a].0, a, &market.reps()[r])
-            })
+            plan.owner(a).map_or(0.0, |r| account_hours(scenario, market, &params[a].0, a, &market.reps()[r]))
         })
         .collect()
 }
@@ -97,18 +85,11 @@ pub fn productivity(rep: &Rep, m: i32, ramp_start: f64) -> f64 {
     }
     let k = f64::from(m - rep.start_month);
     let ramp = f64::from(rep.ramp_months);
-    if rep.ramp_months == 0 || k >= ramp {
-        1.0
-    } else {
-        ramp_start + (1.0 - ramp_start) * k / ramp
-    }
+    if rep.ramp_months == 0 || k >= ramp { 1.0 } else { ramp_start + (1.0 - ramp_start) * k / ramp }
 }
 
 fn err(field: impl Into<String>, message: impl Into<String>) -> CompileError {
-    CompileError {
-        field: field.into(),
-        message: message.into(),
-    }
+    CompileError { field: field.into(), message: message.into() }
 }
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
@@ -130,74 +111,42 @@ pub fn compile(
     let g = &scenario.model;
     let accounts = market.accounts();
     let n = accounts.len();
-    let mut reps: Vec<SimRep> = market
-        .reps()
-        .iter()
-        .map(|r| SimRep {
-            rep: r.clone(),
-            capacity_changes: Vec::new(),
-        })
-        .collect();
-    let mut rep_ix: HashMap<RepId, usize> = reps
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.rep.id.clone(), i))
-        .collect();
+    let mut reps: Vec<SimRep> =
+        market.reps().iter().map(|r| SimRep { rep: r.clone(), capacity_changes: Vec::new() }).collect();
+    let mut rep_ix: HashMap<RepId, usize> =
+        reps.iter().enumerate().map(|(i, r)| (r.rep.id.clone(), i)).collect();
     let find = |ix: &HashMap<RepId, usize>, id: &RepId, field: &str| {
-        ix.get(id).copied().ok_or_else(|| {
-            err(
-                field,
-                format!("rep {id} is not in the reps file; add it or fix the id"),
-            )
-        })
+        ix.get(id)
+            .copied()
+            .ok_or_else(|| err(field, format!("rep {id} is not in the reps file; add it or fix the id")))
     };
 
     for (i, c) in scenario.events.capacity_change.iter().enumerate() {
         let r = find(&rep_ix, &c.rep, &format!("events.capacity_change[{i}].rep"))?;
-        reps[r]
-            .capacity_changes
-            .push((c.from_month, c.capacity_hours));
+        reps[r].capacity_changes.push((c.from_month, c.capacity_hours));
     }
     for (i, q) in scenario.events.quota_change.iter().enumerate() {
         let r = find(&rep_ix, &q.rep, &format!("events.quota_change[{i}].rep"))?;
-        reps[r].rep.annual_quota = crate::market::Money::new(q.annual_quota).map_err(|e| {
-            err(
-                format!("events.quota_change[{i}].annual_quota"),
-                e.to_string(),
-            )
-        })?;
+        reps[r].rep.annual_quota = crate::market::Money::new(q.annual_quota)
+            .map_err(|e| err(format!("events.quota_change[{i}].annual_quota"), e.to_string()))?;
     }
 
     // Hires join with role medians unless the event says otherwise.
     let role_median = |role: SizeBand, f: fn(&Rep) -> f64| {
-        median(
-            market
-                .reps()
-                .iter()
-                .filter(|r| r.role == role)
-                .map(f)
-                .collect(),
-        )
+        median(market.reps().iter().filter(|r| r.role == role).map(f).collect())
     };
     let mut hire_ix = Vec::new();
     for (i, hire) in scenario.events.hire.iter().enumerate() {
         if rep_ix.contains_key(&hire.rep) {
             return Err(err(
                 format!("events.hire[{i}].rep"),
-                format!(
-                    "rep {} is already in the reps file; a rep can be in one place only",
-                    hire.rep
-                ),
+                format!("rep {} is already in the reps file; a rep can be in one place only", hire.rep),
             ));
         }
-        let capacity = hire
-            .capacity_hours
-            .or_else(|| role_median(hire.role, |r| r.capacity_hours))
-            .unwrap_or(120.0);
-        let quota = hire
-            .annual_quota
-            .or_else(|| role_median(hire.role, |r| r.annual_quota.get()))
-            .unwrap_or(0.0);
+        let capacity =
+            hire.capacity_hours.or_else(|| role_median(hire.role, |r| r.capacity_hours)).unwrap_or(120.0);
+        let quota =
+            hire.annual_quota.or_else(|| role_median(hire.role, |r| r.annual_quota.get())).unwrap_or(0.0);
         let region = crate::market::Region::new(&hire.region)
             .ok_or_else(|| err(format!("events.hire[{i}].region"), "the region is empty"))?;
         let rep = Rep {
@@ -218,10 +167,7 @@ pub fn compile(
         };
         rep_ix.insert(rep.id.clone(), reps.len());
         hire_ix.push(reps.len());
-        reps.push(SimRep {
-            rep,
-            capacity_changes: Vec::new(),
-        });
+        reps.push(SimRep { rep, capacity_changes: Vec::new() });
     }
 
     let mut departures: Vec<(String, Departure)> = scenario
@@ -260,11 +206,7 @@ pub fn compile(
     let mut changes: BTreeMap<usize, Vec<(usize, Option<usize>)>> = BTreeMap::new();
     let ev_priority = |a: usize, r: &Rep| -> f64 {
         let p = &params[a].0;
-        let lift = if is_expert(r, &accounts[a].vertical) {
-            p.vertical_lift
-        } else {
-            1.0
-        };
+        let lift = if is_expert(r, &accounts[a].vertical) { p.vertical_lift } else { 1.0 };
         let ev = p.opp_rate * accounts[a].score / 3.0
             * p.win_rate_mean()
             * r.skill
@@ -301,14 +243,11 @@ pub fn compile(
         let t = (hire.start_month - 1) as usize;
         for (j, donor) in hire.take_from.iter().enumerate() {
             let d = find(&rep_ix, donor, &format!("events.hire[{i}].take_from[{j}]"))?;
-            let book: Vec<usize> = sorted_book(&owners, d, &reps)
-                .into_iter()
-                .filter(|&a| !locked[a])
-                .collect();
+            let book: Vec<usize> =
+                sorted_book(&owners, d, &reps).into_iter().filter(|&a| !locked[a]).collect();
             for (k, &a) in book.iter().enumerate() {
                 // Evenly spaced picks along the priority order move potential in proportion.
-                if ((k + 1) as f64 * hire.take_share).floor() > (k as f64 * hire.take_share).floor()
-                {
+                if ((k + 1) as f64 * hire.take_share).floor() > (k as f64 * hire.take_share).floor() {
                     changes.entry(t).or_default().push((a, Some(hr)));
                     owners[a] = Some(hr);
                 }
@@ -328,12 +267,10 @@ pub fn compile(
         let target: Vec<Option<usize>> = match d.orphan_policy {
             OrphanPolicy::Hold => vec![None; book.len()],
             OrphanPolicy::Reassign => {
-                let to = d.reassign_to.as_ref().ok_or_else(|| {
-                    err(
-                        format!("{field}.reassign_to"),
-                        "name the rep who takes the book",
-                    )
-                })?;
+                let to = d
+                    .reassign_to
+                    .as_ref()
+                    .ok_or_else(|| err(format!("{field}.reassign_to"), "name the rep who takes the book"))?;
                 let to = find(&rep_ix, to, &format!("{field}.reassign_to"))?;
                 vec![Some(to); book.len()]
             }
@@ -354,9 +291,7 @@ pub fn compile(
                         ),
                     ));
                 }
-                (0..book.len())
-                    .map(|k| Some(mates[k % mates.len()]))
-                    .collect()
+                (0..book.len()).map(|k| Some(mates[k % mates.len()])).collect()
             }
         };
         for (&a, &to) in book.iter().zip(&target) {
@@ -378,15 +313,9 @@ pub fn compile(
             rep.skill = 1.0;
             let b = reps.len();
             rep_ix.insert(rep.id.clone(), b);
-            reps.push(SimRep {
-                rep,
-                capacity_changes: reps[x].capacity_changes.clone(),
-            });
+            reps.push(SimRep { rep, capacity_changes: reps[x].capacity_changes.clone() });
             for &a in &book {
-                changes
-                    .entry(start as usize - 1)
-                    .or_default()
-                    .push((a, Some(b)));
+                changes.entry(start as usize - 1).or_default().push((a, Some(b)));
             }
         }
     }
@@ -394,11 +323,7 @@ pub fn compile(
     // Epoch owner snapshots in market index space.
     let mut snapshots: Vec<(usize, Vec<Option<usize>>)> = Vec::new();
     let mut current: Vec<Option<usize>> = (0..n).map(|a| plan.owner(a)).collect();
-    let mut months: Vec<usize> = changes
-        .keys()
-        .copied()
-        .filter(|&m| m > 0 && m < h)
-        .collect();
+    let mut months: Vec<usize> = changes.keys().copied().filter(|&m| m > 0 && m < h).collect();
     if let Some(first) = changes.get(&0) {
         for &(a, to) in first {
             current[a] = to;
@@ -422,14 +347,10 @@ pub fn compile(
     let mut pipeline_ix: BTreeMap<String, u16> = BTreeMap::new();
     let pipeline_label = |region: &str, band: SizeBand| format!("{region}/{band}");
     for a in accounts {
-        pipeline_ix
-            .entry(pipeline_label(a.region.as_str(), a.size_band))
-            .or_insert(0);
+        pipeline_ix.entry(pipeline_label(a.region.as_str(), a.size_band)).or_insert(0);
     }
     for r in &reps {
-        pipeline_ix
-            .entry(pipeline_label(r.rep.region.as_str(), r.rep.role))
-            .or_insert(0);
+        pipeline_ix.entry(pipeline_label(r.rep.region.as_str(), r.rep.role)).or_insert(0);
     }
     for (i, v) in pipeline_ix.values_mut().enumerate() {
         *v = i as u16;
@@ -476,44 +397,37 @@ pub fn compile(
         model_ix[a] = i as u32;
     }
 
-    let dark = shock
-        .and_then(|s| s.vertical_dark.as_ref())
-        .map(|v| v.to_lowercase());
+    let dark = shock.and_then(|s| s.vertical_dark.as_ref()).map(|v| v.to_lowercase());
     let mut table = AccountTable::default();
     for &a in &order {
         let acc = &accounts[a];
         let p = &params[a].0;
         let is_dark = dark.as_deref() == Some(acc.vertical.to_lowercase().as_str());
         let hazard = |prob: f64| {
-            if is_dark {
-                0.0
-            } else {
-                -(1.0 - prob.clamp(0.0, 0.999_999)).ln() as f32
-            }
+            if is_dark { 0.0 } else { -(1.0 - prob.clamp(0.0, 0.999_999)).ln() as f32 }
         };
         table.market_index.push(a as u32);
         table.segment.push(account_segment[a]);
-        table
-            .pipeline_segment
-            .push(pipeline_ix[&pipeline_label(acc.region.as_str(), acc.size_band)]);
-        table
-            .hazard_covered
-            .push(hazard(p.opp_rate * acc.score / 3.0));
+        table.pipeline_segment.push(pipeline_ix[&pipeline_label(acc.region.as_str(), acc.size_band)]);
+        table.hazard_covered.push(hazard(p.opp_rate * acc.score / 3.0));
         table.hazard_inbound.push(hazard(p.inbound_rate));
         table.potential.push(acc.potential.get());
-        table
-            .vertical
-            .push(vertical_ix[&acc.vertical.to_lowercase()]);
+        table.vertical.push(vertical_ix[&acc.vertical.to_lowercase()]);
         let difficulty = f64::from(acc.score_inputs.competitive_difficulty);
-        table
-            .competitive
-            .push((1.0 + p.competitive_strength * (3.0 - difficulty) / 2.0) as f32);
-        table
-            .target
-            .push(!acc.is_customer && g.target_tiers.contains(&acc.tier.0));
+        table.competitive.push((1.0 + p.competitive_strength * (3.0 - difficulty) / 2.0) as f32);
+        table.target.push(!acc.is_customer && g.target_tiers.contains(&acc.tier.0));
         table.customer.push(acc.is_customer);
     }
 
+    let entry = |a: usize| {
+        let m = model_ix[a] as usize;
+        BookEntry {
+            account: model_ix[a],
+            hours: 0.0,
+            hazard_covered: table.hazard_covered[m],
+            hazard_inbound: table.hazard_inbound[m],
+        }
+    };
     let epochs: Vec<Epoch> = snapshots
         .iter()
         .map(|(from, owners)| {
@@ -523,9 +437,8 @@ pub fn compile(
                 books.push(
                     book.iter()
                         .map(|&a| BookEntry {
-                            account: model_ix[a],
-                            hours: account_hours(scenario, market, &params[a].0, a, &reps[r].rep)
-                                as f32,
+                            hours: account_hours(scenario, market, &params[a].0, a, &reps[r].rep) as f32,
+                            ..entry(a)
                         })
                         .collect(),
                 );
@@ -535,17 +448,9 @@ pub fn compile(
                     owner[model_ix[a] as usize] = r as u32;
                 }
             }
-            let mut unowned: Vec<u32> = (0..n)
-                .filter(|&a| owners[a].is_none())
-                .map(|a| model_ix[a])
-                .collect();
-            unowned.sort_unstable();
-            Epoch {
-                from_month: *from,
-                owner,
-                books,
-                unowned,
-            }
+            let mut unowned: Vec<BookEntry> = (0..n).filter(|&a| owners[a].is_none()).map(entry).collect();
+            unowned.sort_unstable_by_key(|e| e.account);
+            Epoch { from_month: *from, owner, books, unowned }
         })
         .collect();
     let mut epoch_of_month = vec![0; h];
@@ -566,14 +471,10 @@ pub fn compile(
                     .last()
                     .map_or(r.capacity_hours, |c| c.1)
             };
-            let prod: Vec<f64> = (1..=h as i32)
-                .map(|m| productivity(r, m, g.ramp_start_fraction))
-                .collect();
+            let prod: Vec<f64> = (1..=h as i32).map(|m| productivity(r, m, g.ramp_start_fraction)).collect();
             let weights: Vec<f64> = match g.quota_policy {
                 QuotaPolicy::RampWeighted => prod.clone(),
-                QuotaPolicy::ActiveMonths => {
-                    prod.iter().map(|&p| f64::from(u8::from(p > 0.0))).collect()
-                }
+                QuotaPolicy::ActiveMonths => prod.iter().map(|&p| f64::from(u8::from(p > 0.0))).collect(),
                 QuotaPolicy::Full => vec![1.0; h],
             };
             let mut expert = vec![false; vertical_ix.len()];
@@ -587,9 +488,7 @@ pub fn compile(
                 name: r.name.clone(),
                 team: r.team.clone(),
                 pipeline_segment: pipeline_ix[&pipeline_label(r.region.as_str(), r.role)],
-                capacity: (0..h)
-                    .map(|m| base_capacity(m as u32 + 1) * prod[m])
-                    .collect(),
+                capacity: (0..h).map(|m| base_capacity(m as u32 + 1) * prod[m]).collect(),
                 quota: r.annual_quota.get() * weights.iter().sum::<f64>() / 12.0,
                 skill: r.skill,
                 expert,
@@ -618,7 +517,5 @@ pub fn compile(
 }
 
 fn is_expert(rep: &Rep, vertical: &str) -> bool {
-    rep.expert_verticals
-        .iter()
-        .any(|v| v.eq_ignore_ascii_case(vertical))
+    rep.expert_verticals.iter().any(|v| v.eq_ignore_ascii_case(vertical))
 }

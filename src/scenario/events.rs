@@ -179,3 +179,37 @@ impl Shock {
         Ok(())
     }
 }
+
+/// The default stress set: win rate −20%, deal size −15%, the rep with the most potential departing in
+/// month 3 (held book, default backfill), and ramps 50% slower.
+pub fn default_shocks(market: &crate::market::Market) -> Vec<Shock> {
+    let books = market.plan().books(market.reps().len());
+    let top = books
+        .iter()
+        .enumerate()
+        .map(|(r, b)| (b.iter().map(|&a| market.accounts()[a].potential.get()).sum::<f64>(), r))
+        .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)))
+        .map(|(_, r)| market.reps()[r].id.clone());
+    let blank = |name: &str| Shock {
+        name: name.to_string(),
+        win_rate_multiplier: None,
+        deal_size_multiplier: None,
+        ramp_slowdown: None,
+        vertical_dark: None,
+        depart_rep: None,
+        depart_month: None,
+    };
+    let mut shocks = vec![
+        Shock { win_rate_multiplier: Some(0.8), ..blank("win rate -20%") },
+        Shock { deal_size_multiplier: Some(0.85), ..blank("deal size -15%") },
+    ];
+    if let Some(rep) = top {
+        shocks.push(Shock {
+            depart_rep: Some(rep.clone()),
+            depart_month: Some(3),
+            ..blank(&format!("top rep {rep} departs in month 3"))
+        });
+    }
+    shocks.push(Shock { ramp_slowdown: Some(1.5), ..blank("ramp 50% slower") });
+    shocks
+}

@@ -56,12 +56,12 @@ pub struct SegmentParams {
 impl SegmentParams {
     /// The documented defaults of a size band.
     pub fn default_for(band: SizeBand) -> Self {
-        let (mean, opp, inbound, hours, opp_hours, deal, deal_sigma, cycle, cycle_sigma, handoff) =
-            match band {
-                SizeBand::Smb => (0.25, 0.05, 0.006, 1.0, 4.0, 15_000.0, 0.5, 1.5, 0.4, 0.25),
-                SizeBand::Mm => (0.22, 0.04, 0.004, 2.5, 10.0, 60_000.0, 0.6, 3.0, 0.5, 0.30),
-                SizeBand::Ent => (0.18, 0.03, 0.002, 6.0, 20.0, 200_000.0, 0.7, 6.0, 0.5, 0.35),
-            };
+        let (mean, opp, inbound, hours, opp_hours, deal, deal_sigma, cycle, cycle_sigma, handoff) = match band
+        {
+            SizeBand::Smb => (0.25, 0.05, 0.006, 1.0, 4.0, 15_000.0, 0.5, 1.5, 0.4, 0.25),
+            SizeBand::Mm => (0.22, 0.04, 0.004, 2.5, 10.0, 60_000.0, 0.6, 3.0, 0.5, 0.30),
+            SizeBand::Ent => (0.18, 0.03, 0.002, 6.0, 20.0, 200_000.0, 0.7, 6.0, 0.5, 0.35),
+        };
         SegmentParams {
             win_rate_alpha: mean * 100.0,
             win_rate_beta: (1.0 - mean) * 100.0,
@@ -127,9 +127,7 @@ impl SegmentParams {
             }
         }
         if self.competitive_strength >= 1.0 {
-            return Err(
-                "competitive_strength must be below 1 so that every win rate stays positive".into(),
-            );
+            return Err("competitive_strength must be below 1 so that every win rate stays positive".into());
         }
         Ok(())
     }
@@ -287,20 +285,13 @@ impl GlobalParams {
             ("availability_mean", self.availability_mean, 0.0, 1.0),
             ("availability_sd", self.availability_sd, 0.0, 0.5),
             ("ramp_start_fraction", self.ramp_start_fraction, 0.0, 1.0),
-            (
-                "pipeline_coverage_flag",
-                self.pipeline_coverage_flag,
-                0.0,
-                100.0,
-            ),
+            ("pipeline_coverage_flag", self.pipeline_coverage_flag, 0.0, 100.0),
             ("same_region_km", self.same_region_km, 0.0, 40_000.0),
             ("cross_region_km", self.cross_region_km, 0.0, 40_000.0),
         ];
         for (name, v, lo, hi) in checks {
             if !(v.is_finite() && (lo..=hi).contains(&v)) {
-                return Err(format!(
-                    "model.{name} = {v} must be a number in [{lo}, {hi}]"
-                ));
+                return Err(format!("model.{name} = {v} must be a number in [{lo}, {hi}]"));
             }
         }
         if self.target_tiers.is_empty() || self.target_tiers.iter().any(|t| !(1..=3).contains(t)) {
@@ -348,26 +339,12 @@ mod tests {
     #[test]
     fn deeper_overrides_win() {
         let mut o = BTreeMap::new();
-        o.insert(
-            "MM".to_string(),
-            ParamOverride {
-                opp_rate: Some(0.1),
-                ..Default::default()
-            },
-        );
+        o.insert("MM".to_string(), ParamOverride { opp_rate: Some(0.1), ..Default::default() });
         o.insert(
             "AMER/MM".to_string(),
-            ParamOverride {
-                opp_rate: Some(0.2),
-                win_rate_alpha: Some(30.0),
-                ..Default::default()
-            },
+            ParamOverride { opp_rate: Some(0.2), win_rate_alpha: Some(30.0), ..Default::default() },
         );
-        let prefixes = vec![
-            "AMER".to_string(),
-            "AMER/MM".to_string(),
-            "AMER/MM/Fintech".to_string(),
-        ];
+        let prefixes = vec!["AMER".to_string(), "AMER/MM".to_string(), "AMER/MM/Fintech".to_string()];
         let (p, key) = resolve(&o, SizeBand::Mm, &prefixes);
         assert_eq!(p.opp_rate, 0.2);
         assert_eq!(p.win_rate_alpha, 30.0);

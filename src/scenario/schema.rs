@@ -3,9 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::market::{
-    HierarchyLevel, RepId, ScoreWeights, Scoring, SizeBand, SizeBandRule, TierThresholds,
-};
+use crate::market::{HierarchyLevel, RepId, ScoreWeights, Scoring, SizeBand, SizeBandRule, TierThresholds};
 
 use super::events::{Events, Shock};
 use super::params::{self, GlobalParams, ParamOverride, SegmentParams};
@@ -110,18 +108,12 @@ pub struct SegmentationSpec {
 }
 
 fn default_hierarchy() -> Vec<HierarchyLevel> {
-    vec![
-        HierarchyLevel::Region,
-        HierarchyLevel::SizeBand,
-        HierarchyLevel::Vertical,
-    ]
+    vec![HierarchyLevel::Region, HierarchyLevel::SizeBand, HierarchyLevel::Vertical]
 }
 
 impl Default for SegmentationSpec {
     fn default() -> Self {
-        SegmentationSpec {
-            hierarchy: default_hierarchy(),
-        }
+        SegmentationSpec { hierarchy: default_hierarchy() }
     }
 }
 
@@ -267,10 +259,8 @@ impl Scenario {
     /// Parses and validates scenario text. `source` is the file the text came from: it names the file in
     /// errors and anchors relative paths.
     pub fn from_toml(text: &str, source: &Path) -> Result<Self, ScenarioError> {
-        let mut scenario: Scenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
-            file: source.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let mut scenario: Scenario = toml::from_str(text)
+            .map_err(|e| ScenarioError::Parse { file: source.to_path_buf(), message: e.to_string() })?;
         scenario.source = source.to_path_buf();
         scenario.validate()?;
         Ok(scenario)
@@ -278,19 +268,12 @@ impl Scenario {
 
     /// The folder relative paths are resolved against.
     pub fn base_dir(&self) -> PathBuf {
-        self.source
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
+        self.source.parent().map(Path::to_path_buf).unwrap_or_default()
     }
 
     /// A path of the scenario, resolved against the scenario's folder.
     pub fn resolve_path(&self, path: &Path) -> PathBuf {
-        if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            self.base_dir().join(path)
-        }
+        if path.is_absolute() { path.to_path_buf() } else { self.base_dir().join(path) }
     }
 
     fn invalid(&self, field: &str, message: impl Into<String>) -> ScenarioError {
@@ -306,7 +289,10 @@ impl Scenario {
         if self.schema_version != SCHEMA_VERSION {
             return Err(self.invalid(
                 "schema_version",
-                format!("version {} is not supported; this build reads schema_version = {SCHEMA_VERSION}", self.schema_version),
+                format!(
+                    "version {} is not supported; this build reads schema_version = {SCHEMA_VERSION}",
+                    self.schema_version
+                ),
             ));
         }
         if !(1..=120).contains(&self.horizon_months) {
@@ -317,59 +303,36 @@ impl Scenario {
         }
         if let Some(date) = &self.as_of {
             if crate::market::parse_iso_date(date).is_none() {
-                return Err(self.invalid(
-                    "as_of",
-                    format!("{date:?} is not a date; write it as YYYY-MM-DD"),
-                ));
+                return Err(self.invalid("as_of", format!("{date:?} is not a date; write it as YYYY-MM-DD")));
             }
         }
-        self.scoring
-            .weights
-            .validate()
-            .map_err(|m| self.invalid("scoring.weights", m))?;
+        self.scoring.weights.validate().map_err(|m| self.invalid("scoring.weights", m))?;
         let tiers = self.scoring.tiers;
-        if !(tiers.tier1_min.is_finite()
-            && tiers.tier2_min.is_finite()
-            && tiers.tier2_min <= tiers.tier1_min)
+        if !(tiers.tier1_min.is_finite() && tiers.tier2_min.is_finite() && tiers.tier2_min <= tiers.tier1_min)
         {
-            return Err(self.invalid(
-                "scoring.tiers",
-                "tier2_min must be a number no higher than tier1_min",
-            ));
+            return Err(self.invalid("scoring.tiers", "tier2_min must be a number no higher than tier1_min"));
         }
-        self.size_bands
-            .validate()
-            .map_err(|m| self.invalid("size_bands", m))?;
+        self.size_bands.validate().map_err(|m| self.invalid("size_bands", m))?;
         if self.segmentation.hierarchy.is_empty() {
-            return Err(self.invalid(
-                "segmentation.hierarchy",
-                "list at least one level, for example [\"region\"]",
-            ));
+            return Err(
+                self.invalid("segmentation.hierarchy", "list at least one level, for example [\"region\"]")
+            );
         }
-        self.model
-            .validate()
-            .map_err(|m| self.invalid("model", m))?;
+        self.model.validate().map_err(|m| self.invalid("model", m))?;
         self.validate_params(&self.params, "params")?;
         for (i, shock) in self.shocks.iter().enumerate() {
-            shock
-                .validate()
-                .map_err(|m| self.invalid(&format!("shocks[{i}] ({})", shock.name), m))?;
+            shock.validate().map_err(|m| self.invalid(&format!("shocks[{i}] ({})", shock.name), m))?;
         }
         self.validate_events()?;
         if let Some(opt) = &self.optimize {
-            if !(opt.continuity_budget.is_finite() && (0.0..=1.0).contains(&opt.continuity_budget))
-            {
+            if !(opt.continuity_budget.is_finite() && (0.0..=1.0).contains(&opt.continuity_budget)) {
                 return Err(self.invalid("optimize.continuity_budget", "must be a share in [0, 1]"));
             }
-            for (name, v) in [
-                ("potential_band", opt.potential_band),
-                ("workload_band", opt.workload_band),
-            ] {
+            for (name, v) in [("potential_band", opt.potential_band), ("workload_band", opt.workload_band)] {
                 if !(v.is_finite() && v > 0.0 && v < 1.0) {
-                    return Err(self.invalid(
-                        &format!("optimize.{name}"),
-                        "must be a share in (0, 1), such as 0.1",
-                    ));
+                    return Err(
+                        self.invalid(&format!("optimize.{name}"), "must be a share in (0, 1), such as 0.1")
+                    );
                 }
             }
             if opt.strategies.is_empty() {
@@ -389,8 +352,7 @@ impl Scenario {
             for band in SizeBand::ALL {
                 let mut p = SegmentParams::default_for(band);
                 o.apply(&mut p);
-                p.validate()
-                    .map_err(|m| self.invalid(&format!("{field}.\"{key}\""), m))?;
+                p.validate().map_err(|m| self.invalid(&format!("{field}.\"{key}\""), m))?;
             }
         }
         Ok(())
@@ -401,21 +363,13 @@ impl Scenario {
         for (i, hire) in self.events.hire.iter().enumerate() {
             let f = format!("events.hire[{i}] ({})", hire.rep);
             if !(1..=h).contains(&hire.start_month) {
-                return Err(self.invalid(
-                    &format!("{f}.start_month"),
-                    format!("must be a month in 1..={h}"),
-                ));
+                return Err(self.invalid(&format!("{f}.start_month"), format!("must be a month in 1..={h}")));
             }
-            for (name, v) in [
-                ("capacity_hours", hire.capacity_hours),
-                ("annual_quota", hire.annual_quota),
-            ] {
+            for (name, v) in [("capacity_hours", hire.capacity_hours), ("annual_quota", hire.annual_quota)] {
                 if let Some(v) = v {
                     if !(v.is_finite() && v >= 0.0) {
-                        return Err(self.invalid(
-                            &format!("{f}.{name}"),
-                            format!("{v} must be a non-negative number"),
-                        ));
+                        return Err(self
+                            .invalid(&format!("{f}.{name}"), format!("{v} must be a non-negative number")));
                     }
                 }
             }
@@ -426,9 +380,7 @@ impl Scenario {
         for (i, d) in self.events.departure.iter().enumerate() {
             let f = format!("events.departure[{i}] ({})", d.rep);
             if !(1..=h).contains(&d.month) {
-                return Err(
-                    self.invalid(&format!("{f}.month"), format!("must be a month in 1..={h}"))
-                );
+                return Err(self.invalid(&format!("{f}.month"), format!("must be a month in 1..={h}")));
             }
             let needs_target = d.orphan_policy == super::OrphanPolicy::Reassign;
             if needs_target != d.reassign_to.is_some() {
@@ -441,16 +393,10 @@ impl Scenario {
         for (i, c) in self.events.capacity_change.iter().enumerate() {
             let f = format!("events.capacity_change[{i}] ({})", c.rep);
             if !(c.capacity_hours.is_finite() && c.capacity_hours >= 0.0) {
-                return Err(self.invalid(
-                    &format!("{f}.capacity_hours"),
-                    "capacity cannot be negative",
-                ));
+                return Err(self.invalid(&format!("{f}.capacity_hours"), "capacity cannot be negative"));
             }
             if !(1..=h).contains(&c.from_month) {
-                return Err(self.invalid(
-                    &format!("{f}.from_month"),
-                    format!("must be a month in 1..={h}"),
-                ));
+                return Err(self.invalid(&format!("{f}.from_month"), format!("must be a month in 1..={h}")));
             }
         }
         for (i, q) in self.events.quota_change.iter().enumerate() {
@@ -466,10 +412,7 @@ impl Scenario {
 
     /// The scoring rule of the scenario.
     pub fn scoring(&self) -> Scoring {
-        Scoring {
-            weights: self.scoring.weights,
-            tiers: self.scoring.tiers,
-        }
+        Scoring { weights: self.scoring.weights, tiers: self.scoring.tiers }
     }
 
     /// Resolved parameters of an account with size band `band` at segment path prefixes `prefixes`

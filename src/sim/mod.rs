@@ -6,6 +6,7 @@
 //! close after a lognormal cycle with a lognormal value and a win probability of segment base (a Beta drawn
 //! per trial) × market factor × rep skill × vertical lift × competitive factor.
 
+pub mod compare;
 pub mod model;
 mod result;
 mod rng;
@@ -14,10 +15,10 @@ mod stats;
 mod trial;
 
 pub use result::{
-    Fan, HEADLINE_NAMES, Headline, RESULT_SCHEMA_VERSION, RepResult, SegmentPipeline, SimResult,
-    TeamResult, aggregate, headline,
+    Fan, HEADLINE_NAMES, Headline, RESULT_SCHEMA_VERSION, RepResult, SegmentPipeline, SimResult, TeamResult,
+    aggregate, headline,
 };
-pub use rng::{Purpose, Stream};
+pub use rng::{Purpose, Stream, TrialKey, fast_ln};
 pub use runner::{RunError, run_trials};
 pub use stats::{Estimate, Quantile, Summary, Welford, quantile_sorted, spread};
 pub use trial::{Scratch, TrialOutcome, run_trial};

@@ -98,13 +98,18 @@ pub struct WinDraw {
     pub beta: f64,
 }
 
-/// One entry of a book: the account and the prospecting hours it needs from this owner per month.
+/// One entry of a book: the account, the prospecting hours it needs from this owner per month, and its
+/// demand hazards, laid out together so that the monthly pass over a book reads memory in order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BookEntry {
     /// Account (model index).
     pub account: u32,
     /// Hours per month to cover it, travel included.
     pub hours: f32,
+    /// Monthly hazard of opening an opportunity while covered.
+    pub hazard_covered: f32,
+    /// Monthly hazard of opening an opportunity while uncovered (inbound).
+    pub hazard_inbound: f32,
 }
 
 /// Ownership from a month on, until the next epoch.
@@ -116,8 +121,8 @@ pub struct Epoch {
     pub owner: Vec<u32>,
     /// Each rep's book in priority order (expected value per hour, highest first).
     pub books: Vec<Vec<BookEntry>>,
-    /// Accounts with no owner.
-    pub unowned: Vec<u32>,
+    /// Accounts with no owner (their `hours` are 0).
+    pub unowned: Vec<BookEntry>,
 }
 
 /// Everything a trial needs.

@@ -168,13 +168,8 @@ impl Headline {
 
 /// Per-trial headline figures of an outcome.
 pub fn headline(model: &Model, o: &TrialOutcome) -> Headline {
-    let attainments: Vec<f64> = model
-        .reps
-        .iter()
-        .zip(&o.bookings)
-        .filter(|(r, _)| r.quota > 0.0)
-        .map(|(r, b)| b / r.quota)
-        .collect();
+    let attainments: Vec<f64> =
+        model.reps.iter().zip(&o.bookings).filter(|(r, _)| r.quota > 0.0).map(|(r, b)| b / r.quota).collect();
     let (variance, gini) = spread(&attainments);
     let at_quota = attainments.iter().filter(|&&x| x >= 1.0).count();
     let team = o.team_bookings();
@@ -184,21 +179,12 @@ pub fn headline(model: &Model, o: &TrialOutcome) -> Headline {
         attainment_variance: variance,
         attainment_gini: gini,
         coverage_rate: o.coverage_rate,
-        share_at_quota: if attainments.is_empty() {
-            0.0
-        } else {
-            at_quota as f64 / attainments.len() as f64
-        },
+        share_at_quota: if attainments.is_empty() { 0.0 } else { at_quota as f64 / attainments.len() as f64 },
     }
 }
 
 /// Aggregates trial outcomes (in trial order) into the result contract.
-pub fn aggregate(
-    model: &Model,
-    scenario: &str,
-    shock: Option<&str>,
-    outcomes: &[TrialOutcome],
-) -> SimResult {
+pub fn aggregate(model: &Model, scenario: &str, shock: Option<&str>, outcomes: &[TrialOutcome]) -> SimResult {
     let n = outcomes.len();
     let h = model.horizon;
     let headlines: Vec<Headline> = outcomes.iter().map(|o| headline(model, o)).collect();
@@ -212,10 +198,7 @@ pub fn aggregate(
             let (attainment, p100) = if rep.quota > 0.0 {
                 let mut att: Vec<f64> = bookings.iter().map(|b| b / rep.quota).collect();
                 let hits = att.iter().filter(|&&x| x >= 1.0).count();
-                (
-                    Some(Summary::of(&mut att)),
-                    Some(Estimate::proportion(hits, n)),
-                )
+                (Some(Summary::of(&mut att)), Some(Estimate::proportion(hits, n)))
             } else {
                 (None, None)
             };
@@ -230,9 +213,7 @@ pub fn aggregate(
                 opportunities: estimate(outcomes.iter().map(|o| f64::from(o.opportunities[r]))),
                 wins: estimate(outcomes.iter().map(|o| f64::from(o.wins[r]))),
                 covered_accounts: estimate(outcomes.iter().map(|o| o.covered[r])),
-                monthly_bookings: fans(h, |m| {
-                    outcomes.iter().map(|o| o.monthly[r * h + m]).collect()
-                }),
+                monthly_bookings: fans(h, |m| outcomes.iter().map(|o| o.monthly[r * h + m]).collect()),
             }
         })
         .collect();
@@ -251,10 +232,7 @@ pub fn aggregate(
         share_of_reps_at_quota: estimate(headlines.iter().map(|x| x.share_at_quota)),
         house_bookings: estimate(outcomes.iter().map(|o| o.house_bookings)),
         monthly_bookings: fans(h, |m| {
-            outcomes
-                .iter()
-                .map(|o| (0..model.reps.len()).map(|r| o.monthly[r * h + m]).sum())
-                .collect()
+            outcomes.iter().map(|o| (0..model.reps.len()).map(|r| o.monthly[r * h + m]).sum()).collect()
         }),
     };
 
@@ -269,8 +247,7 @@ pub fn aggregate(
         .map(|(s, label)| {
             let created = estimate(outcomes.iter().map(|o| o.pipeline[s]));
             let quota = segment_quota[s];
-            let coverage =
-                (quota > 0.0).then(|| estimate(outcomes.iter().map(|o| o.pipeline[s] / quota)));
+            let coverage = (quota > 0.0).then(|| estimate(outcomes.iter().map(|o| o.pipeline[s] / quota)));
             SegmentPipeline {
                 segment: label.clone(),
                 quota,

@@ -36,8 +36,7 @@ pub fn run_trials(
             .par_iter()
             .map_init(Scratch::default, |scratch, &start| {
                 let end = (start + CHUNK as u64).min(trials);
-                let out: Vec<TrialOutcome> =
-                    (start..end).map(|t| run_trial(model, t, scratch)).collect();
+                let out: Vec<TrialOutcome> = (start..end).map(|t| run_trial(model, t, scratch)).collect();
                 progress(end - start);
                 out
             })
@@ -49,10 +48,7 @@ pub fn run_trials(
         Some(threads) => rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
-            .map_err(|e| RunError::ThreadPool {
-                threads,
-                reason: e.to_string(),
-            })
+            .map_err(|e| RunError::ThreadPool { threads, reason: e.to_string() })
             .map(|pool| pool.install(work)),
     }
 }

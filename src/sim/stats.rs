@@ -46,20 +46,12 @@ impl Welford {
 
     /// Sample variance (n − 1 denominator; 0 below two observations).
     pub fn variance(&self) -> f64 {
-        if self.n < 2 {
-            0.0
-        } else {
-            self.m2 / (self.n - 1) as f64
-        }
+        if self.n < 2 { 0.0 } else { self.m2 / (self.n - 1) as f64 }
     }
 
     /// Standard error of the mean.
     pub fn std_error(&self) -> f64 {
-        if self.n < 2 {
-            0.0
-        } else {
-            (self.variance() / self.n as f64).sqrt()
-        }
+        if self.n < 2 { 0.0 } else { (self.variance() / self.n as f64).sqrt() }
     }
 }
 
@@ -84,10 +76,7 @@ pub struct Estimate {
 
 impl From<&Welford> for Estimate {
     fn from(w: &Welford) -> Self {
-        Estimate {
-            mean: w.mean(),
-            se: w.std_error(),
-        }
+        Estimate { mean: w.mean(), se: w.std_error() }
     }
 }
 
@@ -98,10 +87,7 @@ impl Estimate {
             return Estimate { mean: 0.0, se: 0.0 };
         }
         let p = hits as f64 / n as f64;
-        Estimate {
-            mean: p,
-            se: (p * (1.0 - p) / n as f64).sqrt(),
-        }
+        Estimate { mean: p, se: (p * (1.0 - p) / n as f64).sqrt() }
     }
 }
 
@@ -151,10 +137,7 @@ impl Summary {
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> Quantile {
     let n = sorted.len();
     if n == 0 {
-        return Quantile {
-            value: 0.0,
-            se: 0.0,
-        };
+        return Quantile { value: 0.0, se: 0.0 };
     }
     let at = |rank: f64| -> f64 {
         let rank = rank.clamp(0.0, (n - 1) as f64);
@@ -166,10 +149,7 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> Quantile {
     let half_width = 1.96 * (n as f64 * p * (1.0 - p)).sqrt();
     let lo = at(p * n as f64 - half_width);
     let hi = at(p * n as f64 + half_width);
-    Quantile {
-        value,
-        se: (hi - lo) / (2.0 * 1.96),
-    }
+    Quantile { value, se: (hi - lo) / (2.0 * 1.96) }
 }
 
 /// Population variance and Gini coefficient of a set of values (the Gini of non-negative values; 0 when
@@ -187,11 +167,8 @@ pub fn spread(values: &[f64]) -> (f64, f64) {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     // Gini = Σ (2i − n − 1) x_(i) / (n² · mean), i 1-based over sorted values.
-    let weighted: f64 = sorted
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (2.0 * (i + 1) as f64 - n as f64 - 1.0) * x)
-        .sum();
+    let weighted: f64 =
+        sorted.iter().enumerate().map(|(i, x)| (2.0 * (i + 1) as f64 - n as f64 - 1.0) * x).sum();
     (var, weighted / (n as f64 * n as f64 * mean))
 }
 

@@ -1,16 +1,23 @@
 //! One trial: one possible year, month by month.
 
-use rand_distr::{Beta, Distribution};
+use rand_distr::{Beta, Distribution, Exp1};
 
 use super::model::{Model, NO_OWNER};
-use super::rng::{Purpose, Stream};
+use super::rng::{Purpose, Stream, TrialKey};
 
-const IDLE: u8 = 0;
-const OPEN: u8 = 1;
-const WON: u8 = 2;
+/// An account's demand clock. It opens an opportunity when `hazard` reaches `threshold`; an infinite
+/// threshold means the account is not in the pool (an opportunity is open, or it is a customer), which lets
+/// the hot loop test pool membership without another array.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    hazard: f32,
+    threshold: f32,
+}
+
+const OUT_OF_POOL: Clock = Clock { hazard: 0.0, threshold: f32::INFINITY };
 
 /// Draws per opportunity in the account's deal stream.
-const DEAL_DRAWS: u64 = 8;
+const DEAL_DRAWS: u64 = 4;
 
 /// What one trial produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,9 +60,7 @@ struct Closing {
 /// Per-thread working memory, reused across trials.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    hazard: Vec<f32>,
-    threshold: Vec<f32>,
-    state: Vec<u8>,
+    clock: Vec<Clock>,
     demand_draws: Vec<u32>,
     deal_count: Vec<u32>,
     quarters_covered: Vec<u8>,
@@ -66,8 +71,9 @@ pub struct Scratch {
 
 struct Trial<'m> {
     model: &'m Model,
-    trial: u64,
+    key: TrialKey,
     market_factor: f64,
+    inverse_market_factor: f64,
     out: TrialOutcome,
 }
 
@@ -76,23 +82,20 @@ pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutco
     let n = model.accounts.len();
     let n_reps = model.reps.len();
     let h = model.horizon;
-    let params = Stream::new(model.seed, trial, 0, Purpose::Parameters);
+    let key = TrialKey::new(model.seed, trial);
+    let params = key.stream(0, Purpose::Parameters);
     let sigma = model.market_factor_sigma;
     let market_factor = (sigma * params.normal(0) - 0.5 * sigma * sigma).exp();
 
     scratch.win_rate.clear();
     for (w, draw) in model.win_draws.iter().enumerate() {
-        let mut rng = Stream::new(model.seed, trial, 1 + w as u64, Purpose::Parameters).rng(0);
+        let mut rng = key.stream(1 + w as u64, Purpose::Parameters).rng(0);
         let rate = Beta::new(draw.alpha, draw.beta)
-            .map_or(draw.alpha / (draw.alpha + draw.beta), |b| {
-                b.sample(&mut rng)
-            });
+            .map_or(draw.alpha / (draw.alpha + draw.beta), |b| b.sample(&mut rng));
         scratch.win_rate.push(rate);
     }
 
-    reset(&mut scratch.hazard, n, 0.0);
-    reset(&mut scratch.threshold, n, f32::INFINITY);
-    reset(&mut scratch.state, n, IDLE);
+    reset(&mut scratch.clock, n, OUT_OF_POOL);
     reset(&mut scratch.demand_draws, n, 0);
     reset(&mut scratch.deal_count, n, 0);
     reset(&mut scratch.quarters_covered, n, 0);
@@ -102,8 +105,9 @@ pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutco
 
     let mut t = Trial {
         model,
-        trial,
+        key,
         market_factor,
+        inverse_market_factor: 1.0 / market_factor,
         out: TrialOutcome {
             bookings: vec![0.0; n_reps],
             monthly: vec![0.0; n_reps * h],
@@ -118,9 +122,7 @@ pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutco
     };
 
     for a in 0..n {
-        if model.accounts.customer[a] {
-            scratch.state[a] = WON;
-        } else {
+        if !model.accounts.customer[a] {
             t.arm(scratch, a);
         }
     }
@@ -155,22 +157,15 @@ fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
 
 impl Trial<'_> {
     fn demand(&self, a: usize) -> Stream {
-        Stream::new(
-            self.model.seed,
-            self.trial,
-            u64::from(self.model.accounts.market_index[a]),
-            Purpose::Demand,
-        )
+        self.key.stream(u64::from(self.model.accounts.market_index[a]), Purpose::Demand)
     }
 
     /// Draws the account's next demand clock: it opens an opportunity when its accumulated hazard passes an
     /// exponential threshold. The market factor scales every hazard, so it divides the threshold instead.
     fn arm(&self, s: &mut Scratch, a: usize) {
-        let draw = self.demand(a).exponential(u64::from(s.demand_draws[a]));
+        let draw: f64 = Exp1.sample(&mut self.demand(a).rng(u64::from(s.demand_draws[a])));
         s.demand_draws[a] += 1;
-        s.hazard[a] = 0.0;
-        s.threshold[a] = (draw / self.market_factor) as f32;
-        s.state[a] = IDLE;
+        s.clock[a] = Clock { hazard: 0.0, threshold: (draw * self.inverse_market_factor) as f32 };
     }
 
     fn work_month(&mut self, s: &mut Scratch, month: usize) {
@@ -178,29 +173,24 @@ impl Trial<'_> {
         let h = model.horizon;
         let epoch = &model.epochs[model.epoch_of_month[month]];
         let quarter_bit = 1u8 << (month / 3);
-        let trial = self.trial;
+        let key = self.key;
         let availability = move |r: usize| -> f64 {
             if model.availability_sd == 0.0 {
                 return model.availability_mean;
             }
-            let z = Stream::new(model.seed, trial, r as u64, Purpose::Availability)
-                .normal(month as u64);
+            let z = key.stream(r as u64, Purpose::Availability).normal(month as u64);
             (model.availability_mean + model.availability_sd * z).clamp(0.0, 1.0)
         };
-        let hazard_covered = &model.accounts.hazard_covered;
-        let hazard_inbound = &model.accounts.hazard_inbound;
         for (r, book) in epoch.books.iter().enumerate() {
             let capacity = model.reps[r].capacity[month];
-            let mut budget = if capacity > 0.0 {
-                capacity * availability(r) - s.opp_hours[r * h + month]
-            } else {
-                0.0
-            };
+            let mut budget =
+                if capacity > 0.0 { capacity * availability(r) - s.opp_hours[r * h + month] } else { 0.0 };
             let mut covered = 0u32;
             let mut cut = book.len();
             for (i, entry) in book.iter().enumerate() {
                 let a = entry.account as usize;
-                if s.state[a] != IDLE {
+                let clock = &mut s.clock[a];
+                if clock.threshold == f32::INFINITY {
                     // Open opportunities are worked through their own hours; customers are out of the pool.
                     s.quarters_covered[a] |= quarter_bit;
                     covered += 1;
@@ -213,54 +203,48 @@ impl Trial<'_> {
                 }
                 budget -= need;
                 covered += 1;
+                clock.hazard += entry.hazard_covered;
+                let fired = clock.hazard >= clock.threshold;
                 s.quarters_covered[a] |= quarter_bit;
-                s.hazard[a] += hazard_covered[a];
-                if s.hazard[a] >= s.threshold[a] {
+                if fired {
                     self.open(s, a, month, r as u32);
                 }
             }
             for entry in &book[cut..] {
-                let a = entry.account as usize;
-                s.hazard[a] += hazard_inbound[a];
-                if s.hazard[a] >= s.threshold[a] {
-                    self.open(s, a, month, r as u32);
+                let clock = &mut s.clock[entry.account as usize];
+                clock.hazard += entry.hazard_inbound;
+                if clock.hazard >= clock.threshold {
+                    self.open(s, entry.account as usize, month, r as u32);
                 }
             }
             self.out.covered[r] += f64::from(covered);
         }
-        for &a in &epoch.unowned {
-            let a = a as usize;
-            s.hazard[a] += hazard_inbound[a];
-            if s.hazard[a] >= s.threshold[a] {
-                self.open(s, a, month, NO_OWNER);
+        for entry in &epoch.unowned {
+            let clock = &mut s.clock[entry.account as usize];
+            clock.hazard += entry.hazard_inbound;
+            if clock.hazard >= clock.threshold {
+                self.open(s, entry.account as usize, month, NO_OWNER);
             }
         }
     }
 
+    // Kept out of line so that the monthly pass keeps its running budget in a register.
+    #[cold]
+    #[inline(never)]
     fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32) {
         let model = self.model;
         let acc = &model.accounts;
         let seg = &model.segments[usize::from(acc.segment[a])];
-        s.state[a] = OPEN;
-        s.threshold[a] = f32::INFINITY;
+        s.clock[a] = OUT_OF_POOL;
         let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
         s.deal_count[a] += 1;
-        let deal = Stream::new(
-            model.seed,
-            self.trial,
-            u64::from(acc.market_index[a]),
-            Purpose::Deal,
-        );
-        let cycle = (seg.cycle_mu + seg.cycle_sigma * deal.normal(k / 2))
-            .exp()
-            .round()
-            .max(1.0) as usize;
+        let deal = self.key.stream(u64::from(acc.market_index[a]), Purpose::Deal);
+        let (z_cycle, z_value) = deal.normal_pair(k / 2);
+        let cycle = (seg.cycle_mu + seg.cycle_sigma * z_cycle).exp().round().max(1.0) as usize;
         let sd = seg.deal_sigma;
-        let value = acc.potential[a]
-            * (sd * deal.normal(k / 2 + 1) - 0.5 * sd * sd).exp()
-            * model.deal_multiplier;
-        let win_draw = deal.uniform(k + 4);
-        let handoff_draw = deal.uniform(k + 5);
+        let value = acc.potential[a] * (sd * z_value - 0.5 * sd * sd).exp() * model.deal_multiplier;
+        let win_draw = deal.uniform(k + 2);
+        let handoff_draw = deal.uniform(k + 3);
 
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
@@ -274,12 +258,7 @@ impl Trial<'_> {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
             if next != current && current != NO_OWNER && departed_before(model, current, t) {
                 if handoff_draw < seg.handoff_loss {
-                    s.closings[t].push(Closing {
-                        account: a as u32,
-                        value,
-                        win_draw,
-                        handoff_lost: true,
-                    });
+                    s.closings[t].push(Closing { account: a as u32, value, win_draw, handoff_lost: true });
                     return;
                 }
             }
@@ -289,12 +268,7 @@ impl Trial<'_> {
             }
         }
         if close < h {
-            s.closings[close].push(Closing {
-                account: a as u32,
-                value,
-                win_draw,
-                handoff_lost: false,
-            });
+            s.closings[close].push(Closing { account: a as u32, value, win_draw, handoff_lost: false });
         }
     }
 
@@ -320,7 +294,6 @@ impl Trial<'_> {
             }
         }
         if c.win_draw < p.clamp(0.0, 1.0) {
-            s.state[a] = WON;
             if owner == NO_OWNER {
                 self.out.house_bookings += c.value;
             } else {
@@ -336,7 +309,5 @@ impl Trial<'_> {
 }
 
 fn departed_before(model: &Model, rep: u32, month: usize) -> bool {
-    model.reps[rep as usize]
-        .last_month
-        .is_some_and(|last| last < month)
+    model.reps[rep as usize].last_month.is_some_and(|last| last < month)
 }

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use terrasim::market::{
-    Account, AccountId, GeoPoint, Market, Money, Motion, Plan, Region, Rep, RepId, ScoreInputs,
-    SizeBand, Tier,
+    Account, AccountId, GeoPoint, Market, Money, Motion, Plan, Region, Rep, RepId, ScoreInputs, SizeBand,
+    Tier,
 };
 use terrasim::scenario::Scenario;
 use terrasim::sim::{self, TrialOutcome, model::Model};
@@ -56,11 +56,7 @@ pub fn rep(id: &str, capacity: f64, quota: f64) -> Rep {
 
 /// A field rep at `home`.
 pub fn field_rep(id: &str, capacity: f64, home: GeoPoint) -> Rep {
-    Rep {
-        motion: Motion::Field,
-        home: Some(home),
-        ..rep(id, capacity, 1e6)
-    }
+    Rep { motion: Motion::Field, home: Some(home), ..rep(id, capacity, 1e6) }
 }
 
 /// A market where account `i` belongs to `owners[i]`.

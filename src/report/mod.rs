@@ -1,0 +1,9 @@
+//! Views of the result contracts: terminal tables and CSV tables. Pure functions from results to text.
+
+mod csv_tables;
+mod table;
+mod terminal;
+
+pub use csv_tables::sim_tables;
+pub use table::Table;
+pub use terminal::{audit_summary, sim_summary, stress_summary};

@@ -1,0 +1,202 @@
+//! Terminal summaries.
+
+use crate::market::Audit;
+use crate::sim::SimResult;
+use crate::sim::compare::StressResult;
+
+use super::table::{Table, money, pct};
+
+fn flag(on: bool) -> &'static str {
+    if on { " !" } else { "" }
+}
+
+/// The book-balance audit as text: per-rep table, unowned accounts, carve-outs and rollups.
+pub fn audit_summary(audit: &Audit) -> String {
+    let mut out = format!(
+        "{} accounts, {} reps, total potential {}\n\nBook balance (! = outside potential 0.9–1.1 of team median or workload ±10% of capacity)\n",
+        audit.accounts,
+        audit.reps,
+        money(audit.total_potential)
+    );
+    let mut t = Table::new(&[
+        "rep",
+        "name",
+        "team",
+        "accounts",
+        "potential",
+        "pot/median",
+        "workload h",
+        "capacity h",
+        "load",
+        "T1/T2/T3",
+    ]);
+    for r in &audit.per_rep {
+        t.row(vec![
+            format!("{}{}", r.rep, if r.ramping { " (ramping)" } else { "" }),
+            r.name.clone(),
+            r.team.clone(),
+            r.accounts.to_string(),
+            money(r.potential),
+            format!("{:.2}{}", r.potential_ratio, flag(r.potential_flag)),
+            format!("{:.0}", r.workload_hours),
+            format!("{:.0}", r.capacity_hours),
+            format!("{:.2}{}", r.workload_ratio, flag(r.workload_flag)),
+            format!("{}/{}/{}", r.tier_mix[0], r.tier_mix[1], r.tier_mix[2]),
+        ]);
+    }
+    out.push_str(&t.render());
+    let flagged_potential = audit.per_rep.iter().filter(|r| r.potential_flag).count();
+    let flagged_load = audit.per_rep.iter().filter(|r| r.workload_flag).count();
+    out.push_str(&format!(
+        "\n{flagged_potential} of {} reps outside the potential band, {flagged_load} outside the workload band\n",
+        audit.per_rep.len()
+    ));
+    out.push_str(&format!(
+        "\nUnowned accounts: {} (potential {})",
+        audit.unowned.len(),
+        money(audit.unowned_potential)
+    ));
+    if !audit.unowned.is_empty() {
+        let shown: Vec<&str> = audit.unowned.iter().take(8).map(String::as_str).collect();
+        out.push_str(&format!(
+            ": {}{}",
+            shown.join(", "),
+            if audit.unowned.len() > 8 { ", ..." } else { "" }
+        ));
+    }
+    out.push('\n');
+    let past = audit.carveouts.iter().filter(|c| c.past_activity_floor).count();
+    out.push_str(&format!("\nCarve-outs: {} ({past} past their activity floor)\n", audit.carveouts.len()));
+    if !audit.carveouts.is_empty() {
+        let mut t = Table::new(&["account", "owner", "reason", "floor days", "days idle", "status"]);
+        for c in &audit.carveouts {
+            t.row(vec![
+                c.account.clone(),
+                c.owner.clone(),
+                c.reason.clone(),
+                c.activity_floor_days.map_or("-".into(), |d| d.to_string()),
+                c.days_since_activity.map_or("-".into(), |d| d.to_string()),
+                if c.past_activity_floor { "return to pool".into() } else { "ok".into() },
+            ]);
+        }
+        out.push_str(&t.render());
+    }
+    out.push_str("\nSegment rollups\n");
+    let mut t = Table::new(&["segment", "accounts", "unowned", "potential", "T1/T2/T3"]);
+    for s in audit.rollups.iter().filter(|s| s.depth <= 2) {
+        t.row(vec![
+            format!("{}{}", "  ".repeat(s.depth - 1), s.segment),
+            s.accounts.to_string(),
+            s.unowned.to_string(),
+            money(s.potential),
+            format!("{}/{}/{}", s.tier_mix[0], s.tier_mix[1], s.tier_mix[2]),
+        ]);
+    }
+    out.push_str(&t.render());
+    out.push_str("(deeper levels are in `--json`)\n");
+    out
+}
+
+/// A simulation result as text.
+pub fn sim_summary(r: &SimResult) -> String {
+    let mut out = format!(
+        "{}{}: {} trials, {} months, seed {}\n\n",
+        r.scenario,
+        r.shock.as_ref().map_or(String::new(), |s| format!(" [{s}]")),
+        r.trials,
+        r.horizon_months,
+        r.seed
+    );
+    let mut t = Table::new(&[
+        "rep",
+        "name",
+        "quota",
+        "attain mean",
+        "P10",
+        "P50",
+        "P90",
+        "P(≥100%)",
+        "bookings",
+        "opps",
+        "covered",
+    ]);
+    for rep in &r.reps {
+        let (mean, p10, p50, p90, p100) = match (&rep.attainment, &rep.p_attainment_ge_100) {
+            (Some(a), Some(p)) => {
+                (pct(a.mean.mean), pct(a.p10.value), pct(a.p50.value), pct(a.p90.value), pct(p.mean))
+            }
+            _ => ("-".into(), "-".into(), "-".into(), "-".into(), "-".into()),
+        };
+        t.row(vec![
+            rep.id.clone(),
+            rep.name.clone(),
+            money(rep.quota),
+            mean,
+            p10,
+            p50,
+            p90,
+            p100,
+            money(rep.bookings.mean.mean),
+            format!("{:.1}", rep.opportunities.mean),
+            format!("{:.0}", rep.covered_accounts.mean),
+        ]);
+    }
+    out.push_str(&t.render());
+    let team = &r.team;
+    out.push_str(&format!(
+        "\nTeam: plan {}, bookings mean {} ± {} (P10 {}, P50 {}, P90 {}), P(team ≥ plan) {} ± {}\n",
+        money(team.plan),
+        money(team.bookings.mean.mean),
+        money(team.bookings.mean.se),
+        money(team.bookings.p10.value),
+        money(team.bookings.p50.value),
+        money(team.bookings.p90.value),
+        pct(team.p_team_ge_plan.mean),
+        pct(team.p_team_ge_plan.se),
+    ));
+    out.push_str(&format!(
+        "Reps at quota: {}   attainment spread: sd {} (variance {:.4}), Gini {:.3}   coverage rate: {} ± {}\n",
+        pct(team.share_of_reps_at_quota.mean),
+        pct(r.attainment_sd.mean),
+        r.attainment_variance.mean,
+        r.attainment_gini.mean,
+        pct(r.coverage_rate.mean),
+        pct(r.coverage_rate.se),
+    ));
+    out.push_str("\nPipeline coverage (pipeline created ÷ quota; ! below the flag)\n");
+    let mut t = Table::new(&["segment", "quota", "pipeline", "coverage"]);
+    for p in &r.pipeline {
+        t.row(vec![
+            p.segment.clone(),
+            money(p.quota),
+            money(p.pipeline_created.mean),
+            p.coverage.map_or("-".into(), |c| format!("{:.2}x{}", c.mean, flag(p.below_flag))),
+        ]);
+    }
+    out.push_str(&t.render());
+    out
+}
+
+/// A stress test as text: each shock's paired differences against the baseline.
+pub fn stress_summary(s: &StressResult) -> String {
+    let mut out = format!(
+        "Stress test of {}: {} trials, paired against the baseline (95% intervals)\n",
+        s.scenario, s.trials
+    );
+    let mut t = Table::new(&["shock", "metric", "baseline", "shocked", "difference", "95% CI"]);
+    for shock in &s.shocks {
+        for d in &shock.differences {
+            let fmt = |x: f64| if d.metric == "team_bookings" { money(x) } else { format!("{x:.4}") };
+            t.row(vec![
+                shock.name.clone(),
+                d.metric.clone(),
+                fmt(d.baseline),
+                fmt(d.shocked),
+                fmt(d.difference.mean),
+                format!("[{}, {}]", fmt(d.ci_low), fmt(d.ci_high)),
+            ]);
+        }
+    }
+    out.push_str(&t.render());
+    out
+}
