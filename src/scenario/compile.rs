@@ -467,8 +467,8 @@ pub fn compile(
             let base_capacity = |m: u32| {
                 sr.capacity_changes
                     .iter()
-                    .filter(|(from, _)| *from <= m)
-                    .last()
+                    .rev()
+                    .find(|(from, _)| *from <= m)
                     .map_or(r.capacity_hours, |c| c.1)
             };
             let prod: Vec<f64> = (1..=h as i32).map(|m| productivity(r, m, g.ramp_start_fraction)).collect();
