@@ -5,10 +5,7 @@ use std::path::{Path, PathBuf};
 /// Writes a whole file or nothing: the bytes go to a temporary file beside the target, which is then
 /// renamed over it, so a reader never sees a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     let tmp = temp_name(path);
     let result = (|| {
@@ -24,10 +21,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn temp_name(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
@@ -42,10 +36,7 @@ pub struct AtomicDir {
 impl AtomicDir {
     /// Outputs for `dir`.
     pub fn new(dir: &Path) -> Self {
-        AtomicDir {
-            dir: dir.to_path_buf(),
-            files: Vec::new(),
-        }
+        AtomicDir { dir: dir.to_path_buf(), files: Vec::new() }
     }
 
     /// Stages a file.

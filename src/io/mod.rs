@@ -2,7 +2,12 @@
 //! This is the only place in the library that touches the filesystem.
 
 mod atomic;
+mod csv_table;
+mod error;
+mod market_files;
 mod scenario_file;
 
 pub use atomic::{AtomicDir, write_atomic};
+pub use error::{DataError, ROW_ERROR_CAP, RowError};
+pub use market_files::load_market;
 pub use scenario_file::load_scenario;

@@ -1,7 +1,7 @@
 use super::geo::{GeoPoint, Region};
 use super::ids::AccountId;
 use super::scoring::{ScoreInputs, Tier};
-use super::segment::SizeBand;
+use super::segment::{HierarchyLevel, SegmentPath, SizeBand};
 use super::units::Money;
 
 /// A company that can buy. The first block of fields comes from the CRM; the second is derived once, when
@@ -46,4 +46,22 @@ pub struct Account {
     pub tier: Tier,
     /// Expected value in money.
     pub potential: Money,
+}
+
+impl Account {
+    /// The account's segment path along a hierarchy, such as `AMER/MM/Fintech`.
+    pub fn segment_path(&self, hierarchy: &[HierarchyLevel]) -> SegmentPath {
+        SegmentPath(
+            hierarchy
+                .iter()
+                .map(|level| match level {
+                    HierarchyLevel::Region => self.region.to_string(),
+                    HierarchyLevel::Country => self.country.clone(),
+                    HierarchyLevel::State => self.state.clone(),
+                    HierarchyLevel::SizeBand => self.size_band.label().to_string(),
+                    HierarchyLevel::Vertical => self.vertical.clone(),
+                })
+                .collect(),
+        )
+    }
 }

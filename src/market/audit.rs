@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::market::Market;
 use super::plan::Plan;
 use super::segment::HierarchyLevel;
+use super::validated::Market;
 
 /// Healthy bands of the audit.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -19,10 +19,7 @@ pub struct AuditBands {
 
 impl Default for AuditBands {
     fn default() -> Self {
-        AuditBands {
-            potential_tolerance: 0.10,
-            workload_tolerance: 0.10,
-        }
+        AuditBands { potential_tolerance: 0.10, workload_tolerance: 0.10 }
     }
 }
 
@@ -128,23 +125,16 @@ impl Audit {
         let reps = market.reps();
         let books = plan.books(reps.len());
 
-        let potentials: Vec<f64> = books
-            .iter()
-            .map(|b| b.iter().map(|&a| accounts[a].potential.get()).sum())
-            .collect();
+        let potentials: Vec<f64> =
+            books.iter().map(|b| b.iter().map(|&a| accounts[a].potential.get()).sum()).collect();
         let mut team_potentials: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
         for (r, rep) in reps.iter().enumerate() {
             if !rep.departed_before_horizon() {
-                team_potentials
-                    .entry(rep.team.as_str())
-                    .or_default()
-                    .push(potentials[r]);
+                team_potentials.entry(rep.team.as_str()).or_default().push(potentials[r]);
             }
         }
-        let team_median: BTreeMap<&str, f64> = team_potentials
-            .into_iter()
-            .map(|(team, mut v)| (team, median(&mut v)))
-            .collect();
+        let team_median: BTreeMap<&str, f64> =
+            team_potentials.into_iter().map(|(team, mut v)| (team, median(&mut v))).collect();
 
         let per_rep = reps
             .iter()
@@ -172,8 +162,7 @@ impl Audit {
                     workload_ratio,
                     tier_mix,
                     ramping: rep.start_month + rep.ramp_months as i32 > 1,
-                    potential_flag: (potential_ratio - 1.0).abs()
-                        > bands.potential_tolerance + 1e-12,
+                    potential_flag: (potential_ratio - 1.0).abs() > bands.potential_tolerance + 1e-12,
                     workload_flag: (workload_ratio - 1.0).abs() > bands.workload_tolerance + 1e-12,
                 }
             })
@@ -199,14 +188,8 @@ impl Audit {
             reps: reps.iter().filter(|r| !r.departed_before_horizon()).count(),
             total_potential: accounts.iter().map(|a| a.potential.get()).sum(),
             per_rep,
-            unowned_potential: unowned_ix
-                .iter()
-                .map(|&a| accounts[a].potential.get())
-                .sum(),
-            unowned: unowned_ix
-                .iter()
-                .map(|&a| accounts[a].id.to_string())
-                .collect(),
+            unowned_potential: unowned_ix.iter().map(|&a| accounts[a].potential.get()).sum(),
+            unowned: unowned_ix.iter().map(|&a| accounts[a].id.to_string()).collect(),
             carveouts,
             rollups: rollups(market, plan, hierarchy),
         }
@@ -218,16 +201,14 @@ fn rollups(market: &Market, plan: &Plan, hierarchy: &[HierarchyLevel]) -> Vec<Se
     for (a, account) in market.accounts().iter().enumerate() {
         let path = market.segment_path(a, hierarchy);
         for (depth, prefix) in path.prefixes().enumerate() {
-            let entry = by_path
-                .entry((depth, prefix.clone()))
-                .or_insert_with(|| SegmentRollup {
-                    segment: prefix,
-                    depth: depth + 1,
-                    accounts: 0,
-                    unowned: 0,
-                    potential: 0.0,
-                    tier_mix: [0; 3],
-                });
+            let entry = by_path.entry((depth, prefix.clone())).or_insert_with(|| SegmentRollup {
+                segment: prefix,
+                depth: depth + 1,
+                accounts: 0,
+                unowned: 0,
+                potential: 0.0,
+                tier_mix: [0; 3],
+            });
             entry.accounts += 1;
             entry.unowned += usize::from(plan.owner(a).is_none());
             entry.potential += account.potential.get();
@@ -253,11 +234,7 @@ fn median(values: &mut [f64]) -> f64 {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]) / 2.0
-    }
+    if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 }
 }
 
 #[cfg(test)]

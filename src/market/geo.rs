@@ -25,8 +25,7 @@ impl GeoPoint {
         let (phi1, phi2) = (self.lat.to_radians(), other.lat.to_radians());
         let dphi = phi2 - phi1;
         let dlambda = (other.lon - self.lon).to_radians();
-        let h =
-            (dphi / 2.0).sin().powi(2) + phi1.cos() * phi2.cos() * (dlambda / 2.0).sin().powi(2);
+        let h = (dphi / 2.0).sin().powi(2) + phi1.cos() * phi2.cos() * (dlambda / 2.0).sin().powi(2);
         2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
     }
 }
@@ -48,11 +47,7 @@ impl Region {
     /// The region of a country, by ISO code or common English name: the Americas are `AMER`; Europe, the
     /// Middle East and Africa are `EMEA`; everything else is `ROW`. `None` when the country is not known.
     pub fn of_country(country: &str) -> Option<Self> {
-        let key: String = country
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-            .to_lowercase();
+        let key: String = country.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
         let label = if AMER.contains(&key.as_str()) {
             "AMER"
         } else if EMEA.contains(&key.as_str()) {
@@ -253,10 +248,7 @@ mod tests {
 
     #[test]
     fn countries_map_to_regions() {
-        assert_eq!(
-            Region::of_country("United States").unwrap().as_str(),
-            "AMER"
-        );
+        assert_eq!(Region::of_country("United States").unwrap().as_str(), "AMER");
         assert_eq!(Region::of_country("DE").unwrap().as_str(), "EMEA");
         assert_eq!(Region::of_country("Japan").unwrap().as_str(), "ROW");
         assert!(Region::of_country("Atlantis").is_none());

@@ -8,9 +8,7 @@ pub struct Plan {
 impl Plan {
     /// A plan in which no account has an owner yet.
     pub fn unowned(n_accounts: usize) -> Self {
-        Plan {
-            owners: vec![None; n_accounts],
-        }
+        Plan { owners: vec![None; n_accounts] }
     }
 
     /// A plan from a vector of owners.
@@ -56,9 +54,7 @@ impl Plan {
 
     /// Accounts with no owner.
     pub fn unowned_accounts(&self) -> Vec<usize> {
-        (0..self.owners.len())
-            .filter(|&a| self.owners[a].is_none())
-            .collect()
+        (0..self.owners.len()).filter(|&a| self.owners[a].is_none()).collect()
     }
 
     /// The share of accounts whose owner differs from `other` (continuity).
@@ -66,12 +62,7 @@ impl Plan {
         if self.owners.is_empty() {
             return 0.0;
         }
-        let moved = self
-            .owners
-            .iter()
-            .zip(&other.owners)
-            .filter(|(a, b)| a != b)
-            .count();
+        let moved = self.owners.iter().zip(&other.owners).filter(|(a, b)| a != b).count();
         moved as f64 / self.owners.len() as f64
     }
 }

@@ -25,11 +25,7 @@ impl Motion {
 
     /// The default motion of a role: enterprise reps sell in the field, the others inside.
     pub fn default_for(role: SizeBand) -> Self {
-        if role == SizeBand::Ent {
-            Motion::Field
-        } else {
-            Motion::Inside
-        }
+        if role == SizeBand::Ent { Motion::Field } else { Motion::Inside }
     }
 }
 

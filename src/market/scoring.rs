@@ -17,12 +17,8 @@ pub struct ScoreInputs {
 
 impl ScoreInputs {
     /// The neutral inputs (all 3) used when a CRM export carries no scores.
-    pub const NEUTRAL: ScoreInputs = ScoreInputs {
-        icp_fit: 3,
-        signal_recency: 3,
-        whitespace: 3,
-        competitive_difficulty: 3,
-    };
+    pub const NEUTRAL: ScoreInputs =
+        ScoreInputs { icp_fit: 3, signal_recency: 3, whitespace: 3, competitive_difficulty: 3 };
 
     /// Validates four inputs; `Err` names the first input outside 1–5.
     pub fn new(
@@ -41,12 +37,7 @@ impl ScoreInputs {
                 return Err(name);
             }
         }
-        Ok(ScoreInputs {
-            icp_fit,
-            signal_recency,
-            whitespace,
-            competitive_difficulty,
-        })
+        Ok(ScoreInputs { icp_fit, signal_recency, whitespace, competitive_difficulty })
     }
 }
 
@@ -66,32 +57,20 @@ pub struct ScoreWeights {
 
 impl Default for ScoreWeights {
     fn default() -> Self {
-        ScoreWeights {
-            icp_fit: 0.30,
-            signal_recency: 0.25,
-            whitespace: 0.25,
-            competitive_difficulty: 0.20,
-        }
+        ScoreWeights { icp_fit: 0.30, signal_recency: 0.25, whitespace: 0.25, competitive_difficulty: 0.20 }
     }
 }
 
 impl ScoreWeights {
     /// Checks the weights: each finite and non-negative, summing to 1 within 1e-6.
     pub fn validate(&self) -> Result<(), String> {
-        let all = [
-            self.icp_fit,
-            self.signal_recency,
-            self.whitespace,
-            self.competitive_difficulty,
-        ];
+        let all = [self.icp_fit, self.signal_recency, self.whitespace, self.competitive_difficulty];
         if all.iter().any(|w| !w.is_finite() || *w < 0.0) {
             return Err("every weight must be a non-negative number".into());
         }
         let sum: f64 = all.iter().sum();
         if (sum - 1.0).abs() > 1e-6 {
-            return Err(format!(
-                "the weights sum to {sum}, not 1; scale them so they add up to 1"
-            ));
+            return Err(format!("the weights sum to {sum}, not 1; scale them so they add up to 1"));
         }
         Ok(())
     }
@@ -113,10 +92,7 @@ pub struct TierThresholds {
 
 impl Default for TierThresholds {
     fn default() -> Self {
-        TierThresholds {
-            tier1_min: 3.6,
-            tier2_min: 2.8,
-        }
+        TierThresholds { tier1_min: 3.6, tier2_min: 2.8 }
     }
 }
 

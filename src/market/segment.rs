@@ -5,9 +5,7 @@ use std::fmt;
 use super::units::Money;
 
 /// Company size band.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum SizeBand {
     /// Small business.
     #[serde(rename = "SMB")]
@@ -35,11 +33,7 @@ impl SizeBand {
 
     /// Parses `SMB`, `MM` or `ENT` (also `mid-market`, `enterprise`, `small business`), case-insensitively.
     pub fn parse(raw: &str) -> Option<Self> {
-        let key: String = raw
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-            .to_lowercase();
+        let key: String = raw.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
         match key.as_str() {
             "smb" | "smallbusiness" | "small" | "sb" => Some(SizeBand::Smb),
             "mm" | "midmarket" | "mid" | "commercial" => Some(SizeBand::Mm),
@@ -114,9 +108,7 @@ impl SizeBandRule {
             && 0.0 <= self.mm_min_revenue
             && self.mm_min_revenue < self.ent_min_revenue;
         if !revenue_ok {
-            return Err(
-                "mm_min_revenue must be a non-negative number below ent_min_revenue".into(),
-            );
+            return Err("mm_min_revenue must be a non-negative number below ent_min_revenue".into());
         }
         Ok(())
     }
@@ -175,14 +167,8 @@ mod tests {
     #[test]
     fn employees_win_over_revenue() {
         let rule = SizeBandRule::default();
-        assert_eq!(
-            rule.band(Some(150), Some(Money::new(5e9).unwrap())),
-            SizeBand::Smb
-        );
-        assert_eq!(
-            rule.band(None, Some(Money::new(5e9).unwrap())),
-            SizeBand::Ent
-        );
+        assert_eq!(rule.band(Some(150), Some(Money::new(5e9).unwrap())), SizeBand::Smb);
+        assert_eq!(rule.band(None, Some(Money::new(5e9).unwrap())), SizeBand::Ent);
         assert_eq!(rule.band(Some(200), None), SizeBand::Mm);
         assert_eq!(rule.band(None, None), SizeBand::Smb);
     }

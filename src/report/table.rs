@@ -1,6 +1,7 @@
 /// A plain-text table with right-aligned numeric columns.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    left: usize,
     header: Vec<String>,
     rows: Vec<Vec<String>>,
 }
@@ -8,7 +9,13 @@ pub struct Table {
 impl Table {
     /// A table with these column titles.
     pub fn new(header: &[&str]) -> Self {
-        Table { header: header.iter().map(|s| s.to_string()).collect(), rows: Vec::new() }
+        Table { left: 1, header: header.iter().map(|s| s.to_string()).collect(), rows: Vec::new() }
+    }
+
+    /// Left-aligns the first `n` columns (text); the rest are right-aligned (numbers).
+    pub fn left_aligned(mut self, n: usize) -> Self {
+        self.left = n;
+        self
     }
 
     /// Adds a row.
@@ -16,7 +23,7 @@ impl Table {
         self.rows.push(cells);
     }
 
-    /// Renders the table; the first column is left-aligned, the others right-aligned.
+    /// Renders the table.
     pub fn render(&self) -> String {
         let cols = self.header.len();
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
@@ -29,11 +36,13 @@ impl Table {
             let mut out = String::new();
             for (i, cell) in cells.iter().enumerate().take(cols) {
                 let pad = widths[i] - cell.chars().count();
-                if i == 0 {
+                if i > 0 {
+                    out.push_str("  ");
+                }
+                if i < self.left {
                     out.push_str(cell);
                     out.push_str(&" ".repeat(pad));
                 } else {
-                    out.push_str("  ");
                     out.push_str(&" ".repeat(pad));
                     out.push_str(cell);
                 }

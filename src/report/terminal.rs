@@ -29,7 +29,8 @@ pub fn audit_summary(audit: &Audit) -> String {
         "capacity h",
         "load",
         "T1/T2/T3",
-    ]);
+    ])
+    .left_aligned(3);
     for r in &audit.per_rep {
         t.row(vec![
             format!("{}{}", r.rep, if r.ramping { " (ramping)" } else { "" }),
@@ -68,7 +69,8 @@ pub fn audit_summary(audit: &Audit) -> String {
     let past = audit.carveouts.iter().filter(|c| c.past_activity_floor).count();
     out.push_str(&format!("\nCarve-outs: {} ({past} past their activity floor)\n", audit.carveouts.len()));
     if !audit.carveouts.is_empty() {
-        let mut t = Table::new(&["account", "owner", "reason", "floor days", "days idle", "status"]);
+        let mut t =
+            Table::new(&["account", "owner", "reason", "floor days", "days idle", "status"]).left_aligned(3);
         for c in &audit.carveouts {
             t.row(vec![
                 c.account.clone(),
@@ -119,7 +121,8 @@ pub fn sim_summary(r: &SimResult) -> String {
         "bookings",
         "opps",
         "covered",
-    ]);
+    ])
+    .left_aligned(2);
     for rep in &r.reps {
         let (mean, p10, p50, p90, p100) = match (&rep.attainment, &rep.p_attainment_ge_100) {
             (Some(a), Some(p)) => {
@@ -183,7 +186,8 @@ pub fn stress_summary(s: &StressResult) -> String {
         "Stress test of {}: {} trials, paired against the baseline (95% intervals)\n",
         s.scenario, s.trials
     );
-    let mut t = Table::new(&["shock", "metric", "baseline", "shocked", "difference", "95% CI"]);
+    let mut t =
+        Table::new(&["shock", "metric", "baseline", "shocked", "difference", "95% CI"]).left_aligned(2);
     for shock in &s.shocks {
         for d in &shock.differences {
             let fmt = |x: f64| if d.metric == "team_bookings" { money(x) } else { format!("{x:.4}") };

@@ -77,17 +77,9 @@ impl Market {
             }
         }
         if plan.len() != accounts.len() {
-            return Err(MarketError::PlanSize {
-                plan: plan.len(),
-                accounts: accounts.len(),
-            });
+            return Err(MarketError::PlanSize { plan: plan.len(), accounts: accounts.len() });
         }
-        if let Some(bad) = plan
-            .owners()
-            .iter()
-            .flatten()
-            .find(|&&r| r as usize >= reps.len())
-        {
+        if let Some(bad) = plan.owners().iter().flatten().find(|&&r| r as usize >= reps.len()) {
             return Err(MarketError::UnknownOwner(*bad as usize));
         }
         for (i, c) in carveouts.iter().enumerate() {
@@ -104,14 +96,7 @@ impl Market {
                 });
             }
         }
-        Ok(Market {
-            accounts,
-            reps,
-            plan,
-            carveouts,
-            account_index,
-            rep_index,
-        })
+        Ok(Market { accounts, reps, plan, carveouts, account_index, rep_index })
     }
 
     /// All accounts, by dense index.
@@ -175,10 +160,7 @@ impl Market {
         if self.plan.len() != self.accounts.len() {
             let got = self.plan.len();
             self.plan = old;
-            return Err(MarketError::PlanSize {
-                plan: got,
-                accounts: self.accounts.len(),
-            });
+            return Err(MarketError::PlanSize { plan: got, accounts: self.accounts.len() });
         }
         for c in &self.carveouts {
             if self.plan.owner(c.account) != Some(c.owner) {
@@ -199,18 +181,6 @@ impl Market {
 
     /// The segment path of an account along a hierarchy.
     pub fn segment_path(&self, account: usize, hierarchy: &[HierarchyLevel]) -> SegmentPath {
-        let a = &self.accounts[account];
-        SegmentPath(
-            hierarchy
-                .iter()
-                .map(|level| match level {
-                    HierarchyLevel::Region => a.region.to_string(),
-                    HierarchyLevel::Country => a.country.clone(),
-                    HierarchyLevel::State => a.state.clone(),
-                    HierarchyLevel::SizeBand => a.size_band.label().to_string(),
-                    HierarchyLevel::Vertical => a.vertical.clone(),
-                })
-                .collect(),
-        )
+        self.accounts[account].segment_path(hierarchy)
     }
 }

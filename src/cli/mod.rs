@@ -1,0 +1,37 @@
+//! Subcommands of the `terrasim` binary. Nothing outside this folder and `main.rs` touches clap.
+
+mod common;
+mod simulate;
+mod stress;
+mod validate;
+
+use clap::{Parser, Subcommand};
+
+pub use common::UserError;
+
+/// Monte Carlo simulation and optimization of sales territory what-if scenarios.
+#[derive(Debug, Parser)]
+#[command(name = "terrasim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load and validate a scenario, then print the book-balance audit of its current plan.
+    Validate(validate::Args),
+    /// Run the Monte Carlo simulation and write result.json plus CSV tables.
+    Simulate(simulate::Args),
+    /// Run the baseline and each shock on the same random numbers and report paired differences.
+    Stress(stress::Args),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Stress(args) => stress::run(&args),
+    }
+}
