@@ -51,3 +51,40 @@ proptest! {
         prop_assert!((book_potential - total).abs() <= tolerance);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// A plan written as CSV and loaded back gives every account exactly the owner written (or none).
+    #[test]
+    fn loaded_plan_has_one_owner_per_account(owners in proptest::collection::vec(proptest::option::of(0usize..4), 1..60)) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut reps = String::from("id,role,region,capacity_hours,annual_quota\n");
+        for r in 0..4 {
+            reps.push_str(&format!("R{r},SMB,AMER,100,100000\n"));
+        }
+        let mut accounts = String::from("id,name,country\n");
+        let mut plan = String::from("account_id,owner_id\n");
+        for (i, owner) in owners.iter().enumerate() {
+            accounts.push_str(&format!("A{i},Company {i},US\n"));
+            if let Some(r) = owner {
+                plan.push_str(&format!("A{i},R{r}\n"));
+            }
+        }
+        std::fs::write(dir.path().join("reps.csv"), reps).unwrap();
+        std::fs::write(dir.path().join("accounts.csv"), accounts).unwrap();
+        std::fs::write(dir.path().join("plan.csv"), plan).unwrap();
+        let toml = "schema_version = 1\nname = \"p\"\n[data]\naccounts = \"accounts.csv\"\nreps = \"reps.csv\"\nplan = \"plan.csv\"\n";
+        std::fs::write(dir.path().join("s.toml"), toml).unwrap();
+        let scenario = terrasim::io::load_scenario(&dir.path().join("s.toml")).unwrap();
+        let market = terrasim::io::load_market(&scenario).unwrap();
+        prop_assert_eq!(market.plan().len(), owners.len());
+        let books = market.plan().books(4);
+        let total: usize = books.iter().map(Vec::len).sum::<usize>() + market.plan().unowned_accounts().len();
+        prop_assert_eq!(total, owners.len(), "books and the unowned partition the accounts");
+        for (i, owner) in owners.iter().enumerate() {
+            let got = market.plan().owner(i).map(|r| market.reps()[r].id.to_string());
+            prop_assert_eq!(got, owner.map(|r| format!("R{r}")));
+        }
+    }
+}
