@@ -50,7 +50,7 @@ fn baseline_audit_shows_the_built_in_imbalances() {
     assert!(starved >= 3, "{starved} starved new hires");
     // Count-balanced books: many reps outside the potential band.
     let flagged = reps.iter().filter(|r| r["potential_flag"] == true).count();
-    assert!(flagged >= 15, "only {flagged} reps flagged on potential");
+    assert!(flagged >= 8, "only {flagged} reps flagged on potential");
     assert!(!audit["unowned"].as_array().unwrap().is_empty());
     let carveouts = audit["carveouts"].as_array().unwrap();
     assert!(carveouts.len() >= 10);

@@ -145,7 +145,7 @@ fn scattered_field_book_gets_lower_coverage() {
             GeoPoint::new(40.0 + spread * ((i % 10) as f64 - 4.5), -100.0 + spread * ((i / 10) as f64 - 4.5));
         a
     };
-    let params = deterministic_params(0.2, 0.0);
+    let params = format!("{}visits_per_month = 0.5\ntravel_cap_hours = 10.0\n", deterministic_params(0.2, 0.0));
     let coverage = |spread: f64| {
         let accounts = (0..n).map(|i| place(i, spread)).collect();
         let m = market(accounts, vec![field_rep("F1", 150.0, home)], &vec![Some(0); n]);

@@ -1,6 +1,7 @@
 //! Subcommands of the `terrasim` binary. Nothing outside this folder and `main.rs` touches clap.
 
 mod common;
+mod generate;
 mod simulate;
 mod stress;
 mod validate;
@@ -23,6 +24,8 @@ enum Command {
     Validate(validate::Args),
     /// Run the Monte Carlo simulation and write result.json plus CSV tables.
     Simulate(simulate::Args),
+    /// Generate a reference market on real US counties.
+    Generate(generate::Args),
     /// Run the baseline and each shock on the same random numbers and report paired differences.
     Stress(stress::Args),
 }
@@ -33,5 +36,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Validate(args) => validate::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Stress(args) => stress::run(&args),
+        Command::Generate(args) => generate::run(&args),
     }
 }

@@ -4,10 +4,12 @@
 mod atomic;
 mod csv_table;
 mod error;
+mod generated;
 mod market_files;
 mod scenario_file;
 
 pub use atomic::{AtomicDir, write_atomic};
 pub use error::{DataError, ROW_ERROR_CAP, RowError};
+pub use generated::{load_counties, write_generated};
 pub use market_files::load_market;
 pub use scenario_file::load_scenario;

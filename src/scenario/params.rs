@@ -21,10 +21,13 @@ pub struct SegmentParams {
     /// Monthly probability that an uncovered account opens an opportunity by itself (inbound). Default
     /// 0.6% SMB, 0.4% MM, 0.2% ENT: inbound is roughly a tenth of worked demand.
     pub inbound_rate: f64,
-    /// Prospecting hours per month for an account to count as covered. Default 1.0 SMB, 2.5 MM, 6.0 ENT:
-    /// a few touches a month, more for buying committees in larger companies.
+    /// Prospecting hours per month for an account to count as covered. Default 0.35 SMB, 0.55 MM, 0.7 ENT:
+    /// a few touches a quarter (about 20 minutes a month for a small company), more for the buying
+    /// committees of larger ones; a 120-hour month then covers about 340 SMB or 220 MM accounts, the book
+    /// sizes SaaS teams plan for.
     pub hours_per_account: f64,
-    /// Selling hours per month for each open opportunity. Default 4 SMB, 10 MM, 20 ENT.
+    /// Selling hours per month for each open opportunity. Default 2 SMB, 4 MM, 8 ENT: demos, proposals and
+    /// negotiation time for a deal in flight.
     pub hours_per_open_opp: f64,
     /// Typical first-year deal value (ACV) of a neutral account. Default 15k SMB, 60k MM, 200k ENT:
     /// common SaaS ACV bands per segment.
@@ -47,9 +50,10 @@ pub struct SegmentParams {
     /// Travel hours per visit per 100 km from the rep's home, for field reps. Default 1.0 (about 100 km/h
     /// door to door, there and back counted once per visit).
     pub travel_hours_per_100km: f64,
-    /// Ceiling on travel hours per visit (a flight day). Default 10.
+    /// Ceiling on travel hours per visit (a flight day). Default 8.
     pub travel_cap_hours: f64,
-    /// Field visits per covered account per month. Default 0.5.
+    /// Field visits per covered account per month. Default 0.1 (about one on-site visit a year per account,
+    /// as enterprise reps plan them).
     pub visits_per_month: f64,
 }
 
@@ -58,9 +62,9 @@ impl SegmentParams {
     pub fn default_for(band: SizeBand) -> Self {
         let (mean, opp, inbound, hours, opp_hours, deal, deal_sigma, cycle, cycle_sigma, handoff) = match band
         {
-            SizeBand::Smb => (0.25, 0.05, 0.006, 1.0, 4.0, 15_000.0, 0.5, 1.5, 0.4, 0.25),
-            SizeBand::Mm => (0.22, 0.04, 0.004, 2.5, 10.0, 60_000.0, 0.6, 3.0, 0.5, 0.30),
-            SizeBand::Ent => (0.18, 0.03, 0.002, 6.0, 20.0, 200_000.0, 0.7, 6.0, 0.5, 0.35),
+            SizeBand::Smb => (0.25, 0.05, 0.006, 0.35, 2.0, 15_000.0, 0.5, 1.5, 0.4, 0.25),
+            SizeBand::Mm => (0.22, 0.04, 0.004, 0.55, 4.0, 60_000.0, 0.6, 3.0, 0.5, 0.30),
+            SizeBand::Ent => (0.18, 0.03, 0.002, 0.7, 8.0, 200_000.0, 0.7, 6.0, 0.5, 0.35),
         };
         SegmentParams {
             win_rate_alpha: mean * 100.0,
@@ -77,8 +81,8 @@ impl SegmentParams {
             vertical_lift: 1.15,
             competitive_strength: 0.2,
             travel_hours_per_100km: 1.0,
-            travel_cap_hours: 10.0,
-            visits_per_month: 0.5,
+            travel_cap_hours: 8.0,
+            visits_per_month: 0.1,
         }
     }
 

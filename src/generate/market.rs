@@ -1,0 +1,463 @@
+use rand::Rng;
+use rand_distr::{Distribution, Normal, Pareto};
+
+use crate::market::{SizeBand, civil_from_days, days_from_civil};
+use crate::sim::{Purpose, Stream, StreamRng};
+
+use super::tables::*;
+
+/// A US county with its business density (from `us_counties.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct County {
+    /// 5-digit FIPS code.
+    pub fips: String,
+    /// 2-letter state code.
+    pub state: String,
+    /// County name.
+    pub name: String,
+    /// Centre latitude, when known.
+    pub lat: Option<f64>,
+    /// Centre longitude, when known.
+    pub lon: Option<f64>,
+    /// Business establishments (County Business Patterns 2020).
+    pub establishments: f64,
+    /// Adjacent counties' FIPS codes.
+    pub neighbors: Vec<String>,
+}
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GenerateSpec {
+    /// Seed: the same seed gives byte-identical files.
+    pub seed: u64,
+    /// Number of accounts (default 12,000).
+    pub accounts: usize,
+    /// Number of reps (default 40).
+    pub reps: usize,
+}
+
+impl Default for GenerateSpec {
+    fn default() -> Self {
+        GenerateSpec { seed: 20_260_101, accounts: 12_000, reps: 40 }
+    }
+}
+
+/// A generated market as CSV rows, in the canonical headers the importer reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeneratedMarket {
+    /// `accounts.csv`.
+    pub accounts: Vec<Vec<String>>,
+    /// `reps.csv`.
+    pub reps: Vec<Vec<String>>,
+    /// `plan.csv`.
+    pub plan: Vec<Vec<String>>,
+    /// `carveouts.csv`.
+    pub carveouts: Vec<Vec<String>>,
+    /// `counties.csv`: the county units with adjacency, for geographic territories.
+    pub counties: Vec<Vec<String>>,
+}
+
+impl GeneratedMarket {
+    /// Headers of `accounts.csv`.
+    pub const ACCOUNT_HEADERS: [&'static str; 19] = [
+        "id",
+        "name",
+        "region",
+        "country",
+        "state",
+        "county_fips",
+        "postal_code",
+        "latitude",
+        "longitude",
+        "vertical",
+        "employees",
+        "annual_revenue",
+        "is_customer",
+        "icp_fit",
+        "signal_recency",
+        "whitespace",
+        "competitive_difficulty",
+        "whitespace_value",
+        "owner_id",
+    ];
+    /// Headers of `reps.csv`.
+    pub const REP_HEADERS: [&'static str; 15] = [
+        "id",
+        "name",
+        "role",
+        "team",
+        "region",
+        "latitude",
+        "longitude",
+        "expert_verticals",
+        "capacity_hours",
+        "annual_quota",
+        "start_month",
+        "ramp_months",
+        "end_month",
+        "skill",
+        "motion",
+    ];
+    /// Headers of `plan.csv`.
+    pub const PLAN_HEADERS: [&'static str; 2] = ["account_id", "owner_id"];
+    /// Headers of `carveouts.csv`.
+    pub const CARVEOUT_HEADERS: [&'static str; 5] =
+        ["account_id", "owner_id", "reason", "activity_floor_days", "last_activity_date"];
+    /// Headers of `counties.csv`.
+    pub const COUNTY_HEADERS: [&'static str; 7] =
+        ["fips", "state", "name", "lat", "lon", "establishments", "neighbors"];
+}
+
+struct Acc {
+    region: usize,
+    band: SizeBand,
+    employees: f64,
+    vertical: usize,
+    icp: u8,
+    tier_score: f64,
+    row: Vec<String>,
+}
+
+struct RepSpec {
+    id: String,
+    region: usize,
+    role: SizeBand,
+    new_hire: bool,
+    senior: bool,
+}
+
+const REGIONS: [&str; 3] = ["AMER", "EMEA", "ROW"];
+/// Reps per (region, band) in the 40-rep org: AMER 8/7/5, EMEA 5/5/3, ROW 3/2/2.
+const TEAM_SIZES: [[usize; 3]; 3] = [[8, 7, 5], [5, 5, 3], [3, 2, 2]];
+
+fn pick<T>(rng: &mut StreamRng, items: &[T], weight: impl Fn(&T) -> f64) -> usize {
+    let total: f64 = items.iter().map(&weight).sum();
+    let mut x = rng.random::<f64>() * total;
+    for (i, item) in items.iter().enumerate() {
+        x -= weight(item);
+        if x <= 0.0 {
+            return i;
+        }
+    }
+    items.len() - 1
+}
+
+fn level(z: f64) -> u8 {
+    match z {
+        z if z < -1.0 => 1,
+        z if z < -0.3 => 2,
+        z if z < 0.4 => 3,
+        z if z < 1.1 => 4,
+        _ => 5,
+    }
+}
+
+/// Generates the market. Deterministic in `spec.seed`; `counties` must not be empty.
+pub fn generate_market(spec: &GenerateSpec, counties: &[County]) -> GeneratedMarket {
+    let mut rng = Stream::new(spec.seed, 0, 0, Purpose::Parameters).rng(0);
+    let normal = Normal::new(0.0, 1.0).expect("unit normal");
+    let mut cumulative = Vec::with_capacity(counties.len());
+    let mut total = 0.0;
+    for c in counties {
+        total += c.establishments.max(0.0);
+        cumulative.push(total);
+    }
+
+    let mut accounts: Vec<Acc> = (0..spec.accounts)
+        .map(|i| {
+            let region = pick(&mut rng, &[0.55, 0.30, 0.15], |w| *w);
+            let vertical = pick(&mut rng, VERTICALS, |v| v.1);
+            let (country, state, fips, lat, lon, suffix) = match region {
+                0 => {
+                    let x = rng.random::<f64>() * total;
+                    let c = &counties[cumulative.partition_point(|&s| s < x).min(counties.len() - 1)];
+                    let jitter =
+                        |rng: &mut StreamRng, v: Option<f64>| v.map(|v| v + 0.08 * normal.sample(rng));
+                    let (lat, lon) = (jitter(&mut rng, c.lat), jitter(&mut rng, c.lon));
+                    ("United States", c.state.clone(), c.fips.clone(), lat, lon, "Inc.")
+                }
+                _ => {
+                    let table = if region == 1 { EMEA } else { ROW };
+                    let (country, _, suffix, cities) = table[pick(&mut rng, table, |c| c.1)];
+                    let (city, lat, lon) = cities[rng.random_range(0..cities.len())];
+                    let lat = lat + 0.1 * normal.sample(&mut rng);
+                    let lon = lon + 0.1 * normal.sample(&mut rng);
+                    (country, city.to_string(), String::new(), Some(lat), Some(lon), suffix)
+                }
+            };
+            // Business hubs hold bigger, better-fitting companies: geography carries potential, so territories
+            // carved by count differ in what they are worth.
+            let hub = HUBS.contains(&state.as_str());
+            let hub_lift = if hub { 0.35 } else { 0.0 };
+            // Heavy-tailed sizes: mostly lognormal small companies, a Pareto tail of large ones.
+            let employees: f64 = if rng.random::<f64>() < 0.88 - hub_lift / 5.0 {
+                10f64.powf(1.9 + hub_lift + 0.75 * normal.sample(&mut rng))
+            } else {
+                Pareto::new(1500.0, 1.1).expect("pareto").sample(&mut rng)
+            }
+            .clamp(5.0, 300_000.0)
+            .round();
+            let band = if employees >= 2000.0 {
+                SizeBand::Ent
+            } else if employees >= 200.0 {
+                SizeBand::Mm
+            } else {
+                SizeBand::Smb
+            };
+            let size = employees.log10() - 2.0;
+            let core = if VERTICALS[vertical].2 { 0.6 } else { -0.2 };
+            let fit = core + hub_lift + 0.2 * size + 0.8 * normal.sample(&mut rng);
+            let icp = level(fit);
+            let signal = level(0.5 * fit + normal.sample(&mut rng));
+            let whitespace = level(0.5 * size + 0.3 * fit + 0.8 * normal.sample(&mut rng));
+            let difficulty = level(
+                0.4 * f64::from(u8::from(band == SizeBand::Ent)) + 0.3 * size + 0.9 * normal.sample(&mut rng),
+            );
+            let revenue = employees * (12.2 + 0.4 * normal.sample(&mut rng)).exp();
+            // The CRM's whitespace estimate grows with company size (sub-linearly), so potential is heavy
+            // tailed like the companies: a book balanced on counts is not balanced on potential.
+            let whitespace_value =
+                (800.0 * employees.powf(0.7) * (0.35 * normal.sample(&mut rng)).exp()).min(3.0e6);
+            let customer = rng.random::<f64>() < 0.03 + 0.03 * f64::from(icp.saturating_sub(2));
+            let name = format!(
+                "{} {} {}",
+                NAME_HEADS[rng.random_range(0..NAME_HEADS.len())],
+                NAME_TAILS[rng.random_range(0..NAME_TAILS.len())],
+                suffix
+            );
+            let tier_score = 0.3 * f64::from(icp)
+                + 0.25 * f64::from(signal)
+                + 0.25 * f64::from(whitespace)
+                + 0.2 * f64::from(6 - difficulty);
+            let fmt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.5}"));
+            let row = vec![
+                format!("ACC-{:07}", i + 1),
+                name,
+                REGIONS[region].to_string(),
+                country.to_string(),
+                state,
+                fips,
+                String::new(),
+                fmt(lat),
+                fmt(lon),
+                VERTICALS[vertical].0.to_string(),
+                format!("{employees:.0}"),
+                format!("{revenue:.0}"),
+                customer.to_string(),
+                icp.to_string(),
+                signal.to_string(),
+                whitespace.to_string(),
+                difficulty.to_string(),
+                format!("{whitespace_value:.0}"),
+                String::new(),
+            ];
+            Acc { region, band, employees, vertical, icp, tier_score, row }
+        })
+        .collect();
+
+    // Reps: team sizes scaled from the 40-rep org.
+    let scale = spec.reps as f64 / 40.0;
+    let mut reps: Vec<RepSpec> = Vec::new();
+    for (region, sizes) in TEAM_SIZES.iter().enumerate() {
+        for (b, &size) in sizes.iter().enumerate() {
+            let n = ((size as f64 * scale).round() as usize).max(1);
+            for k in 0..n {
+                let role = SizeBand::ALL[b];
+                reps.push(RepSpec {
+                    id: String::new(),
+                    region,
+                    role,
+                    // The last rep of four teams joined recently; the first AMER MM rep is the tenured senior.
+                    new_hire: k == n - 1 && n > 1 && matches!((region, b), (0, 0) | (0, 1) | (1, 1) | (2, 0)),
+                    senior: region == 0 && b == 1 && k == 0,
+                });
+            }
+        }
+    }
+    for (i, r) in reps.iter_mut().enumerate() {
+        r.id = format!("R{:02}", i + 1);
+    }
+    let rep_rows: Vec<Vec<String>> = reps
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let metros = [AMER_METROS, EMEA_METROS, ROW_METROS][r.region];
+            let (_, lat, lon) = metros[i % metros.len()];
+            let field = r.role == SizeBand::Ent;
+            let capacity = if field { 110.0 } else { 120.0 } + 8.0 * normal.sample(&mut rng);
+            let base_quota: f64 = match r.role {
+                SizeBand::Smb => 600_000.0,
+                SizeBand::Mm => 1_000_000.0,
+                SizeBand::Ent => 1_600_000.0,
+            };
+            let quota = (base_quota * (1.0 + rng.random_range(-0.15..0.15)) / 10_000.0).round() * 10_000.0;
+            let skill = if r.senior { 1.25 } else { (0.15 * normal.sample(&mut rng)).exp() };
+            let first = pick(&mut rng, VERTICALS, |v| v.1);
+            let mut expert = vec![VERTICALS[first].0];
+            if rng.random::<f64>() < 0.5 {
+                let second = pick(&mut rng, VERTICALS, |v| v.1);
+                if second != first {
+                    expert.push(VERTICALS[second].0);
+                }
+            }
+            let (start, ramp) = if r.new_hire {
+                (rng.random_range(-1..=2), rng.random_range(3..=4))
+            } else if r.senior {
+                (-60, 0)
+            } else {
+                (-rng.random_range(6..48), 3)
+            };
+            vec![
+                r.id.clone(),
+                format!(
+                    "{} {}",
+                    FIRST_NAMES[(i * 7 + 3) % FIRST_NAMES.len()],
+                    LAST_NAMES[(i * 11 + 5) % LAST_NAMES.len()]
+                ),
+                r.role.label().to_string(),
+                format!("{}-{}", REGIONS[r.region], r.role.label()),
+                REGIONS[r.region].to_string(),
+                format!("{lat:.4}"),
+                format!("{lon:.4}"),
+                expert.join(";"),
+                format!("{capacity:.0}"),
+                format!("{quota:.0}"),
+                start.to_string(),
+                ramp.to_string(),
+                String::new(),
+                format!("{skill:.3}"),
+                if field { "field" } else { "inside" }.to_string(),
+            ]
+        })
+        .collect();
+
+    // The plan, accreted badly.
+    let n = accounts.len();
+    let mut owner: Vec<Option<usize>> = vec![None; n];
+    let team = |region: usize, band: SizeBand| -> Vec<usize> {
+        (0..reps.len()).filter(|&r| reps[r].region == region && reps[r].role == band).collect()
+    };
+    // A tenured senior rep kept a legacy book across AMER SMB and MM.
+    let legacy = ((n as f64 * 0.21) as usize).min(2_500);
+    if let Some(senior) = reps.iter().position(|r| r.senior) {
+        let mut taken = 0;
+        for (a, acc) in accounts.iter().enumerate() {
+            if taken == legacy {
+                break;
+            }
+            if acc.region == 0 && acc.band != SizeBand::Ent && a % 5 < 2 {
+                owner[a] = Some(senior);
+                taken += 1;
+            }
+        }
+    }
+    // New hires got a handful of low-tier leftovers.
+    for (r, rep) in reps.iter().enumerate().filter(|(_, r)| r.new_hire) {
+        let mut given = 0;
+        let want = 30 + (r * 7) % 30;
+        for (a, acc) in accounts.iter().enumerate() {
+            if given == want {
+                break;
+            }
+            if owner[a].is_none() && acc.region == rep.region && acc.band == rep.role && acc.tier_score < 2.8
+            {
+                owner[a] = Some(r);
+                given += 1;
+            }
+        }
+    }
+    // Everyone else: the team's accounts sorted by geography and cut into equal counts, the way territories
+    // get carved in a spreadsheet, blind to potential.
+    for region in 0..3 {
+        for band in SizeBand::ALL {
+            let members: Vec<usize> =
+                team(region, band).into_iter().filter(|&r| !reps[r].new_hire && !reps[r].senior).collect();
+            if members.is_empty() {
+                continue;
+            }
+            let mut pool: Vec<usize> = (0..n)
+                .filter(|&a| owner[a].is_none() && accounts[a].region == region && accounts[a].band == band)
+                .collect();
+            pool.sort_by(|&x, &y| {
+                (&accounts[x].row[3], &accounts[x].row[4])
+                    .cmp(&(&accounts[y].row[3], &accounts[y].row[4]))
+                    .then(x.cmp(&y))
+            });
+            let per_rep = pool.len().div_ceil(members.len()).max(1);
+            for (k, &a) in pool.iter().enumerate() {
+                owner[a] = Some(members[(k / per_rep).min(members.len() - 1)]);
+            }
+        }
+    }
+    // Drift: a few EMEA accounts followed an AMER rep; a few accounts were never assigned.
+    let amer_mm = team(0, SizeBand::Mm);
+    let mut drifted = 0;
+    for a in 0..n {
+        if drifted < 15 && accounts[a].region == 1 && accounts[a].band == SizeBand::Mm && a % 17 == 3 {
+            owner[a] = amer_mm.get(1).copied().or(owner[a]);
+            drifted += 1;
+        }
+    }
+    let mut unowned = 0;
+    for a in (0..n).rev() {
+        if unowned < 40 && a % 13 == 6 {
+            owner[a] = None;
+            unowned += 1;
+        }
+    }
+
+    // Carve-outs: the biggest accounts of tenured reps, locked for strategic reasons. The first AMER ENT rep
+    // (the departure scenarios' subject) holds none.
+    let departing = team(0, SizeBand::Ent).first().copied();
+    let mut candidates: Vec<usize> =
+        (0..n).filter(|&a| owner[a].is_some_and(|r| !reps[r].new_hire && Some(r) != departing)).collect();
+    candidates.sort_by(|&x, &y| accounts[y].employees.total_cmp(&accounts[x].employees).then(x.cmp(&y)));
+    let as_of = days_from_civil(2026, 1, 1).unwrap_or(0);
+    let reasons = ["strategic account", "partner-sourced", "executive relationship", "legal hold"];
+    let carveouts: Vec<Vec<String>> = candidates
+        .iter()
+        .take(25.min(candidates.len()))
+        .enumerate()
+        .map(|(k, &a)| {
+            let floor = [60, 90, 180][k % 3];
+            let idle = rng.random_range(5..240);
+            let (y, m, d) = civil_from_days(as_of - idle);
+            vec![
+                accounts[a].row[0].clone(),
+                reps[owner[a].unwrap_or(0)].id.clone(),
+                reasons[k % reasons.len()].to_string(),
+                floor.to_string(),
+                format!("{y:04}-{m:02}-{d:02}"),
+            ]
+        })
+        .collect();
+
+    let plan = (0..n)
+        .map(|a| vec![accounts[a].row[0].clone(), owner[a].map_or(String::new(), |r| reps[r].id.clone())])
+        .collect();
+    for (a, acc) in accounts.iter_mut().enumerate() {
+        acc.row[18] = owner[a].map_or(String::new(), |r| reps[r].id.clone());
+        debug_assert!(acc.vertical < VERTICALS.len() && acc.icp <= 5);
+    }
+    let county_rows = counties
+        .iter()
+        .map(|c| {
+            vec![
+                c.fips.clone(),
+                c.state.clone(),
+                c.name.clone(),
+                c.lat.map_or(String::new(), |v| format!("{v:.5}")),
+                c.lon.map_or(String::new(), |v| format!("{v:.5}")),
+                format!("{:.0}", c.establishments),
+                c.neighbors.join(";"),
+            ]
+        })
+        .collect();
+    GeneratedMarket {
+        accounts: accounts.into_iter().map(|a| a.row).collect(),
+        reps: rep_rows,
+        plan,
+        carveouts,
+        counties: county_rows,
+    }
+}

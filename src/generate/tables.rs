@@ -1,0 +1,198 @@
+//! Fixed tables of the generator: verticals, countries and cities, metros, names.
+
+/// Vertical, weight, and whether it is a core vertical for the product (higher ICP fit).
+pub(super) const VERTICALS: &[(&str, f64, bool)] = &[
+    ("Software", 0.20, true),
+    ("Financial Services", 0.14, true),
+    ("Healthcare", 0.12, true),
+    ("Manufacturing", 0.13, false),
+    ("Retail", 0.10, false),
+    ("Professional Services", 0.11, false),
+    ("Logistics", 0.06, false),
+    ("Education", 0.05, false),
+    ("Media", 0.05, false),
+    ("Energy", 0.04, false),
+];
+
+/// Country, weight, legal-form suffix, cities (name, lat, lon).
+pub(super) type Country = (&'static str, f64, &'static str, &'static [(&'static str, f64, f64)]);
+
+pub(super) const EMEA: &[Country] = &[
+    (
+        "United Kingdom",
+        0.28,
+        "Ltd",
+        &[("London", 51.51, -0.13), ("Manchester", 53.48, -2.24), ("Edinburgh", 55.95, -3.19)],
+    ),
+    (
+        "Germany",
+        0.22,
+        "GmbH",
+        &[("Berlin", 52.52, 13.40), ("München", 48.14, 11.58), ("Frankfurt", 50.11, 8.68)],
+    ),
+    ("France", 0.15, "SA", &[("Paris", 48.86, 2.35), ("Lyon", 45.76, 4.84)]),
+    ("Netherlands", 0.08, "BV", &[("Amsterdam", 52.37, 4.90), ("Rotterdam", 51.92, 4.48)]),
+    ("Spain", 0.06, "SL", &[("Madrid", 40.42, -3.70), ("Barcelona", 41.39, 2.17)]),
+    ("Sweden", 0.05, "AB", &[("Stockholm", 59.33, 18.07), ("Göteborg", 57.71, 11.97)]),
+    ("Ireland", 0.04, "Ltd", &[("Dublin", 53.35, -6.26)]),
+    ("Switzerland", 0.04, "AG", &[("Zürich", 47.38, 8.54), ("Genève", 46.20, 6.14)]),
+    ("Israel", 0.04, "Ltd", &[("Tel Aviv", 32.09, 34.78)]),
+    ("United Arab Emirates", 0.04, "LLC", &[("Dubai", 25.20, 55.27)]),
+];
+
+pub(super) const ROW: &[Country] = &[
+    ("Australia", 0.30, "Pty Ltd", &[("Sydney", -33.87, 151.21), ("Melbourne", -37.81, 144.96)]),
+    ("Japan", 0.25, "KK", &[("Tokyo", 35.68, 139.69), ("Osaka", 34.69, 135.50)]),
+    ("India", 0.20, "Pvt Ltd", &[("Bengaluru", 12.97, 77.59), ("Mumbai", 19.08, 72.88)]),
+    ("Singapore", 0.15, "Pte Ltd", &[("Singapore", 1.35, 103.82)]),
+    ("New Zealand", 0.10, "Ltd", &[("Auckland", -36.85, 174.76)]),
+];
+
+/// Rep home metros per region (name, lat, lon).
+pub(super) const AMER_METROS: &[(&str, f64, f64)] = &[
+    ("New York", 40.71, -74.01),
+    ("San Francisco", 37.77, -122.42),
+    ("Chicago", 41.88, -87.63),
+    ("Austin", 30.27, -97.74),
+    ("Boston", 42.36, -71.06),
+    ("Atlanta", 33.75, -84.39),
+    ("Denver", 39.74, -104.99),
+    ("Seattle", 47.61, -122.33),
+    ("Los Angeles", 34.05, -118.24),
+    ("Miami", 25.76, -80.19),
+];
+pub(super) const EMEA_METROS: &[(&str, f64, f64)] = &[
+    ("London", 51.51, -0.13),
+    ("Berlin", 52.52, 13.40),
+    ("Paris", 48.86, 2.35),
+    ("Amsterdam", 52.37, 4.90),
+    ("Dublin", 53.35, -6.26),
+];
+pub(super) const ROW_METROS: &[(&str, f64, f64)] = &[
+    ("Sydney", -33.87, 151.21),
+    ("Singapore", 1.35, 103.82),
+    ("Tokyo", 35.68, 139.69),
+    ("Bengaluru", 12.97, 77.59),
+];
+
+pub(super) const NAME_HEADS: &[&str] = &[
+    "Apex",
+    "Blue",
+    "Cedar",
+    "Delta",
+    "Ember",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Nova",
+    "Orchid",
+    "Pioneer",
+    "Quarry",
+    "Ridge",
+    "Summit",
+    "Tidal",
+    "Union",
+    "Vertex",
+    "Willow",
+    "Zenith",
+    "Müller",
+    "Nordström",
+    "Société",
+    "Øresund",
+    "Café",
+    "Señor",
+    "Crète",
+    "Łódź",
+    "Ålborg",
+    "Kōyō",
+];
+pub(super) const NAME_TAILS: &[&str] = &[
+    "Systems",
+    "Holdings",
+    "Group",
+    "Labs",
+    "Partners",
+    "Industries",
+    "Analytics",
+    "Works",
+    "Solutions",
+    "Networks",
+    "Capital",
+    "Health",
+    "Logistics",
+    "Foods",
+    "Energy",
+    "Media",
+    "Dynamics",
+    "Technologies",
+];
+
+pub(super) const FIRST_NAMES: &[&str] = &[
+    "Zoë",
+    "José",
+    "Amara",
+    "Liam",
+    "Sofia",
+    "Hiroshi",
+    "Priya",
+    "Mateo",
+    "Ingrid",
+    "Noah",
+    "Aisha",
+    "Lukas",
+    "Chloé",
+    "Ravi",
+    "Emma",
+    "Søren",
+    "Valentina",
+    "Kwame",
+    "Mei",
+    "Oliver",
+    "Fatima",
+    "Tomás",
+    "Hannah",
+    "Yuki",
+];
+pub(super) const LAST_NAMES: &[&str] = &[
+    "Lindqvist",
+    "Ramírez",
+    "Okafor",
+    "Chen",
+    "Müller",
+    "Rossi",
+    "Tanaka",
+    "Sharma",
+    "Dubois",
+    "Novak",
+    "Kowalski",
+    "Andersen",
+    "O'Brien",
+    "García",
+    "Haddad",
+    "Nguyen",
+    "Schmidt",
+    "Brennan",
+    "Ibrahim",
+    "Costa",
+];
+
+/// States and cities whose companies are bigger and fit the product better.
+pub(super) const HUBS: &[&str] = &[
+    "CA",
+    "NY",
+    "MA",
+    "WA",
+    "IL",
+    "London",
+    "München",
+    "Paris",
+    "Tokyo",
+    "Sydney",
+    "Singapore",
+    "Bengaluru",
+];
