@@ -1,7 +1,7 @@
 //! The bad-input corpus: each case breaks one thing in an otherwise valid scenario and checks that the
 //! message names the file, the line and the field, and says how to fix it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const REPS: &str = "id,name,role,region,capacity_hours,annual_quota,expert_verticals\n\
 R1,Ana,SMB,AMER,120,500000,Retail\n\

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use terrasim::market::GeoPoint;
 
-/// 1. Unlimited capacity, constant rates, no parameter uncertainty: with monthly opening probability `p`,
+/// Known answer 1: Unlimited capacity, constant rates, no parameter uncertainty: with monthly opening probability `p`,
 /// win rate `w`, 1-month cycles and exact deal value `V`, an account is still in the pool at month `m` with
 /// probability `(1 − p·w)^m`, and a deal opened in month `m` books in month `m + 1`, so expected bookings per
 /// account over `H` months are `V·(1 − (1 − p·w)^(H−1))`.
@@ -27,7 +27,7 @@ fn mean_bookings_match_the_closed_form() {
     assert!((off_by_one - expected).abs() > 8.0 * se);
 }
 
-/// 2. A book that needs twice the rep's hours gets half of it covered.
+/// Known answer 2: A book that needs twice the rep's hours gets half of it covered.
 #[test]
 fn coverage_is_capacity_over_required_hours() {
     let n = 300;
@@ -42,7 +42,7 @@ fn coverage_is_capacity_over_required_hours() {
     }
 }
 
-/// 3. A departure with a held book: the orphaned accounts are uncovered until the backfill starts, the
+/// Known answer 3: A departure with a held book: the orphaned accounts are uncovered until the backfill starts, the
 /// monthly bookings show the gap, and team bookings drop against the baseline.
 #[test]
 fn held_book_leaves_a_gap_until_the_backfill() {
@@ -102,7 +102,7 @@ fn held_book_leaves_a_gap_until_the_backfill() {
     assert!(drop > 5.0 * drop_se, "drop {drop} ± {drop_se}");
 }
 
-/// 4. A vertical-expertise lift raises the win rate only on accounts of the rep's vertical.
+/// Known answer 4: A vertical-expertise lift raises the win rate only on accounts of the rep's vertical.
 #[test]
 fn vertical_lift_applies_only_to_matched_accounts() {
     let n = 400;
@@ -133,7 +133,7 @@ fn vertical_lift_applies_only_to_matched_accounts() {
     assert!((wb - expect(0.2)).abs() < 4.0 * sb, "flat wins {wb} vs {}", expect(0.2));
 }
 
-/// 5. A scattered field book costs more travel hours, so gets lower coverage, than a compact one with the
+/// Known answer 5: A scattered field book costs more travel hours, so gets lower coverage, than a compact one with the
 /// same accounts.
 #[test]
 fn scattered_field_book_gets_lower_coverage() {
@@ -145,7 +145,8 @@ fn scattered_field_book_gets_lower_coverage() {
             GeoPoint::new(40.0 + spread * ((i % 10) as f64 - 4.5), -100.0 + spread * ((i / 10) as f64 - 4.5));
         a
     };
-    let params = format!("{}visits_per_month = 0.5\ntravel_cap_hours = 10.0\n", deterministic_params(0.2, 0.0));
+    let params =
+        format!("{}visits_per_month = 0.5\ntravel_cap_hours = 10.0\n", deterministic_params(0.2, 0.0));
     let coverage = |spread: f64| {
         let accounts = (0..n).map(|i| place(i, spread)).collect();
         let m = market(accounts, vec![field_rep("F1", 150.0, home)], &vec![Some(0); n]);
@@ -160,7 +161,7 @@ fn scattered_field_book_gets_lower_coverage() {
     assert!(scattered < 0.9 * compact, "scattered {scattered} vs compact {compact}");
 }
 
-/// 6. The market factor correlates reps' outcomes; without it their books are independent.
+/// Known answer 6: The market factor correlates reps' outcomes; without it their books are independent.
 #[test]
 fn market_factor_correlates_reps() {
     let n = 400;

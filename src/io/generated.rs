@@ -50,6 +50,9 @@ pub fn load_counties(file: &Path) -> Result<Vec<County>, DataError> {
     Ok(counties)
 }
 
+/// A file to write: name, headers, rows.
+type CsvFile<'a> = (&'a str, &'a [&'a str], &'a [Vec<String>]);
+
 fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(headers)?;
@@ -63,7 +66,7 @@ fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Err
 /// nothing.
 pub fn write_generated(dir: &Path, market: &GeneratedMarket) -> std::io::Result<Vec<PathBuf>> {
     let mut out = AtomicDir::new(dir);
-    let files: [(&str, &[&str], &[Vec<String>]); 5] = [
+    let files: [CsvFile<'_>; 5] = [
         ("accounts.csv", &GeneratedMarket::ACCOUNT_HEADERS, &market.accounts),
         ("reps.csv", &GeneratedMarket::REP_HEADERS, &market.reps),
         ("plan.csv", &GeneratedMarket::PLAN_HEADERS, &market.plan),

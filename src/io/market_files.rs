@@ -15,10 +15,9 @@ use super::error::{DataError, RowError, RowErrors};
 
 macro_rules! fields {
     ($($ix:ident = $name:literal, $required:literal, [$($alias:literal),*];)*) => {
-        #[allow(non_camel_case_types, clippy::upper_case_acronyms, reason = "field indexes mirror field names")]
         #[derive(Clone, Copy)]
         #[repr(usize)]
-        pub(super) enum F { $($ix),* }
+        pub(super) enum Col { $($ix),* }
         const FIELDS: &[Field] = &[$(Field { name: $name, aliases: &[$($alias),*], required: $required }),*];
     };
 }
@@ -26,73 +25,73 @@ macro_rules! fields {
 mod reps_fields {
     use super::Field;
     fields! {
-        ID = "id", true, ["id", "repid", "userid", "ownerid", "hubspotownerid"];
-        NAME = "name", false, ["name", "repname", "fullname", "username", "ownername"];
-        ROLE = "role", true, ["role", "segment", "sizeband", "rolec", "segmentc"];
-        TEAM = "team", false, ["team", "teamname"];
-        REGION = "region", true, ["region", "homeregion", "regionc"];
-        LAT = "latitude", false, ["latitude", "lat", "homelatitude"];
-        LON = "longitude", false, ["longitude", "lon", "lng", "homelongitude"];
-        EXPERT = "expert_verticals", false, ["expertverticals", "verticals", "expertise"];
-        CAPACITY = "capacity_hours", true, ["capacityhours", "capacity", "sellinghours", "hourspermonth"];
-        QUOTA = "annual_quota", true, ["annualquota", "quota", "quotaamount"];
-        START = "start_month", false, ["startmonth"];
-        RAMP = "ramp_months", false, ["rampmonths", "ramp"];
-        END = "end_month", false, ["endmonth"];
-        SKILL = "skill", false, ["skill", "skillmultiplier"];
-        MOTION = "motion", false, ["motion", "salesmotion"];
+        Id = "id", true, ["id", "repid", "userid", "ownerid", "hubspotownerid"];
+        Name = "name", false, ["name", "repname", "fullname", "username", "ownername"];
+        Role = "role", true, ["role", "segment", "sizeband", "rolec", "segmentc"];
+        Team = "team", false, ["team", "teamname"];
+        Region = "region", true, ["region", "homeregion", "regionc"];
+        Lat = "latitude", false, ["latitude", "lat", "homelatitude"];
+        Lon = "longitude", false, ["longitude", "lon", "lng", "homelongitude"];
+        Expert = "expert_verticals", false, ["expertverticals", "verticals", "expertise"];
+        Capacity = "capacity_hours", true, ["capacityhours", "capacity", "sellinghours", "hourspermonth"];
+        Quota = "annual_quota", true, ["annualquota", "quota", "quotaamount"];
+        Start = "start_month", false, ["startmonth"];
+        Ramp = "ramp_months", false, ["rampmonths", "ramp"];
+        End = "end_month", false, ["endmonth"];
+        Skill = "skill", false, ["skill", "skillmultiplier"];
+        Motion = "motion", false, ["motion", "salesmotion"];
     }
-    pub(super) use F as R;
+    pub(super) use Col as R;
     pub(super) const REPS: &[Field] = FIELDS;
 }
 
 mod account_fields {
     use super::Field;
     fields! {
-        ID = "id", true, ["id", "accountid", "recordid", "hsobjectid", "companyid"];
-        NAME = "name", true, ["name", "accountname", "companyname", "company"];
-        REGION = "region", false, ["region", "regionc", "salesregion"];
-        COUNTRY = "country", false, ["country", "billingcountry", "countryregion", "billingcountrycode"];
-        STATE = "state", false, ["state", "billingstate", "billingstateprovince", "stateregion", "stateprovince"];
-        FIPS = "county_fips", false, ["countyfips", "fips", "countyfipsc"];
-        POSTAL = "postal_code", false, ["postalcode", "billingpostalcode", "billingzippostalcode", "zip", "zipcode", "postcode"];
-        LAT = "latitude", false, ["latitude", "billinglatitude", "lat"];
-        LON = "longitude", false, ["longitude", "billinglongitude", "lon", "lng"];
-        VERTICAL = "vertical", false, ["vertical", "industry", "verticalc", "sector"];
-        EMPLOYEES = "employees", false, ["employees", "numberofemployees"];
-        REVENUE = "annual_revenue", false, ["annualrevenue", "revenue"];
-        CUSTOMER = "is_customer", false, ["iscustomer", "customer", "iscustomerc"];
-        ICP = "icp_fit", false, ["icpfit", "icpfitc", "icpscore"];
-        SIGNAL = "signal_recency", false, ["signalrecency", "signalrecencyc", "buyingsignalrecency"];
-        WHITESPACE = "whitespace", false, ["whitespace", "whitespacec", "whitespacescore"];
-        DIFFICULTY = "competitive_difficulty", false, ["competitivedifficulty", "competitivedifficultyc", "displacementdifficulty"];
-        VALUE = "whitespace_value", false, ["whitespacevalue", "whitespacevaluec", "potential"];
-        OWNER = "owner_id", false, ["ownerid", "owner", "accountowner", "hubspotownerid", "companyowner", "accountownerid"];
+        Id = "id", true, ["id", "accountid", "recordid", "hsobjectid", "companyid"];
+        Name = "name", true, ["name", "accountname", "companyname", "company"];
+        Region = "region", false, ["region", "regionc", "salesregion"];
+        Country = "country", false, ["country", "billingcountry", "countryregion", "billingcountrycode"];
+        State = "state", false, ["state", "billingstate", "billingstateprovince", "stateregion", "stateprovince"];
+        Fips = "county_fips", false, ["countyfips", "fips", "countyfipsc"];
+        Postal = "postal_code", false, ["postalcode", "billingpostalcode", "billingzippostalcode", "zip", "zipcode", "postcode"];
+        Lat = "latitude", false, ["latitude", "billinglatitude", "lat"];
+        Lon = "longitude", false, ["longitude", "billinglongitude", "lon", "lng"];
+        Vertical = "vertical", false, ["vertical", "industry", "verticalc", "sector"];
+        Employees = "employees", false, ["employees", "numberofemployees"];
+        Revenue = "annual_revenue", false, ["annualrevenue", "revenue"];
+        Customer = "is_customer", false, ["iscustomer", "customer", "iscustomerc"];
+        Icp = "icp_fit", false, ["icpfit", "icpfitc", "icpscore"];
+        Signal = "signal_recency", false, ["signalrecency", "signalrecencyc", "buyingsignalrecency"];
+        Whitespace = "whitespace", false, ["whitespace", "whitespacec", "whitespacescore"];
+        Difficulty = "competitive_difficulty", false, ["competitivedifficulty", "competitivedifficultyc", "displacementdifficulty"];
+        Value = "whitespace_value", false, ["whitespacevalue", "whitespacevaluec", "potential"];
+        Owner = "owner_id", false, ["ownerid", "owner", "accountowner", "hubspotownerid", "companyowner", "accountownerid"];
     }
-    pub(super) use F as A;
+    pub(super) use Col as A;
     pub(super) const ACCOUNTS: &[Field] = FIELDS;
 }
 
 mod plan_fields {
     use super::Field;
     fields! {
-        ACCOUNT = "account_id", true, ["accountid", "account", "id"];
-        OWNER = "owner_id", true, ["ownerid", "owner", "repid", "newownerid"];
+        Account = "account_id", true, ["accountid", "account", "id"];
+        Owner = "owner_id", true, ["ownerid", "owner", "repid", "newownerid"];
     }
-    pub(super) use F as P;
+    pub(super) use Col as P;
     pub(super) const PLAN: &[Field] = FIELDS;
 }
 
 mod carveout_fields {
     use super::Field;
     fields! {
-        ACCOUNT = "account_id", true, ["accountid", "account", "id"];
-        OWNER = "owner_id", true, ["ownerid", "owner", "repid"];
-        REASON = "reason", false, ["reason", "carveoutreason"];
-        FLOOR = "activity_floor_days", false, ["activityfloordays", "activityfloor", "floordays"];
-        LAST = "last_activity_date", false, ["lastactivitydate", "lastactivity"];
+        Account = "account_id", true, ["accountid", "account", "id"];
+        Owner = "owner_id", true, ["ownerid", "owner", "repid"];
+        Reason = "reason", false, ["reason", "carveoutreason"];
+        Floor = "activity_floor_days", false, ["activityfloordays", "activityfloor", "floordays"];
+        Last = "last_activity_date", false, ["lastactivitydate", "lastactivity"];
     }
-    pub(super) use F as C;
+    pub(super) use Col as C;
     pub(super) const CARVEOUTS: &[Field] = FIELDS;
 }
 
@@ -164,7 +163,7 @@ fn read_reps(file: &Path, scenario: &Scenario) -> Result<Vec<Rep>, DataError> {
         if let Some(rep) = parse_rep(row, errors) {
             let id = rep.id.to_string();
             if let Some(first) = first_line.get(&id) {
-                errors.push(row.error(R::ID as usize, "id", format!(
+                errors.push(row.error(R::Id as usize, "id", format!(
                     "rep {id} appears twice (lines {first} and {}); a rep can be in one place only: merge or remove one row",
                     row.line
                 )));
@@ -185,31 +184,31 @@ fn parse_rep(row: &Row<'_>, errors: &mut RowErrors) -> Option<Rep> {
         errors.push(e);
     };
     let field = |f: R| f as usize;
-    let id = match row.get(field(R::ID)).map(RepId::new) {
+    let id = match row.get(field(R::Id)).map(RepId::new) {
         Some(Ok(id)) => Some(id),
         Some(Err(e)) => {
-            fail(row.error(field(R::ID), "id", format!("{e}; give every rep an id")));
+            fail(row.error(field(R::Id), "id", format!("{e}; give every rep an id")));
             None
         }
         None => {
-            fail(row.error(field(R::ID), "id", "the id is empty; give every rep an id"));
+            fail(row.error(field(R::Id), "id", "the id is empty; give every rep an id"));
             None
         }
     };
-    let role = match row.get(field(R::ROLE)) {
+    let role = match row.get(field(R::Role)) {
         Some(raw) => SizeBand::parse(raw).or_else(|| {
-            fail(row.error(field(R::ROLE), "role", format!("\"{raw}\" is not a role; use SMB, MM or ENT")));
+            fail(row.error(field(R::Role), "role", format!("\"{raw}\" is not a role; use SMB, MM or ENT")));
             None
         }),
         None => {
-            fail(row.error(field(R::ROLE), "role", "the role is empty; use SMB, MM or ENT"));
+            fail(row.error(field(R::Role), "role", "the role is empty; use SMB, MM or ENT"));
             None
         }
     };
-    let region = match row.get(field(R::REGION)).and_then(Region::new) {
+    let region = match row.get(field(R::Region)).and_then(Region::new) {
         Some(r) => Some(r),
         None => {
-            fail(row.error(field(R::REGION), "region", "the region is empty; use AMER, EMEA or ROW"));
+            fail(row.error(field(R::Region), "region", "the region is empty; use AMER, EMEA or ROW"));
             None
         }
     };
@@ -236,50 +235,50 @@ fn parse_rep(row: &Row<'_>, errors: &mut RowErrors) -> Option<Rep> {
         }
     };
     let capacity = number(
-        R::CAPACITY,
+        R::Capacity,
         "capacity_hours",
         None,
         0.0,
         "selling hours per month, zero or more (capacity cannot be negative)",
     );
-    let quota = number(R::QUOTA, "annual_quota", None, 0.0, "the annual quota, zero or more");
+    let quota = number(R::Quota, "annual_quota", None, 0.0, "the annual quota, zero or more");
     let start = number(
-        R::START,
+        R::Start,
         "start_month",
         Some(1.0),
         -600.0,
         "a whole month number (1 = first month; 0 or less = started before)",
     );
-    let ramp = number(R::RAMP, "ramp_months", Some(0.0), 0.0, "whole months of ramp, zero or more");
-    let skill = number(R::SKILL, "skill", Some(1.0), 1e-9, "a positive win-rate multiplier such as 1.1");
-    let end = match row.get(field(R::END)) {
+    let ramp = number(R::Ramp, "ramp_months", Some(0.0), 0.0, "whole months of ramp, zero or more");
+    let skill = number(R::Skill, "skill", Some(1.0), 1e-9, "a positive win-rate multiplier such as 1.1");
+    let end = match row.get(field(R::End)) {
         None => Some(None),
         Some(raw) => match parse_number(raw) {
             Ok(v) if v >= 0.0 && v.fract() == 0.0 => Some(Some(v as u32)),
             _ => {
-                fail(row.error(field(R::END), "end_month", format!("\"{raw}\" is not a month; give the last selling month as a whole number, or leave it empty")));
+                fail(row.error(field(R::End), "end_month", format!("\"{raw}\" is not a month; give the last selling month as a whole number, or leave it empty")));
                 None
             }
         },
     };
-    for (f, name, v) in [(R::START, "start_month", start), (R::RAMP, "ramp_months", ramp)] {
+    for (f, name, v) in [(R::Start, "start_month", start), (R::Ramp, "ramp_months", ramp)] {
         if v.is_some_and(|v| v.fract() != 0.0) {
             fail(row.error(field(f), name, "give a whole number of months"));
         }
     }
-    let home = match (row.get(field(R::LAT)), row.get(field(R::LON))) {
+    let home = match (row.get(field(R::Lat)), row.get(field(R::Lon))) {
         (None, None) => Some(None),
         (Some(lat), Some(lon)) => match (parse_number(lat), parse_number(lon)) {
-            (Ok(la), Ok(lo)) => GeoPoint::new(la, lo).map(Some).or_else(|| { fail(row.error(field(R::LAT), "latitude", format!("({lat}, {lon}) is not a place; latitude must be in [-90, 90] and longitude in [-180, 180]"))); None }),
-            _ => { fail(row.error(field(R::LAT), "latitude", format!("({lat}, {lon}) are not numbers"))); None }
+            (Ok(la), Ok(lo)) => GeoPoint::new(la, lo).map(Some).or_else(|| { fail(row.error(field(R::Lat), "latitude", format!("({lat}, {lon}) is not a place; latitude must be in [-90, 90] and longitude in [-180, 180]"))); None }),
+            _ => { fail(row.error(field(R::Lat), "latitude", format!("({lat}, {lon}) are not numbers"))); None }
         },
-        _ => { fail(row.error(field(R::LAT), "latitude", "give both latitude and longitude, or neither")); None }
+        _ => { fail(row.error(field(R::Lat), "latitude", "give both latitude and longitude, or neither")); None }
     };
-    let motion = match row.get(field(R::MOTION)) {
+    let motion = match row.get(field(R::Motion)) {
         None => role.map(Motion::default_for),
         Some(raw) => Motion::parse(raw).or_else(|| {
             fail(row.error(
-                field(R::MOTION),
+                field(R::Motion),
                 "motion",
                 format!("\"{raw}\" is not a motion; use inside or field"),
             ));
@@ -291,10 +290,10 @@ fn parse_rep(row: &Row<'_>, errors: &mut RowErrors) -> Option<Rep> {
     }
     let (id, role, region) = (id?, role?, region?);
     Some(Rep {
-        name: row.get(field(R::NAME)).map_or_else(|| id.to_string(), str::to_string),
-        team: row.get(field(R::TEAM)).map_or_else(|| format!("{region}-{role}"), str::to_string),
+        name: row.get(field(R::Name)).map_or_else(|| id.to_string(), str::to_string),
+        team: row.get(field(R::Team)).map_or_else(|| format!("{region}-{role}"), str::to_string),
         expert_verticals: row
-            .get(field(R::EXPERT))
+            .get(field(R::Expert))
             .map(|v| {
                 v.split([';', '|']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
             })
@@ -319,7 +318,7 @@ fn read_accounts(
     owners: &OwnerIndex,
 ) -> Result<(Vec<Account>, Vec<Option<usize>>), DataError> {
     let mut table = Table::open(file, "accounts", ACCOUNTS, &scenario.data.columns.accounts)?;
-    if !table.has(A::REGION as usize) && !table.has(A::COUNTRY as usize) {
+    if !table.has(A::Region as usize) && !table.has(A::Country as usize) {
         return Err(DataError::MissingColumn {
             file: file.to_path_buf(),
             table: table.name(),
@@ -338,7 +337,7 @@ fn read_accounts(
         let Some((account, owner)) = parse_account(row, errors, scenario, &scoring, owners) else { return };
         let id = account.id.to_string();
         if let Some(first) = first_line.get(&id) {
-            errors.push(row.error(A::ID as usize, "id", format!(
+            errors.push(row.error(A::Id as usize, "id", format!(
                 "duplicate account id {id} (first on line {first}); account ids must be unique: remove or merge the duplicate"
             )));
             return;
@@ -360,21 +359,21 @@ fn parse_account(
 ) -> Option<(Account, Option<usize>)> {
     let start = errors.errors.len() + errors.more;
     let f = |a: A| a as usize;
-    let id = match row.get(f(A::ID)).map(AccountId::new) {
+    let id = match row.get(f(A::Id)).map(AccountId::new) {
         Some(Ok(id)) => Some(id),
         _ => {
-            errors.push(row.error(f(A::ID), "id", "the id is empty or invalid; give every account an id"));
+            errors.push(row.error(f(A::Id), "id", "the id is empty or invalid; give every account an id"));
             None
         }
     };
-    let name = row.get(f(A::NAME)).map(str::to_string);
+    let name = row.get(f(A::Name)).map(str::to_string);
     if name.is_none() {
-        errors.push(row.error(f(A::NAME), "name", "the name is empty; give the company's name"));
+        errors.push(row.error(f(A::Name), "name", "the name is empty; give the company's name"));
     }
-    let country = row.get(f(A::COUNTRY)).unwrap_or("").to_string();
-    let region = row.get(f(A::REGION)).and_then(Region::new).or_else(|| Region::of_country(&country));
+    let country = row.get(f(A::Country)).unwrap_or("").to_string();
+    let region = row.get(f(A::Region)).and_then(Region::new).or_else(|| Region::of_country(&country));
     if region.is_none() {
-        errors.push(row.error(f(A::REGION), "region", format!(
+        errors.push(row.error(f(A::Region), "region", format!(
             "no region, and the country \"{country}\" is not one terrasim maps; add a region column (AMER, EMEA, ROW)"
         )));
     }
@@ -395,9 +394,9 @@ fn parse_account(
             })
             .ok()
     };
-    let employees = optional(A::EMPLOYEES, "employees", false).map(|v| v.round() as u32);
-    let revenue = optional(A::REVENUE, "annual_revenue", true).and_then(|v| Money::new(v).ok());
-    let whitespace_value = optional(A::VALUE, "whitespace_value", true).and_then(|v| Money::new(v).ok());
+    let employees = optional(A::Employees, "employees", false).map(|v| v.round() as u32);
+    let revenue = optional(A::Revenue, "annual_revenue", true).and_then(|v| Money::new(v).ok());
+    let whitespace_value = optional(A::Value, "whitespace_value", true).and_then(|v| Money::new(v).ok());
     let mut score = |a: A, name: &'static str| -> u8 {
         match row.get(f(a)) {
             None => 3,
@@ -415,38 +414,38 @@ fn parse_account(
         }
     };
     let inputs = ScoreInputs {
-        icp_fit: score(A::ICP, "icp_fit"),
-        signal_recency: score(A::SIGNAL, "signal_recency"),
-        whitespace: score(A::WHITESPACE, "whitespace"),
-        competitive_difficulty: score(A::DIFFICULTY, "competitive_difficulty"),
+        icp_fit: score(A::Icp, "icp_fit"),
+        signal_recency: score(A::Signal, "signal_recency"),
+        whitespace: score(A::Whitespace, "whitespace"),
+        competitive_difficulty: score(A::Difficulty, "competitive_difficulty"),
     };
-    let location = match (row.get(f(A::LAT)), row.get(f(A::LON))) {
+    let location = match (row.get(f(A::Lat)), row.get(f(A::Lon))) {
         (Some(lat), Some(lon)) => match (parse_number(lat), parse_number(lon)) {
             (Ok(la), Ok(lo)) if GeoPoint::new(la, lo).is_some() => GeoPoint::new(la, lo),
             _ => {
-                errors.push(row.error(f(A::LAT), "latitude", format!("({lat}, {lon}) is not a place; latitude must be in [-90, 90] and longitude in [-180, 180]")));
+                errors.push(row.error(f(A::Lat), "latitude", format!("({lat}, {lon}) is not a place; latitude must be in [-90, 90] and longitude in [-180, 180]")));
                 None
             }
         },
         _ => None,
     };
-    let is_customer = match row.get(f(A::CUSTOMER)) {
+    let is_customer = match row.get(f(A::Customer)) {
         None => false,
         Some(raw) => parse_bool(raw).unwrap_or_else(|| {
             errors.push(row.error(
-                f(A::CUSTOMER),
+                f(A::Customer),
                 "is_customer",
                 format!("\"{raw}\" is not yes/no; use true or false"),
             ));
             false
         }),
     };
-    let owner = match row.get(f(A::OWNER)) {
+    let owner = match row.get(f(A::Owner)) {
         None => None,
         Some(raw) => match owners.resolve(raw) {
             Ok(r) => Some(r),
             Err(e) => {
-                errors.push(row.error(f(A::OWNER), "owner_id", e));
+                errors.push(row.error(f(A::Owner), "owner_id", e));
                 None
             }
         },
@@ -460,11 +459,11 @@ fn parse_account(
         name: name?,
         region: region?,
         country,
-        state: row.get(f(A::STATE)).unwrap_or("").to_string(),
-        county_fips: row.get(f(A::FIPS)).map(str::to_string),
-        postal_code: row.get(f(A::POSTAL)).map(str::to_string),
+        state: row.get(f(A::State)).unwrap_or("").to_string(),
+        county_fips: row.get(f(A::Fips)).map(str::to_string),
+        postal_code: row.get(f(A::Postal)).map(str::to_string),
         location,
-        vertical: row.get(f(A::VERTICAL)).unwrap_or("Unknown").to_string(),
+        vertical: row.get(f(A::Vertical)).unwrap_or("Unknown").to_string(),
         employees,
         annual_revenue: revenue,
         is_customer,
@@ -496,24 +495,24 @@ fn read_plan(
     let mut plan = Plan::unowned(n);
     let mut seen: HashMap<usize, u64> = HashMap::new();
     table.for_each(&mut errors, |row, errors| {
-        let Some(raw) = row.get(P::ACCOUNT as usize) else {
-            errors.push(row.error(P::ACCOUNT as usize, "account_id", "the account id is empty"));
+        let Some(raw) = row.get(P::Account as usize) else {
+            errors.push(row.error(P::Account as usize, "account_id", "the account id is empty"));
             return;
         };
         let Some(&a) = accounts.get(raw) else {
-            errors.push(row.error(P::ACCOUNT as usize, "account_id", format!("account {raw} is not in the accounts file; remove the row or add the account")));
+            errors.push(row.error(P::Account as usize, "account_id", format!("account {raw} is not in the accounts file; remove the row or add the account")));
             return;
         };
         if let Some(first) = seen.insert(a, row.line) {
-            errors.push(row.error(P::ACCOUNT as usize, "account_id", format!(
+            errors.push(row.error(P::Account as usize, "account_id", format!(
                 "account {raw} is given two owners (lines {first} and {}); an account has exactly one owner: keep one row", row.line
             )));
             return;
         }
-        match row.get(P::OWNER as usize).map(|o| owners.resolve(o)) {
+        match row.get(P::Owner as usize).map(|o| owners.resolve(o)) {
             None => {}
             Some(Ok(r)) => plan.assign(a, Some(r)),
-            Some(Err(e)) => errors.push(row.error(P::OWNER as usize, "owner_id", e)),
+            Some(Err(e)) => errors.push(row.error(P::Owner as usize, "owner_id", e)),
         }
     });
     errors.into_result(file)?;
@@ -540,50 +539,50 @@ fn read_carveouts(
     let mut errors = RowErrors::default();
     let mut carveouts = Vec::new();
     table.for_each(&mut errors, |row, errors| {
-        let Some(raw) = row.get(C::ACCOUNT as usize) else {
-            errors.push(row.error(C::ACCOUNT as usize, "account_id", "the account id is empty"));
+        let Some(raw) = row.get(C::Account as usize) else {
+            errors.push(row.error(C::Account as usize, "account_id", "the account id is empty"));
             return;
         };
         let Some(&a) = accounts.get(raw) else {
-            errors.push(row.error(C::ACCOUNT as usize, "account_id", format!("account {raw} is not in the accounts file")));
+            errors.push(row.error(C::Account as usize, "account_id", format!("account {raw} is not in the accounts file")));
             return;
         };
-        let owner = match row.get(C::OWNER as usize).map(|o| owners.resolve(o)) {
+        let owner = match row.get(C::Owner as usize).map(|o| owners.resolve(o)) {
             Some(Ok(r)) => r,
-            Some(Err(e)) => return errors.push(row.error(C::OWNER as usize, "owner_id", e)),
-            None => return errors.push(row.error(C::OWNER as usize, "owner_id", "a carve-out needs the owner it is locked to")),
+            Some(Err(e)) => return errors.push(row.error(C::Owner as usize, "owner_id", e)),
+            None => return errors.push(row.error(C::Owner as usize, "owner_id", "a carve-out needs the owner it is locked to")),
         };
         if departing[owner] {
-            return errors.push(row.error(C::OWNER as usize, "owner_id", format!(
+            return errors.push(row.error(C::Owner as usize, "owner_id", format!(
                 "the carve-out of {raw} is locked to {}, who leaves during the horizon; reassign the carve-out to a rep who stays",
                 reps[owner].id
             )));
         }
         if plan.owner(a) != Some(owner) {
             let planned = plan.owner(a).map_or_else(|| "nobody".to_string(), |r| reps[r].id.to_string());
-            return errors.push(row.error(C::OWNER as usize, "owner_id", format!(
+            return errors.push(row.error(C::Owner as usize, "owner_id", format!(
                 "account {raw} is carved out to {} but the plan gives it to {planned}; a carve-out locks its owner: make them agree",
                 reps[owner].id
             )));
         }
-        let floor = match row.get(C::FLOOR as usize) {
+        let floor = match row.get(C::Floor as usize) {
             None => None,
             Some(raw) => match parse_number(raw) {
                 Ok(v) if v >= 0.0 && v.fract() == 0.0 => Some(v as u32),
-                _ => return errors.push(row.error(C::FLOOR as usize, "activity_floor_days", format!("\"{raw}\" is not a whole number of days"))),
+                _ => return errors.push(row.error(C::Floor as usize, "activity_floor_days", format!("\"{raw}\" is not a whole number of days"))),
             },
         };
-        let days_since = match row.get(C::LAST as usize) {
+        let days_since = match row.get(C::Last as usize) {
             None => None,
             Some(raw) => match parse_crm_date(raw) {
                 Some(day) => as_of.map(|now| (now - day).max(0) as u32),
-                None => return errors.push(row.error(C::LAST as usize, "last_activity_date", format!("\"{raw}\" is not a date; write YYYY-MM-DD or M/D/YYYY"))),
+                None => return errors.push(row.error(C::Last as usize, "last_activity_date", format!("\"{raw}\" is not a date; write YYYY-MM-DD or M/D/YYYY"))),
             },
         };
         carveouts.push(CarveOut {
             account: a,
             owner,
-            reason: row.get(C::REASON as usize).unwrap_or("").to_string(),
+            reason: row.get(C::Reason as usize).unwrap_or("").to_string(),
             activity_floor_days: floor,
             days_since_activity: days_since,
         });

@@ -256,11 +256,10 @@ impl Trial<'_> {
         let mut current = owner;
         for t in month + 1..=close.min(h - 1) {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
-            if next != current && current != NO_OWNER && departed_before(model, current, t) {
-                if handoff_draw < seg.handoff_loss {
-                    s.closings[t].push(Closing { account: a as u32, value, win_draw, handoff_lost: true });
-                    return;
-                }
+            let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
+            if handed_off && handoff_draw < seg.handoff_loss {
+                s.closings[t].push(Closing { account: a as u32, value, win_draw, handoff_lost: true });
+                return;
             }
             current = next;
             if current != NO_OWNER && t < close {
