@@ -79,20 +79,17 @@ impl Stream {
         -fast_ln(self.uniform(counter))
     }
 
-    /// The `counter`-th pair of independent standard normals (Box–Muller).
+    /// The `counter`-th pair of independent standard normals (uses counters `2·counter` and
+    /// `2·counter + 1`).
     #[inline]
     pub fn normal_pair(self, counter: u64) -> (f64, f64) {
-        let u1 = self.uniform(2 * counter);
-        let u2 = self.uniform(2 * counter + 1);
-        let r = (-2.0 * u1.ln()).sqrt();
-        let (sin, cos) = (std::f64::consts::TAU * u2).sin_cos();
-        (r * cos, r * sin)
+        (inverse_normal_cdf(self.uniform(2 * counter)), inverse_normal_cdf(self.uniform(2 * counter + 1)))
     }
 
     /// The `counter`-th standard normal.
     #[inline]
     pub fn normal(self, counter: u64) -> f64 {
-        self.normal_pair(counter).0
+        inverse_normal_cdf(self.uniform(2 * counter))
     }
 
     /// A `rand` generator seeded from the stream, for distributions from `rand_distr` (Beta).
@@ -115,6 +112,54 @@ pub fn fast_ln(x: f64) -> f64 {
     let t2 = t * t;
     let series = t * (2.0 + t2 * (2.0 / 3.0 + t2 * (2.0 / 5.0 + t2 * (2.0 / 7.0 + t2 * (2.0 / 9.0)))));
     exponent as f64 * std::f64::consts::LN_2 + series
+}
+
+/// The standard normal quantile of `p` in (0, 1] (Acklam's rational approximation, relative error below
+/// 1.2e-9). The central 95% needs no logarithm or trigonometry, which makes it several times cheaper than
+/// Box–Muller; `p = 1` maps to the largest finite quantile of the (0, 1] grid.
+#[inline]
+pub fn inverse_normal_cdf(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] =
+        [7.784_695_709_041_462e-3, 3.224_671_290_700_398e-1, 2.445_134_137_142_996, 3.754_408_661_907_416];
+    const LOW: f64 = 0.024_25;
+    let tail = |q: f64| {
+        let q = (-2.0 * q.ln()).sqrt();
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < LOW {
+        tail(p)
+    } else if p <= 1.0 - LOW {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    } else {
+        -tail((1.0 - p).max(f64::EPSILON / 2.0))
+    }
 }
 
 /// A [`rand::RngCore`] over a keyed stream.
@@ -154,6 +199,19 @@ mod tests {
         assert_ne!(s.bits(0), Stream::new(42, 7, 3, Purpose::Deal).bits(0));
         assert_ne!(s.bits(0), Stream::new(42, 8, 3, Purpose::Demand).bits(0));
         assert_ne!(s.bits(0), Stream::new(42, 7, 4, Purpose::Demand).bits(0));
+    }
+
+    #[test]
+    fn inverse_normal_matches_known_quantiles() {
+        for (p, z) in [
+            (0.5, 0.0),
+            (0.975, 1.959_963_984_540_054),
+            (0.1, -1.281_551_565_544_6),
+            (0.001, -3.090_232_306_167_813),
+        ] {
+            assert!((inverse_normal_cdf(p) - z).abs() < 1e-8, "{p}");
+        }
+        assert!(inverse_normal_cdf(1.0).is_finite());
     }
 
     #[test]
