@@ -423,7 +423,7 @@ pub fn compile(
         let m = model_ix[a] as usize;
         BookEntry {
             account: model_ix[a],
-            hours: 0.0,
+            milli_hours: 0,
             hazard_covered: table.hazard_covered[m],
             hazard_inbound: table.hazard_inbound[m],
         }
@@ -437,7 +437,9 @@ pub fn compile(
                 books.push(
                     book.iter()
                         .map(|&a| BookEntry {
-                            hours: account_hours(scenario, market, &params[a].0, a, &reps[r].rep) as f32,
+                            milli_hours: (account_hours(scenario, market, &params[a].0, a, &reps[r].rep)
+                                * 1000.0)
+                                .round() as u32,
                             ..entry(a)
                         })
                         .collect(),
@@ -450,7 +452,10 @@ pub fn compile(
             }
             let mut unowned: Vec<BookEntry> = (0..n).filter(|&a| owners[a].is_none()).map(entry).collect();
             unowned.sort_unstable_by_key(|e| e.account);
-            Epoch { from_month: *from, owner, books, unowned }
+            let contiguous = books.iter().all(|b: &Vec<BookEntry>| {
+                b.iter().enumerate().all(|(i, e)| e.account as usize == b[0].account as usize + i)
+            });
+            Epoch { from_month: *from, owner, books, unowned, contiguous }
         })
         .collect();
     let mut epoch_of_month = vec![0; h];

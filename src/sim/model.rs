@@ -104,8 +104,9 @@ pub struct WinDraw {
 pub struct BookEntry {
     /// Account (model index).
     pub account: u32,
-    /// Hours per month to cover it, travel included.
-    pub hours: f32,
+    /// Hours per month to cover it, travel included, in thousandths of an hour: integer arithmetic keeps the
+    /// running budget of the coverage pass off the floating-point latency chain.
+    pub milli_hours: u32,
     /// Monthly hazard of opening an opportunity while covered.
     pub hazard_covered: f32,
     /// Monthly hazard of opening an opportunity while uncovered (inbound).
@@ -123,6 +124,10 @@ pub struct Epoch {
     pub books: Vec<Vec<BookEntry>>,
     /// Accounts with no owner (their `hours` are 0).
     pub unowned: Vec<BookEntry>,
+    /// True when every book is a contiguous, ascending run of model indices (the first epoch always is,
+    /// because model order is its books laid end to end), which enables the vector path of the monthly
+    /// pass.
+    pub contiguous: bool,
 }
 
 /// Everything a trial needs.

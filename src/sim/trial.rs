@@ -2,19 +2,14 @@
 
 use rand_distr::{Beta, Distribution, Exp1};
 
-use super::model::{Model, NO_OWNER};
+use super::model::{BookEntry, Model, NO_OWNER};
 use super::rng::{Purpose, Stream, TrialKey};
 
-/// An account's demand clock. It opens an opportunity when `hazard` reaches `threshold`; an infinite
-/// threshold means the account is not in the pool (an opportunity is open, or it is a customer), which lets
-/// the hot loop test pool membership without another array.
-#[derive(Debug, Clone, Copy)]
-struct Clock {
-    hazard: f32,
-    threshold: f32,
-}
-
-const OUT_OF_POOL: Clock = Clock { hazard: 0.0, threshold: f32::INFINITY };
+/// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
+/// opportunity when the hazard reaches the threshold. An infinite threshold means the account is not in the
+/// pool (an opportunity is open, or it is a customer), which lets the hot loop test pool membership without
+/// another array. Separate arrays (not pairs) let the monthly hazard update run as one vector loop.
+const OUT_OF_POOL: f32 = f32::INFINITY;
 
 /// Draws per opportunity in the account's deal stream.
 const DEAL_DRAWS: u64 = 4;
@@ -60,7 +55,9 @@ struct Closing {
 /// Per-thread working memory, reused across trials.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    clock: Vec<Clock>,
+    hazard: Vec<f32>,
+    threshold: Vec<f32>,
+    fired: Vec<u32>,
     demand_draws: Vec<u32>,
     deal_count: Vec<u32>,
     quarters_covered: Vec<u8>,
@@ -95,7 +92,8 @@ pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutco
         scratch.win_rate.push(rate);
     }
 
-    reset(&mut scratch.clock, n, OUT_OF_POOL);
+    reset(&mut scratch.hazard, n, 0.0);
+    reset(&mut scratch.threshold, n, OUT_OF_POOL);
     reset(&mut scratch.demand_draws, n, 0);
     reset(&mut scratch.deal_count, n, 0);
     reset(&mut scratch.quarters_covered, n, 0);
@@ -165,7 +163,8 @@ impl Trial<'_> {
     fn arm(&self, s: &mut Scratch, a: usize) {
         let draw: f64 = Exp1.sample(&mut self.demand(a).rng(u64::from(s.demand_draws[a])));
         s.demand_draws[a] += 1;
-        s.clock[a] = Clock { hazard: 0.0, threshold: (draw * self.inverse_market_factor) as f32 };
+        s.hazard[a] = 0.0;
+        s.threshold[a] = (draw * self.inverse_market_factor) as f32;
     }
 
     fn work_month(&mut self, s: &mut Scratch, month: usize) {
@@ -181,51 +180,52 @@ impl Trial<'_> {
             let z = key.stream(r as u64, Purpose::Availability).normal(month as u64);
             (model.availability_mean + model.availability_sd * z).clamp(0.0, 1.0)
         };
+        let accounts = &model.accounts;
         for (r, book) in epoch.books.iter().enumerate() {
             let capacity = model.reps[r].capacity[month];
-            let mut budget =
+            let budget =
                 if capacity > 0.0 { capacity * availability(r) - s.opp_hours[r * h + month] } else { 0.0 };
-            let mut covered = 0u32;
-            let mut cut = book.len();
-            for (i, entry) in book.iter().enumerate() {
-                let a = entry.account as usize;
-                let clock = &mut s.clock[a];
-                if clock.threshold == f32::INFINITY {
-                    // Open opportunities are worked through their own hours; customers are out of the pool.
-                    s.quarters_covered[a] |= quarter_bit;
-                    covered += 1;
-                    continue;
-                }
-                let need = f64::from(entry.hours);
-                if budget < need {
-                    cut = i;
-                    break;
-                }
-                budget -= need;
-                covered += 1;
-                clock.hazard += entry.hazard_covered;
-                let fired = clock.hazard >= clock.threshold;
-                s.quarters_covered[a] |= quarter_bit;
-                if fired {
-                    self.open(s, a, month, r as u32);
-                }
-            }
-            for entry in &book[cut..] {
-                let clock = &mut s.clock[entry.account as usize];
-                clock.hazard += entry.hazard_inbound;
-                if clock.hazard >= clock.threshold {
-                    self.open(s, entry.account as usize, month, r as u32);
-                }
-            }
+            let (cut, covered) =
+                covered_prefix(book, budget, &s.threshold, &mut s.quarters_covered, quarter_bit);
             self.out.covered[r] += f64::from(covered);
+            match (epoch.contiguous, book.first()) {
+                (true, Some(first)) => {
+                    // The book is a contiguous run of model indices: the hazard update is a plain vector loop.
+                    let start = first.account as usize;
+                    let (mid, end) = (start + cut, start + book.len());
+                    accumulate(&mut s.hazard[start..mid], &accounts.hazard_covered[start..mid]);
+                    accumulate(&mut s.hazard[mid..end], &accounts.hazard_inbound[mid..end]);
+                    collect_fired(&s.hazard[start..end], &s.threshold[start..end], start, &mut s.fired);
+                }
+                _ => {
+                    for (i, entry) in book.iter().enumerate() {
+                        let a = entry.account as usize;
+                        s.hazard[a] += if i < cut { entry.hazard_covered } else { entry.hazard_inbound };
+                        if s.hazard[a] >= s.threshold[a] {
+                            s.fired.push(entry.account);
+                        }
+                    }
+                }
+            }
+            self.open_fired(s, month, r as u32);
         }
         for entry in &epoch.unowned {
-            let clock = &mut s.clock[entry.account as usize];
-            clock.hazard += entry.hazard_inbound;
-            if clock.hazard >= clock.threshold {
-                self.open(s, entry.account as usize, month, NO_OWNER);
+            let a = entry.account as usize;
+            s.hazard[a] += entry.hazard_inbound;
+            if s.hazard[a] >= s.threshold[a] {
+                s.fired.push(entry.account);
             }
         }
+        self.open_fired(s, month, NO_OWNER);
+    }
+
+    fn open_fired(&mut self, s: &mut Scratch, month: usize, owner: u32) {
+        let mut fired = std::mem::take(&mut s.fired);
+        for &a in &fired {
+            self.open(s, a as usize, month, owner);
+        }
+        fired.clear();
+        s.fired = fired;
     }
 
     // Kept out of line so that the monthly pass keeps its running budget in a register.
@@ -235,7 +235,7 @@ impl Trial<'_> {
         let model = self.model;
         let acc = &model.accounts;
         let seg = &model.segments[usize::from(acc.segment[a])];
-        s.clock[a] = OUT_OF_POOL;
+        s.threshold[a] = OUT_OF_POOL;
         let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
         s.deal_count[a] += 1;
         let deal = self.key.stream(u64::from(acc.market_index[a]), Purpose::Deal);
@@ -303,6 +303,57 @@ impl Trial<'_> {
             }
         } else {
             self.arm(s, a);
+        }
+    }
+}
+
+/// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
+/// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours and count as
+/// covered (an open opportunity is being worked). Returns the prefix length and the covered count, and marks
+/// the covered accounts' quarter.
+fn covered_prefix(
+    book: &[BookEntry],
+    budget_hours: f64,
+    threshold: &[f32],
+    quarters: &mut [u8],
+    quarter_bit: u8,
+) -> (usize, u32) {
+    let mut budget = (budget_hours * 1000.0).max(0.0) as i64;
+    let mut covered = 0u32;
+    for (i, entry) in book.iter().enumerate() {
+        let a = entry.account as usize;
+        if threshold[a] != OUT_OF_POOL {
+            let need = i64::from(entry.milli_hours);
+            if budget < need {
+                return (i, covered);
+            }
+            budget -= need;
+        }
+        covered += 1;
+        quarters[a] |= quarter_bit;
+    }
+    (book.len(), covered)
+}
+
+#[inline]
+fn accumulate(hazard: &mut [f32], add: &[f32]) {
+    for (h, d) in hazard.iter_mut().zip(add) {
+        *h += d;
+    }
+}
+
+/// Pushes the indices whose hazard reached the threshold. Firing is rare, so each block of 32 is first
+/// reduced to a bit mask without branches (a vector loop) and only non-zero masks are walked.
+#[inline]
+fn collect_fired(hazard: &[f32], threshold: &[f32], offset: usize, fired: &mut Vec<u32>) {
+    const BLOCK: usize = 32;
+    for (b, (hs, ts)) in hazard.chunks(BLOCK).zip(threshold.chunks(BLOCK)).enumerate() {
+        let mask = hs.iter().zip(ts).enumerate().fold(0u32, |m, (i, (h, t))| m | (u32::from(h >= t) << i));
+        let mut bits = mask;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            fired.push((offset + b * BLOCK + i) as u32);
+            bits &= bits - 1;
         }
     }
 }
