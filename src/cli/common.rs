@@ -47,21 +47,51 @@ pub fn progress(total: u64, label: &str, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// The output folder: `--out` or `results/<scenario file stem>`.
-pub fn out_dir(out: Option<&Path>, scenario: &Path) -> PathBuf {
-    out.map(Path::to_path_buf).unwrap_or_else(|| {
-        let stem = scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from("results").join(stem)
-    })
+/// The options of every Monte Carlo command.
+#[derive(Debug, clap::Args)]
+pub struct RunOptions {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Trials (default: the scenario's).
+    #[arg(long)]
+    pub trials: Option<u32>,
+    /// Seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: every core). Results are identical for any value.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default: results/<scenario file name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no summary table.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
-/// Checks `--trials` and `--threads`.
-pub fn check_counts(trials: Option<u32>, threads: Option<usize>) -> anyhow::Result<()> {
-    if trials == Some(0) {
-        return Err(user("--trials must be at least 1"));
+impl RunOptions {
+    /// Checks the counts, loads the scenario and its market, and applies `--seed`; returns the trial count.
+    pub fn load(&self) -> anyhow::Result<(Scenario, Market, u64)> {
+        if self.trials == Some(0) {
+            return Err(user("--trials must be at least 1"));
+        }
+        if self.threads == Some(0) {
+            return Err(user("--threads must be at least 1 (omit it to use every core)"));
+        }
+        let (mut scenario, market) = load(&self.scenario)?;
+        if let Some(seed) = self.seed {
+            scenario.seed = seed;
+        }
+        let trials = u64::from(self.trials.unwrap_or(scenario.trials));
+        Ok((scenario, market, trials))
     }
-    if threads == Some(0) {
-        return Err(user("--threads must be at least 1 (omit it to use every core)"));
+
+    /// The output folder: `--out`, or `results/<scenario file stem>`.
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| {
+            let stem =
+                self.scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+            PathBuf::from("results").join(stem)
+        })
     }
-    Ok(())
 }
