@@ -461,3 +461,81 @@ pub fn generate_market(spec: &GenerateSpec, counties: &[County]) -> GeneratedMar
         counties: county_rows,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A toy county table: one dominant county, several small ones, one with no establishments.
+    fn counties() -> Vec<County> {
+        let county = |i: usize, est: f64| County {
+            fips: format!("{:05}", 1000 + i),
+            state: ["CA", "TX", "OH", "ME"][i % 4].to_string(),
+            name: format!("County {i}"),
+            lat: Some(35.0 + i as f64),
+            lon: Some(-100.0 + i as f64),
+            establishments: est,
+            neighbors: vec![],
+        };
+        let mut c = vec![county(0, 50_000.0)];
+        c.extend((1..20).map(|i| county(i, 1_000.0 * i as f64)));
+        c.push(county(20, 0.0));
+        c
+    }
+
+    #[test]
+    fn same_seed_same_market_and_another_seed_another() {
+        let spec = GenerateSpec { seed: 5, accounts: 2_000, reps: 40 };
+        let a = generate_market(&spec, &counties());
+        let b = generate_market(&spec, &counties());
+        assert_eq!(a, b);
+        let c = generate_market(&GenerateSpec { seed: 6, ..spec }, &counties());
+        assert_ne!(a.accounts, c.accounts);
+    }
+
+    #[test]
+    fn amer_accounts_follow_establishments() {
+        let spec = GenerateSpec { seed: 9, accounts: 40_000, reps: 40 };
+        let m = generate_market(&spec, &counties());
+        let amer: Vec<&Vec<String>> = m.accounts.iter().filter(|r| r[2] == "AMER").collect();
+        // AMER is 55% of accounts: binomial SE at n = 40,000 is 0.25 points.
+        let share = amer.len() as f64 / m.accounts.len() as f64;
+        assert!((share - 0.55).abs() < 0.01, "AMER share {share}");
+        let total: f64 = counties().iter().map(|c| c.establishments).sum();
+        for c in counties() {
+            let n = amer.iter().filter(|r| r[5] == c.fips).count() as f64;
+            let expected = amer.len() as f64 * c.establishments / total;
+            // Poisson-like count: within 5 standard errors of its expectation.
+            assert!((n - expected).abs() <= 5.0 * expected.sqrt().max(1.0), "{}: {n} vs {expected}", c.fips);
+        }
+    }
+
+    #[test]
+    fn the_plan_has_the_built_in_imbalances() {
+        let m = generate_market(&GenerateSpec { seed: 3, accounts: 12_000, reps: 40 }, &counties());
+        let mut books = std::collections::HashMap::new();
+        for row in &m.plan {
+            *books.entry(row[1].clone()).or_insert(0usize) += 1;
+        }
+        let unowned = books.remove("").unwrap_or(0);
+        assert!(unowned > 0, "some accounts are unowned");
+        let mut sizes: Vec<usize> = books.values().copied().collect();
+        sizes.sort_unstable();
+        let (largest, median) = (sizes[sizes.len() - 1], sizes[sizes.len() / 2]);
+        assert!(largest > 5 * median, "senior book {largest} vs median {median}");
+        // New hires (ramping) hold small books.
+        let hires: Vec<&Vec<String>> =
+            m.reps.iter().filter(|r| r[11] != "0" && r[10].parse::<i32>().unwrap() >= -1).collect();
+        assert!(hires.len() >= 3);
+        for h in hires {
+            assert!(books[&h[0]] < median / 2, "{} holds {}", h[0], books[&h[0]]);
+        }
+        // Carve-outs are locked to the plan's owner.
+        let owner: std::collections::HashMap<&str, &str> =
+            m.plan.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+        assert!(m.carveouts.len() >= 10);
+        for c in &m.carveouts {
+            assert_eq!(owner[c[0].as_str()], c[1]);
+        }
+    }
+}
