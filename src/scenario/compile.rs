@@ -93,11 +93,8 @@ fn err(field: impl Into<String>, message: impl Into<String>) -> CompileError {
 }
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
     v.sort_by(f64::total_cmp);
-    Some(v[v.len() / 2])
+    (!v.is_empty()).then(|| crate::sim::quantile_sorted(&v, 0.5).value)
 }
 
 /// Compiles `scenario` on `market` with ownership `plan` and an optional stress `shock`.
