@@ -25,6 +25,9 @@ fn shipped_northstar_data_is_the_generator_output() {
     for file in ["accounts.csv", "reps.csv", "plan.csv", "carveouts.csv", "counties.csv"] {
         let shipped = std::fs::read(root.join("scenarios/northstar/data").join(file)).unwrap();
         let made = std::fs::read(out.path().join(file)).unwrap();
-        assert!(shipped == made, "{file} differs from the generator's output; regenerate with `terrasim generate`");
+        assert!(
+            shipped == made,
+            "{file} differs from the generator's output; regenerate with `terrasim generate`"
+        );
     }
 }

@@ -185,14 +185,24 @@ impl Trial<'_> {
             let capacity = model.reps[r].capacity[month];
             let budget =
                 if capacity > 0.0 { capacity * availability(r) - s.opp_hours[r * h + month] } else { 0.0 };
-            let (cut, covered) =
-                covered_prefix(book, budget, &s.threshold, &mut s.quarters_covered, quarter_bit);
-            self.out.covered[r] += f64::from(covered);
+            // Every account before the cut is covered: those in the pool got their hours, the others are
+            // being worked through an open opportunity.
+            let cut = match (epoch.contiguous, book.first()) {
+                (true, Some(first)) => {
+                    let start = first.account as usize;
+                    covered_prefix(book, budget, &s.threshold[start..start + book.len()], |i| i)
+                }
+                _ => covered_prefix(book, budget, &s.threshold, |i| book[i].account as usize),
+            };
+            self.out.covered[r] += cut as f64;
             match (epoch.contiguous, book.first()) {
                 (true, Some(first)) => {
                     // The book is a contiguous run of model indices: the hazard update is a plain vector loop.
                     let start = first.account as usize;
                     let (mid, end) = (start + cut, start + book.len());
+                    for q in &mut s.quarters_covered[start..mid] {
+                        *q |= quarter_bit;
+                    }
                     accumulate(&mut s.hazard[start..mid], &accounts.hazard_covered[start..mid]);
                     accumulate(&mut s.hazard[mid..end], &accounts.hazard_inbound[mid..end]);
                     collect_fired(&s.hazard[start..end], &s.threshold[start..end], start, &mut s.fired);
@@ -200,6 +210,9 @@ impl Trial<'_> {
                 _ => {
                     for (i, entry) in book.iter().enumerate() {
                         let a = entry.account as usize;
+                        if i < cut {
+                            s.quarters_covered[a] |= quarter_bit;
+                        }
                         s.hazard[a] += if i < cut { entry.hazard_covered } else { entry.hazard_inbound };
                         if s.hazard[a] >= s.threshold[a] {
                             s.fired.push(entry.account);
@@ -308,31 +321,26 @@ impl Trial<'_> {
 }
 
 /// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
-/// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours and count as
-/// covered (an open opportunity is being worked). Returns the prefix length and the covered count, and marks
-/// the covered accounts' quarter.
+/// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours. `at` maps a
+/// book position to its index in `threshold`.
+#[inline]
 fn covered_prefix(
     book: &[BookEntry],
     budget_hours: f64,
     threshold: &[f32],
-    quarters: &mut [u8],
-    quarter_bit: u8,
-) -> (usize, u32) {
+    at: impl Fn(usize) -> usize,
+) -> usize {
     let mut budget = (budget_hours * 1000.0).max(0.0) as i64;
-    let mut covered = 0u32;
     for (i, entry) in book.iter().enumerate() {
-        let a = entry.account as usize;
-        if threshold[a] != OUT_OF_POOL {
+        if threshold[at(i)] != OUT_OF_POOL {
             let need = i64::from(entry.milli_hours);
             if budget < need {
-                return (i, covered);
+                return i;
             }
             budget -= need;
         }
-        covered += 1;
-        quarters[a] |= quarter_bit;
     }
-    (book.len(), covered)
+    book.len()
 }
 
 #[inline]
