@@ -18,7 +18,7 @@ pub use result::{
     Fan, HEADLINE_NAMES, Headline, RESULT_SCHEMA_VERSION, RepResult, SegmentPipeline, SimResult, TeamResult,
     aggregate, headline,
 };
-pub use rng::{Purpose, Stream, StreamRng, TrialKey, fast_ln, inverse_normal_cdf};
+pub use rng::{Purpose, Stream, StreamRng, TrialKey, inverse_normal_cdf};
 pub use runner::{RunError, run_trials};
 pub use stats::{Estimate, Quantile, Summary, Welford, quantile_sorted, spread};
 pub use trial::{Scratch, TrialOutcome, run_trial};

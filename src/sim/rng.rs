@@ -73,12 +73,6 @@ impl Stream {
         ((self.bits(counter) >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
-    /// The `counter`-th standard exponential, to single precision (the demand clocks are `f32`).
-    #[inline]
-    pub fn exponential(self, counter: u64) -> f64 {
-        -fast_ln(self.uniform(counter))
-    }
-
     /// The `counter`-th pair of independent standard normals (uses counters `2·counter` and
     /// `2·counter + 1`).
     #[inline]
@@ -96,22 +90,6 @@ impl Stream {
     pub fn rng(self, counter: u64) -> StreamRng {
         StreamRng { stream: self, counter: counter << 32 }
     }
-}
-
-/// Natural log of `x` in (0, 1] with relative error below 1e-6: the exponent from the bits, the mantissa's
-/// log from the series `2·atanh(t)`, `t = (m − 1)/(m + 1)` in [0, 1/3). Four times faster than `ln`, and
-/// the demand clocks it feeds are single precision anyway.
-#[inline]
-pub fn fast_ln(x: f64) -> f64 {
-    let bits = x.to_bits();
-    let exponent = ((bits >> 52) & 0x7FF) as i64 - 1023;
-    let m = f64::from_bits((bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000);
-    // Centre the mantissa on 1 so that t stays small: m in [√½, √2).
-    let (m, exponent) = if m > std::f64::consts::SQRT_2 { (m * 0.5, exponent + 1) } else { (m, exponent) };
-    let t = (m - 1.0) / (m + 1.0);
-    let t2 = t * t;
-    let series = t * (2.0 + t2 * (2.0 / 3.0 + t2 * (2.0 / 5.0 + t2 * (2.0 / 7.0 + t2 * (2.0 / 9.0)))));
-    exponent as f64 * std::f64::consts::LN_2 + series
 }
 
 /// The standard normal quantile of `p` in (0, 1] (Acklam's rational approximation, relative error below
@@ -212,17 +190,6 @@ mod tests {
             assert!((inverse_normal_cdf(p) - z).abs() < 1e-8, "{p}");
         }
         assert!(inverse_normal_cdf(1.0).is_finite());
-    }
-
-    #[test]
-    fn fast_ln_is_accurate() {
-        let s = Stream::new(3, 0, 0, Purpose::Demand);
-        for i in 0..100_000 {
-            let u = s.uniform(i);
-            let (fast, exact) = (fast_ln(u), u.ln());
-            assert!((fast - exact).abs() <= 1e-6 * exact.abs().max(1e-3), "{u}: {fast} vs {exact}");
-        }
-        assert_eq!(fast_ln(1.0), 0.0);
     }
 
     #[test]
