@@ -252,8 +252,13 @@ pub fn compile(
         }
     }
 
+    let mut departed = vec![false; reps.len()];
     for (field, d) in &departures {
         let x = find(&rep_ix, &d.rep, &format!("{field}.rep"))?;
+        if std::mem::replace(&mut departed[x], true) {
+            // A rep leaves once: a shock naming a rep whose departure the scenario already has adds nothing.
+            continue;
+        }
         let last = d.month;
         reps[x].rep.end_month = Some(reps[x].rep.end_month.map_or(last, |e| e.min(last)));
         if (last as usize) >= h {
