@@ -23,11 +23,11 @@ enum Command {
     /// Load and validate a scenario, then print the book-balance audit of its current plan.
     Validate(validate::Args),
     /// Run the Monte Carlo simulation and write result.json plus CSV tables.
-    Simulate(simulate::Args),
+    Simulate(common::RunOptions),
     /// Generate a reference market on real US counties.
     Generate(generate::Args),
     /// Run the baseline and each shock on the same random numbers and report paired differences.
-    Stress(stress::Args),
+    Stress(common::RunOptions),
 }
 
 /// Runs a parsed command line.

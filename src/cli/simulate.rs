@@ -5,24 +5,17 @@ use terrasim::io::AtomicDir;
 
 use super::common::{RunOptions, progress, user};
 
-/// Options of `terrasim simulate`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(flatten)]
-    run: RunOptions,
-}
-
-pub fn run(args: &Args) -> anyhow::Result<()> {
-    let (scenario, market, trials) = args.run.load()?;
+pub fn run(run: &RunOptions) -> anyhow::Result<()> {
+    let (scenario, market, trials) = run.load()?;
     let model = terrasim::scenario::compile(&scenario, &market, market.plan(), None).map_err(user)?;
     let started = Instant::now();
-    let bar = progress(trials, "simulate", args.run.quiet);
-    let outcomes = terrasim::sim::run_trials(&model, trials, args.run.threads, &|n| bar.inc(n))?;
+    let bar = progress(trials, "simulate", run.quiet);
+    let outcomes = terrasim::sim::run_trials(&model, trials, run.threads, &|n| bar.inc(n))?;
     bar.finish_and_clear();
     let elapsed = started.elapsed();
     let result = terrasim::sim::aggregate(&model, &scenario.name, None, &outcomes);
 
-    let dir = args.run.out_dir();
+    let dir = run.out_dir();
     let mut out = AtomicDir::new(&dir);
     out.add("result.json", serde_json::to_vec_pretty(&result)?);
     for (name, bytes) in terrasim::report::sim_tables(&result) {
@@ -32,13 +25,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let run_info = serde_json::json!({
         "terrasim_version": env!("CARGO_PKG_VERSION"),
         "wall_seconds": elapsed.as_secs_f64(),
-        "threads": args.run.threads.unwrap_or_else(rayon::current_num_threads),
+        "threads": run.threads.unwrap_or_else(rayon::current_num_threads),
         "trials": trials,
     });
     out.add("run.json", serde_json::to_vec_pretty(&run_info)?);
     out.commit().with_context(|| format!("cannot write the results to {}", dir.display()))?;
 
-    if !args.run.quiet {
+    if !run.quiet {
         print!("{}", terrasim::report::sim_summary(&result));
         println!(
             "\n{} trials in {:.2} s; wrote {}/result.json and CSV tables",
