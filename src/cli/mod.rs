@@ -1,7 +1,9 @@
 //! Subcommands of the `terrasim` binary. Nothing outside this folder and `main.rs` touches clap.
 
 mod common;
+mod compare;
 mod generate;
+mod optimize;
 mod simulate;
 mod stress;
 mod validate;
@@ -28,6 +30,11 @@ enum Command {
     Generate(generate::Args),
     /// Run the baseline and each shock on the same random numbers and report paired differences.
     Stress(common::RunOptions),
+    /// Search candidate territory splits per strategy and rank them by simulated attainment variance and
+    /// coverage; writes candidates.json and each candidate's plan.csv and diff.csv.
+    Optimize(common::RunOptions),
+    /// Run several plans or scenario variants on the same simulated futures, side by side.
+    Compare(compare::Args),
 }
 
 /// Runs a parsed command line.
@@ -37,5 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(args) => simulate::run(&args),
         Command::Stress(args) => stress::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Optimize(args) => optimize::run(&args),
+        Command::Compare(args) => compare::run(&args),
     }
 }

@@ -11,5 +11,5 @@ mod scenario_file;
 pub use atomic::{AtomicDir, write_atomic};
 pub use error::{DataError, ROW_ERROR_CAP, RowError};
 pub use generated::{load_counties, write_generated};
-pub use market_files::load_market;
+pub use market_files::{load_market, load_plan, load_units};
 pub use scenario_file::load_scenario;

@@ -19,15 +19,16 @@ pub struct Construction {
     pub claimed: Vec<(u32, u32)>,
 }
 
-/// The current plan with every orphan (owner removed, gone, or outside the account's pool) given to the
-/// pool's rep furthest below its potential target.
+/// The current plan with every orphan (no owner, or an owner removed or gone) given to the pool's rep
+/// furthest below its potential target.
 pub fn current(p: &Problem) -> Vec<u32> {
     let mut owner = p.start.clone();
     let mut fill: Vec<f64> = vec![0.0; p.reps.len()];
     let mut orphans = Vec::new();
-    for a in 0..owner.len() {
-        let r = owner[a];
-        let keeps = r != NONE && (p.reps[r as usize].pool == p.pool[a] || p.locked[a]);
+    for (a, &r) in owner.iter().enumerate() {
+        // Accounts an active rep owns outside its pool are grandfathered: a move may fix them (reason
+        // "eligibility"), within the budget like any other.
+        let keeps = r != NONE && (p.reps[r as usize].pool != NONE || p.locked[a] || p.pool[a] == NONE);
         if keeps {
             fill[r as usize] += p.potential[a];
         } else if p.pool[a] != NONE {

@@ -8,6 +8,7 @@
 
 mod construct;
 mod org;
+mod outcome;
 mod problem;
 mod rank;
 mod search;
@@ -16,10 +17,12 @@ mod units;
 
 pub use construct::{Construction, account_units, construct};
 pub use org::{Org, OrgError};
+pub use outcome::{Balance, OptimizeOutcome, RankedCandidate, optimize};
 pub use problem::{NONE, Pool, Problem, RepSlot, Weights};
 pub use rank::{CandidateMetrics, EvaluateError, Evaluation, MetricCi, evaluate, pareto_ranks};
 pub use search::{Search, SearchRng, Structure};
 pub use state::{Delta, Items, State};
+
 pub use units::UnitGraph;
 
 use crate::market::{Market, Plan};
@@ -103,27 +106,28 @@ pub fn generate(
     let unit = account_units(&org.market, graph);
     let geographic = matches!(strategy, Strategy::Geographic | Strategy::Hybrid) && graph.is_some();
     let effort = spec.search_effort as usize;
+    let items = Items::singletons(&p);
+    let proposals = effort * items.len();
+    if !redesign {
+        // The current plan, repaired under the budget: fewest moves first.
+        let mut state = State::new(&p, built.owner);
+        polish(&mut Search::new(&mut state, &items, Structure::free()), &mut rng, proposals, 0.001);
+        return finish(org, &org.problem, strategy, state.owner, true, None);
+    }
 
     // The strategy's ideal territories, polished inside the strategy's shape without a move budget.
     let mut ideal = p.clone();
     ideal.max_moves = usize::MAX;
-    let items = Items::singletons(&ideal);
     let mut state = State::new(&ideal, built.owner.clone());
     let structure = shape(strategy, &state, &org.market, &unit, graph, &built.claimed, spec.contiguity);
-    let mut search = Search::new(&mut state, &items, structure);
-    search.repair(items.len() * 4);
-    search.anneal(&mut rng, effort * items.len(), if redesign { 0.5 } else { 0.02 });
-    if !redesign {
-        search.tidy();
-    }
+    polish(&mut Search::new(&mut state, &items, structure), &mut rng, proposals, 0.5);
     let ideal_owner = state.owner.clone();
-    let ideal_moves = state.moves;
 
-    let (owner, complete) = if ideal_moves <= p.max_moves {
+    let (owner, complete) = if state.moves <= p.max_moves {
         (ideal_owner, true)
     } else {
-        // Over budget: start from the current plan (orphans placed) and take the ideal's moves that pay
-        // most, then repair what the budget still allows.
+        // Over budget: start from the current plan (orphans placed), take the ideal's moves that pay most
+        // while the budget lasts, then repair.
         let mut state = State::new(&p, construct::current(&p));
         let mut wanted: Vec<(f64, usize)> = (0..ideal_owner.len())
             .filter(|&a| p.movable(a) && ideal_owner[a] != state.owner[a])
@@ -131,21 +135,32 @@ pub fn generate(
             .collect();
         wanted.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
         for (_, a) in wanted {
-            if state.moves >= p.max_moves {
-                break;
-            }
             let i = item_of(&items, a);
             let d = state.move_delta(&items, i, ideal_owner[a]);
             if d.cost < 0.0 && state.moves as i64 + d.moves <= p.max_moves as i64 {
                 state.apply_move(&items, i, ideal_owner[a]);
             }
         }
-        let mut search = Search::new(&mut state, &items, Structure::free());
-        search.repair(items.len() * 4);
-        search.tidy();
+        polish(&mut Search::new(&mut state, &items, Structure::free()), &mut rng, 0, 0.0);
         (state.owner, false)
     };
-    finish(org, &p, strategy, owner, complete, geographic.then_some((graph, &unit)))
+    finish(org, &org.problem, strategy, owner, complete, geographic.then_some((graph, &unit)))
+}
+
+/// Measures any plan of the org on the surrogate and the bands (as the `current` strategy).
+pub fn finish_plan(org: &Org, plan: Plan) -> Candidate {
+    let owner = plan.owners().iter().map(|o| o.unwrap_or(NONE)).collect();
+    finish(org, &org.problem, Strategy::Current, owner, true, None)
+}
+
+/// Repair, anneal, tidy, then repair again with the budget the tidy freed.
+fn polish(search: &mut Search, rng: &mut SearchRng, proposals: usize, t0_scale: f64) {
+    let steps = search.items.len() * 4;
+    search.repair(steps);
+    search.anneal(rng, proposals, t0_scale);
+    search.tidy();
+    search.repair(steps);
+    search.tidy();
 }
 
 fn item_of(items: &Items, a: usize) -> usize {

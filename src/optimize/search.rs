@@ -25,7 +25,7 @@ impl SearchRng {
 
     /// A uniform index below `n` (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     /// A uniform number in [0, 1).
@@ -331,9 +331,12 @@ impl<'s, 'p> Search<'s, 'p> {
         } else {
             let j = items[rng.below(items.len())] as usize;
             let s = self.state.item_owner(self.items, j);
+            let pools = &self.items.pool;
             if s == r
                 || r == NONE
                 || s == NONE
+                || self.state.p.reps[r as usize].pool != pools[j]
+                || self.state.p.reps[s as usize].pool != pools[i]
                 || !self.structure.allowed(self.items, i, r, s)
                 || !self.structure.allowed(self.items, j, s, r)
             {

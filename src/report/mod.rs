@@ -1,9 +1,11 @@
 //! Views of the result contracts: terminal tables and CSV tables. Pure functions from results to text.
 
 mod csv_tables;
+mod optimize;
 mod table;
 mod terminal;
 
 pub use csv_tables::sim_tables;
+pub use optimize::{compare_summary, diff_csv, optimize_summary, plan_csv};
 pub use table::Table;
 pub use terminal::{audit_summary, sim_summary, stress_summary};
