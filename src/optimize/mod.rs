@@ -111,7 +111,7 @@ pub fn generate(
     if !redesign {
         // The current plan, repaired under the budget: fewest moves first.
         let mut state = State::new(&p, built.owner);
-        polish(&mut Search::new(&mut state, &items, Structure::free()), &mut rng, proposals, 0.001);
+        polish(&mut Search::new(&mut state, &items, Structure::free()), &mut rng, proposals, 0.02);
         return finish(org, &org.problem, strategy, state.owner, true, None);
     }
 
@@ -153,14 +153,47 @@ pub fn finish_plan(org: &Org, plan: Plan) -> Candidate {
     finish(org, &org.problem, Strategy::Current, owner, true, None)
 }
 
-/// Repair, anneal, tidy, then repair again with the budget the tidy freed.
+/// Repair, then rounds of anneal, tidy and repair (with the budget the tidy freed); the best round wins.
+/// Small instances get several independent rounds: their landscapes are flat inside the bands, and a restart
+/// is cheaper than a slower schedule.
 fn polish(search: &mut Search, rng: &mut SearchRng, proposals: usize, t0_scale: f64) {
-    let steps = search.items.len() * 4;
+    let n = search.items.len();
+    let steps = n * 4;
     search.repair(steps);
-    search.anneal(rng, proposals, t0_scale);
-    search.tidy();
-    search.repair(steps);
-    search.tidy();
+    let rounds = if proposals == 0 {
+        0
+    } else if n <= 100 {
+        8
+    } else if n <= 2000 {
+        2
+    } else {
+        1
+    };
+    let (start_owner, start_structure) = (search.state.owner.clone(), search.structure.clone());
+    let mut best: Option<(f64, Vec<u32>, Structure)> = None;
+    for round in 0..rounds {
+        if round > 0 {
+            *search.state = State::new(search.state.p, start_owner.clone());
+            search.structure = start_structure.clone();
+        }
+        search.anneal(rng, proposals, t0_scale);
+        search.tidy();
+        search.repair(steps);
+        search.tidy();
+        let cost = search.state.cost();
+        if best.as_ref().is_none_or(|b| cost < b.0) {
+            best = Some((cost, search.state.owner.clone(), search.structure.clone()));
+        }
+    }
+    match best {
+        Some((_, owner, structure)) => {
+            *search.state = State::new(search.state.p, owner);
+            search.structure = structure;
+        }
+        None => {
+            search.tidy();
+        }
+    }
 }
 
 fn item_of(items: &Items, a: usize) -> usize {
@@ -278,7 +311,8 @@ pub fn territories_connected(
         let mut used = vec![false; g.len()];
         for &a in &pool.accounts {
             let u = unit[a as usize];
-            if u != NONE && owner[a as usize] != NONE {
+            // Carve-outs sit outside the territory logic.
+            if u != NONE && owner[a as usize] != NONE && !p.locked[a as usize] {
                 held.entry(owner[a as usize]).or_default().push(u);
                 used[u as usize] = true;
             }

@@ -120,11 +120,12 @@ impl Org {
         org_scenario.events.hire.clear();
         let problem = Problem::build(&org_scenario, &org_market, spec, &removed);
 
-        // Orphans of removed reps must move: they cannot exceed the continuity budget.
+        // Orphans (unowned accounts, books of removed reps) must get an owner: they cannot exceed the
+        // continuity budget.
         let forced = (0..problem.start.len())
             .filter(|&a| {
                 let r = problem.start[a];
-                r != super::NONE && removed[r as usize] && problem.movable(a)
+                problem.movable(a) && (r == super::NONE || removed[r as usize])
             })
             .count();
         if forced > problem.max_moves {
@@ -132,7 +133,7 @@ impl Org {
             return Err(err(
                 "optimize.continuity_budget",
                 format!(
-                    "the removed reps own {forced} accounts, more than the budget's {} moves; raise the budget to at least {:.3}",
+                    "{forced} accounts are unowned or owned by removed reps and must move, more than the budget's {} moves; raise the budget to at least {:.3}",
                     problem.max_moves,
                     (need * 1000.0).ceil() / 1000.0
                 ),

@@ -97,6 +97,10 @@ impl Structure {
             count: vec![0; n_reps * n_units],
             claimed: vec![false; n_reps * n_units],
         };
+        // Carve-outs sit outside the territory logic: they neither hold a unit nor move.
+        for u in c.unit.iter_mut().zip(&state.p.locked).filter(|(_, l)| **l).map(|(u, _)| u) {
+            *u = NONE;
+        }
         for (a, &r) in state.owner.iter().enumerate() {
             if r != NONE && c.unit[a] != NONE {
                 c.count[r as usize * n_units + c.unit[a] as usize] += 1;
@@ -227,7 +231,8 @@ impl<'s, 'p> Search<'s, 'p> {
             };
             if over {
                 for &i in &book[r] {
-                    for &s in &p.pools[pool].reps {
+                    // A grandfathered account goes back to its own pool, never to the holder's.
+                    for &s in &p.pools[self.items.pool[i as usize] as usize].reps {
                         if s as usize != r {
                             consider(self, i as usize, s);
                         }
@@ -263,8 +268,8 @@ impl<'s, 'p> Search<'s, 'p> {
         steps
     }
 
-    /// Simulated annealing: `proposals` random moves and swaps inside pools, from a temperature of
-    /// `t0_scale` × the mean uphill step down to 1/10,000 of it, then a zero-temperature tail.
+    /// Simulated annealing: `proposals` random moves, swaps and three-item ejection chains inside pools, from a temperature of
+    /// `t0_scale` × the mean uphill step down to 10⁻⁸ of it (cost differences inside the bands are tiny), then a zero-temperature tail.
     pub fn anneal(&mut self, rng: &mut SearchRng, proposals: usize, t0_scale: f64) {
         let pools: Vec<usize> =
             (0..self.pool_items.len()).filter(|&p| self.pool_items[p].len() > 1).collect();
@@ -297,12 +302,18 @@ impl<'s, 'p> Search<'s, 'p> {
         let t0 = if uphill.1 > 0 { t0_scale * uphill.0 / uphill.1 as f64 } else { 0.0 };
         let cooling = proposals * 9 / 10;
         for k in 0..proposals {
-            let t = if k < cooling { t0 * (1e-4f64).powf(k as f64 / cooling as f64) } else { 0.0 };
+            let t = if k < cooling { t0 * (1e-8f64).powf(k as f64 / cooling as f64) } else { 0.0 };
             let pool = pick_pool(rng);
             if let Some((d, mv)) = self.propose(rng, pool) {
                 if d <= 0.0 || (t > 0.0 && rng.unit() < (-d / t).exp()) {
                     match mv {
                         Proposal::Move(i, s) => self.apply(i, s),
+                        Proposal::Chain(i, j, k) => {
+                            let owners = [i, j, k].map(|x| self.state.item_owner(self.items, x));
+                            self.apply(i, owners[1]);
+                            self.apply(j, owners[2]);
+                            self.apply(k, owners[0]);
+                        }
                         Proposal::Swap(i, j) => {
                             let (r, s) =
                                 (self.state.item_owner(self.items, i), self.state.item_owner(self.items, j));
@@ -320,7 +331,33 @@ impl<'s, 'p> Search<'s, 'p> {
         let items = &self.pool_items[pool];
         let i = items[rng.below(items.len())] as usize;
         let r = self.state.item_owner(self.items, i);
-        if rng.next_u64() & 1 == 0 {
+        let kind = rng.below(3);
+        if kind == 2 {
+            // An ejection chain: i → owner of j, j → owner of k, k → owner of i.
+            let j = items[rng.below(items.len())] as usize;
+            let k = items[rng.below(items.len())] as usize;
+            let (s, t) = (self.state.item_owner(self.items, j), self.state.item_owner(self.items, k));
+            if r == NONE || s == NONE || t == NONE || r == s || s == t || r == t {
+                return None;
+            }
+            let (pools, reps) = (&self.items.pool, &self.state.p.reps);
+            if reps[s as usize].pool != pools[i]
+                || reps[t as usize].pool != pools[j]
+                || reps[r as usize].pool != pools[k]
+            {
+                return None;
+            }
+            let st = &self.structure;
+            if !st.allowed(self.items, i, r, s)
+                || !st.allowed(self.items, j, s, t)
+                || !st.allowed(self.items, k, t, r)
+            {
+                return None;
+            }
+            let d = self.state.chain_delta(self.items, &[(i, s), (j, t), (k, r)]);
+            return self.within_budget(d.moves).then_some((d.cost, Proposal::Chain(i, j, k)));
+        }
+        if kind == 0 {
             let reps = &self.state.p.pools[pool].reps;
             let s = reps[rng.below(reps.len())];
             if s == r || !self.structure.allowed(self.items, i, r, s) {
@@ -384,4 +421,5 @@ impl<'s, 'p> Search<'s, 'p> {
 enum Proposal {
     Move(usize, u32),
     Swap(usize, usize),
+    Chain(usize, usize, usize),
 }

@@ -244,6 +244,52 @@ impl<'p> State<'p> {
         }
     }
 
+    /// What moving each item of `moves` to its rep would change, together (for ejection chains: a cycle of
+    /// three items among three reps keeps every rep's account count). Items must be distinct.
+    pub fn chain_delta(&self, items: &Items, moves: &[(usize, u32)]) -> Delta {
+        let p = self.p;
+        // (rep, potential change, load change), at most two entries per move.
+        let mut reps: [(u32, f64, f64); 6] = [(NONE, 0.0, 0.0); 6];
+        let mut n = 0;
+        let mut bump = |r: u32, dp: f64, dl: f64| {
+            if r == NONE {
+                return;
+            }
+            match reps[..n].iter_mut().find(|e| e.0 == r) {
+                Some(e) => {
+                    e.1 += dp;
+                    e.2 += dl;
+                }
+                None => {
+                    reps[n] = (r, dp, dl);
+                    n += 1;
+                }
+            }
+        };
+        let (mut moved, mut dist) = (0i64, 0.0);
+        for &(i, s) in moves {
+            let r = self.item_owner(items, i);
+            for &a in items.accounts(i) {
+                let a = a as usize;
+                if r != NONE {
+                    bump(r, -p.potential[a], -p.hours(a, r as usize));
+                    dist -= p.distance(a, r as usize);
+                }
+                bump(s, p.potential[a], p.hours(a, s as usize));
+                dist += p.distance(a, s as usize);
+                moved += i64::from(p.start[a] == r) - i64::from(p.start[a] == s);
+            }
+        }
+        let mut cost = 0.0;
+        for &(r, dp, dl) in &reps[..n] {
+            let r = r as usize;
+            cost += p.rep_cost(r, self.potential[r] + dp, self.load[r] + dl)
+                - p.rep_cost(r, self.potential[r], self.load[r]);
+        }
+        let w = &p.weights;
+        Delta { cost: cost + w.per_move * moved as f64 + w.per_1000km * dist / 1000.0, moves: moved }
+    }
+
     /// Swaps the owners of items `i` and `j`.
     pub fn apply_swap(&mut self, items: &Items, i: usize, j: usize) {
         let r = self.item_owner(items, i);
