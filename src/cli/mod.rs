@@ -1,5 +1,7 @@
 //! Subcommands of the `terrasim` binary. Nothing outside this folder and `main.rs` touches clap.
 
+mod backtest;
+mod calibrate;
 mod common;
 mod generate;
 mod simulate;
@@ -28,6 +30,10 @@ enum Command {
     Generate(generate::Args),
     /// Run the baseline and each shock on the same random numbers and report paired differences.
     Stress(common::RunOptions),
+    /// Fit the model's parameters to opportunity history and write a params file a scenario can include.
+    Calibrate(calibrate::Args),
+    /// Calibrate on history before a cutoff, simulate the months after it and score the predictions.
+    Backtest(backtest::Args),
 }
 
 /// Runs a parsed command line.
@@ -37,5 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(args) => simulate::run(&args),
         Command::Stress(args) => stress::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
+        Command::Backtest(args) => backtest::run(&args),
     }
 }

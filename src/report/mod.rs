@@ -1,9 +1,11 @@
 //! Views of the result contracts: terminal tables and CSV tables. Pure functions from results to text.
 
+mod calibration;
 mod csv_tables;
 mod table;
 mod terminal;
 
+pub use calibration::{backtest_summary, calibration_summary};
 pub use csv_tables::sim_tables;
 pub use table::Table;
 pub use terminal::{audit_summary, sim_summary, stress_summary};

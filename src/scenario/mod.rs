@@ -11,5 +11,5 @@ pub use events::{CapacityChange, Departure, Events, Hire, OrphanPolicy, QuotaCha
 pub use params::{GlobalParams, ParamOverride, QuotaPolicy, SegmentParams};
 pub use schema::{
     ColumnMaps, DataFiles, OptimizeSpec, ParamsFile, SCHEMA_VERSION, Scenario, ScenarioError, ScoringSpec,
-    SegmentationSpec, Strategy,
+    SegmentationSpec, StageMap, Strategy,
 };
