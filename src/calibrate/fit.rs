@@ -168,10 +168,11 @@ pub fn calibrate_window(
     let segs = Segments::new(scenario, market);
     let pool = pool_months(history, market, first, last);
     // Two passes: the covered shares depend on the opportunity rates and cycles (open deals take hours).
-    let mut fits =
-        fit_segments(history, market, scenario, &segs, &pool, &covered_shares(scenario, market), last);
+    let months = (last - first + 1).clamp(1, 120) as u32;
+    let shares = covered_shares(scenario, market, months);
+    let mut fits = fit_segments(history, market, scenario, &segs, &pool, &shares, last);
     let calibrated = with_params(scenario, &fits.0, &BTreeMap::new());
-    let shares = covered_shares(&calibrated, market);
+    let shares = covered_shares(&calibrated, market, months);
     fits = fit_segments(history, market, scenario, &segs, &pool, &shares, last);
     let (segments, reps, skill_sd) = fits;
     let mut params = ParamsFile::default();
@@ -289,9 +290,11 @@ fn pool_months(history: &History, market: &Market, first: i64, last: i64) -> Poo
     Pool { months, opened }
 }
 
-/// Each account's share of pool months that the model covers under `scenario` (market index).
-fn covered_shares(scenario: &Scenario, market: &Market) -> Vec<f64> {
-    let (s, m) = steady_state(scenario, market, 12);
+/// Each account's share of pool months that the model covers under `scenario` over a history of `months`
+/// months (market index). The simulation starts, as the model does, with no pipeline; over a window of the
+/// history's own length the opportunity hours that crowd out prospecting build up as they did in it.
+fn covered_shares(scenario: &Scenario, market: &Market, months: u32) -> Vec<f64> {
+    let (s, m) = steady_state(scenario, market, months);
     let Ok(model) = compile(&s, &m, m.plan(), None) else {
         return vec![1.0; market.accounts().len()];
     };
