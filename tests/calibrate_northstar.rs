@@ -33,3 +33,28 @@ fn shipped_history_is_reproduced_by_the_model() {
     );
     assert!(shipped.len() < 3_000_000);
 }
+
+/// `scenarios/northstar/params/calibrated.toml` is what `terrasim calibrate` makes of the shipped history
+/// (regenerate with the command in `scenarios/northstar/calibrated.toml`), and the scenario that includes it
+/// loads with every fitted value.
+#[test]
+fn shipped_calibration_is_reproduced_and_included() {
+    let scenario = terrasim::io::load_scenario(Path::new(SCENARIO)).unwrap();
+    let market = terrasim::io::load_market(&scenario).unwrap();
+    let history = terrasim::io::load_history(Path::new(HISTORY), &scenario, &market).unwrap();
+    assert_eq!(history.rejected.total(), 0);
+    let fresh = terrasim::calibrate::calibrate(&history, &market, &scenario).params;
+    let shipped: terrasim::scenario::ParamsFile =
+        toml::from_str(&std::fs::read_to_string("scenarios/northstar/params/calibrated.toml").unwrap())
+            .unwrap();
+    assert!(fresh == shipped, "the shipped params differ from a fresh calibration; regenerate them");
+
+    let calibrated = terrasim::io::load_scenario(Path::new("scenarios/northstar/calibrated.toml")).unwrap();
+    for (key, o) in &shipped.params {
+        assert_eq!(calibrated.params[key], *o, "{key}");
+    }
+    let market = terrasim::io::load_market(&calibrated).unwrap();
+    let r01 = market.reps().iter().find(|r| r.id.as_str() == "R01").unwrap();
+    assert_eq!(r01.skill, shipped.skills["R01"]);
+    terrasim::scenario::compile(&calibrated, &market, market.plan(), None).unwrap();
+}
