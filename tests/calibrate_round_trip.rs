@@ -129,3 +129,37 @@ fn backtest_output_does_not_depend_on_the_thread_count() {
     };
     assert_eq!(run(1), run(2));
 }
+
+#[test]
+fn rep_skills_are_recovered_and_shrunk_by_how_much_record_each_rep_has() {
+    let (scenario, _) = known();
+    // The reps file's own skills (0.69 to 1.27) this time.
+    let market = terrasim::io::load_market(&scenario).unwrap();
+    let (mut hits, mut checks) = (0usize, 0usize);
+    for seed in [11, 12] {
+        let h = history(&scenario, &market, seed, 24);
+        let cal = calibrate(&h, &market, &scenario);
+        let reps = &cal.diagnostics.reps;
+        for r in reps {
+            checks += 1;
+            hits += usize::from(r.skill.contains(r.file_skill));
+        }
+        // Shrinkage: the weight of a rep's own record grows with its record.
+        let mut by_closed: Vec<(usize, f64)> = reps.iter().map(|r| (r.closed, r.own_weight)).collect();
+        by_closed.sort_by_key(|x| x.0);
+        let thin = by_closed.iter().filter(|x| x.0 <= 60).map(|x| x.1).fold(0.0, f64::max);
+        let thick = by_closed.iter().filter(|x| x.0 >= 300).map(|x| x.1).fold(1.0, f64::min);
+        eprintln!(
+            "seed {seed}: own weight at most {thin:.2} with <= 60 closed deals, at least {thick:.2} with >= 300"
+        );
+        assert!(thin < 0.25 && thick > 0.45, "{by_closed:?}");
+        // Between deal counts far apart, the weight never goes the wrong way.
+        for x in &by_closed {
+            assert!(by_closed.iter().all(|y| y.0 < 2 * x.0 || y.1 > x.1), "{by_closed:?}");
+        }
+    }
+    let rate = hits as f64 / checks as f64;
+    let se = (0.9 * 0.1 / checks as f64).sqrt();
+    eprintln!("skills inside their 90% intervals: {rate:.3} of {checks} (SE {se:.3})");
+    assert!((rate - 0.9).abs() <= 3.0 * se, "{rate} of {checks}");
+}
