@@ -163,3 +163,19 @@ fn rep_skills_are_recovered_and_shrunk_by_how_much_record_each_rep_has() {
     eprintln!("skills inside their 90% intervals: {rate:.3} of {checks} (SE {se:.3})");
     assert!((rate - 0.9).abs() <= 3.0 * se, "{rate} of {checks}");
 }
+
+#[test]
+fn horizons_beyond_two_years_count_coverage_over_every_quarter() {
+    let (mut scenario, market) = known();
+    let rate = |scenario: &Scenario| {
+        let model = terrasim::scenario::compile(scenario, &market, market.plan(), None).unwrap();
+        terrasim::sim::run_trial(&model, 0, &mut terrasim::sim::Scratch::default()).coverage_rate
+    };
+    scenario.horizon_months = 24;
+    let two_years = rate(&scenario);
+    scenario.horizon_months = 60;
+    let five_years = rate(&scenario);
+    assert!(two_years > 0.0 && two_years <= 1.0);
+    // Coverage settles as pipelines fill: five years cannot cover a wildly different share than two.
+    assert!(five_years > 0.5 * two_years && five_years <= 1.0, "{two_years} {five_years}");
+}

@@ -99,8 +99,10 @@ pub struct Scratch {
     fired: Vec<u32>,
     demand_draws: Vec<u32>,
     deal_count: Vec<u32>,
-    // One bit per quarter: 64 bits cover the 120-month horizon the schema allows (a u8 overflowed past 24).
-    quarters_covered: Vec<u64>,
+    /// One bit per quarter of the current 24-month block (8 quarters); blocks are tallied into
+    /// `quarters_tallied` as they end, so that horizons up to the schema's 120 months fit a byte.
+    quarters_covered: Vec<u8>,
+    quarters_tallied: u64,
     opp_hours: Vec<f64>,
     closings: Vec<Vec<Closing>>,
     win_rate: Vec<f64>,
@@ -156,6 +158,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     reset(&mut scratch.demand_draws, n, 0);
     reset(&mut scratch.deal_count, n, 0);
     reset(&mut scratch.quarters_covered, n, 0);
+    scratch.quarters_tallied = 0;
     reset(&mut scratch.opp_hours, n_reps * h, 0.0);
     scratch.closings.resize_with(h, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
@@ -189,6 +192,9 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     }
 
     for month in 0..h {
+        if month > 0 && month % MONTHS_PER_BLOCK == 0 {
+            tally_quarters(model, scratch);
+        }
         let closings = std::mem::take(&mut scratch.closings[month]);
         for c in &closings {
             t.close(scratch, month, c);
@@ -199,16 +205,29 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
 
     let targets = model.accounts.target.iter().filter(|&&x| x).count();
     if targets > 0 {
-        let covered: u32 = (0..n)
-            .filter(|&a| model.accounts.target[a])
-            .map(|a| scratch.quarters_covered[a].count_ones())
-            .sum();
-        t.out.coverage_rate = f64::from(covered) / (targets * model.quarters()) as f64;
+        tally_quarters(model, scratch);
+        t.out.coverage_rate = scratch.quarters_tallied as f64 / (targets * model.quarters()) as f64;
     }
     for c in &mut t.out.covered {
         *c /= h as f64;
     }
     t.out
+}
+
+/// Months in a block of 8 quarters, one bit each in `Scratch::quarters_covered`.
+const MONTHS_PER_BLOCK: usize = 24;
+
+/// Adds the (target account, quarter) pairs covered in the block just ended and clears the block.
+fn tally_quarters(model: &Model, s: &mut Scratch) {
+    let target = &model.accounts.target;
+    s.quarters_tallied += s
+        .quarters_covered
+        .iter()
+        .zip(target)
+        .filter(|(_, t)| **t)
+        .map(|(q, _)| u64::from(q.count_ones()))
+        .sum::<u64>();
+    s.quarters_covered.iter_mut().for_each(|q| *q = 0);
 }
 
 fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
@@ -234,7 +253,7 @@ impl Trial<'_, '_> {
         let model = self.model;
         let h = model.horizon;
         let epoch = &model.epochs[model.epoch_of_month[month]];
-        let quarter_bit = 1u64 << (month / 3);
+        let quarter_bit = 1u8 << ((month / 3) % 8);
         let key = self.key;
         let availability = move |r: usize| -> f64 {
             if model.availability_sd == 0.0 {
