@@ -118,6 +118,27 @@ fn a_cutoff_mid_month_is_a_user_error_and_writes_nothing() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("first day of a month"), "{}", stderr(&o));
     assert!(!dir.path().join("bt").exists());
+    // The history (2024-2025) cannot score 18 months from 2025-01.
+    let o = terrasim(
+        &[
+            "backtest",
+            "--history",
+            "opps.csv",
+            "--scenario",
+            "scenario.toml",
+            "--cutoff",
+            "2025-01-01",
+            "--horizon",
+            "18",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("history ends in 2025-12") && stderr(&o).contains("at most 12"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -183,6 +183,17 @@ pub fn backtest(
             "the history has nothing before the cutoff to calibrate on; choose a later cutoff".into(),
         ));
     };
+    let last = history.month_span().map_or(first, |s| s.1);
+    if last < cutoff_month + h - 1 {
+        let month = |m: i64| format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
+        return Err(BacktestError::Cutoff(format!(
+            "the history ends in {}, but the {h} months after the cutoff run to {}: choose an earlier cutoff or \
+             a shorter --horizon (at most {})",
+            month(last),
+            month(cutoff_month + h - 1),
+            (last - cutoff_month + 1).max(0)
+        )));
+    }
     let train = history.as_of(options.cutoff);
     let calibration = calibrate_window(&train, market, scenario, first, cutoff_month - 1);
 
