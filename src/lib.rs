@@ -9,6 +9,7 @@ pub mod calibrate;
 pub mod generate;
 pub mod io;
 pub mod market;
+pub mod optimize;
 pub mod report;
 pub mod scenario;
 pub mod sim;

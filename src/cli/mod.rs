@@ -3,7 +3,9 @@
 mod backtest;
 mod calibrate;
 mod common;
+mod compare;
 mod generate;
+mod optimize;
 mod simulate;
 mod stress;
 mod validate;
@@ -30,6 +32,11 @@ enum Command {
     Generate(generate::Args),
     /// Run the baseline and each shock on the same random numbers and report paired differences.
     Stress(common::RunOptions),
+    /// Search candidate territory splits per strategy and rank them by simulated attainment variance and
+    /// coverage; writes candidates.json and each candidate's plan.csv and diff.csv.
+    Optimize(common::RunOptions),
+    /// Run several plans or scenario variants on the same simulated futures, side by side.
+    Compare(compare::Args),
     /// Fit the model's parameters to opportunity history and write a params file a scenario can include.
     Calibrate(calibrate::Args),
     /// Calibrate on history before a cutoff, simulate the months after it and score the predictions.
@@ -43,6 +50,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(args) => simulate::run(&args),
         Command::Stress(args) => stress::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Optimize(args) => optimize::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Backtest(args) => backtest::run(&args),
     }

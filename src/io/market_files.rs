@@ -95,10 +95,23 @@ mod carveout_fields {
     pub(super) const CARVEOUTS: &[Field] = FIELDS;
 }
 
+mod unit_fields {
+    use super::Field;
+    fields! {
+        Unit = "unit", true, ["fips", "unit", "unitid", "geoid", "id", "countyfips"];
+        Lat = "lat", false, ["lat", "latitude"];
+        Lon = "lon", false, ["lon", "lng", "longitude"];
+        Neighbors = "neighbors", true, ["neighbors", "neighbours", "adjacent"];
+    }
+    pub(super) use Col as U;
+    pub(super) const UNITS: &[Field] = FIELDS;
+}
+
 use account_fields::{A, ACCOUNTS};
 use carveout_fields::{C, CARVEOUTS};
 use plan_fields::{P, PLAN};
 use reps_fields::{R, REPS};
+use unit_fields::{U, UNITS};
 
 /// Loads the market of a scenario: reps, accounts, the plan and carve-outs, each checked row by row (errors
 /// collected per file), then against each other and the scenario's events.
@@ -125,6 +138,75 @@ pub fn load_market(scenario: &Scenario) -> Result<Market, DataError> {
     };
     check_events(scenario, &reps)?;
     Ok(Market::new(accounts, reps, plan, carveouts)?)
+}
+
+/// Loads a plan file (account id → owner id or name) against `market`: every account named once, every
+/// owner a rep of the market. Accounts the file does not name are unowned.
+pub fn load_plan(file: &Path, scenario: &Scenario, market: &Market) -> Result<Plan, DataError> {
+    let owners = OwnerIndex::new(market.reps());
+    let account_ix: HashMap<&str, usize> =
+        market.accounts().iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    let plan = read_plan(file, scenario, &account_ix, &owners, market.accounts().len())?;
+    for c in market.carveouts() {
+        if plan.owner(c.account) != Some(c.owner) {
+            return Err(DataError::Read {
+                file: file.to_path_buf(),
+                reason: format!(
+                    "account {} is carved out to {}, but this plan gives it to {}; a carve-out locks its owner: make them agree",
+                    market.accounts()[c.account].id,
+                    market.reps()[c.owner].id,
+                    plan.owner(c.account)
+                        .map_or_else(|| "nobody".to_string(), |r| market.reps()[r].id.to_string())
+                ),
+            });
+        }
+    }
+    Ok(plan)
+}
+
+/// Loads a geographic unit table: a unit id (`fips`, `unit`, ...), optional `lat`/`lon`, and `neighbors`
+/// (`;`-separated unit ids).
+pub fn load_units(file: &Path) -> Result<crate::optimize::UnitGraph, DataError> {
+    let mut table = Table::open(file, "units", UNITS, &Default::default())?;
+    let mut errors = RowErrors::default();
+    let mut units = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    table.for_each(&mut errors, |row, errors| {
+        let Some(id) = row.get(U::Unit as usize) else {
+            errors.push(row.error(U::Unit as usize, "unit", "the unit id is empty"));
+            return;
+        };
+        if let Some(first) = seen.insert(id.to_string(), row.line) {
+            errors.push(row.error(
+                U::Unit as usize,
+                "unit",
+                format!("unit {id} appears twice (lines {first} and {}); keep one row", row.line),
+            ));
+            return;
+        }
+        let coord =
+            |c: U, name: &'static str, errors: &mut RowErrors| match row.get(c as usize).map(parse_number) {
+                None => None,
+                Some(Ok(v)) => Some(v),
+                Some(Err(e)) => {
+                    errors.push(row.error(c as usize, name, e));
+                    None
+                }
+            };
+        let lat = coord(U::Lat, "lat", errors);
+        let lon = coord(U::Lon, "lon", errors);
+        let at = match (lat, lon) {
+            (Some(lat), Some(lon)) => GeoPoint::new(lat, lon),
+            _ => None,
+        };
+        let neighbors: Vec<String> = row
+            .get(U::Neighbors as usize)
+            .map(|n| n.split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+            .unwrap_or_default();
+        units.push((id.to_string(), at, neighbors));
+    });
+    errors.into_result(file)?;
+    Ok(crate::optimize::UnitGraph::new(units))
 }
 
 /// Resolves owner cells: a rep id first, then a unique rep name (Salesforce reports give owner names).

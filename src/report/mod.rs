@@ -2,10 +2,12 @@
 
 mod calibration;
 mod csv_tables;
+mod optimize;
 mod table;
 mod terminal;
 
 pub use calibration::{backtest_summary, calibration_summary};
 pub use csv_tables::sim_tables;
+pub use optimize::{compare_summary, diff_csv, optimize_summary, plan_csv};
 pub use table::Table;
 pub use terminal::{audit_summary, sim_summary, stress_summary};

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::market::{Market, Motion, Plan, Rep, RepId, SizeBand};
 use crate::sim::model::{AccountTable, BookEntry, Epoch, Model, NO_OWNER, RepModel, SegmentModel, WinDraw};
 
-use super::events::{Departure, OrphanPolicy, Shock};
+use super::events::{Departure, Hire, OrphanPolicy, Shock};
 use super::params::{QuotaPolicy, SegmentParams};
 use super::schema::Scenario;
 
@@ -97,6 +97,33 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     (!v.is_empty()).then(|| crate::sim::quantile_sorted(&v, 0.5).value)
 }
 
+/// The rep a hire event adds: the role's median capacity and quota unless the event says otherwise. `field`
+/// names the event in errors.
+pub fn hire_rep(hire: &Hire, reps: &[Rep], field: &str) -> Result<Rep, CompileError> {
+    let role_median =
+        |f: fn(&Rep) -> f64| median(reps.iter().filter(|r| r.role == hire.role).map(f).collect());
+    let capacity = hire.capacity_hours.or_else(|| role_median(|r| r.capacity_hours)).unwrap_or(120.0);
+    let quota = hire.annual_quota.or_else(|| role_median(|r| r.annual_quota.get())).unwrap_or(0.0);
+    let region = crate::market::Region::new(&hire.region)
+        .ok_or_else(|| err(format!("{field}.region"), "the region is empty"))?;
+    Ok(Rep {
+        id: hire.rep.clone(),
+        name: hire.name.clone().unwrap_or_else(|| hire.rep.to_string()),
+        role: hire.role,
+        team: format!("{}-{}", region, hire.role),
+        home: None,
+        region,
+        expert_verticals: hire.expert_verticals.clone(),
+        capacity_hours: capacity,
+        annual_quota: crate::market::Money::new(quota).unwrap_or(crate::market::Money::ZERO),
+        start_month: hire.start_month as i32,
+        ramp_months: hire.ramp_months,
+        end_month: None,
+        skill: 1.0,
+        motion: Motion::default_for(hire.role),
+    })
+}
+
 /// Compiles `scenario` on `market` with ownership `plan` and an optional stress `shock`.
 pub fn compile(
     scenario: &Scenario,
@@ -128,10 +155,6 @@ pub fn compile(
             .map_err(|e| err(format!("events.quota_change[{i}].annual_quota"), e.to_string()))?;
     }
 
-    // Hires join with role medians unless the event says otherwise.
-    let role_median = |role: SizeBand, f: fn(&Rep) -> f64| {
-        median(market.reps().iter().filter(|r| r.role == role).map(f).collect())
-    };
     let mut hire_ix = Vec::new();
     for (i, hire) in scenario.events.hire.iter().enumerate() {
         if rep_ix.contains_key(&hire.rep) {
@@ -140,28 +163,7 @@ pub fn compile(
                 format!("rep {} is already in the reps file; a rep can be in one place only", hire.rep),
             ));
         }
-        let capacity =
-            hire.capacity_hours.or_else(|| role_median(hire.role, |r| r.capacity_hours)).unwrap_or(120.0);
-        let quota =
-            hire.annual_quota.or_else(|| role_median(hire.role, |r| r.annual_quota.get())).unwrap_or(0.0);
-        let region = crate::market::Region::new(&hire.region)
-            .ok_or_else(|| err(format!("events.hire[{i}].region"), "the region is empty"))?;
-        let rep = Rep {
-            id: hire.rep.clone(),
-            name: hire.name.clone().unwrap_or_else(|| hire.rep.to_string()),
-            role: hire.role,
-            team: format!("{}-{}", region, hire.role),
-            home: None,
-            region,
-            expert_verticals: hire.expert_verticals.clone(),
-            capacity_hours: capacity,
-            annual_quota: crate::market::Money::new(quota).unwrap_or(crate::market::Money::ZERO),
-            start_month: hire.start_month as i32,
-            ramp_months: hire.ramp_months,
-            end_month: None,
-            skill: 1.0,
-            motion: Motion::default_for(hire.role),
-        };
+        let rep = hire_rep(hire, market.reps(), &format!("events.hire[{i}]"))?;
         rep_ix.insert(rep.id.clone(), reps.len());
         hire_ix.push(reps.len());
         reps.push(SimRep { rep, capacity_changes: Vec::new() });

@@ -6,10 +6,12 @@ mod events;
 mod params;
 mod schema;
 
-pub use compile::{CompileError, account_hours, account_params, compile, productivity, workload_hours};
+pub use compile::{
+    CompileError, account_hours, account_params, compile, hire_rep, productivity, workload_hours,
+};
 pub use events::{CapacityChange, Departure, Events, Hire, OrphanPolicy, QuotaChange, Shock, default_shocks};
 pub use params::{GlobalParams, ParamOverride, QuotaPolicy, SegmentParams};
 pub use schema::{
-    ColumnMaps, DataFiles, OptimizeSpec, ParamsFile, SCHEMA_VERSION, Scenario, ScenarioError, ScoringSpec,
-    SegmentationSpec, StageMap, Strategy,
+    ColumnMaps, DataFiles, OptimizeSpec, ParamsFile, Removal, SCHEMA_VERSION, Scenario, ScenarioError,
+    ScoringSpec, SegmentationSpec, StageMap, Strategy,
 };

@@ -150,56 +150,125 @@ impl Default for SegmentationSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strategy {
-    /// The current plan, repaired toward the balance bands within the continuity budget.
-    CurrentRepaired,
+    /// The current plan, repaired into the balance bands with as few moves as possible.
+    #[serde(alias = "current_repaired")]
+    Current,
     /// Territories grown from contiguous geographic units.
     Geographic,
     /// Books by industry vertical.
     Vertical,
     /// Books by size band, balanced on potential.
     Size,
-    /// Size band first, then geography.
+    /// Size band first, then geography (field motions) or vertical (inside motions) within each band.
     Hybrid,
+}
+
+impl Strategy {
+    /// The name used in folders, tables and JSON.
+    pub fn label(self) -> &'static str {
+        match self {
+            Strategy::Current => "current",
+            Strategy::Geographic => "geographic",
+            Strategy::Vertical => "vertical",
+            Strategy::Size => "size",
+            Strategy::Hybrid => "hybrid",
+        }
+    }
+}
+
+/// A rep removed by the optimize spec: the rep sells until `month`, the plan gives the book away.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Removal {
+    /// The rep who leaves.
+    pub rep: RepId,
+    /// Last selling month (1-based, default 0: gone before the horizon starts).
+    #[serde(default)]
+    pub month: u32,
+    /// Whether a backfill joins (default false).
+    #[serde(default)]
+    pub backfill: bool,
+    /// Months from the departure to the backfill's first selling month (default 5).
+    #[serde(default = "default_backfill_delay")]
+    pub backfill_delay_months: u32,
+    /// Ramp of the backfill in months (default 3).
+    #[serde(default = "default_backfill_ramp")]
+    pub backfill_ramp_months: u32,
+}
+
+fn default_backfill_delay() -> u32 {
+    5
+}
+fn default_backfill_ramp() -> u32 {
+    3
 }
 
 /// What the optimizer searches and under which constraints.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OptimizeSpec {
-    /// Strategies to generate candidates for (default: all).
+    /// Strategies to generate candidates for (default: all five).
     #[serde(default = "default_strategies")]
     pub strategies: Vec<Strategy>,
     /// Maximum share of accounts whose owner may change (default 0.10; 1.0 for a full redesign).
     #[serde(default = "default_continuity")]
     pub continuity_budget: f64,
-    /// Healthy band of potential ÷ median (default 0.10).
+    /// Healthy band of potential around the team's per-rep share, pro-rated for ramp (default 0.10).
     #[serde(default = "default_band")]
     pub potential_band: f64,
-    /// Healthy band of workload ÷ capacity (default 0.10).
+    /// Healthy band of workload around capacity times the team's load, pro-rated for ramp (default 0.10).
     #[serde(default = "default_band")]
     pub workload_band: f64,
-    /// Require geographic territories to be contiguous in the county adjacency (default false).
-    #[serde(default)]
+    /// What a rep must share with an account to own it (default: size band and region). Only `size_band`
+    /// and `region` are rep attributes.
+    #[serde(default = "default_eligibility")]
+    pub eligibility: Vec<HierarchyLevel>,
+    /// Require geographic territories to be contiguous in the unit adjacency (default true when
+    /// `adjacency` is given).
+    #[serde(default = "default_true")]
     pub contiguity: bool,
-    /// County adjacency CSV for contiguity (fips and `;`-separated neighbors), relative to the scenario.
+    /// Add a compactness term: distance of each account from its owner's home (default false).
+    #[serde(default)]
+    pub compactness: bool,
+    /// Geographic unit table with a `neighbors` column (`;`-separated unit ids), keyed by `fips` or `unit`
+    /// and matched to the accounts' `county_fips`; relative to the scenario.
     #[serde(default)]
     pub adjacency: Option<PathBuf>,
-    /// Reps removed from the plan (their books are redistributed).
+    /// Reps added on top of the scenario's events; the optimizer sizes their books to their ramp.
     #[serde(default)]
-    pub remove_reps: Vec<RepId>,
-    /// Monte Carlo trials per candidate (default: the scenario's trials).
+    pub add: Vec<super::events::Hire>,
+    /// Reps removed; the optimizer redistributes their books.
     #[serde(default)]
-    pub trials: Option<u32>,
+    pub remove: Vec<Removal>,
+    /// Monte Carlo trials per candidate (default 2,000).
+    #[serde(default = "default_rank_trials")]
+    pub trials: u32,
+    /// Local-search proposals per account (default 200).
+    #[serde(default = "default_effort")]
+    pub search_effort: u32,
+}
+
+impl Default for OptimizeSpec {
+    fn default() -> Self {
+        toml::from_str("").expect("every optimize field has a default")
+    }
+}
+
+fn default_eligibility() -> Vec<HierarchyLevel> {
+    vec![HierarchyLevel::SizeBand, HierarchyLevel::Region]
+}
+fn default_true() -> bool {
+    true
+}
+fn default_rank_trials() -> u32 {
+    2000
+}
+fn default_effort() -> u32 {
+    200
 }
 
 fn default_strategies() -> Vec<Strategy> {
-    vec![
-        Strategy::CurrentRepaired,
-        Strategy::Geographic,
-        Strategy::Vertical,
-        Strategy::Size,
-        Strategy::Hybrid,
-    ]
+    vec![Strategy::Current, Strategy::Geographic, Strategy::Vertical, Strategy::Size, Strategy::Hybrid]
 }
 fn default_continuity() -> f64 {
     0.10
@@ -374,6 +443,27 @@ impl Scenario {
             }
             if opt.strategies.is_empty() {
                 return Err(self.invalid("optimize.strategies", "list at least one strategy"));
+            }
+            if let Some(bad) = opt
+                .eligibility
+                .iter()
+                .find(|l| !matches!(l, HierarchyLevel::SizeBand | HierarchyLevel::Region))
+            {
+                return Err(self.invalid(
+                    "optimize.eligibility",
+                    format!("{bad:?} is not a rep attribute; use \"size_band\" and/or \"region\""),
+                ));
+            }
+            for (i, hire) in opt.add.iter().enumerate() {
+                if !hire.take_from.is_empty() {
+                    return Err(self.invalid(
+                        &format!("optimize.add[{i}].take_from"),
+                        "the optimizer sizes an added rep's book itself; remove take_from",
+                    ));
+                }
+            }
+            if opt.trials == 0 || opt.search_effort == 0 {
+                return Err(self.invalid("optimize", "trials and search_effort must be at least 1"));
             }
         }
         Ok(())

@@ -1,0 +1,70 @@
+use std::time::Instant;
+
+use anyhow::Context;
+use terrasim::io::AtomicDir;
+use terrasim::optimize::{Org, move_reasons, optimize};
+
+use super::common::{RunOptions, progress, user};
+
+pub fn run(run: &RunOptions) -> anyhow::Result<()> {
+    let (scenario, market, _) = run.load()?;
+    let spec = scenario.optimize.clone().unwrap_or_default();
+    let trials = u64::from(run.trials.unwrap_or(spec.trials));
+    let graph = match &spec.adjacency {
+        Some(path) => Some(terrasim::io::load_units(&scenario.resolve_path(path)).map_err(user)?),
+        None => None,
+    };
+    let org = Org::new(&scenario, &market, &spec)
+        .map_err(|e| user(format!("{}: {e}", scenario.source.display())))?;
+    let started = Instant::now();
+    let n = spec.strategies.len() as u64;
+    let search_bar = progress(n, "search", run.quiet);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} strategies")
+    {
+        search_bar.set_style(style.progress_chars("=> "));
+    }
+    let bar = progress(trials * (n + 1), "rank", true);
+    let searched = |_s| {
+        search_bar.inc(1);
+        if search_bar.position() == n {
+            search_bar.finish_and_clear();
+            if !run.quiet {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+        }
+    };
+    let (outcome, candidates) =
+        optimize(&org, &spec, graph.as_ref(), trials, run.threads, &searched, &|k| bar.inc(k))
+            .map_err(user)?;
+    bar.finish_and_clear();
+    let elapsed = started.elapsed();
+
+    let dir = run.out_dir();
+    let mut out = AtomicDir::new(&dir);
+    out.add("candidates.json", serde_json::to_vec_pretty(&outcome)?);
+    for (ranked, candidate) in outcome.candidates.iter().zip(&candidates) {
+        out.add(
+            &format!("{}/plan.csv", ranked.name),
+            terrasim::report::plan_csv(&org.market, &candidate.plan),
+        );
+        let moves = move_reasons(&org, candidate);
+        out.add(&format!("{}/diff.csv", ranked.name), terrasim::report::diff_csv(&org.market, &moves));
+    }
+    let run_info = serde_json::json!({
+        "terrasim_version": env!("CARGO_PKG_VERSION"),
+        "wall_seconds": elapsed.as_secs_f64(),
+        "threads": run.threads.unwrap_or_else(rayon::current_num_threads),
+    });
+    out.add("run.json", serde_json::to_vec_pretty(&run_info)?);
+    out.commit().with_context(|| format!("cannot write the candidates to {}", dir.display()))?;
+    if !run.quiet {
+        print!("{}", terrasim::report::optimize_summary(&outcome));
+        println!(
+            "\n{} candidates in {:.1} s; wrote {}/candidates.json and each candidate's plan.csv and diff.csv",
+            outcome.candidates.len(),
+            elapsed.as_secs_f64(),
+            dir.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,353 @@
+//! The optimizer: candidate territory splits for each strategy, built by a fast construction and a local
+//! search on a deterministic surrogate, then ranked with the Monte Carlo engine under common random numbers.
+//!
+//! The surrogate (see [`Problem`]) prices, per rep, potential against the pool's per-rep share and workload
+//! against capacity at the pool's load (both pro-rated for ramp and departure), with an exact penalty
+//! outside the bands, a quadratic spread term inside them, a price per moved account and optional
+//! compactness. Every move is evaluated by its delta in O(1) per account moved.
+
+mod construct;
+mod org;
+mod outcome;
+mod problem;
+mod rank;
+mod search;
+mod state;
+mod units;
+
+pub use construct::{Construction, account_units, construct};
+pub use org::{Org, OrgError};
+pub use outcome::{Balance, OptimizeOutcome, RankedCandidate, optimize};
+pub use problem::{NONE, Pool, Problem, RepSlot, Weights};
+pub use rank::{CandidateMetrics, EvaluateError, Evaluation, MetricCi, evaluate, pareto_ranks};
+pub use search::{Search, SearchRng, Structure};
+pub use state::{Delta, Items, State};
+
+pub use units::UnitGraph;
+
+use crate::market::{Market, Plan};
+use crate::scenario::{OptimizeSpec, Strategy};
+
+/// Why an account's owner changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveReason {
+    /// The owner leaves (a removal in the optimize spec).
+    DepartedOwner,
+    /// The new owner is an added rep whose book is built.
+    NewHireBook,
+    /// The old owner may not own the account (segment eligibility).
+    Eligibility,
+    /// The old owner's workload was above the band.
+    Capacity,
+    /// A geographic territory grown from contiguous units.
+    Contiguity,
+    /// Potential or workload balance.
+    Balance,
+}
+
+impl MoveReason {
+    /// The label in `diff.csv`.
+    pub fn label(self) -> &'static str {
+        match self {
+            MoveReason::DepartedOwner => "departed owner",
+            MoveReason::NewHireBook => "new-hire book",
+            MoveReason::Eligibility => "eligibility",
+            MoveReason::Capacity => "capacity",
+            MoveReason::Contiguity => "contiguity",
+            MoveReason::Balance => "balance",
+        }
+    }
+}
+
+/// One candidate plan and how the search left it.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// `current`, `geographic`, ...
+    pub strategy: Strategy,
+    /// The plan, over the org's reps.
+    pub plan: Plan,
+    /// Surrogate cost.
+    pub cost: f64,
+    /// Accounts whose owner changes.
+    pub moved: usize,
+    /// Reps outside the potential band.
+    pub outside_potential_band: usize,
+    /// Reps outside the workload band.
+    pub outside_workload_band: usize,
+    /// Largest |potential ÷ target − 1| over active reps.
+    pub max_potential_deviation: f64,
+    /// Largest |workload ÷ target − 1| over active reps.
+    pub max_workload_deviation: f64,
+    /// True when the strategy's full territories fit in the continuity budget; false when the candidate is
+    /// the current plan moved toward them as far as the budget allows.
+    pub complete: bool,
+    /// For geographic territories on a unit graph: true when every territory is connected.
+    pub contiguous: Option<bool>,
+}
+
+/// Builds one candidate for `strategy`. `graph` gives geographic units when the data has them.
+pub fn generate(
+    org: &Org,
+    spec: &OptimizeSpec,
+    strategy: Strategy,
+    graph: Option<&UnitGraph>,
+    seed: u64,
+) -> Candidate {
+    let base = &org.problem;
+    let redesign = strategy != Strategy::Current;
+    let mut p = base.clone();
+    p.weights = if redesign { Weights::REDESIGN } else { Weights::REPAIR };
+    if spec.compactness {
+        p.weights.per_1000km = 0.05;
+    }
+    let mut rng = SearchRng::new(seed ^ (strategy as u64).wrapping_mul(0x9E37_79B9));
+    let built = construct(strategy, &p, &org.market, graph);
+    let unit = account_units(&org.market, graph);
+    let geographic = matches!(strategy, Strategy::Geographic | Strategy::Hybrid) && graph.is_some();
+    let effort = spec.search_effort as usize;
+    let items = Items::singletons(&p);
+    let proposals = effort * items.len();
+    if !redesign {
+        // The current plan, repaired under the budget: fewest moves first.
+        let mut state = State::new(&p, built.owner);
+        polish(&mut Search::new(&mut state, &items, Structure::free()), &mut rng, proposals, 0.001);
+        return finish(org, &org.problem, strategy, state.owner, true, None);
+    }
+
+    // The strategy's ideal territories, polished inside the strategy's shape without a move budget.
+    let mut ideal = p.clone();
+    ideal.max_moves = usize::MAX;
+    let mut state = State::new(&ideal, built.owner.clone());
+    let structure = shape(strategy, &state, &org.market, &unit, graph, &built.claimed, spec.contiguity);
+    polish(&mut Search::new(&mut state, &items, structure), &mut rng, proposals, 0.5);
+    let ideal_owner = state.owner.clone();
+
+    let (owner, complete) = if state.moves <= p.max_moves {
+        (ideal_owner, true)
+    } else {
+        // Over budget: start from the current plan (orphans placed), take the ideal's moves that pay most
+        // while the budget lasts, then repair.
+        let mut state = State::new(&p, construct::current(&p));
+        let mut wanted: Vec<(f64, usize)> = (0..ideal_owner.len())
+            .filter(|&a| p.movable(a) && ideal_owner[a] != state.owner[a])
+            .map(|a| (state.move_delta(&items, item_of(&items, a), ideal_owner[a]).cost, a))
+            .collect();
+        wanted.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        for (_, a) in wanted {
+            let i = item_of(&items, a);
+            let d = state.move_delta(&items, i, ideal_owner[a]);
+            if d.cost < 0.0 && state.moves as i64 + d.moves <= p.max_moves as i64 {
+                state.apply_move(&items, i, ideal_owner[a]);
+            }
+        }
+        polish(&mut Search::new(&mut state, &items, Structure::free()), &mut rng, 0, 0.0);
+        (state.owner, false)
+    };
+    finish(org, &org.problem, strategy, owner, complete, geographic.then_some((graph, &unit)))
+}
+
+/// Measures any plan of the org on the surrogate and the bands (as the `current` strategy).
+pub fn finish_plan(org: &Org, plan: Plan) -> Candidate {
+    let owner = plan.owners().iter().map(|o| o.unwrap_or(NONE)).collect();
+    finish(org, &org.problem, Strategy::Current, owner, true, None)
+}
+
+/// Repair, anneal, tidy, then repair again with the budget the tidy freed.
+fn polish(search: &mut Search, rng: &mut SearchRng, proposals: usize, t0_scale: f64) {
+    let steps = search.items.len() * 4;
+    search.repair(steps);
+    search.anneal(rng, proposals, t0_scale);
+    search.tidy();
+    search.repair(steps);
+    search.tidy();
+}
+
+fn item_of(items: &Items, a: usize) -> usize {
+    // Singleton items list movable accounts in index order.
+    let (mut lo, mut hi) = (0, items.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if (items.accounts(mid)[0] as usize) < a {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// The moves that keep a strategy's shape during polish.
+fn shape(
+    strategy: Strategy,
+    state: &State,
+    market: &Market,
+    unit: &[u32],
+    graph: Option<&UnitGraph>,
+    claimed: &[(u32, u32)],
+    contiguity: bool,
+) -> Structure {
+    let classes = |key: &dyn Fn(usize) -> String| {
+        let mut ix: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+        let keys: Vec<String> = (0..market.accounts().len()).map(key).collect();
+        for k in &keys {
+            let n = ix.len() as u32;
+            ix.entry(k.clone()).or_insert(n);
+        }
+        let class: Vec<u32> = keys.iter().map(|k| ix[k]).collect();
+        Structure::classes(state, class, ix.len())
+    };
+    let accounts = market.accounts();
+    let vertical = |a: usize| accounts[a].vertical.clone();
+    let place = |a: usize| format!("{}/{}", accounts[a].country, accounts[a].state);
+    match strategy {
+        Strategy::Current => Structure::free(),
+        Strategy::Vertical => classes(&vertical),
+        Strategy::Size => {
+            // Deciles of size within the size band keep size ranges together.
+            let mut order: Vec<usize> = (0..accounts.len()).collect();
+            let size = |a: usize| accounts[a].employees.map_or(0.0, f64::from);
+            order.sort_by(|&x, &y| size(x).total_cmp(&size(y)).then(x.cmp(&y)));
+            let mut decile = vec![0u32; accounts.len()];
+            for (k, &a) in order.iter().enumerate() {
+                decile[a] = (k * 10 / accounts.len().max(1)) as u32;
+            }
+            Structure::classes(state, decile, 10)
+        }
+        Strategy::Geographic | Strategy::Hybrid => match graph {
+            Some(g) if contiguity => Structure::contiguous(state, unit.to_vec(), g, claimed),
+            _ => classes(&place),
+        },
+    }
+}
+
+/// Measures a finished plan against the surrogate and the bands.
+fn finish(
+    org: &Org,
+    p: &Problem,
+    strategy: Strategy,
+    owner: Vec<u32>,
+    complete: bool,
+    units: Option<(Option<&UnitGraph>, &Vec<u32>)>,
+) -> Candidate {
+    let state = State::new(p, owner);
+    let mut out = Candidate {
+        strategy,
+        plan: Plan::from_owners(state.owner.iter().map(|&r| (r != NONE).then_some(r)).collect()),
+        cost: state.cost(),
+        moved: state.moves,
+        outside_potential_band: 0,
+        outside_workload_band: 0,
+        max_potential_deviation: 0.0,
+        max_workload_deviation: 0.0,
+        complete,
+        contiguous: None,
+    };
+    for (r, slot) in p.reps.iter().enumerate() {
+        if slot.pool == NONE {
+            continue;
+        }
+        let dp = (state.potential[r] / slot.potential_target.max(1e-9) - 1.0).abs();
+        let dl = (state.load[r] / slot.load_target.max(1e-9) - 1.0).abs();
+        out.outside_potential_band += usize::from(dp > p.potential_band + 1e-9);
+        out.outside_workload_band += usize::from(dl > p.workload_band + 1e-9);
+        out.max_potential_deviation = out.max_potential_deviation.max(dp);
+        out.max_workload_deviation = out.max_workload_deviation.max(dl);
+    }
+    if let Some((Some(g), unit)) = units {
+        out.contiguous = Some(territories_connected(org, p, &state.owner, unit, g, strategy));
+    }
+    out
+}
+
+/// True when, in every pool the strategy grew on the graph, each rep's units (with accounts) are connected
+/// through units that hold its accounts or that nobody in the pool holds.
+pub fn territories_connected(
+    org: &Org,
+    p: &Problem,
+    owner: &[u32],
+    unit: &[u32],
+    g: &UnitGraph,
+    strategy: Strategy,
+) -> bool {
+    let _ = (org, strategy);
+    let comp = g.components();
+    for pool in &p.pools {
+        // Units held by each rep, and units held by nobody in this pool.
+        let mut held: std::collections::BTreeMap<u32, Vec<u32>> = std::collections::BTreeMap::new();
+        let mut used = vec![false; g.len()];
+        for &a in &pool.accounts {
+            let u = unit[a as usize];
+            if u != NONE && owner[a as usize] != NONE {
+                held.entry(owner[a as usize]).or_default().push(u);
+                used[u as usize] = true;
+            }
+        }
+        for (_, mut units) in held {
+            units.sort_unstable();
+            units.dedup();
+            // Empty units count as passable: a territory is connected through them.
+            let passable: Vec<u32> = (0..g.len() as u32)
+                .filter(|&u| !used[u as usize] || units.binary_search(&u).is_ok())
+                .collect();
+            let inside: std::collections::HashSet<u32> = passable.iter().copied().collect();
+            // Every held unit of one graph component must be reachable from the first one of it.
+            let mut by_comp: std::collections::BTreeMap<u32, Vec<u32>> = std::collections::BTreeMap::new();
+            for &u in &units {
+                by_comp.entry(comp[u as usize]).or_default().push(u);
+            }
+            for (_, group) in by_comp {
+                let mut seen = std::collections::HashSet::from([group[0]]);
+                let mut stack = vec![group[0]];
+                while let Some(u) = stack.pop() {
+                    for &v in &g.neighbors[u as usize] {
+                        if inside.contains(&v) && seen.insert(v) {
+                            stack.push(v);
+                        }
+                    }
+                }
+                if !group.iter().all(|u| seen.contains(u)) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// The reason each moved account moves, for `diff.csv`.
+pub fn move_reasons(
+    org: &Org,
+    candidate: &Candidate,
+) -> Vec<(usize, Option<usize>, Option<usize>, MoveReason)> {
+    let p = &org.problem;
+    let start = org.market.plan();
+    let load: Vec<f64> = {
+        let mut l = vec![0.0; p.reps.len()];
+        for a in 0..start.len() {
+            if let Some(r) = start.owner(a) {
+                l[r] += p.hours(a, r);
+            }
+        }
+        l
+    };
+    (0..start.len())
+        .filter(|&a| start.owner(a) != candidate.plan.owner(a))
+        .map(|a| {
+            let old = start.owner(a);
+            let new = candidate.plan.owner(a);
+            let reason = match (old, new) {
+                (Some(o), _) if org.removed[o] => MoveReason::DepartedOwner,
+                (_, Some(n)) if org.added[n] => MoveReason::NewHireBook,
+                (Some(o), _) if p.reps[o].pool != p.pool[a] => MoveReason::Eligibility,
+                (None, _) => MoveReason::Eligibility,
+                (Some(o), _) if load[o] > p.reps[o].load_target * (1.0 + p.workload_band) => {
+                    MoveReason::Capacity
+                }
+                _ if candidate.contiguous.is_some() => MoveReason::Contiguity,
+                _ => MoveReason::Balance,
+            };
+            (a, old, new, reason)
+        })
+        .collect()
+}

@@ -1,0 +1,151 @@
+//! The org the optimizer plans for: the market with every added rep (scenario hires, optimize additions,
+//! backfills) as a rep of its own, removed reps marked, and the scenario that simulates the unchanged plan
+//! under the same headcount changes.
+
+use crate::market::{Market, RepId};
+use crate::scenario::{Departure, OptimizeSpec, OrphanPolicy, Scenario, hire_rep};
+
+use super::problem::Problem;
+
+/// A headcount change the optimizer cannot plan for.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct OrgError {
+    /// Dotted path of the offending field.
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+fn err(field: impl Into<String>, message: impl Into<String>) -> OrgError {
+    OrgError { field: field.into(), message: message.into() }
+}
+
+/// The planning org.
+#[derive(Debug, Clone)]
+pub struct Org {
+    /// The scenario candidates run in: hires are reps of the market, so hire events are gone.
+    pub scenario: Scenario,
+    /// The market with added reps; removed reps end at their month.
+    pub market: Market,
+    /// The scenario the unchanged plan runs in: the original, with additions as hires (empty books) and
+    /// removals as departures whose books wait for the backfill.
+    pub baseline_scenario: Scenario,
+    /// The original market.
+    pub baseline_market: Market,
+    /// Reps the plan must give nothing (by org rep index).
+    pub removed: Vec<bool>,
+    /// Reps added by hires, additions and backfills (by org rep index).
+    pub added: Vec<bool>,
+    /// The surrogate problem of the org.
+    pub problem: Problem,
+}
+
+impl Org {
+    /// Builds the org for `spec`.
+    pub fn new(scenario: &Scenario, market: &Market, spec: &OptimizeSpec) -> Result<Org, OrgError> {
+        let mut org_market = market.clone();
+        let hires = scenario.events.hire.iter().map(|h| ("events.hire", h));
+        let adds = spec.add.iter().map(|h| ("optimize.add", h));
+        let mut counts = std::collections::BTreeMap::new();
+        for (field, hire) in hires.chain(adds) {
+            let k = counts.entry(field).or_insert(0);
+            let field = format!("{field}[{k}]");
+            *k += 1;
+            let rep = hire_rep(hire, market.reps(), &field).map_err(|e| err(e.field, e.message))?;
+            org_market.add_rep(rep).map_err(|_| {
+                err(
+                    format!("{field}.rep"),
+                    format!("rep {} already exists; give the hire a new id", hire.rep),
+                )
+            })?;
+        }
+        let mut removed = vec![false; org_market.reps().len()];
+        let mut baseline_scenario = scenario.clone();
+        baseline_scenario.events.hire.extend(spec.add.iter().cloned());
+        for (i, removal) in spec.remove.iter().enumerate() {
+            let field = format!("optimize.remove[{i}]");
+            let r = org_market.rep_ix(&removal.rep).ok_or_else(|| {
+                err(
+                    format!("{field}.rep"),
+                    format!("rep {} is not in the reps file; fix the id", removal.rep),
+                )
+            })?;
+            if std::mem::replace(&mut removed[r], true) {
+                return Err(err(format!("{field}.rep"), format!("rep {} is removed twice", removal.rep)));
+            }
+            if removal.month > scenario.horizon_months {
+                return Err(err(
+                    format!("{field}.month"),
+                    format!("month {} is after the horizon of {}", removal.month, scenario.horizon_months),
+                ));
+            }
+            if let Some(c) = market.carveouts().iter().find(|c| c.owner == r) {
+                return Err(err(
+                    format!("{field}.rep"),
+                    format!(
+                        "account {} is carved out to {}; end the carve-out before removing the rep",
+                        market.accounts()[c.account].id,
+                        removal.rep
+                    ),
+                ));
+            }
+            let rep = org_market.rep_mut(r);
+            rep.end_month = Some(removal.month);
+            if removal.backfill && removal.month + removal.backfill_delay_months <= scenario.horizon_months {
+                let mut backfill = rep.clone();
+                backfill.id = RepId::new(&format!("{}-backfill", removal.rep))
+                    .map_err(|e| err(&field, e.to_string()))?;
+                backfill.name = format!("Backfill for {}", rep.name);
+                backfill.start_month = (removal.month + removal.backfill_delay_months) as i32;
+                backfill.ramp_months = removal.backfill_ramp_months;
+                backfill.end_month = None;
+                backfill.skill = 1.0;
+                org_market.add_rep(backfill).map_err(|_| err(&field, "the backfill's id is taken"))?;
+                removed.push(false);
+            }
+            baseline_scenario.events.departure.push(Departure {
+                rep: removal.rep.clone(),
+                month: removal.month,
+                backfill_delay_months: removal.backfill_delay_months,
+                backfill_ramp_months: removal.backfill_ramp_months,
+                backfill: removal.backfill,
+                orphan_policy: OrphanPolicy::Hold,
+                reassign_to: None,
+            });
+        }
+        removed.resize(org_market.reps().len(), false);
+        let added: Vec<bool> = (0..org_market.reps().len()).map(|r| r >= market.reps().len()).collect();
+        let mut org_scenario = scenario.clone();
+        org_scenario.events.hire.clear();
+        let problem = Problem::build(&org_scenario, &org_market, spec, &removed);
+
+        // Orphans of removed reps must move: they cannot exceed the continuity budget.
+        let forced = (0..problem.start.len())
+            .filter(|&a| {
+                let r = problem.start[a];
+                r != super::NONE && removed[r as usize] && problem.movable(a)
+            })
+            .count();
+        if forced > problem.max_moves {
+            let need = forced as f64 / problem.start.len().max(1) as f64;
+            return Err(err(
+                "optimize.continuity_budget",
+                format!(
+                    "the removed reps own {forced} accounts, more than the budget's {} moves; raise the budget to at least {:.3}",
+                    problem.max_moves,
+                    (need * 1000.0).ceil() / 1000.0
+                ),
+            ));
+        }
+        Ok(Org {
+            scenario: org_scenario,
+            market: org_market,
+            baseline_scenario,
+            baseline_market: market.clone(),
+            removed,
+            added,
+            problem,
+        })
+    }
+}

@@ -1,0 +1,387 @@
+//! Local search on the surrogate: a worst-rep-first steepest repair, simulated annealing with moves and
+//! swaps, and a tidy pass that undoes moves the bands do not need. Every step costs O(item size).
+
+use super::problem::NONE;
+use super::state::{Items, State};
+
+/// A small deterministic generator (SplitMix64) for the search.
+#[derive(Debug, Clone)]
+pub struct SearchRng(u64);
+
+impl SearchRng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        SearchRng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A uniform index below `n` (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
+    }
+
+    /// A uniform number in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Which moves keep a strategy's shape: any move, or only moves that give a rep more of a class (vertical,
+/// size decile) it already holds. Items of geographic units never move after construction.
+#[derive(Debug, Clone)]
+pub struct Structure {
+    class: Option<(Vec<u32>, usize)>,
+    count: Vec<u32>,
+    contiguous: Option<Contiguous>,
+}
+
+/// Territories as connected sets of units: a rep's territory is the units where it owns accounts or which it
+/// claimed empty. A move keeps both territories connected when the giver keeps an account in the unit and
+/// the taker already holds the unit or a neighbour of it.
+#[derive(Debug, Clone)]
+struct Contiguous {
+    unit: Vec<u32>,
+    neighbors: Vec<Vec<u32>>,
+    n_units: usize,
+    count: Vec<u32>,
+    claimed: Vec<bool>,
+}
+
+impl Contiguous {
+    fn holds(&self, r: u32, u: u32) -> bool {
+        let k = r as usize * self.n_units + u as usize;
+        self.count[k] > 0 || self.claimed[k]
+    }
+}
+
+impl Structure {
+    /// Every move is allowed.
+    pub fn free() -> Structure {
+        Structure { class: None, count: Vec::new(), contiguous: None }
+    }
+
+    /// Moves keep classes together: item `i` may go to a rep that already holds an account of its class.
+    /// `class[a]` is the class of account `a`, below `n_classes`.
+    pub fn classes(state: &State, class: Vec<u32>, n_classes: usize) -> Structure {
+        let mut count = vec![0u32; state.p.reps.len() * n_classes];
+        for (a, &r) in state.owner.iter().enumerate() {
+            if r != NONE {
+                count[r as usize * n_classes + class[a] as usize] += 1;
+            }
+        }
+        Structure { class: Some((class, n_classes)), count, contiguous: None }
+    }
+
+    /// Territories stay connected in the unit graph. `unit[a]` is account `a`'s unit or [`NONE`];
+    /// `claimed` lists empty units each rep holds. Accounts without a unit move freely.
+    pub fn contiguous(
+        state: &State,
+        unit: Vec<u32>,
+        graph: &super::units::UnitGraph,
+        claimed: &[(u32, u32)],
+    ) -> Structure {
+        let n_units = graph.len();
+        let n_reps = state.p.reps.len();
+        let mut c = Contiguous {
+            unit,
+            neighbors: graph.neighbors.clone(),
+            n_units,
+            count: vec![0; n_reps * n_units],
+            claimed: vec![false; n_reps * n_units],
+        };
+        for (a, &r) in state.owner.iter().enumerate() {
+            if r != NONE && c.unit[a] != NONE {
+                c.count[r as usize * n_units + c.unit[a] as usize] += 1;
+            }
+        }
+        for &(r, u) in claimed {
+            c.claimed[r as usize * n_units + u as usize] = true;
+        }
+        Structure { class: None, count: Vec::new(), contiguous: Some(c) }
+    }
+
+    fn allowed(&self, items: &Items, i: usize, r: u32, s: u32) -> bool {
+        if let Some(c) = &self.contiguous {
+            return items.accounts(i).iter().all(|&a| {
+                let u = c.unit[a as usize];
+                u == NONE
+                    || ((r == NONE || c.count[r as usize * c.n_units + u as usize] >= 2)
+                        && (c.holds(s, u) || c.neighbors[u as usize].iter().any(|&v| c.holds(s, v))))
+            });
+        }
+        match &self.class {
+            None => true,
+            Some((class, n)) => {
+                items.accounts(i).iter().all(|&a| self.count[s as usize * n + class[a as usize] as usize] > 0)
+            }
+        }
+    }
+
+    fn moved(&mut self, items: &Items, i: usize, r: u32, s: u32) {
+        if let Some(c) = &mut self.contiguous {
+            for &a in items.accounts(i) {
+                let u = c.unit[a as usize];
+                if u != NONE {
+                    if r != NONE {
+                        c.count[r as usize * c.n_units + u as usize] -= 1;
+                    }
+                    c.count[s as usize * c.n_units + u as usize] += 1;
+                }
+            }
+        }
+        if let Some((class, n)) = &self.class {
+            for &a in items.accounts(i) {
+                let c = class[a as usize] as usize;
+                if r != NONE {
+                    self.count[r as usize * n + c] -= 1;
+                }
+                if s != NONE {
+                    self.count[s as usize * n + c] += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The search over one state.
+pub struct Search<'s, 'p> {
+    /// The plan being improved.
+    pub state: &'s mut State<'p>,
+    /// What moves together.
+    pub items: &'s Items,
+    /// What moves are allowed.
+    pub structure: Structure,
+    pool_items: Vec<Vec<u32>>,
+}
+
+impl<'s, 'p> Search<'s, 'p> {
+    /// A search over `state`.
+    pub fn new(state: &'s mut State<'p>, items: &'s Items, structure: Structure) -> Self {
+        let mut pool_items = vec![Vec::new(); state.p.pools.len()];
+        for i in 0..items.len() {
+            if items.pool[i] != NONE && !items.accounts(i).is_empty() {
+                pool_items[items.pool[i] as usize].push(i as u32);
+            }
+        }
+        Search { state, items, structure, pool_items }
+    }
+
+    fn within_budget(&self, moves: i64) -> bool {
+        moves <= 0 || self.state.moves as i64 + moves <= self.state.p.max_moves as i64
+    }
+
+    fn apply(&mut self, i: usize, s: u32) {
+        let r = self.state.item_owner(self.items, i);
+        self.state.apply_move(self.items, i, s);
+        self.structure.moved(self.items, i, r, s);
+    }
+
+    /// Worst rep first: moves the item that most lowers the cost out of (or into) the rep furthest outside
+    /// its bands, until every rep is inside or no allowed move helps. Returns the moves made.
+    pub fn repair(&mut self, max_steps: usize) -> usize {
+        let p = self.state.p;
+        let n_reps = p.reps.len();
+        // Items of each rep, kept up to date.
+        let mut book: Vec<Vec<u32>> = vec![Vec::new(); n_reps];
+        let mut at = vec![0u32; self.items.len()];
+        for pool in &self.pool_items {
+            for &i in pool {
+                let r = self.state.item_owner(self.items, i as usize);
+                if r != NONE {
+                    at[i as usize] = book[r as usize].len() as u32;
+                    book[r as usize].push(i);
+                }
+            }
+        }
+        let mut stuck = vec![false; n_reps];
+        let mut steps = 0;
+        while steps < max_steps {
+            let worst = (0..n_reps)
+                .filter(|&r| !stuck[r] && p.reps[r].pool != NONE)
+                .map(|r| (self.state.excess(r), r))
+                .filter(|&(e, _)| e > 1e-12)
+                .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+            let Some((_, r)) = worst else { break };
+            let slot = &p.reps[r];
+            let pool = slot.pool as usize;
+            let over = self.state.potential[r] > slot.potential_target * (1.0 + p.potential_band)
+                || self.state.load[r] > slot.load_target * (1.0 + p.workload_band);
+            let mut best: Option<(f64, usize, u32)> = None;
+            let mut consider = |search: &Self, i: usize, s: u32| {
+                let r = search.state.item_owner(search.items, i);
+                if !search.structure.allowed(search.items, i, r, s) {
+                    return;
+                }
+                let d = search.state.move_delta(search.items, i, s);
+                if d.cost < best.map_or(-1e-12, |b| b.0) && search.within_budget(d.moves) {
+                    best = Some((d.cost, i, s));
+                }
+            };
+            if over {
+                for &i in &book[r] {
+                    for &s in &p.pools[pool].reps {
+                        if s as usize != r {
+                            consider(self, i as usize, s);
+                        }
+                    }
+                }
+            } else {
+                for &i in &self.pool_items[pool] {
+                    if self.state.item_owner(self.items, i as usize) != r as u32 {
+                        consider(self, i as usize, r as u32);
+                    }
+                }
+            }
+            match best {
+                Some((_, i, s)) => {
+                    let from = self.state.item_owner(self.items, i);
+                    if from != NONE {
+                        let f = from as usize;
+                        let k = at[i] as usize;
+                        book[f].swap_remove(k);
+                        if k < book[f].len() {
+                            at[book[f][k] as usize] = k as u32;
+                        }
+                    }
+                    at[i] = book[s as usize].len() as u32;
+                    book[s as usize].push(i as u32);
+                    self.apply(i, s);
+                    stuck.iter_mut().for_each(|x| *x = false);
+                    steps += 1;
+                }
+                None => stuck[r] = true,
+            }
+        }
+        steps
+    }
+
+    /// Simulated annealing: `proposals` random moves and swaps inside pools, from a temperature of
+    /// `t0_scale` × the mean uphill step down to 1/10,000 of it, then a zero-temperature tail.
+    pub fn anneal(&mut self, rng: &mut SearchRng, proposals: usize, t0_scale: f64) {
+        let pools: Vec<usize> =
+            (0..self.pool_items.len()).filter(|&p| self.pool_items[p].len() > 1).collect();
+        if pools.is_empty() || proposals == 0 {
+            return;
+        }
+        let weight: Vec<usize> = pools.iter().map(|&p| self.pool_items[p].len()).collect();
+        let total: usize = weight.iter().sum();
+        let pick_pool = |rng: &mut SearchRng| {
+            let mut x = rng.below(total);
+            for (k, &w) in weight.iter().enumerate() {
+                if x < w {
+                    return pools[k];
+                }
+                x -= w;
+            }
+            pools[pools.len() - 1]
+        };
+        // Temperature scale from the uphill steps of a sample of proposals.
+        let mut uphill = (0.0, 0usize);
+        for _ in 0..200 {
+            let pool = pick_pool(rng);
+            if let Some((d, _)) = self.propose(rng, pool) {
+                if d.is_finite() && d > 0.0 {
+                    uphill.0 += d;
+                    uphill.1 += 1;
+                }
+            }
+        }
+        let t0 = if uphill.1 > 0 { t0_scale * uphill.0 / uphill.1 as f64 } else { 0.0 };
+        let cooling = proposals * 9 / 10;
+        for k in 0..proposals {
+            let t = if k < cooling { t0 * (1e-4f64).powf(k as f64 / cooling as f64) } else { 0.0 };
+            let pool = pick_pool(rng);
+            if let Some((d, mv)) = self.propose(rng, pool) {
+                if d <= 0.0 || (t > 0.0 && rng.unit() < (-d / t).exp()) {
+                    match mv {
+                        Proposal::Move(i, s) => self.apply(i, s),
+                        Proposal::Swap(i, j) => {
+                            let (r, s) =
+                                (self.state.item_owner(self.items, i), self.state.item_owner(self.items, j));
+                            self.apply(i, s);
+                            self.apply(j, r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One random proposal in `pool`: its cost change, or `None` when it is not allowed.
+    fn propose(&self, rng: &mut SearchRng, pool: usize) -> Option<(f64, Proposal)> {
+        let items = &self.pool_items[pool];
+        let i = items[rng.below(items.len())] as usize;
+        let r = self.state.item_owner(self.items, i);
+        if rng.next_u64() & 1 == 0 {
+            let reps = &self.state.p.pools[pool].reps;
+            let s = reps[rng.below(reps.len())];
+            if s == r || !self.structure.allowed(self.items, i, r, s) {
+                return None;
+            }
+            let d = self.state.move_delta(self.items, i, s);
+            self.within_budget(d.moves).then_some((d.cost, Proposal::Move(i, s)))
+        } else {
+            let j = items[rng.below(items.len())] as usize;
+            let s = self.state.item_owner(self.items, j);
+            let pools = &self.items.pool;
+            if s == r
+                || r == NONE
+                || s == NONE
+                || self.state.p.reps[r as usize].pool != pools[j]
+                || self.state.p.reps[s as usize].pool != pools[i]
+                || !self.structure.allowed(self.items, i, r, s)
+                || !self.structure.allowed(self.items, j, s, r)
+            {
+                return None;
+            }
+            let d = self.state.swap_delta(self.items, i, j);
+            self.within_budget(d.moves).then_some((d.cost, Proposal::Swap(i, j)))
+        }
+    }
+
+    /// Moves items back to their current-plan owner wherever that does not raise the cost, until nothing
+    /// changes. Returns the moves undone.
+    pub fn tidy(&mut self) -> usize {
+        let mut undone = 0;
+        loop {
+            let mut changed = false;
+            for i in 0..self.items.len() {
+                let Some(&first) = self.items.accounts(i).first() else { continue };
+                let home = self.state.p.start[first as usize];
+                let owner = self.state.item_owner(self.items, i);
+                if home == owner
+                    || home == NONE
+                    || self.state.p.reps[home as usize].pool != self.items.pool[i]
+                {
+                    continue;
+                }
+                if !self.structure.allowed(self.items, i, owner, home) {
+                    continue;
+                }
+                let d = self.state.move_delta(self.items, i, home);
+                if d.cost <= 1e-12 {
+                    self.apply(i, home);
+                    undone += 1;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return undone;
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Proposal {
+    Move(usize, u32),
+    Swap(usize, usize),
+}
