@@ -5,6 +5,7 @@
 //! access is in [`io`].
 #![deny(missing_docs)]
 
+pub mod calibrate;
 pub mod generate;
 pub mod io;
 pub mod market;

@@ -241,3 +241,21 @@ fn file_that_does_not_exist() {
     let m = case.error();
     expect(&m, &["plan.csv", "cannot read"]);
 }
+
+#[test]
+fn skill_override_for_an_unknown_rep() {
+    let m = Case::new().append("s.toml", "\n[skills]\nR9 = 1.1\n").error();
+    expect(&m, &["s.toml", "skills.\"R9\"", "not in the reps file"]);
+}
+
+#[test]
+fn included_params_file_with_a_negative_skill() {
+    let case = Case::new().edit("s.toml", "[data]", "include_params = [\"fitted.toml\"]\n\n[data]");
+    std::fs::write(
+        case.dir.path().join("fitted.toml"),
+        "[params.SMB]\nopp_rate = 0.05\n\n[skills]\nR1 = -1.0\n",
+    )
+    .unwrap();
+    let m = case.error();
+    expect(&m, &["fitted.toml", "skills", "R1", "must be a number above 0"]);
+}

@@ -1,5 +1,7 @@
 //! Subcommands of the `terrasim` binary. Nothing outside this folder and `main.rs` touches clap.
 
+mod backtest;
+mod calibrate;
 mod common;
 mod compare;
 mod generate;
@@ -35,6 +37,10 @@ enum Command {
     Optimize(common::RunOptions),
     /// Run several plans or scenario variants on the same simulated futures, side by side.
     Compare(compare::Args),
+    /// Fit the model's parameters to opportunity history and write a params file a scenario can include.
+    Calibrate(calibrate::Args),
+    /// Calibrate on history before a cutoff, simulate the months after it and score the predictions.
+    Backtest(backtest::Args),
 }
 
 /// Runs a parsed command line.
@@ -46,5 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Generate(args) => generate::run(&args),
         Command::Optimize(args) => optimize::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
+        Command::Backtest(args) => backtest::run(&args),
     }
 }

@@ -1,8 +1,11 @@
 //! Reading a CRM export: header recognition with aliases and explicit mappings, and cell parsers for the
 //! shapes exports take (BOM, CRLF, quoted newlines, thousands separators, currency symbols).
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::io::Read;
 use std::path::Path;
+use std::rc::Rc;
 
 use super::error::{DataError, RowError, RowErrors};
 
@@ -24,7 +27,56 @@ pub(crate) struct Table {
     table: &'static str,
     headers: Vec<String>,
     columns: Vec<Option<usize>>,
-    reader: csv::Reader<std::fs::File>,
+    reader: csv::Reader<LineCounter<std::fs::File>>,
+    newlines: Rc<RefCell<Newlines>>,
+}
+
+/// Byte offsets of the line terminators (`\r`, `\n`) read so far, to turn a record's byte offset into its
+/// physical line. The csv crate's own line count is one short in CRLF files and after blank lines.
+#[derive(Default)]
+struct Newlines {
+    /// Terminators not yet passed by a record, in file order: (offset, is `\n`).
+    pending: VecDeque<(u64, bool)>,
+    /// `\n` bytes before the first pending terminator.
+    passed: u64,
+}
+
+impl Newlines {
+    /// The 1-based physical line of a record that the csv reader says starts at byte `offset` (records arrive
+    /// in file order). The reader may place the start on terminators before the record's first byte (the
+    /// `\n` of a CRLF, blank lines): they are skipped, and the line is that of the first byte of content.
+    fn line_of(&mut self, mut offset: u64) -> u64 {
+        while let Some(&(at, newline)) = self.pending.front() {
+            if at > offset {
+                break;
+            }
+            if at == offset {
+                offset += 1;
+            }
+            self.pending.pop_front();
+            self.passed += u64::from(newline);
+        }
+        self.passed + 1
+    }
+}
+
+/// A reader that notes where the newlines are as the csv reader pulls bytes through it.
+struct LineCounter<R> {
+    inner: R,
+    offset: u64,
+    newlines: Rc<RefCell<Newlines>>,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut newlines = self.newlines.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate().filter(|(_, b)| matches!(b, b'\n' | b'\r')) {
+            newlines.pending.push_back((self.offset + i as u64, *b == b'\n'));
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
 }
 
 /// One record with access by field.
@@ -45,7 +97,9 @@ impl Table {
         let read_err =
             |e: &dyn std::fmt::Display| DataError::Read { file: file.to_path_buf(), reason: e.to_string() };
         let handle = std::fs::File::open(file).map_err(|e| read_err(&e))?;
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(handle);
+        let newlines = Rc::new(RefCell::new(Newlines::default()));
+        let counted = LineCounter { inner: handle, offset: 0, newlines: Rc::clone(&newlines) };
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(counted);
         let headers: Vec<String> = reader
             .headers()
             .map_err(|e| read_err(&e))?
@@ -96,7 +150,7 @@ impl Table {
             }
             columns.push(column);
         }
-        Ok(Table { table, headers, columns, reader })
+        Ok(Table { table, headers, columns, reader, newlines })
     }
 
     /// True when the field has a column.
@@ -112,21 +166,22 @@ impl Table {
     ) {
         let mut record = csv::StringRecord::new();
         loop {
-            let line = self.reader.position().line();
+            let at = self.reader.position().byte();
             match self.reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
                     if record.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
-                    let line = record.position().map_or(line, |p| p.line());
+                    let line = self.newlines.borrow_mut().line_of(record.position().map_or(at, |p| p.byte()));
                     // Split borrow: the row needs `self` immutably while the reader is done with this record.
                     let table: &Table = self;
                     each(&Row { table, record: &record, line }, errors);
                 }
                 Err(e) => {
+                    let line = self.newlines.borrow_mut().line_of(e.position().map_or(at, |p| p.byte()));
                     errors.push(RowError {
-                        line: e.position().map_or(line, |p| p.line()),
+                        line,
                         column: String::new(),
                         field: "record",
                         message: format!("{e}; check the quoting of this line"),
@@ -229,6 +284,29 @@ mod tests {
         assert!(parse_money("-5").is_err());
         assert!(parse_money("NaN").is_err());
         assert!(parse_money("lots").is_err());
+    }
+
+    fn lines_seen(text: &str) -> Vec<u64> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.csv");
+        std::fs::write(&file, text).unwrap();
+        let fields = [Field { name: "id", aliases: &["id"], required: true }];
+        let mut table = Table::open(&file, "t", &fields, &BTreeMap::new()).unwrap();
+        let mut lines = Vec::new();
+        let mut errors = RowErrors::default();
+        table.for_each(&mut errors, |row, _| lines.push(row.line));
+        lines
+    }
+
+    #[test]
+    fn line_numbers_are_physical_lines_whatever_the_line_endings() {
+        let lf = "id,x\na,1\nb,2\n\nc,3\n";
+        assert_eq!(lines_seen(lf), vec![2, 3, 5]);
+        assert_eq!(lines_seen(&lf.replace('\n', "\r\n")), vec![2, 3, 5]);
+        assert_eq!(lines_seen("id,x\r\na,1\r\nb,2"), vec![2, 3]);
+        // A quoted newline inside a record: the next record starts two lines on.
+        let quoted = "id,x\r\na,\"two\r\nlines\"\r\nb,2\r\n";
+        assert_eq!(lines_seen(quoted), vec![2, 4]);
     }
 
     #[test]

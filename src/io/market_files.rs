@@ -117,7 +117,8 @@ use unit_fields::{U, UNITS};
 /// collected per file), then against each other and the scenario's events.
 pub fn load_market(scenario: &Scenario) -> Result<Market, DataError> {
     let data = &scenario.data;
-    let reps = read_reps(&scenario.resolve_path(&data.reps), scenario)?;
+    let mut reps = read_reps(&scenario.resolve_path(&data.reps), scenario)?;
+    apply_skills(scenario, &mut reps)?;
     let owners = OwnerIndex::new(&reps);
     let (accounts, account_owners) =
         read_accounts(&scenario.resolve_path(&data.accounts), scenario, &owners)?;
@@ -671,6 +672,22 @@ fn read_carveouts(
     });
     errors.into_result(file)?;
     Ok(carveouts)
+}
+
+/// Replaces reps' skill with the scenario's `[skills]` (own or included, such as calibrated ones).
+fn apply_skills(scenario: &Scenario, reps: &mut [Rep]) -> Result<(), DataError> {
+    for (id, &skill) in &scenario.skills {
+        let rep = reps.iter_mut().find(|r| r.id.as_str() == id).ok_or_else(|| DataError::Scenario {
+            file: scenario.source.clone(),
+            field: format!("skills.\"{id}\""),
+            message: format!(
+                "rep {id} is not in the reps file; remove the line or fix the id (a params file from \
+                 `terrasim calibrate` lists the reps of the history it was fitted on)"
+            ),
+        })?;
+        rep.skill = skill;
+    }
+    Ok(())
 }
 
 fn check_events(scenario: &Scenario, reps: &[Rep]) -> Result<(), DataError> {

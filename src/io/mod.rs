@@ -5,11 +5,13 @@ mod atomic;
 mod csv_table;
 mod error;
 mod generated;
+mod history;
 mod market_files;
 mod scenario_file;
 
 pub use atomic::{AtomicDir, write_atomic};
 pub use error::{DataError, ROW_ERROR_CAP, RowError};
 pub use generated::{load_counties, write_generated};
+pub use history::{load_history, write_history};
 pub use market_files::{load_market, load_plan, load_units};
 pub use scenario_file::load_scenario;

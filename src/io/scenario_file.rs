@@ -14,7 +14,9 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
         let parsed: ParamsFile = toml::from_str(&text)
             .map_err(|e| ScenarioError::Parse { file: file.clone(), message: e.to_string() })?;
         scenario.validate_params(&parsed.params, &format!("{} params", file.display()))?;
+        scenario.validate_skills(&parsed.skills, &format!("{} skills", file.display()))?;
         scenario.merge_included(parsed.params);
+        scenario.merge_included_skills(parsed.skills);
     }
     Ok(scenario)
 }

@@ -1,10 +1,12 @@
 //! Views of the result contracts: terminal tables and CSV tables. Pure functions from results to text.
 
+mod calibration;
 mod csv_tables;
 mod optimize;
 mod table;
 mod terminal;
 
+pub use calibration::{backtest_summary, calibration_summary};
 pub use csv_tables::sim_tables;
 pub use optimize::{compare_summary, diff_csv, optimize_summary, plan_csv};
 pub use table::Table;

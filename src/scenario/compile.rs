@@ -522,6 +522,7 @@ pub fn compile(
         win_multiplier: shock.and_then(|s| s.win_rate_multiplier).unwrap_or(1.0),
         deal_multiplier: shock.and_then(|s| s.deal_size_multiplier).unwrap_or(1.0),
         pipeline_coverage_flag: g.pipeline_coverage_flag,
+        carry_in: Vec::new(),
     })
 }
 

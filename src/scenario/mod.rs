@@ -13,5 +13,5 @@ pub use events::{CapacityChange, Departure, Events, Hire, OrphanPolicy, QuotaCha
 pub use params::{GlobalParams, ParamOverride, QuotaPolicy, SegmentParams};
 pub use schema::{
     ColumnMaps, DataFiles, OptimizeSpec, ParamsFile, Removal, SCHEMA_VERSION, Scenario, ScenarioError,
-    ScoringSpec, SegmentationSpec, Strategy,
+    ScoringSpec, SegmentationSpec, StageMap, Strategy,
 };

@@ -62,6 +62,35 @@ pub struct DataFiles {
     /// Explicit column mappings for headers the importer does not recognise.
     #[serde(default)]
     pub columns: ColumnMaps,
+    /// Which stage values of the history file mean open, won and lost.
+    #[serde(default)]
+    pub stages: StageMap,
+}
+
+/// Stage values of an opportunity history, as the CRM spells them, for example
+/// `[data.stages] won = ["Closed Won", "Signed"]`. When every list is empty, stages are read by name
+/// (`Closed Won` / `closedwon` is won, `Closed Lost` / `closedlost` is lost, anything else is open), and
+/// `IsClosed` / `IsWon` / `hs_is_closed_won` columns take precedence when the file has them. When any list
+/// is set, every stage in the file must be listed.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageMap {
+    /// Stages of opportunities still open.
+    #[serde(default)]
+    pub open: Vec<String>,
+    /// Stages of won opportunities.
+    #[serde(default)]
+    pub won: Vec<String>,
+    /// Stages of lost opportunities.
+    #[serde(default)]
+    pub lost: Vec<String>,
+}
+
+impl StageMap {
+    /// True when no stage is listed (stages are then read by name).
+    pub fn is_empty(&self) -> bool {
+        self.open.is_empty() && self.won.is_empty() && self.lost.is_empty()
+    }
 }
 
 /// Column mappings per file: canonical field name → the header in the file, for example
@@ -291,6 +320,10 @@ pub struct Scenario {
     /// Per-segment parameter overrides, keyed by size band (`MM`) or segment path (`AMER/MM`).
     #[serde(default)]
     pub params: BTreeMap<String, ParamOverride>,
+    /// Rep skill overrides (rep id → win-rate multiplier), replacing the reps file's `skill`;
+    /// `terrasim calibrate` writes them.
+    #[serde(default)]
+    pub skills: BTreeMap<String, f64>,
     /// Events.
     #[serde(default)]
     pub events: Events,
@@ -322,6 +355,9 @@ pub struct ParamsFile {
     /// Per-segment overrides.
     #[serde(default)]
     pub params: BTreeMap<String, ParamOverride>,
+    /// Rep skill multipliers (rep id → multiplier on the segment win rate), replacing the reps file's.
+    #[serde(default)]
+    pub skills: BTreeMap<String, f64>,
 }
 
 impl Scenario {
@@ -389,6 +425,7 @@ impl Scenario {
         }
         self.model.validate().map_err(|m| self.invalid("model", m))?;
         self.validate_params(&self.params, "params")?;
+        self.validate_skills(&self.skills, "skills")?;
         for (i, shock) in self.shocks.iter().enumerate() {
             shock.validate().map_err(|m| self.invalid(&format!("shocks[{i}] ({})", shock.name), m))?;
         }
@@ -446,6 +483,25 @@ impl Scenario {
             }
         }
         Ok(())
+    }
+
+    /// Checks skill overrides: each must be a positive number.
+    pub fn validate_skills(&self, skills: &BTreeMap<String, f64>, field: &str) -> Result<(), ScenarioError> {
+        for (rep, &v) in skills {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(
+                    self.invalid(&format!("{field}.\"{rep}\""), format!("{v} must be a number above 0"))
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds included skill overrides under the scenario's own (the scenario wins).
+    pub fn merge_included_skills(&mut self, included: BTreeMap<String, f64>) {
+        for (rep, v) in included {
+            self.skills.entry(rep).or_insert(v);
+        }
     }
 
     fn validate_events(&self) -> Result<(), ScenarioError> {

@@ -21,4 +21,4 @@ pub use result::{
 pub use rng::{Purpose, Stream, StreamRng, TrialKey, inverse_normal_cdf};
 pub use runner::{RunError, run_trials};
 pub use stats::{Estimate, Quantile, Summary, Welford, quantile_sorted, spread};
-pub use trial::{Scratch, TrialOutcome, run_trial};
+pub use trial::{OppEvent, OppEventKind, Scratch, TrialLog, TrialOutcome, run_trial, run_trial_logged};

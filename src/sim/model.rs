@@ -163,6 +163,21 @@ pub struct Model {
     pub deal_multiplier: f64,
     /// Pipeline coverage below this multiple is flagged.
     pub pipeline_coverage_flag: f64,
+    /// Opportunities already open when the horizon starts (backtests start from the pipeline in place at
+    /// the cutoff); empty for planning runs, which start from an empty pipeline.
+    pub carry_in: Vec<CarryIn>,
+}
+
+/// An opportunity open at the start of the horizon. Its account is out of the demand pool until it closes;
+/// the close month is drawn per trial from the segment's cycle given that the deal is still open at its age.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CarryIn {
+    /// Account (model index).
+    pub account: u32,
+    /// Whole months since the opportunity was created (created month to the first horizon month).
+    pub age_months: u32,
+    /// Deal value.
+    pub value: f64,
 }
 
 impl Model {

@@ -3,7 +3,7 @@
 use rand_distr::{Beta, Distribution, Exp1};
 
 use super::model::{BookEntry, Model, NO_OWNER};
-use super::rng::{Purpose, Stream, TrialKey};
+use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
 
 /// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
 /// opportunity when the hazard reaches the threshold. An infinite threshold means the account is not in the
@@ -44,6 +44,45 @@ impl TrialOutcome {
     }
 }
 
+/// What happened to an opportunity in a logged trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum OppEventKind {
+    /// Opened by demand (covered or inbound).
+    Opened,
+    /// Closed won.
+    Won,
+    /// Closed lost (including lost in a handoff).
+    Lost,
+}
+
+/// One opportunity event of a logged trial. An account has at most one open opportunity at a time, so its
+/// events pair up in order: each `Opened` is followed by its `Won` or `Lost` (or by nothing when the deal is
+/// still open at the end of the horizon). A `Won`/`Lost` without an `Opened` before it is a carry-in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OppEvent {
+    /// Opened, won or lost.
+    pub kind: OppEventKind,
+    /// The account's index in the market.
+    pub account: u32,
+    /// Month (0-based) of the event: the month the opportunity opened, or the month its close was booked.
+    pub month: u16,
+    /// The owner at the event (rep index of the model), or [`NO_OWNER`].
+    pub owner: u32,
+    /// Deal value.
+    pub value: f64,
+}
+
+/// What a logged trial records for calibration and backtests.
+#[derive(Debug, Clone, Default)]
+pub struct TrialLog {
+    /// Opportunity events in the order they happened.
+    pub events: Vec<OppEvent>,
+    /// Per account (market index): months spent in the demand pool while covered.
+    pub pool_covered: Vec<u16>,
+    /// Per account (market index): months spent in the demand pool while uncovered (inbound only).
+    pub pool_uncovered: Vec<u16>,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Closing {
     account: u32,
@@ -60,22 +99,44 @@ pub struct Scratch {
     fired: Vec<u32>,
     demand_draws: Vec<u32>,
     deal_count: Vec<u32>,
+    /// One bit per quarter of the current 24-month block (8 quarters); blocks are tallied into
+    /// `quarters_tallied` as they end, so that horizons up to the schema's 120 months fit a byte.
     quarters_covered: Vec<u8>,
+    quarters_tallied: u64,
     opp_hours: Vec<f64>,
     closings: Vec<Vec<Closing>>,
     win_rate: Vec<f64>,
 }
 
-struct Trial<'m> {
+struct Trial<'m, 'l> {
     model: &'m Model,
     key: TrialKey,
     market_factor: f64,
     inverse_market_factor: f64,
     out: TrialOutcome,
+    log: Option<&'l mut TrialLog>,
 }
 
 /// Runs trial `trial` of `model`.
 pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutcome {
+    run(model, trial, scratch, None)
+}
+
+/// Runs trial `trial` of `model` and records every opportunity event and each account's months in the
+/// demand pool into `log` (cleared first). The outcome is identical to [`run_trial`]'s.
+pub fn run_trial_logged(
+    model: &Model,
+    trial: u64,
+    scratch: &mut Scratch,
+    log: &mut TrialLog,
+) -> TrialOutcome {
+    log.events.clear();
+    reset(&mut log.pool_covered, model.accounts.len(), 0);
+    reset(&mut log.pool_uncovered, model.accounts.len(), 0);
+    run(model, trial, scratch, Some(log))
+}
+
+fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialLog>) -> TrialOutcome {
     let n = model.accounts.len();
     let n_reps = model.reps.len();
     let h = model.horizon;
@@ -97,6 +158,7 @@ pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutco
     reset(&mut scratch.demand_draws, n, 0);
     reset(&mut scratch.deal_count, n, 0);
     reset(&mut scratch.quarters_covered, n, 0);
+    scratch.quarters_tallied = 0;
     reset(&mut scratch.opp_hours, n_reps * h, 0.0);
     scratch.closings.resize_with(h, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
@@ -117,6 +179,7 @@ pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutco
             coverage_rate: 0.0,
             market_factor,
         },
+        log,
     };
 
     for a in 0..n {
@@ -124,8 +187,14 @@ pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutco
             t.arm(scratch, a);
         }
     }
+    for c in &model.carry_in {
+        t.carry_in(scratch, c);
+    }
 
     for month in 0..h {
+        if month > 0 && month % MONTHS_PER_BLOCK == 0 {
+            tally_quarters(model, scratch);
+        }
         let closings = std::mem::take(&mut scratch.closings[month]);
         for c in &closings {
             t.close(scratch, month, c);
@@ -136,11 +205,8 @@ pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutco
 
     let targets = model.accounts.target.iter().filter(|&&x| x).count();
     if targets > 0 {
-        let covered: u32 = (0..n)
-            .filter(|&a| model.accounts.target[a])
-            .map(|a| scratch.quarters_covered[a].count_ones())
-            .sum();
-        t.out.coverage_rate = f64::from(covered) / (targets * model.quarters()) as f64;
+        tally_quarters(model, scratch);
+        t.out.coverage_rate = scratch.quarters_tallied as f64 / (targets * model.quarters()) as f64;
     }
     for c in &mut t.out.covered {
         *c /= h as f64;
@@ -148,12 +214,28 @@ pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutco
     t.out
 }
 
+/// Months in a block of 8 quarters, one bit each in `Scratch::quarters_covered`.
+const MONTHS_PER_BLOCK: usize = 24;
+
+/// Adds the (target account, quarter) pairs covered in the block just ended and clears the block.
+fn tally_quarters(model: &Model, s: &mut Scratch) {
+    let target = &model.accounts.target;
+    s.quarters_tallied += s
+        .quarters_covered
+        .iter()
+        .zip(target)
+        .filter(|(_, t)| **t)
+        .map(|(q, _)| u64::from(q.count_ones()))
+        .sum::<u64>();
+    s.quarters_covered.iter_mut().for_each(|q| *q = 0);
+}
+
 fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
     v.clear();
     v.resize(n, value);
 }
 
-impl Trial<'_> {
+impl Trial<'_, '_> {
     fn demand(&self, a: usize) -> Stream {
         self.key.stream(u64::from(self.model.accounts.market_index[a]), Purpose::Demand)
     }
@@ -171,7 +253,7 @@ impl Trial<'_> {
         let model = self.model;
         let h = model.horizon;
         let epoch = &model.epochs[model.epoch_of_month[month]];
-        let quarter_bit = 1u8 << (month / 3);
+        let quarter_bit = 1u8 << ((month / 3) % 8);
         let key = self.key;
         let availability = move |r: usize| -> f64 {
             if model.availability_sd == 0.0 {
@@ -195,6 +277,17 @@ impl Trial<'_> {
                 _ => covered_prefix(book, budget, &s.threshold, |i| book[i].account as usize),
             };
             self.out.covered[r] += cut as f64;
+            if let Some(log) = self.log.as_deref_mut() {
+                for (i, entry) in book.iter().enumerate() {
+                    let a = entry.account as usize;
+                    if s.threshold[a] != OUT_OF_POOL {
+                        let m = accounts.market_index[a] as usize;
+                        let slot =
+                            if i < cut { &mut log.pool_covered[m] } else { &mut log.pool_uncovered[m] };
+                        *slot += 1;
+                    }
+                }
+            }
             match (epoch.contiguous, book.first()) {
                 (true, Some(first)) => {
                     // The book is a contiguous run of model indices: the hazard update is a plain vector loop.
@@ -224,6 +317,11 @@ impl Trial<'_> {
         }
         for entry in &epoch.unowned {
             let a = entry.account as usize;
+            if let Some(log) = self.log.as_deref_mut() {
+                if s.threshold[a] != OUT_OF_POOL {
+                    log.pool_uncovered[accounts.market_index[a] as usize] += 1;
+                }
+            }
             s.hazard[a] += entry.hazard_inbound;
             if s.hazard[a] >= s.threshold[a] {
                 s.fired.push(entry.account);
@@ -262,6 +360,7 @@ impl Trial<'_> {
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
         }
+        self.record(OppEventKind::Opened, a, month, owner, value);
         self.out.pipeline[usize::from(acc.pipeline_segment[a])] += value;
 
         let close = month + cycle;
@@ -287,13 +386,14 @@ impl Trial<'_> {
     fn close(&mut self, s: &mut Scratch, month: usize, c: &Closing) {
         let model = self.model;
         let a = c.account as usize;
+        let owner = model.epochs[model.epoch_of_month[month]].owner[a];
         if c.handoff_lost {
+            self.record(OppEventKind::Lost, a, month, owner, c.value);
             self.arm(s, a);
             return;
         }
         let acc = &model.accounts;
         let seg = &model.segments[usize::from(acc.segment[a])];
-        let owner = model.epochs[model.epoch_of_month[month]].owner[a];
         let mut p = s.win_rate[seg.win_draw]
             * model.win_multiplier
             * self.market_factor
@@ -305,7 +405,9 @@ impl Trial<'_> {
                 p *= seg.vertical_lift;
             }
         }
-        if c.win_draw < p.clamp(0.0, 1.0) {
+        let won = c.win_draw < p.clamp(0.0, 1.0);
+        self.record(if won { OppEventKind::Won } else { OppEventKind::Lost }, a, month, owner, c.value);
+        if won {
             if owner == NO_OWNER {
                 self.out.house_bookings += c.value;
             } else {
@@ -318,6 +420,59 @@ impl Trial<'_> {
             self.arm(s, a);
         }
     }
+}
+
+impl Trial<'_, '_> {
+    fn record(&mut self, kind: OppEventKind, a: usize, month: usize, owner: u32, value: f64) {
+        if let Some(log) = self.log.as_deref_mut() {
+            let account = self.model.accounts.market_index[a];
+            log.events.push(OppEvent { kind, account, month: month as u16, owner, value });
+        }
+    }
+
+    /// Schedules the close of an opportunity open at the start: the account stays out of the pool, and the
+    /// cycle is drawn from the segment's lognormal given that the deal had not closed by its age (the model
+    /// books a deal opened in month `m` with cycle `L` in month `m + max(1, round(L))`, so "still open at age
+    /// `k`" means `round(L) ≥ k`, that is `L ≥ k − ½`).
+    fn carry_in(&mut self, s: &mut Scratch, c: &super::model::CarryIn) {
+        let model = self.model;
+        let a = c.account as usize;
+        let seg = &model.segments[usize::from(model.accounts.segment[a])];
+        s.threshold[a] = OUT_OF_POOL;
+        let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
+        s.deal_count[a] += 1;
+        let deal = self.key.stream(u64::from(model.accounts.market_index[a]), Purpose::Deal);
+        let age = c.age_months as usize;
+        let floor = if age >= 2 && seg.cycle_sigma > 0.0 {
+            normal_cdf(((age as f64 - 0.5).ln() - seg.cycle_mu) / seg.cycle_sigma)
+        } else {
+            0.0
+        };
+        let u = (floor + deal.uniform(k) * (1.0 - floor)).min(1.0 - 1e-12);
+        let cycle = (seg.cycle_mu + seg.cycle_sigma * inverse_normal_cdf(u)).exp().round().max(1.0) as usize;
+        let close = cycle.saturating_sub(age);
+        let h = model.horizon;
+        for t in 0..close.min(h) {
+            let owner = model.epochs[model.epoch_of_month[t]].owner[a];
+            if owner != NO_OWNER {
+                s.opp_hours[owner as usize * h + t] += seg.hours_per_open_opp;
+            }
+        }
+        if close < h {
+            let closing = Closing {
+                account: c.account,
+                value: c.value,
+                win_draw: deal.uniform(k + 2),
+                handoff_lost: false,
+            };
+            s.closings[close].push(closing);
+        }
+    }
+}
+
+/// The standard normal distribution function.
+fn normal_cdf(x: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
 }
 
 /// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,

@@ -1,0 +1,23 @@
+//! Fitting the model's parameters to opportunity history, and backtests that check the fitted model
+//! against what happened after a cutoff. Pure functions: the history comes in already imported
+//! (`crate::io::load_history`), and results go out as values.
+
+mod backtest;
+mod fit;
+mod history;
+mod score;
+mod segments;
+mod synth;
+
+pub use backtest::{
+    BACKTEST_SCHEMA_VERSION, Backtest, BacktestError, BacktestOptions, CoverageSummary, MetricResult,
+    MetricScore, UnitResult, backtest,
+};
+pub use fit::{
+    Calibration, Diagnostics, INTERVAL, Interval, RepFit, SegmentFit, THIN_DEALS, calibrate,
+    calibrate_window, with_params,
+};
+pub use history::{History, Opportunity, Outcome, Rejections, first_day, month_of};
+pub use score::{crps_samples, pit};
+pub use segments::{Node, Segments};
+pub use synth::{run_logged, simulate_history, steady_state, with_plan};

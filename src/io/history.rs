@@ -1,0 +1,347 @@
+//! `load_history`: an opportunity export (Salesforce API names or report labels, HubSpot deals, or any CSV
+//! through `[data.columns.history]` and `[data.stages]`) joined to the market's accounts and reps.
+//!
+//! Cells that cannot be read (a date in no known form, an amount that is not money, a stage the scenario
+//! does not map) are errors with file, line, column and fix: they mean the mapping is wrong. Rows that read
+//! fine but cannot be used (a won deal without an amount, a close date before the created date, an account
+//! that is not in the accounts file, ...) are counted by reason in [`History::rejected`], never dropped
+//! silently.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::calibrate::{History, Opportunity, Outcome};
+use crate::market::{Market, parse_crm_date};
+use crate::scenario::{Scenario, StageMap};
+
+use super::csv_table::{Field, Row, Table, normalise, parse_bool, parse_money};
+use super::error::{DataError, RowErrors};
+
+const ID: usize = 0;
+const ACCOUNT: usize = 1;
+const OWNER: usize = 2;
+const STAGE: usize = 3;
+const AMOUNT: usize = 4;
+const CLOSE: usize = 5;
+const CREATED: usize = 6;
+const IS_CLOSED: usize = 7;
+const IS_WON: usize = 8;
+
+const FIELDS: &[Field] = &[
+    Field {
+        name: "id",
+        aliases: &["id", "opportunityid", "dealid", "recordid", "hsobjectid"],
+        required: false,
+    },
+    Field {
+        name: "account_id",
+        aliases: &[
+            "accountid",
+            "associatedcompanyidsprimary",
+            "associatedcompanyid",
+            "associatedcompanyids",
+            "companyid",
+            "account",
+            "accountname",
+            "associatedcompany",
+            "company",
+        ],
+        required: true,
+    },
+    Field {
+        name: "owner_id",
+        aliases: &[
+            "ownerid",
+            "opportunityownerid",
+            "hubspotownerid",
+            "dealownerid",
+            "owner",
+            "opportunityowner",
+            "dealowner",
+        ],
+        required: false,
+    },
+    Field { name: "stage", aliases: &["stagename", "stage", "dealstage"], required: false },
+    Field {
+        name: "amount",
+        aliases: &["amount", "amountincompanycurrency", "dealamount", "value"],
+        required: true,
+    },
+    Field { name: "close_date", aliases: &["closedate", "dealclosedate", "closed_date"], required: true },
+    Field {
+        name: "created_date",
+        aliases: &["createddate", "createdate", "createdon", "dealcreatedate"],
+        required: true,
+    },
+    Field { name: "is_closed", aliases: &["isclosed", "closed"], required: false },
+    Field { name: "is_won", aliases: &["iswon", "won", "hsisclosedwon", "isclosedwon"], required: false },
+];
+
+/// Reasons a readable row cannot be used.
+mod reason {
+    pub const UNKNOWN_ACCOUNT: &str = "account not in the accounts file";
+    pub const NO_ACCOUNT: &str = "no account";
+    pub const NO_CREATED: &str = "no created date";
+    pub const NO_CLOSE: &str = "closed without a close date";
+    pub const CLOSE_BEFORE_CREATED: &str = "close date before the created date";
+    pub const WON_NO_AMOUNT: &str = "won without an amount";
+    pub const DUPLICATE: &str = "duplicate opportunity id";
+}
+
+/// Reads the opportunity history `file` of `scenario` and joins it to `market`.
+pub fn load_history(file: &Path, scenario: &Scenario, market: &Market) -> Result<History, DataError> {
+    let mut table = Table::open(file, "history", FIELDS, &scenario.data.columns.history)?;
+    let stages = &scenario.data.stages;
+    if !table.has(STAGE) && !table.has(IS_WON) {
+        return Err(DataError::MissingColumn {
+            file: file.to_path_buf(),
+            table: "history",
+            field: "stage",
+            aliases: "\"stagename\", \"stage\", \"dealstage\", or a won flag \"iswon\", \"hsisclosedwon\""
+                .into(),
+            found: "no stage and no won flag".into(),
+        });
+    }
+    let accounts = index_by_id_and_name(market.accounts().iter().map(|a| (a.id.as_str(), a.name.as_str())));
+    let reps = index_by_id_and_name(market.reps().iter().map(|r| (r.id.as_str(), r.name.as_str())));
+    let mut errors = RowErrors::default();
+    let mut history = History::default();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    table.for_each(&mut errors, |row, errors| {
+        let Some(parsed) = parse_row(row, stages, errors) else { return };
+        let line = row.line;
+        let Some(account_cell) = row.get(ACCOUNT) else {
+            history.rejected.push(reason::NO_ACCOUNT, line);
+            return;
+        };
+        let Some(account) = accounts.resolve(account_cell) else {
+            history.rejected.push(reason::UNKNOWN_ACCOUNT, line);
+            return;
+        };
+        let Some(created) = parsed.created else {
+            history.rejected.push(reason::NO_CREATED, line);
+            return;
+        };
+        let closed = match (parsed.outcome, parsed.close) {
+            (Outcome::Open, _) => None,
+            (_, None) => {
+                history.rejected.push(reason::NO_CLOSE, line);
+                return;
+            }
+            (_, Some(c)) if c < created => {
+                history.rejected.push(reason::CLOSE_BEFORE_CREATED, line);
+                return;
+            }
+            (_, Some(c)) => Some(c),
+        };
+        if parsed.outcome == Outcome::Won && parsed.amount.is_none() {
+            history.rejected.push(reason::WON_NO_AMOUNT, line);
+            return;
+        }
+        let id = row.get(ID).map_or_else(|| format!("line {line}"), str::to_string);
+        if row.get(ID).is_some() {
+            if seen.contains_key(&id) {
+                history.rejected.push(reason::DUPLICATE, line);
+                return;
+            }
+            seen.insert(id.clone(), line);
+        }
+        let owner = row.get(OWNER).and_then(|o| reps.resolve(o));
+        if owner.is_none() {
+            history.unknown_owner += 1;
+        }
+        history.opportunities.push(Opportunity {
+            id,
+            account,
+            owner,
+            created,
+            closed,
+            outcome: parsed.outcome,
+            amount: parsed.amount,
+        });
+    });
+    errors.into_result(file)?;
+    if history.opportunities.is_empty() {
+        return Err(DataError::Read {
+            file: file.to_path_buf(),
+            reason: format!(
+                "no usable opportunity ({} rows rejected: {}); check that the account ids match the accounts file",
+                history.rejected.total(),
+                history.rejected.by_reason.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    Ok(history)
+}
+
+struct Parsed {
+    created: Option<i64>,
+    close: Option<i64>,
+    outcome: Outcome,
+    amount: Option<f64>,
+}
+
+fn parse_row(row: &Row<'_>, stages: &StageMap, errors: &mut RowErrors) -> Option<Parsed> {
+    let mut ok = true;
+    let date = |field: usize, name: &'static str, errors: &mut RowErrors, ok: &mut bool| {
+        let raw = row.get(field)?;
+        let parsed = parse_crm_date(raw);
+        if parsed.is_none() {
+            *ok = false;
+            errors.push(row.error(
+                field,
+                name,
+                format!("\"{raw}\" is not a date; write YYYY-MM-DD, M/D/YYYY or an ISO datetime such as 2025-03-04T17:30:00Z"),
+            ));
+        }
+        parsed
+    };
+    let created = date(CREATED, "created_date", errors, &mut ok);
+    let close = date(CLOSE, "close_date", errors, &mut ok);
+    let amount = match row.get(AMOUNT).map(parse_money) {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(e)) => {
+            ok = false;
+            errors.push(row.error(AMOUNT, "amount", e));
+            None
+        }
+    };
+    let flag = |field: usize, name: &'static str, errors: &mut RowErrors, ok: &mut bool| {
+        let raw = row.get(field)?;
+        let parsed = parse_bool(raw);
+        if parsed.is_none() {
+            *ok = false;
+            errors.push(row.error(field, name, format!("\"{raw}\" is not true or false")));
+        }
+        parsed
+    };
+    let is_closed = flag(IS_CLOSED, "is_closed", errors, &mut ok);
+    let is_won = flag(IS_WON, "is_won", errors, &mut ok);
+    let from_stage = match row.get(STAGE) {
+        None => None,
+        Some(raw) => match stage_outcome(raw, stages) {
+            Ok(o) => o,
+            Err(message) => {
+                ok = false;
+                errors.push(row.error(STAGE, "stage", message));
+                None
+            }
+        },
+    };
+    let outcome = match (is_won, is_closed, from_stage) {
+        // An explicit stage map is the user's word; it wins over the export's flags.
+        (_, _, Some(o)) if !stages.is_empty() => o,
+        (Some(true), _, _) => Outcome::Won,
+        (Some(false), Some(true), _) => Outcome::Lost,
+        (Some(false), Some(false), _) => Outcome::Open,
+        // HubSpot's hs_is_closed_won is false for open and lost deals alike: the stage tells them apart.
+        (Some(false), None, Some(o)) => {
+            if o == Outcome::Won {
+                Outcome::Lost
+            } else {
+                o
+            }
+        }
+        (Some(false), None, None) => Outcome::Lost,
+        (None, Some(false), _) => Outcome::Open,
+        (None, _, Some(o)) => o,
+        (None, _, None) => {
+            ok = false;
+            errors.push(row.error(STAGE, "stage", "no stage and no won flag; fill the stage"));
+            Outcome::Open
+        }
+    };
+    ok.then_some(Parsed { created, close, outcome, amount })
+}
+
+/// The outcome a stage value means: from the scenario's `[data.stages]` when it lists any, else by name.
+fn stage_outcome(raw: &str, stages: &StageMap) -> Result<Option<Outcome>, String> {
+    if stages.is_empty() {
+        let n = normalise(raw);
+        return Ok(Some(if n.contains("won") {
+            Outcome::Won
+        } else if n.contains("lost") {
+            Outcome::Lost
+        } else {
+            Outcome::Open
+        }));
+    }
+    let listed = |list: &[String]| list.iter().any(|s| s.trim().eq_ignore_ascii_case(raw.trim()));
+    if listed(&stages.won) {
+        Ok(Some(Outcome::Won))
+    } else if listed(&stages.lost) {
+        Ok(Some(Outcome::Lost))
+    } else if listed(&stages.open) {
+        Ok(Some(Outcome::Open))
+    } else {
+        Err(format!(
+            "stage \"{raw}\" is not in [data.stages]; add it to the open, won or lost list of the scenario"
+        ))
+    }
+}
+
+/// Resolves a cell to an index: an id first, then a unique name.
+struct IdIndex {
+    by_id: HashMap<String, usize>,
+    by_name: HashMap<String, Option<usize>>,
+}
+
+fn index_by_id_and_name<'a>(items: impl Iterator<Item = (&'a str, &'a str)>) -> IdIndex {
+    let mut by_id = HashMap::new();
+    let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
+    for (i, (id, name)) in items.enumerate() {
+        by_id.insert(id.to_string(), i);
+        by_name.entry(name.trim().to_lowercase()).and_modify(|e| *e = None).or_insert(Some(i));
+    }
+    IdIndex { by_id, by_name }
+}
+
+impl IdIndex {
+    fn resolve(&self, cell: &str) -> Option<usize> {
+        let cell = cell.trim();
+        self.by_id.get(cell).copied().or_else(|| self.by_name.get(&cell.to_lowercase()).copied().flatten())
+    }
+}
+
+/// Writes `history` as a Salesforce Opportunity export with API names (`Id, AccountId, OwnerId, StageName,
+/// Amount, CloseDate, CreatedDate, IsClosed, IsWon`), atomically. Open opportunities have no close date.
+pub fn write_history(path: &Path, history: &History, market: &Market) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "Id",
+        "AccountId",
+        "OwnerId",
+        "StageName",
+        "Amount",
+        "CloseDate",
+        "CreatedDate",
+        "IsClosed",
+        "IsWon",
+    ];
+    out.write_record(header)?;
+    let date = |d: i64| {
+        let (y, m, day) = crate::market::civil_from_days(d);
+        format!("{y:04}-{m:02}-{day:02}")
+    };
+    for o in &history.opportunities {
+        let (stage, closed, won) = match o.outcome {
+            Outcome::Open => ("Qualification", "false", "false"),
+            Outcome::Won => ("Closed Won", "true", "true"),
+            Outcome::Lost => ("Closed Lost", "true", "false"),
+        };
+        out.write_record([
+            o.id.as_str(),
+            market.accounts()[o.account].id.as_str(),
+            o.owner.map_or("", |r| market.reps()[r].id.as_str()),
+            stage,
+            &o.amount.map_or(String::new(), |a| format!("{a:.2}")),
+            &o.closed.map_or(String::new(), date),
+            &date(o.created),
+            closed,
+            won,
+        ])?;
+    }
+    let bytes = out.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+    super::write_atomic(path, &bytes)
+}

@@ -1,0 +1,142 @@
+//! Terminal views of a calibration's diagnostics and of a backtest.
+
+use crate::calibrate::{Backtest, Diagnostics, Interval};
+
+use super::table::{Table, money, pct};
+
+fn interval(i: &Interval, f: impl Fn(f64) -> String) -> String {
+    format!("{} [{}, {}]", f(i.mean), f(i.lo), f(i.hi))
+}
+
+fn num(digits: usize) -> impl Fn(f64) -> String {
+    move |x| format!("{x:.digits$}")
+}
+
+/// The diagnostics table of `terrasim calibrate`: sample sizes, posterior means with 90% intervals, and
+/// thin-data flags, per segment and per rep.
+pub fn calibration_summary(d: &Diagnostics) -> String {
+    let mut out =
+        format!("History {} to {}: {} usable opportunities", d.first_month, d.last_month, d.opportunities);
+    let rejected: usize = d.rejected.values().map(|(n, _)| n).sum();
+    if rejected > 0 {
+        out.push_str(&format!(", {rejected} rows rejected:\n"));
+        for (reason, (n, lines)) in &d.rejected {
+            let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
+            out.push_str(&format!(
+                "  {n:>6}  {reason} (lines {}{})\n",
+                lines.join(", "),
+                if *n > lines.len() { ", ..." } else { "" }
+            ));
+        }
+    } else {
+        out.push_str(", no rows rejected\n");
+    }
+    if d.unknown_owner > 0 {
+        out.push_str(&format!(
+            "  {} opportunities have an owner who is not in the reps file: used for the segments, not for skills\n",
+            d.unknown_owner
+        ));
+    }
+    out.push_str("\nSegments: posterior mean [90% interval]; ! = thin data (fewer than 30 closed deals, leaning on the parent)\n");
+    let mut t = Table::new(&[
+        "segment",
+        "opps",
+        "closed",
+        "win rate",
+        "opp rate / month",
+        "amount/potential",
+        "deal sigma",
+        "cycle median (months)",
+        "cycle sigma",
+    ])
+    .left_aligned(1);
+    for s in &d.segments {
+        t.row(vec![
+            format!("{}{}", s.key, if s.thin { " !" } else { "" }),
+            s.opportunities.to_string(),
+            s.closed.to_string(),
+            interval(&s.win_rate, pct),
+            interval(&s.opp_rate, |x| format!("{:.2}%", 100.0 * x)),
+            interval(&s.amount_to_potential, num(2)),
+            interval(&s.deal_sigma, num(2)),
+            interval(&s.cycle_median, num(2)),
+            interval(&s.cycle_sigma, num(2)),
+        ]);
+    }
+    out.push_str(&t.render());
+    out.push_str(&format!(
+        "\nRep skills: shrunk toward 1 by a prior whose spread is estimated from the reps (sd {:.3}); \"own\" is the weight of the rep's own record\n",
+        d.skill_sd
+    ));
+    let mut t =
+        Table::new(&["rep", "closed", "wins", "expected", "skill", "own", "reps file"]).left_aligned(1);
+    for r in &d.reps {
+        t.row(vec![
+            r.id.clone(),
+            r.closed.to_string(),
+            r.wins.to_string(),
+            format!("{:.1}", r.expected_wins),
+            interval(&r.skill, num(3)),
+            pct(r.own_weight),
+            format!("{:.3}", r.file_skill),
+        ]);
+    }
+    out.push_str(&t.render());
+    out
+}
+
+/// The terminal summary of `terrasim backtest`.
+pub fn backtest_summary(b: &Backtest) -> String {
+    let c = &b.coverage;
+    let mut out = format!(
+        "Backtest of {} from {} over {} months ({} trials; calibrated on {} opportunities, {} open at the cutoff carried in)\n\n",
+        b.scenario, b.cutoff, b.horizon_months, b.trials, b.training_opportunities, b.carried_in
+    );
+    out.push_str(&format!(
+        "Interval coverage over {} checks: 50% interval {} (nominal 50% ± {}), 80% interval {} (nominal 80% ± {}): {}\n\n",
+        c.checks,
+        pct(c.coverage_50),
+        pct(c.tolerance_50),
+        pct(c.coverage_80),
+        pct(c.tolerance_80),
+        if c.miscalibrated { "MISCALIBRATED" } else { "calibrated" }
+    ));
+    let mut t = Table::new(&["metric", "in 50%", "in 80%", "CRPS model", "CRPS naive", "skill vs naive"])
+        .left_aligned(1);
+    for m in &b.by_metric {
+        let f = |x: f64| if m.metric == "bookings" { money(x) } else { format!("{x:.2}") };
+        t.row(vec![
+            m.metric.clone(),
+            pct(m.coverage_50),
+            pct(m.coverage_80),
+            f(m.crps),
+            m.crps_naive.map_or("-".into(), f),
+            m.crps_skill.map_or("-".into(), pct),
+        ]);
+    }
+    out.push_str(&t.render());
+    out.push_str("\nPIT histogram (share per tenth; 10% each when calibrated):\n");
+    for (i, share) in b.pit_histogram.iter().enumerate() {
+        out.push_str(&format!(
+            "  {:.1}-{:.1} {:>6} {}\n",
+            i as f64 / 10.0,
+            (i + 1) as f64 / 10.0,
+            pct(*share),
+            "#".repeat((share * 200.0).round() as usize)
+        ));
+    }
+    out.push_str("\nPer segment: actual vs predicted median [80% interval]\n");
+    let mut t = Table::new(&["segment", "opps", "predicted", "wins", "predicted", "bookings", "predicted"])
+        .left_aligned(1);
+    for u in &b.segments {
+        let mut row = vec![u.id.clone()];
+        for m in &u.metrics {
+            let f = |x: f64| if m.metric == "bookings" { money(x) } else { format!("{x:.0}") };
+            row.push(f(m.actual));
+            row.push(format!("{} [{}, {}]", f(m.p50), f(m.p10), f(m.p90)));
+        }
+        t.row(row);
+    }
+    out.push_str(&t.render());
+    out
+}

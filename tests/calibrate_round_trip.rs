@@ -1,0 +1,181 @@
+//! Round trip: history made by the simulator from known parameters is calibrated, and the known
+//! parameters fall inside the reported 90% intervals at about the nominal rate; a backtest on such history
+//! is calibrated, and the same model with win rates halved is caught.
+
+use std::path::Path;
+
+use terrasim::calibrate::{
+    BacktestOptions, History, Interval, backtest, calibrate, first_day, month_of, simulate_history,
+};
+use terrasim::market::{Market, parse_iso_date};
+use terrasim::scenario::{ParamOverride, Scenario, SegmentParams};
+
+/// Northstar with fixed parameters: win rates with no year-to-year spread (a Beta with a million deals of
+/// evidence), no market factor, every rep of skill 1, so that the truth is one number per parameter.
+fn known() -> (Scenario, Market) {
+    let mut scenario = terrasim::io::load_scenario(Path::new("scenarios/northstar/baseline.toml")).unwrap();
+    scenario.model.market_factor_sigma = 0.0;
+    for band in terrasim::market::SizeBand::ALL {
+        let p = SegmentParams::default_for(band);
+        let mean = p.win_rate_mean();
+        scenario.params.insert(
+            band.label().to_string(),
+            ParamOverride {
+                win_rate_alpha: Some(mean * 1e6),
+                win_rate_beta: Some((1.0 - mean) * 1e6),
+                ..Default::default()
+            },
+        );
+    }
+    let mut market = terrasim::io::load_market(&scenario).unwrap();
+    for r in 0..market.reps().len() {
+        market.rep_mut(r).skill = 1.0;
+    }
+    (scenario, market)
+}
+
+fn start() -> i64 {
+    month_of(parse_iso_date("2023-01-01").unwrap())
+}
+
+fn history(scenario: &Scenario, market: &Market, seed: u64, months: u32) -> History {
+    let mut s = scenario.clone();
+    s.seed = seed;
+    simulate_history(&s, market, start(), months, 0).unwrap()
+}
+
+#[test]
+fn known_parameters_fall_in_the_90_percent_intervals_at_the_nominal_rate() {
+    let (scenario, market) = known();
+    let (mut hits, mut checks) = (0usize, 0usize);
+    let mut misses = Vec::new();
+    for seed in 1..=6 {
+        let h = history(&scenario, &market, seed, 24);
+        let cal = calibrate(&h, &market, &scenario);
+        for s in &cal.diagnostics.segments {
+            let band = terrasim::market::SizeBand::parse(s.key.rsplit('/').next().unwrap()).unwrap();
+            let truth = SegmentParams::default_for(band);
+            let pairs: [(&str, &Interval, f64); 6] = [
+                ("win_rate", &s.win_rate, truth.win_rate_mean()),
+                ("opp_rate", &s.opp_rate, truth.opp_rate),
+                ("amount_to_potential", &s.amount_to_potential, 1.0),
+                ("deal_sigma", &s.deal_sigma, truth.deal_size_sigma),
+                ("cycle_median", &s.cycle_median, truth.cycle_months_median),
+                ("cycle_sigma", &s.cycle_sigma, truth.cycle_sigma),
+            ];
+            for (name, interval, x) in pairs {
+                checks += 1;
+                if interval.contains(x) {
+                    hits += 1;
+                } else {
+                    misses.push(format!("seed {seed} {} {name}: {x} not in {interval:?}", s.key));
+                }
+            }
+        }
+    }
+    let rate = hits as f64 / checks as f64;
+    // Binomial SE of a 90% rate over the checks; bands and their paths share data, so allow 3 SE.
+    let se = (0.9 * 0.1 / checks as f64).sqrt();
+    eprintln!("hit rate {rate:.3} over {checks} checks (SE {se:.3}); misses:\n{}", misses.join("\n"));
+    assert!((rate - 0.9).abs() <= 3.0 * se, "hit rate {rate:.3} over {checks} checks (SE {se:.3})");
+}
+
+#[test]
+fn backtest_on_model_history_is_calibrated_and_halved_win_rates_are_caught() {
+    let (scenario, market) = known();
+    let h = history(&scenario, &market, 7, 36);
+    let cutoff = first_day(start() + 24);
+    let options = |multiplier: f64| BacktestOptions {
+        cutoff,
+        horizon: 12,
+        trials: 200,
+        win_rate_multiplier: multiplier,
+    };
+    let right = backtest(&h, &market, &scenario, &options(1.0)).unwrap();
+    let c = &right.coverage;
+    eprintln!(
+        "right model: 50% {:.3} 80% {:.3} over {} checks; CRPS {:?}",
+        c.coverage_50,
+        c.coverage_80,
+        c.checks,
+        right.by_metric.iter().map(|m| (m.metric.clone(), m.crps, m.crps_naive)).collect::<Vec<_>>()
+    );
+    // Three binomial standard errors over the checks (the summary's own tolerance, at least 8 points).
+    assert!(!c.miscalibrated, "{c:?}");
+    assert!((c.coverage_50 - 0.5).abs() <= c.tolerance_50 && (c.coverage_80 - 0.8).abs() <= c.tolerance_80);
+    assert!(c.checks >= 100);
+    // The model beats carrying last year forward on every metric.
+    for m in &right.by_metric {
+        assert!(m.crps_skill.is_some_and(|s| s > 0.0), "{m:?}");
+    }
+
+    let wrong = backtest(&h, &market, &scenario, &options(0.5)).unwrap();
+    let w = &wrong.coverage;
+    eprintln!("win rates halved: 50% {:.3} 80% {:.3}", w.coverage_50, w.coverage_80);
+    assert!(w.miscalibrated, "{w:?}");
+    let wins = wrong.by_metric.iter().find(|m| m.metric == "wins").unwrap();
+    assert!(wins.coverage_80 < 0.3, "{wins:?}");
+}
+
+#[test]
+fn backtest_output_does_not_depend_on_the_thread_count() {
+    let (scenario, market) = known();
+    let h = history(&scenario, &market, 3, 18);
+    let options =
+        BacktestOptions { cutoff: first_day(start() + 12), horizon: 6, trials: 40, win_rate_multiplier: 1.0 };
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| serde_json::to_string(&backtest(&h, &market, &scenario, &options).unwrap()).unwrap())
+    };
+    assert_eq!(run(1), run(2));
+}
+
+#[test]
+fn rep_skills_are_recovered_and_shrunk_by_how_much_record_each_rep_has() {
+    let (scenario, _) = known();
+    // The reps file's own skills (0.69 to 1.27) this time.
+    let market = terrasim::io::load_market(&scenario).unwrap();
+    let (mut hits, mut checks) = (0usize, 0usize);
+    for seed in [11, 12] {
+        let h = history(&scenario, &market, seed, 24);
+        let cal = calibrate(&h, &market, &scenario);
+        let reps = &cal.diagnostics.reps;
+        for r in reps {
+            checks += 1;
+            hits += usize::from(r.skill.contains(r.file_skill));
+        }
+        // Shrinkage: the weight of a rep's own record grows with its record.
+        let mut by_closed: Vec<(usize, f64)> = reps.iter().map(|r| (r.closed, r.own_weight)).collect();
+        by_closed.sort_by_key(|x| x.0);
+        let thin = by_closed.iter().filter(|x| x.0 <= 60).map(|x| x.1).fold(0.0, f64::max);
+        let thick = by_closed.iter().filter(|x| x.0 >= 300).map(|x| x.1).fold(1.0, f64::min);
+        eprintln!(
+            "seed {seed}: own weight at most {thin:.2} with <= 60 closed deals, at least {thick:.2} with >= 300"
+        );
+        assert!(thin < 0.25 && thick > 0.45, "{by_closed:?}");
+        // Between deal counts far apart, the weight never goes the wrong way.
+        for x in &by_closed {
+            assert!(by_closed.iter().all(|y| y.0 < 2 * x.0 || y.1 > x.1), "{by_closed:?}");
+        }
+    }
+    let rate = hits as f64 / checks as f64;
+    let se = (0.9 * 0.1 / checks as f64).sqrt();
+    eprintln!("skills inside their 90% intervals: {rate:.3} of {checks} (SE {se:.3})");
+    assert!((rate - 0.9).abs() <= 3.0 * se, "{rate} of {checks}");
+}
+
+#[test]
+fn horizons_beyond_two_years_count_coverage_over_every_quarter() {
+    let (mut scenario, market) = known();
+    let rate = |scenario: &Scenario| {
+        let model = terrasim::scenario::compile(scenario, &market, market.plan(), None).unwrap();
+        terrasim::sim::run_trial(&model, 0, &mut terrasim::sim::Scratch::default()).coverage_rate
+    };
+    scenario.horizon_months = 24;
+    let two_years = rate(&scenario);
+    scenario.horizon_months = 60;
+    let five_years = rate(&scenario);
+    assert!(two_years > 0.0 && two_years <= 1.0);
+    // Coverage settles as pipelines fill: five years cannot cover a wildly different share than two.
+    assert!(five_years > 0.5 * two_years && five_years <= 1.0, "{two_years} {five_years}");
+}
