@@ -295,33 +295,43 @@ fn grow(
             seeds.push((r, u));
         }
     }
-    // Frontier of each rep: unclaimed neighbour units by distance from the seed (in metres, as integers).
-    let mut frontier: BTreeMap<u32, BinaryHeap<Reverse<(u64, u32)>>> = BTreeMap::new();
-    for &(r, seed) in &seeds {
-        let heap = frontier.entry(r).or_default();
-        for &v in &g.neighbors[seed as usize] {
-            heap.push(Reverse((metres(unit_at(seed), unit_at(v)), v)));
+    // Balanced regions: a multi-source shortest-path partition of the graph from the seeds, each seed with
+    // an offset. Every unit joins the seed nearest after offsets, through units of the same region, so every
+    // region is connected; the offsets are tuned until potential matches the reps' room.
+    let unit_potential: Vec<f64> = (0..g.len() as u32)
+        .map(|u| in_unit.get(&u).map_or(0.0, |accs| accs.iter().map(|&a| p.potential[a as usize]).sum()))
+        .collect();
+    let room: Vec<f64> =
+        seeds.iter().map(|&(r, u)| (fill.room(p, r) + unit_potential[u as usize]).max(1.0)).collect();
+    let mut offsets = vec![0.0f64; seeds.len()];
+    let mut best: Option<(f64, Vec<u32>)> = None;
+    let mut step = 200.0;
+    for _ in 0..200 {
+        let region = regions(g, &seeds, &offsets);
+        let mut carried = vec![0.0; seeds.len()];
+        for (u, &k) in region.iter().enumerate() {
+            if k != NONE {
+                carried[k as usize] += unit_potential[u];
+            }
         }
+        let ratio: Vec<f64> = carried.iter().zip(&room).map(|(c, r)| (c / r).max(1e-3)).collect();
+        let worst = ratio.iter().map(|x| (x - 1.0).powi(2)).sum::<f64>();
+        if best.as_ref().is_none_or(|b| worst < b.0) {
+            best = Some((worst, region));
+        }
+        if worst < 1e-4 {
+            break;
+        }
+        for (o, x) in offsets.iter_mut().zip(&ratio) {
+            *o += step * x.ln();
+        }
+        step *= 0.98;
     }
-    let seed_of: BTreeMap<u32, u32> = seeds.iter().copied().collect();
-    loop {
-        let growing = frontier
-            .iter()
-            .filter(|(_, h)| !h.is_empty())
-            .map(|(&r, _)| r)
-            .min_by(|&x, &y| fill.ratio(p, x).total_cmp(&fill.ratio(p, y)).then(x.cmp(&y)));
-        let Some(r) = growing else { break };
-        let heap = frontier.get_mut(&r).expect("growing rep has a frontier");
-        let Some(Reverse((_, u))) = heap.pop() else { continue };
-        if owner_of[u as usize] != NONE {
-            continue;
-        }
-        assign(u, r, fill, &mut owner_of, out);
-        let seed = seed_of[&r];
-        let heap = frontier.get_mut(&r).expect("growing rep has a frontier");
-        for &v in &g.neighbors[u as usize] {
-            if owner_of[v as usize] == NONE {
-                heap.push(Reverse((metres(unit_at(seed), unit_at(v)), v)));
+    if let Some((_, region)) = best {
+        for (u, &k) in region.iter().enumerate() {
+            let u = u as u32;
+            if k != NONE && owner_of[u as usize] == NONE {
+                assign(u, seeds[k as usize].0, fill, &mut owner_of, out);
             }
         }
     }
@@ -363,13 +373,33 @@ fn grow(
     }
 }
 
-fn dist(a: GeoPoint, b: Option<GeoPoint>) -> f64 {
-    b.map_or(f64::MAX, |b| a.distance_km(b))
+/// The seed (index into `seeds`) each unit joins: a multi-source Dijkstra over centroid distances in km,
+/// each seed starting at its offset. Units unreachable from every seed get [`NONE`].
+fn regions(g: &UnitGraph, seeds: &[(u32, u32)], offsets: &[f64]) -> Vec<u32> {
+    const BASE_M: f64 = 1e9;
+    let mut region = vec![NONE; g.len()];
+    let mut heap: BinaryHeap<Reverse<(u64, u32, u32)>> = BinaryHeap::new();
+    for (k, &(_, u)) in seeds.iter().enumerate() {
+        heap.push(Reverse(((BASE_M + offsets[k] * 1000.0).max(0.0) as u64, u, k as u32)));
+    }
+    while let Some(Reverse((d, u, k))) = heap.pop() {
+        if region[u as usize] != NONE {
+            continue;
+        }
+        region[u as usize] = k;
+        for &v in &g.neighbors[u as usize] {
+            if region[v as usize] == NONE {
+                let step = match (g.centroid[u as usize], g.centroid[v as usize]) {
+                    (Some(a), Some(b)) => (a.distance_km(b) * 1000.0) as u64,
+                    _ => 50_000,
+                };
+                heap.push(Reverse((d + step.max(1), v, k)));
+            }
+        }
+    }
+    region
 }
 
-fn metres(a: Option<GeoPoint>, b: Option<GeoPoint>) -> u64 {
-    match (a, b) {
-        (Some(a), Some(b)) => (a.distance_km(b) * 1000.0) as u64,
-        _ => u64::MAX / 2,
-    }
+fn dist(a: GeoPoint, b: Option<GeoPoint>) -> f64 {
+    b.map_or(f64::MAX, |b| a.distance_km(b))
 }

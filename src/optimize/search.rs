@@ -34,6 +34,23 @@ impl SearchRng {
     }
 }
 
+/// A cooling schedule: from `t0` down eight decades over the first 90% of `proposals`, then zero.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Schedule {
+    /// Starting temperature.
+    pub t0: f64,
+    /// Proposals in the whole schedule.
+    pub proposals: usize,
+}
+
+impl Schedule {
+    /// The temperature of proposal `k`.
+    pub fn temperature(&self, k: usize) -> f64 {
+        let cooling = self.proposals * 9 / 10;
+        if k < cooling { self.t0 * (1e-8f64).powf(k as f64 / cooling as f64) } else { 0.0 }
+    }
+}
+
 /// Which moves keep a strategy's shape: any move, or only moves that give a rep more of a class (vertical,
 /// size decile) it already holds. Items of geographic units never move after construction.
 #[derive(Debug, Clone)]
@@ -268,30 +285,48 @@ impl<'s, 'p> Search<'s, 'p> {
         steps
     }
 
-    /// Simulated annealing: `proposals` random moves, swaps and three-item ejection chains inside pools, from a temperature of
-    /// `t0_scale` × the mean uphill step down to 10⁻⁸ of it (cost differences inside the bands are tiny), then a zero-temperature tail.
+    /// Simulated annealing: `proposals` random moves, swaps and three-item ejection chains inside pools,
+    /// from a temperature of `t0_scale` × the mean uphill step down to 10⁻⁸ of it (cost differences inside
+    /// the bands are tiny), then a zero-temperature tail. The same as [`Search::temperature_scale`] followed
+    /// by [`Search::anneal_sweep`] over the whole schedule.
     pub fn anneal(&mut self, rng: &mut SearchRng, proposals: usize, t0_scale: f64) {
-        let pools: Vec<usize> =
-            (0..self.pool_items.len()).filter(|&p| self.pool_items[p].len() > 1).collect();
-        if pools.is_empty() || proposals == 0 {
+        if proposals == 0 || self.sampled_pools().is_none() {
             return;
         }
+        let schedule = Schedule { t0: self.temperature_scale(rng, t0_scale), proposals };
+        self.anneal_sweep(rng, &schedule, 0..proposals);
+    }
+
+    /// Pools with more than one item and their weights (item counts), or `None` when there are none.
+    fn sampled_pools(&self) -> Option<(Vec<usize>, Vec<usize>, usize)> {
+        let pools: Vec<usize> =
+            (0..self.pool_items.len()).filter(|&p| self.pool_items[p].len() > 1).collect();
+        if pools.is_empty() {
+            return None;
+        }
         let weight: Vec<usize> = pools.iter().map(|&p| self.pool_items[p].len()).collect();
-        let total: usize = weight.iter().sum();
-        let pick_pool = |rng: &mut SearchRng| {
-            let mut x = rng.below(total);
-            for (k, &w) in weight.iter().enumerate() {
-                if x < w {
-                    return pools[k];
-                }
-                x -= w;
+        let total = weight.iter().sum();
+        Some((pools, weight, total))
+    }
+
+    fn pick_pool(rng: &mut SearchRng, (pools, weight, total): &(Vec<usize>, Vec<usize>, usize)) -> usize {
+        let mut x = rng.below(*total);
+        for (k, &w) in weight.iter().enumerate() {
+            if x < w {
+                return pools[k];
             }
-            pools[pools.len() - 1]
-        };
-        // Temperature scale from the uphill steps of a sample of proposals.
+            x -= w;
+        }
+        pools[pools.len() - 1]
+    }
+
+    /// The starting temperature: `t0_scale` × the mean uphill step of 200 sample proposals (0 when none
+    /// goes uphill or there is nothing to move).
+    pub fn temperature_scale(&self, rng: &mut SearchRng, t0_scale: f64) -> f64 {
+        let Some(sampled) = self.sampled_pools() else { return 0.0 };
         let mut uphill = (0.0, 0usize);
         for _ in 0..200 {
-            let pool = pick_pool(rng);
+            let pool = Self::pick_pool(rng, &sampled);
             if let Some((d, _)) = self.propose(rng, pool) {
                 if d.is_finite() && d > 0.0 {
                     uphill.0 += d;
@@ -299,13 +334,24 @@ impl<'s, 'p> Search<'s, 'p> {
                 }
             }
         }
-        let t0 = if uphill.1 > 0 { t0_scale * uphill.0 / uphill.1 as f64 } else { 0.0 };
-        let cooling = proposals * 9 / 10;
-        for k in 0..proposals {
-            let t = if k < cooling { t0 * (1e-8f64).powf(k as f64 / cooling as f64) } else { 0.0 };
-            let pool = pick_pool(rng);
+        if uphill.1 > 0 { t0_scale * uphill.0 / uphill.1 as f64 } else { 0.0 }
+    }
+
+    /// Proposals `range` of `schedule`; returns how many were applied.
+    pub fn anneal_sweep(
+        &mut self,
+        rng: &mut SearchRng,
+        schedule: &Schedule,
+        range: std::ops::Range<usize>,
+    ) -> usize {
+        let Some(sampled) = self.sampled_pools() else { return 0 };
+        let mut applied = 0;
+        for k in range {
+            let t = schedule.temperature(k);
+            let pool = Self::pick_pool(rng, &sampled);
             if let Some((d, mv)) = self.propose(rng, pool) {
                 if d <= 0.0 || (t > 0.0 && rng.unit() < (-d / t).exp()) {
+                    applied += 1;
                     match mv {
                         Proposal::Move(i, s) => self.apply(i, s),
                         Proposal::Chain(i, j, k) => {
@@ -324,6 +370,7 @@ impl<'s, 'p> Search<'s, 'p> {
                 }
             }
         }
+        applied
     }
 
     /// One random proposal in `pool`: its cost change, or `None` when it is not allowed.
