@@ -20,8 +20,10 @@ fn northstar(file: &str) -> (Scenario, terrasim::market::Market) {
 }
 
 fn counties() -> UnitGraph {
-    terrasim::io::load_units(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/northstar/data/counties.csv"))
-        .expect("county table")
+    terrasim::io::load_units(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/northstar/data/counties.csv"),
+    )
+    .expect("county table")
 }
 
 /// A generated market of `accounts` accounts and `reps` reps in a temporary folder, with a scenario.
