@@ -7,6 +7,7 @@
 //! compactness. Every move is evaluated by its delta in O(1) per account moved.
 
 mod construct;
+mod executor;
 mod org;
 mod outcome;
 mod problem;
@@ -16,11 +17,15 @@ mod state;
 mod units;
 
 pub use construct::{Construction, account_units, construct};
+pub use executor::{
+    Annealed, ArgminSaExecutor, OwnersState, Reassign, SaRng, SweepExecutor, SweepSolver, anneal_in_executor,
+    anneal_in_executor_with, argmin_anneal, with_timeout,
+};
 pub use org::{Org, OrgError};
 pub use outcome::{Balance, OptimizeOutcome, RankedCandidate, optimize};
 pub use problem::{NONE, Pool, Problem, RepSlot, Weights};
 pub use rank::{CandidateMetrics, EvaluateError, Evaluation, MetricCi, evaluate, pareto_ranks};
-pub use search::{Search, SearchRng, Structure};
+pub use search::{Schedule, Search, SearchRng, Structure};
 pub use state::{Delta, Items, State};
 
 pub use units::UnitGraph;
@@ -176,7 +181,8 @@ fn polish(search: &mut Search, rng: &mut SearchRng, proposals: usize, t0_scale: 
             *search.state = State::new(search.state.p, start_owner.clone());
             search.structure = start_structure.clone();
         }
-        search.anneal(rng, proposals, t0_scale);
+        // Our annealing, in sweeps of n proposals, inside argmin's executor (docs/optimizer-search.md).
+        anneal_in_executor(search, rng, proposals, t0_scale).expect("the sweep solver has no failure path");
         search.tidy();
         search.repair(steps);
         search.tidy();
@@ -378,7 +384,13 @@ pub fn move_reasons(
                 (Some(o), _) if load[o] > p.reps[o].load_target * (1.0 + p.workload_band) => {
                     MoveReason::Capacity
                 }
-                _ if candidate.contiguous.is_some() => MoveReason::Contiguity,
+                // Geographic territories (in a hybrid, the field teams' ones) grow from contiguous units.
+                (_, Some(n))
+                    if candidate.contiguous.is_some()
+                        && (candidate.strategy == Strategy::Geographic || p.reps[n].field) =>
+                {
+                    MoveReason::Contiguity
+                }
                 _ => MoveReason::Balance,
             };
             (a, old, new, reason)

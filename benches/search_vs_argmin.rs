@@ -1,0 +1,125 @@
+//! Our search against argmin's `SimulatedAnnealing` on the Northstar surrogate (the `current` strategy:
+//! repair the current plan under the 10 % continuity budget).
+//!
+//! * `ours/generate_current`: `generate(Strategy::Current)`, i.e. repair, then our annealing (200 proposals
+//!   per account, in sweeps inside argmin's executor), tidy, repair, tidy.
+//! * `argmin_sa/same_wallclock`: argmin's annealer from the same constructed plan, stopped by the executor's
+//!   time limit at the wall-clock time `generate` took (measured once before the benchmarks).
+//! * `argmin_sa/1000_iterations`: its cost per iteration (each is a full cost evaluation).
+//!
+//! The surrogate cost and moves each reaches are printed to stderr, with a second argmin run that starts from
+//! our repaired plan (annealer against annealer). Run: `cargo bench --bench search_vs_argmin`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use terrasim::optimize::{
+    Items, Org, OwnersState, Problem, Search, SearchRng, State, Structure, Weights, argmin_anneal, construct,
+    generate, with_timeout,
+};
+use terrasim::scenario::{OptimizeSpec, Strategy};
+
+fn northstar() -> (terrasim::scenario::Scenario, terrasim::market::Market) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/northstar/baseline.toml");
+    let scenario = terrasim::io::load_scenario(&path).expect("baseline scenario");
+    let market = terrasim::io::load_market(&scenario).expect("baseline market");
+    (scenario, market)
+}
+
+/// The problem `generate` searches for the current plan, and the plan it starts from.
+fn current_problem(org: &Org, spec: &OptimizeSpec) -> (Problem, Vec<u32>) {
+    let mut p = org.problem.clone();
+    p.weights = Weights::REPAIR;
+    if spec.compactness {
+        p.weights.per_1000km = 0.05;
+    }
+    let start = construct(Strategy::Current, &p, &org.market, None).owner;
+    (p, start)
+}
+
+/// argmin's starting temperature: the mean uphill step of our proposals from `start` (our `t0_scale` = 1).
+fn mean_uphill(p: &Problem, start: &[u32], seed: u64) -> f64 {
+    let items = Items::singletons(p);
+    let mut state = State::new(p, start.to_vec());
+    let search = Search::new(&mut state, &items, Structure::free());
+    search.temperature_scale(&mut SearchRng::new(seed), 1.0)
+}
+
+fn report(label: &str, org: &Org, owner: &[u32], wall: Duration, extra: &str) {
+    let state = State::new(&org.problem, owner.to_vec());
+    eprintln!(
+        "{label}: cost {:.6}, moves {}, outside bands {}, {:.3} s{extra}",
+        state.cost(),
+        state.moves,
+        (0..org.problem.reps.len()).filter(|&r| state.excess(r) > 1e-12).count(),
+        wall.as_secs_f64()
+    );
+}
+
+fn iterations(out: &OwnersState) -> String {
+    format!(", {} iterations (full cost evaluations), ended by {:?}", out.iter, out.termination_status)
+}
+
+fn bench(c: &mut Criterion) {
+    let (scenario, market) = northstar();
+    let spec = scenario.optimize.clone().unwrap_or_default();
+    let org = Org::new(&scenario, &market, &spec).expect("org");
+    let seed = scenario.seed;
+    let (p, start) = current_problem(&org, &spec);
+    let t0 = mean_uphill(&p, &start, seed);
+    let n = Items::singletons(&p).len();
+    eprintln!(
+        "northstar current: {} accounts, {n} movable, {} reps, move budget {}, argmin t0 {t0:.3e}",
+        p.potential.len(),
+        p.reps.len(),
+        p.max_moves
+    );
+    report("start (constructed plan)", &org, &start, Duration::ZERO, "");
+
+    // Ours, once, for the budget.
+    let clock = Instant::now();
+    let ours = generate(&org, &spec, Strategy::Current, None, seed);
+    let budget = clock.elapsed();
+    let owner: Vec<u32> = ours.plan.owners().iter().map(|o| o.unwrap_or(u32::MAX)).collect();
+    let proposals = spec.search_effort as usize * n;
+    report("ours generate(current)", &org, &owner, budget, &format!(", {proposals} proposals"));
+
+    // argmin's annealer, same start, same wall clock.
+    let clock = Instant::now();
+    let sa = argmin_anneal(&p, start.clone(), seed, t0, u64::MAX, with_timeout(budget)).expect("argmin");
+    report("argmin SA, same start", &org, sa.best_param.as_ref().unwrap(), clock.elapsed(), &iterations(&sa));
+
+    // argmin's annealer from our repaired plan, for the same wall clock: annealer against annealer.
+    let items = Items::singletons(&p);
+    let mut state = State::new(&p, start.clone());
+    Search::new(&mut state, &items, Structure::free()).repair(n * 4);
+    report("our repair alone", &org, &state.owner, Duration::ZERO, "");
+    let t0r = mean_uphill(&p, &state.owner, seed);
+    let clock = Instant::now();
+    let sa =
+        argmin_anneal(&p, state.owner.clone(), seed, t0r, u64::MAX, with_timeout(budget)).expect("argmin");
+    report(
+        "argmin SA, from our repair",
+        &org,
+        sa.best_param.as_ref().unwrap(),
+        clock.elapsed(),
+        &iterations(&sa),
+    );
+
+    let mut g = c.benchmark_group("search_vs_argmin");
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(10));
+    g.bench_function("ours/generate_current", |b| {
+        b.iter(|| generate(&org, &spec, Strategy::Current, None, seed))
+    });
+    g.bench_function("argmin_sa/same_wallclock", |b| {
+        b.iter(|| argmin_anneal(&p, start.clone(), seed, t0, u64::MAX, with_timeout(budget)).expect("argmin"))
+    });
+    g.bench_function("argmin_sa/1000_iterations", |b| {
+        b.iter(|| argmin_anneal(&p, start.clone(), seed, t0, 1000, |e| e).expect("argmin"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
