@@ -81,6 +81,9 @@ pub struct Problem {
     /// Region index per account.
     pub region: Vec<u16>,
     capacity: Vec<f64>,
+    hours_row: Vec<u32>,
+    hours_table: Vec<f64>,
+    pool_position: Vec<u32>,
     base_hours: Vec<f64>,
     visits: Vec<f64>,
     travel_per_km: Vec<f64>,
@@ -194,6 +197,9 @@ impl Problem {
             location: accounts.iter().map(|a| a.location).collect(),
             region: account_region,
             capacity: reps.iter().map(|r| r.capacity_hours).collect(),
+            hours_row: Vec::new(),
+            hours_table: Vec::new(),
+            pool_position: Vec::new(),
             base_hours: params.iter().map(|p| p.0.hours_per_account).collect(),
             visits: params.iter().map(|p| p.0.visits_per_month).collect(),
             travel_per_km: params.iter().map(|p| p.0.travel_hours_per_100km / 100.0).collect(),
@@ -205,6 +211,7 @@ impl Problem {
             max_moves: (spec.continuity_budget * n as f64 + 1e-9).floor() as usize,
             weights: Weights::REPAIR,
         };
+        problem.tabulate_hours();
         problem.set_targets();
         problem
     }
@@ -246,9 +253,41 @@ impl Problem {
         self.reps[r].active_share * self.capacity[r]
     }
 
-    /// Monthly hours account `a` needs from rep `r`: the segment's hours plus field travel.
+    /// Monthly hours account `a` needs from rep `r`: the segment's hours plus field travel. Looked up in a
+    /// table for the reps of the account's pool (the distances cost trigonometry), computed for others.
     #[inline]
     pub fn hours(&self, a: usize, r: usize) -> f64 {
+        let row = self.hours_row[a];
+        if row != NONE && self.reps[r].pool == self.pool[a] {
+            return self.hours_table[row as usize + self.pool_position[r] as usize];
+        }
+        self.travel_hours(a, r)
+    }
+
+    /// Fills the table of hours by account and rep of its pool.
+    fn tabulate_hours(&mut self) {
+        let mut position = vec![0u32; self.reps.len()];
+        for pool in &self.pools {
+            for (k, &r) in pool.reps.iter().enumerate() {
+                position[r as usize] = k as u32;
+            }
+        }
+        let mut row = vec![NONE; self.pool.len()];
+        let mut table = Vec::new();
+        for (a, slot) in row.iter_mut().enumerate() {
+            if self.pool[a] != NONE {
+                *slot = table.len() as u32;
+                for &r in &self.pools[self.pool[a] as usize].reps {
+                    table.push(self.travel_hours(a, r as usize));
+                }
+            }
+        }
+        self.pool_position = position;
+        self.hours_row = row;
+        self.hours_table = table;
+    }
+
+    fn travel_hours(&self, a: usize, r: usize) -> f64 {
         let rep = &self.reps[r];
         if !rep.field {
             return self.base_hours[a];
@@ -261,9 +300,13 @@ impl Problem {
         self.base_hours[a] + self.visits[a] * (self.travel_per_km[a] * km).min(self.travel_cap[a])
     }
 
-    /// Distance in km from account `a` to rep `r`'s home (0 when either is unknown).
+    /// Distance in km from account `a` to rep `r`'s home (0 when either is unknown, or when compactness
+    /// is not priced: the search then never needs it).
     #[inline]
     pub fn distance(&self, a: usize, r: usize) -> f64 {
+        if self.weights.per_1000km == 0.0 {
+            return 0.0;
+        }
         match (self.reps[r].home, self.location[a]) {
             (Some(home), Some(at)) => home.distance_km(at),
             _ => 0.0,

@@ -205,8 +205,48 @@ impl<'s, 'p> Search<'s, 'p> {
         self.structure.moved(self.items, i, r, s);
     }
 
-    /// Worst rep first: moves the item that most lowers the cost out of (or into) the rep furthest outside
-    /// its bands, until every rep is inside or no allowed move helps. Returns the moves made.
+    /// The allowed move that lowers the cost most for rep `r`: out of its book when it is over a band, into
+    /// it when it is under: (cost change, item, taker, moves change), or `None` when no move helps.
+    fn best_move_for(&self, r: usize, book: &[Vec<u32>]) -> Option<Offer> {
+        let p = self.state.p;
+        let slot = &p.reps[r];
+        let over = self.state.potential[r] > slot.potential_target * (1.0 + p.potential_band)
+            || self.state.load[r] > slot.load_target * (1.0 + p.workload_band);
+        let mut best: Option<Offer> = None;
+        let mut consider = |i: usize, s: u32| {
+            let owner = self.state.item_owner(self.items, i);
+            if !self.structure.allowed(self.items, i, owner, s) {
+                return;
+            }
+            let d = self.state.move_delta(self.items, i, s);
+            if d.cost < best.map_or(-1e-12, |b| b.0) && self.within_budget(d.moves) {
+                best = Some((d.cost, i, s, d.moves));
+            }
+        };
+        if over {
+            for &i in &book[r] {
+                // A grandfathered account goes back to its own pool, never to the holder's.
+                for &s in &p.pools[self.items.pool[i as usize] as usize].reps {
+                    if s as usize != r {
+                        consider(i as usize, s);
+                    }
+                }
+            }
+        } else {
+            for &i in &self.pool_items[slot.pool as usize] {
+                if self.state.item_owner(self.items, i as usize) != r as u32 {
+                    consider(i as usize, r as u32);
+                }
+            }
+        }
+        best
+    }
+
+    /// Best move first: every rep outside its bands offers its best move ([`Search::best_move_for`]) and
+    /// the one that lowers the cost most is made, until every rep is inside or no allowed move helps. Under
+    /// a tight continuity budget the moves go where they fix most (a new hire's empty book before the last
+    /// accounts of an overloaded one). Offers are cached and only those the last move could change are
+    /// recomputed. Returns the moves made.
     pub fn repair(&mut self, max_steps: usize) -> usize {
         let p = self.state.p;
         let n_reps = p.reps.len();
@@ -222,64 +262,65 @@ impl<'s, 'p> Search<'s, 'p> {
                 }
             }
         }
-        let mut stuck = vec![false; n_reps];
+        // Each rep's offer: `None` when it must be recomputed; `refresh` when only its price may be stale
+        // (a move changed the sums of its giver or taker): then the same move is repriced in O(1) and kept
+        // while it still helps.
+        let mut offer: Vec<Option<Option<Offer>>> = vec![None; n_reps];
+        let mut refresh = vec![false; n_reps];
         let mut steps = 0;
         while steps < max_steps {
-            let worst = (0..n_reps)
-                .filter(|&r| !stuck[r] && p.reps[r].pool != NONE)
-                .map(|r| (self.state.excess(r), r))
-                .filter(|&(e, _)| e > 1e-12)
-                .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
-            let Some((_, r)) = worst else { break };
-            let slot = &p.reps[r];
-            let pool = slot.pool as usize;
-            let over = self.state.potential[r] > slot.potential_target * (1.0 + p.potential_band)
-                || self.state.load[r] > slot.load_target * (1.0 + p.workload_band);
-            let mut best: Option<(f64, usize, u32)> = None;
-            let mut consider = |search: &Self, i: usize, s: u32| {
-                let r = search.state.item_owner(search.items, i);
-                if !search.structure.allowed(search.items, i, r, s) {
-                    return;
-                }
-                let d = search.state.move_delta(search.items, i, s);
-                if d.cost < best.map_or(-1e-12, |b| b.0) && search.within_budget(d.moves) {
-                    best = Some((d.cost, i, s));
-                }
-            };
-            if over {
-                for &i in &book[r] {
-                    // A grandfathered account goes back to its own pool, never to the holder's.
-                    for &s in &p.pools[self.items.pool[i as usize] as usize].reps {
-                        if s as usize != r {
-                            consider(self, i as usize, s);
-                        }
+            let mut pick: Option<Offer> = None;
+            for r in 0..n_reps {
+                if std::mem::take(&mut refresh[r]) {
+                    if let Some(Some((_, j, t, _))) = offer[r] {
+                        let d = self.state.move_delta(self.items, j, t);
+                        let keep = self.state.excess(r) > 1e-12 && d.cost < -1e-12;
+                        offer[r] = keep.then_some(Some((d.cost, j, t, d.moves)));
                     }
                 }
-            } else {
-                for &i in &self.pool_items[pool] {
-                    if self.state.item_owner(self.items, i as usize) != r as u32 {
-                        consider(self, i as usize, r as u32);
+                if let Some(Some(m)) = offer[r] {
+                    if !self.within_budget(m.3) {
+                        offer[r] = None;
+                    }
+                }
+                if offer[r].is_none() {
+                    let outside = p.reps[r].pool != NONE && self.state.excess(r) > 1e-12;
+                    offer[r] = Some(if outside { self.best_move_for(r, &book) } else { None });
+                }
+                if let Some(Some(m)) = offer[r] {
+                    if pick.is_none_or(|b| m.0 < b.0) {
+                        pick = Some(m);
                     }
                 }
             }
-            match best {
-                Some((_, i, s)) => {
-                    let from = self.state.item_owner(self.items, i);
-                    if from != NONE {
-                        let f = from as usize;
-                        let k = at[i] as usize;
-                        book[f].swap_remove(k);
-                        if k < book[f].len() {
-                            at[book[f][k] as usize] = k as u32;
-                        }
-                    }
-                    at[i] = book[s as usize].len() as u32;
-                    book[s as usize].push(i as u32);
-                    self.apply(i, s);
-                    stuck.iter_mut().for_each(|x| *x = false);
-                    steps += 1;
+            let Some((_, i, s, _)) = pick else { break };
+            let from = self.state.item_owner(self.items, i);
+            if from != NONE {
+                let f = from as usize;
+                let k = at[i] as usize;
+                book[f].swap_remove(k);
+                if k < book[f].len() {
+                    at[book[f][k] as usize] = k as u32;
                 }
-                None => stuck[r] = true,
+            }
+            at[i] = book[s as usize].len() as u32;
+            book[s as usize].push(i as u32);
+            self.apply(i, s);
+            steps += 1;
+            // An offer depends on the sums of the giver and the taker of its move.
+            for r in 0..n_reps {
+                if r as u32 == from || r as u32 == s {
+                    offer[r] = None;
+                    continue;
+                }
+                if let Some(Some((_, j, t, _))) = offer[r] {
+                    if j == i {
+                        offer[r] = None;
+                    } else {
+                        let giver = self.state.item_owner(self.items, j);
+                        refresh[r] = t == from || t == s || giver == from || giver == s;
+                    }
+                }
             }
         }
         steps
@@ -463,6 +504,9 @@ impl<'s, 'p> Search<'s, 'p> {
         }
     }
 }
+
+/// A rep's best move in the repair: (cost change, item, taker, change of the moves count).
+type Offer = (f64, usize, u32, i64);
 
 #[derive(Debug, Clone, Copy)]
 enum Proposal {
