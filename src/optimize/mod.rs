@@ -124,7 +124,8 @@ pub fn generate(
     let mut ideal = p.clone();
     ideal.max_moves = usize::MAX;
     let mut state = State::new(&ideal, built.owner.clone());
-    let structure = shape(strategy, &state, &org.market, &unit, graph, &built.claimed, spec.contiguity);
+    let contiguous = graph.filter(|_| spec.contiguity).map(|g| (g, &unit[..], &built.claimed[..]));
+    let structure = shape(strategy, &state, &items, &org.market, contiguous);
     polish(&mut Search::new(&mut state, &items, structure), &mut rng, proposals, 0.5);
     let ideal_owner = state.owner.clone();
 
@@ -216,15 +217,16 @@ fn item_of(items: &Items, a: usize) -> usize {
     lo
 }
 
+/// The unit graph, each account's unit and the claimed empty units, when territories must stay connected.
+type Territories<'a> = (&'a UnitGraph, &'a [u32], &'a [(u32, u32)]);
+
 /// The moves that keep a strategy's shape during polish.
 fn shape(
     strategy: Strategy,
     state: &State,
+    items: &Items,
     market: &Market,
-    unit: &[u32],
-    graph: Option<&UnitGraph>,
-    claimed: &[(u32, u32)],
-    contiguity: bool,
+    contiguous: Option<Territories>,
 ) -> Structure {
     let classes = |key: &dyn Fn(usize) -> String| {
         let mut ix: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
@@ -253,9 +255,9 @@ fn shape(
             }
             Structure::classes(state, decile, 10)
         }
-        Strategy::Geographic | Strategy::Hybrid => match graph {
-            Some(g) if contiguity => Structure::contiguous(state, unit.to_vec(), g, claimed),
-            _ => classes(&place),
+        Strategy::Geographic | Strategy::Hybrid => match contiguous {
+            Some((g, unit, claimed)) => Structure::contiguous(state, items, unit.to_vec(), g, claimed),
+            None => classes(&place),
         },
     }
 }

@@ -70,12 +70,55 @@ struct Contiguous {
     n_units: usize,
     count: Vec<u32>,
     claimed: Vec<bool>,
+    /// Items of each unit (carve-outs excepted), for unit moves.
+    members: Vec<Vec<u32>>,
+    /// Visit stamps, their current value and a stack, for the connectivity search of unit moves.
+    scratch: std::cell::RefCell<(Vec<u32>, u32, Vec<u32>)>,
 }
 
 impl Contiguous {
     fn holds(&self, r: u32, u: u32) -> bool {
         let k = r as usize * self.n_units + u as usize;
         self.count[k] > 0 || self.claimed[k]
+    }
+
+    /// Would `r`'s territory stay connected without unit `u`? A depth-first search over `r`'s units from one
+    /// of `u`'s neighbours in the territory until it has reached all of them: O(territory), run only for
+    /// unit moves the annealer has accepted.
+    fn connected_without(&self, r: u32, u: u32) -> bool {
+        let ends: Vec<u32> =
+            self.neighbors[u as usize].iter().copied().filter(|&v| self.holds(r, v)).collect();
+        if ends.len() <= 1 {
+            return true;
+        }
+        let mut guard = self.scratch.borrow_mut();
+        let (mark, stamp, stack) = &mut *guard;
+        *stamp = stamp.wrapping_add(1);
+        if *stamp == 0 {
+            mark.iter_mut().for_each(|m| *m = 0);
+            *stamp = 1;
+        }
+        let stamp = *stamp;
+        mark[u as usize] = stamp;
+        mark[ends[0] as usize] = stamp;
+        stack.clear();
+        stack.push(ends[0]);
+        let mut found = 1;
+        while let Some(x) = stack.pop() {
+            for &v in &self.neighbors[x as usize] {
+                if mark[v as usize] != stamp && self.holds(r, v) {
+                    mark[v as usize] = stamp;
+                    if ends.contains(&v) {
+                        found += 1;
+                        if found == ends.len() {
+                            return true;
+                        }
+                    }
+                    stack.push(v);
+                }
+            }
+        }
+        false
     }
 }
 
@@ -101,6 +144,7 @@ impl Structure {
     /// `claimed` lists empty units each rep holds. Accounts without a unit move freely.
     pub fn contiguous(
         state: &State,
+        items: &Items,
         unit: Vec<u32>,
         graph: &super::units::UnitGraph,
         claimed: &[(u32, u32)],
@@ -113,6 +157,8 @@ impl Structure {
             n_units,
             count: vec![0; n_reps * n_units],
             claimed: vec![false; n_reps * n_units],
+            members: vec![Vec::new(); n_units],
+            scratch: std::cell::RefCell::new((vec![0; n_units], 0, Vec::new())),
         };
         // Carve-outs sit outside the territory logic: they neither hold a unit nor move.
         for u in c.unit.iter_mut().zip(&state.p.locked).filter(|(_, l)| **l).map(|(u, _)| u) {
@@ -125,6 +171,13 @@ impl Structure {
         }
         for &(r, u) in claimed {
             c.claimed[r as usize * n_units + u as usize] = true;
+        }
+        for i in 0..items.len() {
+            if let [a] = items.accounts(i) {
+                if c.unit[*a as usize] != NONE {
+                    c.members[c.unit[*a as usize] as usize].push(i as u32);
+                }
+            }
         }
         Structure { class: None, count: Vec::new(), contiguous: Some(c) }
     }
@@ -395,6 +448,17 @@ impl<'s, 'p> Search<'s, 'p> {
                     applied += 1;
                     match mv {
                         Proposal::Move(i, s) => self.apply(i, s),
+                        Proposal::Unit(u, r, s) => {
+                            let keeps_connected =
+                                self.structure.contiguous.as_ref().is_some_and(|c| c.connected_without(r, u));
+                            if !keeps_connected {
+                                applied -= 1;
+                                continue;
+                            }
+                            for (j, s) in self.unit_moves(u, r, s).unwrap_or_default() {
+                                self.apply(j, s);
+                            }
+                        }
                         Proposal::Chain(i, j, k) => {
                             let owners = [i, j, k].map(|x| self.state.item_owner(self.items, x));
                             self.apply(i, owners[1]);
@@ -414,12 +478,56 @@ impl<'s, 'p> Search<'s, 'p> {
         applied
     }
 
+    /// A unit move: all of `r`'s accounts in item `i`'s unit go to a rep that holds a neighbouring unit. Its
+    /// price costs O(unit size); whether `r` stays connected is checked only if the move is accepted.
+    fn propose_unit_move(
+        &self,
+        rng: &mut SearchRng,
+        pool: usize,
+        i: usize,
+        r: u32,
+    ) -> Option<(f64, Proposal)> {
+        let c = self.structure.contiguous.as_ref()?;
+        let u = c.unit[*self.items.accounts(i).first()? as usize];
+        if u == NONE || r == NONE || c.claimed[r as usize * c.n_units + u as usize] {
+            return None;
+        }
+        let near = &c.neighbors[u as usize];
+        let v = *near.get(rng.below(near.len().max(1)))?;
+        let reps = &self.state.p.pools[pool].reps;
+        let start = rng.below(reps.len());
+        let s = (0..reps.len()).map(|k| reps[(start + k) % reps.len()]).find(|&s| s != r && c.holds(s, v))?;
+        let moves = self.unit_moves(u, r, s)?;
+        let d = self.state.chain_delta(self.items, &moves);
+        self.within_budget(d.moves).then_some((d.cost, Proposal::Unit(u, r, s)))
+    }
+
+    /// The moves of a unit move: every item of `r` in unit `u` to `s`, or `None` when one may not go to
+    /// `s` (another pool) or the unit is too large to move whole.
+    fn unit_moves(&self, u: u32, r: u32, s: u32) -> Option<Vec<(usize, u32)>> {
+        let c = self.structure.contiguous.as_ref()?;
+        let taker_pool = self.state.p.reps[s as usize].pool;
+        let mut moves = Vec::new();
+        for &j in &c.members[u as usize] {
+            if self.state.item_owner(self.items, j as usize) == r {
+                if self.items.pool[j as usize] != taker_pool || moves.len() >= 256 {
+                    return None;
+                }
+                moves.push((j as usize, s));
+            }
+        }
+        (!moves.is_empty()).then_some(moves)
+    }
+
     /// One random proposal in `pool`: its cost change, or `None` when it is not allowed.
     fn propose(&self, rng: &mut SearchRng, pool: usize) -> Option<(f64, Proposal)> {
         let items = &self.pool_items[pool];
         let i = items[rng.below(items.len())] as usize;
         let r = self.state.item_owner(self.items, i);
-        let kind = rng.below(3);
+        let kind = rng.below(if self.structure.contiguous.is_some() { 4 } else { 3 });
+        if kind == 3 {
+            return self.propose_unit_move(rng, pool, i, r);
+        }
         if kind == 2 {
             // An ejection chain: i → owner of j, j → owner of k, k → owner of i.
             let j = items[rng.below(items.len())] as usize;
@@ -513,4 +621,6 @@ enum Proposal {
     Move(usize, u32),
     Swap(usize, usize),
     Chain(usize, usize, usize),
+    /// Unit, giver, taker.
+    Unit(u32, u32, u32),
 }
