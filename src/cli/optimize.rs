@@ -18,24 +18,19 @@ pub fn run(run: &RunOptions) -> anyhow::Result<()> {
         .map_err(|e| user(format!("{}: {e}", scenario.source.display())))?;
     let started = Instant::now();
     let n = spec.strategies.len() as u64;
-    let search_bar = progress(n, "search", run.quiet);
+    // Two bars: the searches (one per strategy, in parallel), then the ranking's trials.
+    let bars = indicatif::MultiProgress::new();
+    let search_bar = bars.add(progress(n, "search", run.quiet));
     if let Ok(style) = indicatif::ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} strategies")
     {
         search_bar.set_style(style.progress_chars("=> "));
     }
-    let bar = progress(trials * (n + 1), "rank", true);
-    let searched = |_s| {
-        search_bar.inc(1);
-        if search_bar.position() == n {
-            search_bar.finish_and_clear();
-            if !run.quiet {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            }
-        }
-    };
+    let bar = bars.add(progress(trials * (n + 1), "rank", run.quiet));
+    let searched = |_| search_bar.inc(1);
     let (outcome, candidates) =
         optimize(&org, &spec, graph.as_ref(), trials, run.threads, &searched, &|k| bar.inc(k))
             .map_err(user)?;
+    search_bar.finish_and_clear();
     bar.finish_and_clear();
     let elapsed = started.elapsed();
 
