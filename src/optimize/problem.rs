@@ -253,10 +253,13 @@ impl Problem {
         self.reps[r].active_share * self.capacity[r]
     }
 
-    /// Monthly hours account `a` needs from rep `r`: the segment's hours plus field travel. Looked up in a
-    /// table for the reps of the account's pool (the distances cost trigonometry), computed for others.
+    /// Monthly hours account `a` needs from rep `r`: the segment's hours plus, for field reps, travel, looked
+    /// up in a table for the reps of the account's pool (the distances cost trigonometry).
     #[inline]
     pub fn hours(&self, a: usize, r: usize) -> f64 {
+        if !self.reps[r].field {
+            return self.base_hours[a];
+        }
         let row = self.hours_row[a];
         if row != NONE && self.reps[r].pool == self.pool[a] {
             return self.hours_table[row as usize + self.pool_position[r] as usize];
@@ -264,7 +267,7 @@ impl Problem {
         self.travel_hours(a, r)
     }
 
-    /// Fills the table of hours by account and rep of its pool.
+    /// Fills the table of hours by account and rep of its pool, for pools with field reps.
     fn tabulate_hours(&mut self) {
         let mut position = vec![0u32; self.reps.len()];
         for pool in &self.pools {
@@ -272,10 +275,12 @@ impl Problem {
                 position[r as usize] = k as u32;
             }
         }
+        let field: Vec<bool> =
+            self.pools.iter().map(|p| p.reps.iter().any(|&r| self.reps[r as usize].field)).collect();
         let mut row = vec![NONE; self.pool.len()];
         let mut table = Vec::new();
         for (a, slot) in row.iter_mut().enumerate() {
-            if self.pool[a] != NONE {
+            if self.pool[a] != NONE && field[self.pool[a] as usize] {
                 *slot = table.len() as u32;
                 for &r in &self.pools[self.pool[a] as usize].reps {
                     table.push(self.travel_hours(a, r as usize));
