@@ -600,7 +600,8 @@ impl<'s, 'p> Search<'s, 'p> {
                     continue;
                 }
                 let d = self.state.move_delta(self.items, i, home);
-                if d.cost <= 1e-12 {
+                // Never trade a band for a move: the band penalty outweighs a move only above ~1e-5 of excess.
+                if d.cost <= 1e-12 && !self.widens_excess(i, owner, home) {
                     self.apply(i, home);
                     undone += 1;
                     changed = true;
@@ -610,6 +611,80 @@ impl<'s, 'p> Search<'s, 'p> {
                 return undone;
             }
         }
+    }
+
+    /// True when moving item `i` from rep `r` to rep `s` would put either further outside its bands.
+    fn widens_excess(&self, i: usize, r: u32, s: u32) -> bool {
+        let p = self.state.p;
+        let (mut pot, mut load_r, mut load_s) = (0.0, 0.0, 0.0);
+        for &a in self.items.accounts(i) {
+            let a = a as usize;
+            pot += p.potential[a];
+            if r != NONE {
+                load_r += p.hours(a, r as usize);
+            }
+            load_s += p.hours(a, s as usize);
+        }
+        let grows = |x: u32, dp: f64, dl: f64| {
+            x != NONE && {
+                let x = x as usize;
+                p.excess(x, self.state.potential[x] + dp, self.state.load[x] + dl)
+                    > self.state.excess(x) + 1e-15
+            }
+        };
+        grows(r, -pot, -load_r) || grows(s, pot, load_s)
+    }
+
+    /// Total band excess over the reps.
+    fn total_excess(&self) -> f64 {
+        (0..self.state.p.reps.len()).map(|r| self.state.excess(r)).sum()
+    }
+
+    /// Ruin and recreate for fewer moves: `rounds` times, sends a random `share` of the moved items back to
+    /// their current-plan owners, repairs and tidies, and keeps the result when the total band excess is no
+    /// larger and the move count (then the cost) no worse; otherwise restores the plan. The repair's greedy
+    /// choice of what to move is good but order-dependent; re-running it on part of the plan finds sets of
+    /// fewer, larger moves. Returns the moves saved.
+    pub fn reduce(&mut self, rng: &mut SearchRng, rounds: usize, share: f64) -> usize {
+        let p = self.state.p;
+        let first = self.state.moves;
+        let steps = self.items.len() * 4;
+        for _ in 0..rounds {
+            let mut moved: Vec<usize> = (0..self.items.len())
+                .filter(|&i| {
+                    let Some(&a) = self.items.accounts(i).first() else { return false };
+                    let home = p.start[a as usize];
+                    home != NONE
+                        && self.state.item_owner(self.items, i) != home
+                        && p.reps[home as usize].pool == self.items.pool[i]
+                })
+                .collect();
+            if moved.is_empty() {
+                break;
+            }
+            let (owner, structure) = (self.state.owner.clone(), self.structure.clone());
+            let (excess, moves, cost) = (self.total_excess(), self.state.moves, self.state.cost());
+            let k = ((moved.len() as f64 * share).ceil() as usize).clamp(1, moved.len());
+            for x in 0..k {
+                let y = x + rng.below(moved.len() - x);
+                moved.swap(x, y);
+                let i = moved[x];
+                let home = p.start[self.items.accounts(i)[0] as usize];
+                let r = self.state.item_owner(self.items, i);
+                if self.structure.allowed(self.items, i, r, home) {
+                    self.apply(i, home);
+                }
+            }
+            self.repair(steps);
+            self.tidy();
+            let kept = self.total_excess() <= excess + 1e-12
+                && (self.state.moves < moves || (self.state.moves == moves && self.state.cost() <= cost));
+            if !kept {
+                *self.state = State::new(p, owner);
+                self.structure = structure;
+            }
+        }
+        first.saturating_sub(self.state.moves)
     }
 }
 

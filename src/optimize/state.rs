@@ -2,14 +2,12 @@
 
 use super::problem::{NONE, Problem};
 
-/// Groups of accounts that move together: single accounts, or the accounts of one pool in one geographic
-/// unit. Stored as compressed rows.
+/// Groups of accounts that move together (today single accounts; unit moves are made of account moves),
+/// stored as compressed rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Items {
     offsets: Vec<u32>,
     members: Vec<u32>,
-    /// Geographic unit of each item, or [`NONE`].
-    pub unit: Vec<u32>,
     /// Pool of each item.
     pub pool: Vec<u32>,
 }
@@ -21,21 +19,8 @@ impl Items {
         Items {
             offsets: (0..=accounts.len() as u32).collect(),
             pool: accounts.iter().map(|&a| p.pool[a as usize]).collect(),
-            unit: vec![NONE; accounts.len()],
             members: accounts,
         }
-    }
-
-    /// Items from groups of accounts, each with its pool and unit.
-    pub fn from_groups(groups: Vec<(u32, u32, Vec<u32>)>) -> Items {
-        let mut items = Items { offsets: vec![0], members: Vec::new(), unit: Vec::new(), pool: Vec::new() };
-        for (pool, unit, accounts) in groups {
-            items.members.extend(accounts);
-            items.offsets.push(items.members.len() as u32);
-            items.pool.push(pool);
-            items.unit.push(unit);
-        }
-        items
     }
 
     /// Number of items.
