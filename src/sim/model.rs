@@ -125,9 +125,66 @@ pub struct Epoch {
     /// Accounts with no owner (their `hours` are 0).
     pub unowned: Vec<BookEntry>,
     /// True when every book is a contiguous, ascending run of model indices (the first epoch always is,
-    /// because model order is its books laid end to end), which enables the vector path of the monthly
-    /// pass.
+    /// because model order is its books laid end to end).
     pub contiguous: bool,
+    /// Position of each account (model index) in its owner's book (0 for unowned accounts).
+    pub position: Vec<u32>,
+    /// Per rep, the number of target accounts among the first `i` entries of the book (`len + 1` entries).
+    pub targets_before: Vec<Vec<u32>>,
+    /// Start of each rep's slice in [`Epoch::pool_hours`] (the books laid end to end).
+    pub book_start: Vec<usize>,
+    /// The prospecting hours (milli-hours) of each book as a Fenwick tree per rep, with every account that
+    /// is not a customer in the demand pool: the state a trial starts from. The trial keeps it current as
+    /// accounts leave and rejoin the pool, so the covered prefix of a book is one O(log n) search.
+    pub pool_hours: Vec<i64>,
+}
+
+impl Epoch {
+    /// An epoch from its owners and books, with the derived lookup tables. `target` and `customer` are the
+    /// account table's flags (model order).
+    pub fn new(
+        from_month: usize,
+        owner: Vec<u32>,
+        books: Vec<Vec<BookEntry>>,
+        unowned: Vec<BookEntry>,
+        target: &[bool],
+        customer: &[bool],
+    ) -> Self {
+        let contiguous = books.iter().all(|b: &Vec<BookEntry>| {
+            b.iter().enumerate().all(|(i, e)| e.account as usize == b[0].account as usize + i)
+        });
+        let mut position = vec![0u32; owner.len()];
+        let mut targets_before = Vec::with_capacity(books.len());
+        let mut book_start = Vec::with_capacity(books.len());
+        let mut pool_hours = Vec::with_capacity(books.iter().map(Vec::len).sum());
+        for book in &books {
+            let mut before = Vec::with_capacity(book.len() + 1);
+            before.push(0u32);
+            book_start.push(pool_hours.len());
+            for (i, e) in book.iter().enumerate() {
+                let a = e.account as usize;
+                position[a] = i as u32;
+                before.push(before[i] + u32::from(target[a]));
+                pool_hours.push(if customer[a] { 0 } else { i64::from(e.milli_hours) });
+            }
+            let start = *book_start.last().expect("pushed");
+            fenwick_build(&mut pool_hours[start..]);
+            targets_before.push(before);
+        }
+        Epoch { from_month, owner, books, unowned, contiguous, position, targets_before, book_start, pool_hours }
+    }
+}
+
+/// Turns `values` into a Fenwick tree of their sums in place (slot `i` holds the sum of the
+/// `lowbit(i + 1)` values ending at `i`).
+pub(crate) fn fenwick_build(values: &mut [i64]) {
+    let n = values.len();
+    for i in 0..n {
+        let j = i | (i + 1);
+        if j < n {
+            values[j] += values[i];
+        }
+    }
 }
 
 /// Everything a trial needs.
