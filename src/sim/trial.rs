@@ -1,31 +1,18 @@
 //! One trial: one possible year, month by month.
-//!
-//! The trial is event-driven. Each month it finds every rep's covered prefix with one search of a Fenwick
-//! tree of the book's prospecting hours (an account's hours count only while it is in the demand pool, and
-//! it leaves or rejoins the pool only when an opportunity opens or closes), and it looks only at the demand
-//! clocks that can have run out: a clock that needs a hazard of `T` and gains at most `h` a month cannot
-//! fire in fewer than `T / h` months, so it is next looked at then. Looking at a clock adds up its hazard
-//! month by month since it was last looked at, in the same order and precision as a pass over every
-//! account every month would, so the result is the same to the bit (`reference.rs` keeps that pass as a
-//! test oracle).
 
 use rand_distr::{Beta, Distribution, Exp1};
 
 use super::model::{Model, NO_OWNER, fenwick_build};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
 
-/// An infinite threshold means the account is not in the demand pool (an opportunity is open, or it is a
-/// customer).
+/// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
+/// opportunity when the hazard reaches the threshold. An infinite threshold means the account is not in the
+/// pool (an opportunity is open, or it is a customer), which lets the hot loop test pool membership without
+/// another array. Separate arrays (not pairs) let the monthly hazard update run as one vector loop.
 const OUT_OF_POOL: f32 = f32::INFINITY;
 
 /// Draws per opportunity in the account's deal stream.
 const DEAL_DRAWS: u64 = 4;
-
-/// Relative slack on the bound of a clock's f32 hazard sum. A sum of `j` non-negative f32 terms, each
-/// rounded to nearest, is at most the exact sum times `(1 + 2⁻²⁴)^j`, below `1 + 7.2·10⁻⁶` for the
-/// schema's longest horizon (120 months); the slack is ten times that, and also covers the f64 rounding of
-/// the bound itself.
-const SUM_SLACK: f64 = 1e-4;
 
 /// What one trial produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,41 +91,25 @@ struct Closing {
     handoff_lost: bool,
 }
 
-/// A demand clock to look at: the account and the number of its clocks drawn so far, which tells whether
-/// the entry is still the clock's (a clock that was disarmed and armed again leaves stale entries).
-#[derive(Debug, Clone, Copy)]
-struct Due {
-    account: u32,
-    clock: u32,
-}
-
 /// Per-thread working memory, reused across trials.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    /// Each account's hazard since its clock was armed, added up through month `since - 1`.
     hazard: Vec<f32>,
-    since: Vec<u16>,
-    /// The clock's threshold, or [`OUT_OF_POOL`].
     threshold: Vec<f32>,
+    fired: Vec<u32>,
     demand_draws: Vec<u32>,
     deal_count: Vec<u32>,
-    /// Per month, the clocks to look at.
-    due: Vec<Vec<Due>>,
-    /// Accounts whose clock ran out this month, as sort keys (owner, position in the book).
-    fired: Vec<u64>,
-    /// The prospecting hours of the books of the current epoch's books, as Fenwick trees (see
-    /// [`super::model::Epoch::pool_hours`]).
-    pool_hours: Vec<i64>,
-    epoch: usize,
-    /// Covered prefix of each rep's book by month, month-major.
-    cuts: Vec<u32>,
-    /// Marks of accounts counted in the current quarter, for quarters that span two epochs.
-    stamp: Vec<u32>,
-    stamp_now: u32,
+    /// One bit per quarter of the current 24-month block (8 quarters); blocks are tallied into
+    /// `quarters_tallied` as they end, so that horizons up to the schema's 120 months fit a byte.
+    quarters_covered: Vec<u8>,
     quarters_tallied: u64,
     opp_hours: Vec<f64>,
     closings: Vec<Vec<Closing>>,
     win_rate: Vec<f64>,
+    /// The prospecting hours of the current epoch's books, as Fenwick trees (see
+    /// [`super::model::Epoch::pool_hours`]): an account's hours count while it is in the pool.
+    pool_hours: Vec<i64>,
+    epoch: usize,
 }
 
 struct Trial<'m, 'l> {
@@ -186,24 +157,16 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         scratch.win_rate.push(rate);
     }
 
-    // Every slot of these is written before it is read (`arm` or the loop below).
-    scratch.hazard.resize(n, 0.0);
-    scratch.since.resize(n, 0);
-    scratch.threshold.resize(n, OUT_OF_POOL);
-    scratch.demand_draws.resize(n, 0);
-    scratch.deal_count.resize(n, 0);
-    if scratch.stamp.len() != n {
-        reset(&mut scratch.stamp, n, 0);
-        scratch.stamp_now = 0;
-    }
+    reset(&mut scratch.hazard, n, 0.0);
+    reset(&mut scratch.threshold, n, OUT_OF_POOL);
+    reset(&mut scratch.demand_draws, n, 0);
+    reset(&mut scratch.deal_count, n, 0);
+    reset(&mut scratch.quarters_covered, n, 0);
     scratch.quarters_tallied = 0;
     reset(&mut scratch.opp_hours, n_reps * h, 0.0);
-    reset(&mut scratch.cuts, n_reps * h, 0);
     scratch.closings.resize_with(h, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
-    scratch.due.resize_with(h, Vec::new);
-    scratch.due.iter_mut().for_each(Vec::clear);
-    scratch.fired.clear();
+    // The first epoch's trees start with every account that is not a customer in the pool, as armed below.
     scratch.epoch = 0;
     scratch.pool_hours.clear();
     if let Some(first) = model.epochs.first() {
@@ -229,14 +192,9 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         log,
     };
 
-    // The first epoch's trees start with every account that is not a customer in the pool, as armed here.
     for a in 0..n {
-        scratch.deal_count[a] = 0;
-        scratch.demand_draws[a] = 0;
-        if model.accounts.customer[a] {
-            scratch.threshold[a] = OUT_OF_POOL;
-        } else {
-            t.draw_clock(scratch, a, 0);
+        if !model.accounts.customer[a] {
+            t.arm(scratch, a);
         }
     }
     for c in &model.carry_in {
@@ -244,6 +202,9 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     }
 
     for month in 0..h {
+        if month > 0 && month % MONTHS_PER_BLOCK == 0 {
+            tally_quarters(model, scratch);
+        }
         if model.epoch_of_month[month] != scratch.epoch {
             enter_epoch(model, scratch, model.epoch_of_month[month]);
         }
@@ -253,19 +214,33 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         }
         scratch.closings[month] = closings;
         t.work_month(scratch, month);
-        if month % 3 == 2 || month + 1 == h {
-            tally_quarter(model, scratch, month);
-        }
     }
 
     let targets = model.accounts.target.iter().filter(|&&x| x).count();
     if targets > 0 {
+        tally_quarters(model, scratch);
         t.out.coverage_rate = scratch.quarters_tallied as f64 / (targets * model.quarters()) as f64;
     }
     for c in &mut t.out.covered {
         *c /= h as f64;
     }
     t.out
+}
+
+/// Months in a block of 8 quarters, one bit each in `Scratch::quarters_covered`.
+const MONTHS_PER_BLOCK: usize = 24;
+
+/// Adds the (target account, quarter) pairs covered in the block just ended and clears the block.
+fn tally_quarters(model: &Model, s: &mut Scratch) {
+    let target = &model.accounts.target;
+    s.quarters_tallied += s
+        .quarters_covered
+        .iter()
+        .zip(target)
+        .filter(|(_, t)| **t)
+        .map(|(q, _)| u64::from(q.count_ones()))
+        .sum::<u64>();
+    s.quarters_covered.iter_mut().for_each(|q| *q = 0);
 }
 
 /// Rebuilds the trees of pool hours for the books of epoch `e` from the accounts' pool membership.
@@ -282,68 +257,9 @@ fn enter_epoch(model: &Model, s: &mut Scratch, e: usize) {
     }
 }
 
-/// Adds the (target account, quarter) pairs covered in the quarter that ends with `month`: an account is
-/// covered in a quarter when its position in its owner's book was inside the covered prefix in one of the
-/// quarter's months.
-fn tally_quarter(model: &Model, s: &mut Scratch, month: usize) {
-    let n_reps = model.reps.len();
-    let first = month - month % 3;
-    let e = model.epoch_of_month[first];
-    if model.epoch_of_month[month] == e {
-        let epoch = &model.epochs[e];
-        for (r, before) in epoch.targets_before.iter().enumerate() {
-            let widest = (first..=month).map(|m| s.cuts[m * n_reps + r]).max().unwrap_or(0);
-            s.quarters_tallied += u64::from(before[widest as usize]);
-        }
-        return;
-    }
-    // The quarter spans two epochs: mark the covered accounts one by one.
-    if s.stamp_now == u32::MAX {
-        s.stamp.iter_mut().for_each(|x| *x = 0);
-        s.stamp_now = 0;
-    }
-    s.stamp_now += 1;
-    let target = &model.accounts.target;
-    for m in first..=month {
-        let epoch = &model.epochs[model.epoch_of_month[m]];
-        for (r, book) in epoch.books.iter().enumerate() {
-            for entry in &book[..s.cuts[m * n_reps + r] as usize] {
-                let a = entry.account as usize;
-                if target[a] && s.stamp[a] != s.stamp_now {
-                    s.stamp[a] = s.stamp_now;
-                    s.quarters_tallied += 1;
-                }
-            }
-        }
-    }
-}
-
 fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
     v.clear();
     v.resize(n, value);
-}
-
-/// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
-/// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours. `tree` is
-/// the book's Fenwick tree of pool hours (milli-hours); the prefix is the longest whose hours fit.
-#[inline]
-fn covered_prefix(tree: &[i64], budget_hours: f64) -> usize {
-    let mut budget = (budget_hours * 1000.0).max(0.0) as i64;
-    let n = tree.len();
-    if n == 0 {
-        return 0;
-    }
-    let mut pos = 0;
-    let mut step = 1usize << (usize::BITS - 1 - n.leading_zeros());
-    while step > 0 {
-        let next = pos + step;
-        if next <= n && tree[next - 1] <= budget {
-            pos = next;
-            budget -= tree[next - 1];
-        }
-        step >>= 1;
-    }
-    pos
 }
 
 impl Trial<'_, '_> {
@@ -353,22 +269,19 @@ impl Trial<'_, '_> {
 
     /// Draws the account's next demand clock: it opens an opportunity when its accumulated hazard passes an
     /// exponential threshold. The market factor scales every hazard, so it divides the threshold instead.
-    /// The clock starts counting in `month`.
-    fn draw_clock(&self, s: &mut Scratch, a: usize, month: usize) {
+    fn arm(&self, s: &mut Scratch, a: usize) {
         let draw: f64 = Exp1.sample(&mut self.demand(a).rng(u64::from(s.demand_draws[a])));
         s.demand_draws[a] += 1;
         s.hazard[a] = 0.0;
-        s.since[a] = month as u16;
         s.threshold[a] = (draw * self.inverse_market_factor) as f32;
-        self.schedule(s, a);
     }
 
-    /// Arms the account's demand clock from `month` on, returning it to the pool.
-    fn arm(&self, s: &mut Scratch, a: usize, month: usize) {
+    /// Returns the account to the demand pool (its hours count again in its owner's tree) and arms it.
+    fn rejoin(&self, s: &mut Scratch, a: usize) {
         if s.threshold[a] == OUT_OF_POOL {
             self.pool_change(s, a, 1);
         }
-        self.draw_clock(s, a, month);
+        self.arm(s, a);
     }
 
     /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's tree.
@@ -389,34 +302,11 @@ impl Trial<'_, '_> {
         }
     }
 
-    /// Puts the clock on the list of the first month in which its hazard can reach its threshold, gaining
-    /// at most the larger of its two monthly hazards a month (none when that is past the horizon).
-    #[inline]
-    fn schedule(&self, s: &mut Scratch, a: usize) {
-        let acc = &self.model.accounts;
-        let most = f64::from(acc.hazard_covered[a].max(acc.hazard_inbound[a]));
-        let need = f64::from(s.threshold[a]) * (1.0 - SUM_SLACK) - f64::from(s.hazard[a]);
-        let first = usize::from(s.since[a]);
-        let left = self.model.horizon - first;
-        let month = if need <= 0.0 {
-            first
-        } else {
-            let months = (need / most).ceil().max(1.0);
-            if !(months <= left as f64) {
-                return;
-            }
-            first + months as usize - 1
-        };
-        if month < self.model.horizon {
-            s.due[month].push(Due { account: a as u32, clock: s.demand_draws[a] });
-        }
-    }
-
     fn work_month(&mut self, s: &mut Scratch, month: usize) {
         let model = self.model;
         let h = model.horizon;
-        let n_reps = model.reps.len();
         let epoch = &model.epochs[model.epoch_of_month[month]];
+        let quarter_bit = 1u8 << ((month / 3) % 8);
         let key = self.key;
         let availability = move |r: usize| -> f64 {
             if model.availability_sd == 0.0 {
@@ -434,7 +324,6 @@ impl Trial<'_, '_> {
             // being worked through an open opportunity.
             let start = epoch.book_start[r];
             let cut = covered_prefix(&s.pool_hours[start..start + book.len()], budget);
-            s.cuts[month * n_reps + r] = cut as u32;
             self.out.covered[r] += cut as f64;
             if let Some(log) = self.log.as_deref_mut() {
                 for (i, entry) in book.iter().enumerate() {
@@ -447,85 +336,58 @@ impl Trial<'_, '_> {
                     }
                 }
             }
+            match (epoch.contiguous, book.first()) {
+                (true, Some(first)) => {
+                    // The book is a contiguous run of model indices: the hazard update is a plain vector loop.
+                    let start = first.account as usize;
+                    let (mid, end) = (start + cut, start + book.len());
+                    for q in &mut s.quarters_covered[start..mid] {
+                        *q |= quarter_bit;
+                    }
+                    accumulate(&mut s.hazard[start..mid], &accounts.hazard_covered[start..mid]);
+                    accumulate(&mut s.hazard[mid..end], &accounts.hazard_inbound[mid..end]);
+                    collect_fired(&s.hazard[start..end], &s.threshold[start..end], start, &mut s.fired);
+                }
+                _ => {
+                    for (i, entry) in book.iter().enumerate() {
+                        let a = entry.account as usize;
+                        if i < cut {
+                            s.quarters_covered[a] |= quarter_bit;
+                        }
+                        s.hazard[a] += if i < cut { entry.hazard_covered } else { entry.hazard_inbound };
+                        if s.hazard[a] >= s.threshold[a] {
+                            s.fired.push(entry.account);
+                        }
+                    }
+                }
+            }
+            self.open_fired(s, month, r as u32);
         }
-        if let Some(log) = self.log.as_deref_mut() {
-            for entry in &epoch.unowned {
-                let a = entry.account as usize;
+        for entry in &epoch.unowned {
+            let a = entry.account as usize;
+            if let Some(log) = self.log.as_deref_mut() {
                 if s.threshold[a] != OUT_OF_POOL {
                     log.pool_uncovered[accounts.market_index[a] as usize] += 1;
                 }
             }
-        }
-
-        // The clocks that may have run out. Reps open their accounts' opportunities in rep order and book
-        // order, then the unowned accounts in model order, as a pass over every book would.
-        let due = std::mem::take(&mut s.due[month]);
-        for d in &due {
-            let a = d.account as usize;
-            if s.threshold[a] == OUT_OF_POOL || s.demand_draws[a] != d.clock {
-                continue;
-            }
-            let hazard = self.hazard_through(s, a, month);
-            s.hazard[a] = hazard;
-            s.since[a] = (month + 1) as u16;
-            if hazard >= s.threshold[a] {
-                let owner = epoch.owner[a];
-                let at = if owner == NO_OWNER { a as u32 } else { epoch.position[a] };
-                s.fired.push(u64::from(owner) << 32 | u64::from(at));
-            } else {
-                self.schedule(s, a);
+            s.hazard[a] += entry.hazard_inbound;
+            if s.hazard[a] >= s.threshold[a] {
+                s.fired.push(entry.account);
             }
         }
-        let mut due = due;
-        due.clear();
-        s.due[month] = due;
+        self.open_fired(s, month, NO_OWNER);
+    }
 
+    fn open_fired(&mut self, s: &mut Scratch, month: usize, owner: u32) {
         let mut fired = std::mem::take(&mut s.fired);
-        fired.sort_unstable();
-        for &k in &fired {
-            let owner = (k >> 32) as u32;
-            let at = k as u32;
-            let a = if owner == NO_OWNER { at } else { epoch.books[owner as usize][at as usize].account };
+        for &a in &fired {
             self.open(s, a as usize, month, owner);
         }
         fired.clear();
         s.fired = fired;
     }
 
-    /// The account's hazard through `month`: what it had, plus each month since, the covered hazard in the
-    /// months its position was inside its owner's covered prefix and the inbound hazard in the others.
-    #[inline]
-    fn hazard_through(&self, s: &Scratch, a: usize, month: usize) -> f32 {
-        let model = self.model;
-        let n_reps = model.reps.len();
-        let covered = model.accounts.hazard_covered[a];
-        let inbound = model.accounts.hazard_inbound[a];
-        let mut hazard = s.hazard[a];
-        let from = usize::from(s.since[a]);
-        if let [epoch] = model.epochs.as_slice() {
-            let owner = epoch.owner[a];
-            if owner == NO_OWNER {
-                for _ in from..=month {
-                    hazard += inbound;
-                }
-            } else {
-                let pos = epoch.position[a];
-                for m in from..=month {
-                    hazard += if pos < s.cuts[m * n_reps + owner as usize] { covered } else { inbound };
-                }
-            }
-            return hazard;
-        }
-        for m in from..=month {
-            let epoch = &model.epochs[model.epoch_of_month[m]];
-            let owner = epoch.owner[a];
-            let inside = owner != NO_OWNER && epoch.position[a] < s.cuts[m * n_reps + owner as usize];
-            hazard += if inside { covered } else { inbound };
-        }
-        hazard
-    }
-
-    // Kept out of line so that the monthly pass keeps its state in registers.
+    // Kept out of line so that the monthly pass keeps its running budget in a register.
     #[cold]
     #[inline(never)]
     fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32) {
@@ -538,11 +400,10 @@ impl Trial<'_, '_> {
         s.deal_count[a] += 1;
         let deal = self.key.stream(u64::from(acc.market_index[a]), Purpose::Deal);
         let (z_cycle, z_value) = deal.normal_pair(k / 2);
-        let cycle = (seg.cycle_mu + seg.cycle_sigma * z_cycle).exp().round().max(1.0) as usize;
+        let cycle = round_to_usize((seg.cycle_mu + seg.cycle_sigma * z_cycle).exp()).max(1);
         let sd = seg.deal_sigma;
         let value = acc.potential[a] * (sd * z_value - 0.5 * sd * sd).exp() * model.deal_multiplier;
         let win_draw = deal.uniform(k + 2);
-        let handoff_draw = deal.uniform(k + 3);
 
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
@@ -552,6 +413,20 @@ impl Trial<'_, '_> {
 
         let close = month + cycle;
         let h = model.horizon;
+        if model.epochs.len() == 1 {
+            // One owner throughout, so no handoff: the deal takes the owner's hours until it closes.
+            if owner != NO_OWNER {
+                let hours = &mut s.opp_hours[owner as usize * h..(owner as usize + 1) * h];
+                for slot in &mut hours[(month + 1).min(h)..close.min(h)] {
+                    *slot += seg.hours_per_open_opp;
+                }
+            }
+            if close < h {
+                s.closings[close].push(Closing { account: a as u32, value, win_draw, handoff_lost: false });
+            }
+            return;
+        }
+        let handoff_draw = deal.uniform(k + 3);
         let mut current = owner;
         for t in month + 1..=close.min(h - 1) {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
@@ -576,7 +451,7 @@ impl Trial<'_, '_> {
         let owner = model.epochs[model.epoch_of_month[month]].owner[a];
         if c.handoff_lost {
             self.record(OppEventKind::Lost, a, month, owner, c.value);
-            self.arm(s, a, month);
+            self.rejoin(s, a);
             return;
         }
         let acc = &model.accounts;
@@ -604,7 +479,7 @@ impl Trial<'_, '_> {
                 self.out.wins[r] += 1;
             }
         } else {
-            self.arm(s, a, month);
+            self.rejoin(s, a);
         }
     }
 }
@@ -663,6 +538,65 @@ impl Trial<'_, '_> {
 /// The standard normal distribution function.
 fn normal_cdf(x: f64) -> f64 {
     0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
+/// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours. `tree` is
+/// the book's Fenwick tree of pool hours (milli-hours, see [`super::model::Epoch::pool_hours`]): the prefix
+/// is the longest whose hours fit, found in O(log n) instead of a walk down the book.
+#[inline]
+fn covered_prefix(tree: &[i64], budget_hours: f64) -> usize {
+    let mut budget = (budget_hours * 1000.0).max(0.0) as i64;
+    let n = tree.len();
+    if n == 0 {
+        return 0;
+    }
+    let mut pos = 0;
+    let mut step = 1usize << (usize::BITS - 1 - n.leading_zeros());
+    while step > 0 {
+        let next = pos + step;
+        if next <= n && tree[next - 1] <= budget {
+            pos = next;
+            budget -= tree[next - 1];
+        }
+        step >>= 1;
+    }
+    pos
+}
+
+#[inline]
+fn accumulate(hazard: &mut [f32], add: &[f32]) {
+    for (h, d) in hazard.iter_mut().zip(add) {
+        *h += d;
+    }
+}
+
+/// Pushes the indices whose hazard reached the threshold. Firing is rare, so each block of 32 is first
+/// reduced to a bit mask without branches (a vector loop) and only non-zero masks are walked.
+#[inline]
+fn collect_fired(hazard: &[f32], threshold: &[f32], offset: usize, fired: &mut Vec<u32>) {
+    const BLOCK: usize = 32;
+    for (b, (hs, ts)) in hazard.chunks(BLOCK).zip(threshold.chunks(BLOCK)).enumerate() {
+        let mask = hs.iter().zip(ts).enumerate().fold(0u32, |m, (i, (h, t))| m | (u32::from(h >= t) << i));
+        let mut bits = mask;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            fired.push((offset + b * BLOCK + i) as u32);
+            bits &= bits - 1;
+        }
+    }
+}
+
+/// `x.round() as usize` for `x ≥ 0` without a call into libm (x86-64 before SSE4.1 has no rounding
+/// instruction): below 2⁵² the fraction of a double is exact, so this rounds half away from zero as `round`.
+#[inline]
+fn round_to_usize(x: f64) -> usize {
+    if (0.0..4_503_599_627_370_496.0).contains(&x) {
+        let whole = x as u64;
+        (whole + u64::from(x - whole as f64 >= 0.5)) as usize
+    } else {
+        x.round() as usize
+    }
 }
 
 fn departed_before(model: &Model, rep: u32, month: usize) -> bool {
