@@ -344,9 +344,12 @@ impl Trial<'_, '_> {
                     for q in &mut s.quarters_covered[start..mid] {
                         *q |= quarter_bit;
                     }
-                    accumulate(&mut s.hazard[start..mid], &accounts.hazard_covered[start..mid]);
-                    accumulate(&mut s.hazard[mid..end], &accounts.hazard_inbound[mid..end]);
-                    collect_fired(&s.hazard[start..end], &s.threshold[start..end], start, &mut s.fired);
+                    // Opportunities open in book order: the covered part first, then the rest.
+                    let (hazard, threshold) = (&mut s.hazard, &s.threshold);
+                    let covered = &accounts.hazard_covered[start..mid];
+                    accumulate_fired(&mut hazard[start..mid], covered, &threshold[start..mid], start, &mut s.fired);
+                    let inbound = &accounts.hazard_inbound[mid..end];
+                    accumulate_fired(&mut hazard[mid..end], inbound, &threshold[mid..end], mid, &mut s.fired);
                 }
                 _ => {
                     for (i, entry) in book.iter().enumerate() {
@@ -564,27 +567,39 @@ fn covered_prefix(tree: &[i64], budget_hours: f64) -> usize {
     pos
 }
 
+/// Adds a month of hazard and pushes the indices (plus `offset`) whose hazard reached the threshold.
+/// Firing is rare, so each block of 8 is first reduced to "any" with a vector loop, and only blocks with a
+/// clock that ran out are walked.
 #[inline]
-fn accumulate(hazard: &mut [f32], add: &[f32]) {
-    for (h, d) in hazard.iter_mut().zip(add) {
-        *h += d;
-    }
-}
-
-/// Pushes the indices whose hazard reached the threshold. Firing is rare, so each block of 32 is first
-/// reduced to a bit mask without branches (a vector loop) and only non-zero masks are walked.
-#[inline]
-fn collect_fired(hazard: &[f32], threshold: &[f32], offset: usize, fired: &mut Vec<u32>) {
-    const BLOCK: usize = 32;
-    for (b, (hs, ts)) in hazard.chunks(BLOCK).zip(threshold.chunks(BLOCK)).enumerate() {
-        let mask = hs.iter().zip(ts).enumerate().fold(0u32, |m, (i, (h, t))| m | (u32::from(h >= t) << i));
-        let mut bits = mask;
-        while bits != 0 {
-            let i = bits.trailing_zeros() as usize;
-            fired.push((offset + b * BLOCK + i) as u32);
-            bits &= bits - 1;
+fn accumulate_fired(hazard: &mut [f32], add: &[f32], threshold: &[f32], offset: usize, fired: &mut Vec<u32>) {
+    const BLOCK: usize = 8;
+    let n = hazard.len().min(add.len()).min(threshold.len());
+    let (hazard, add, threshold) = (&mut hazard[..n], &add[..n], &threshold[..n]);
+    let walk = |from: usize, hs: &[f32], ts: &[f32], fired: &mut Vec<u32>| {
+        for (i, (h, t)) in hs.iter().zip(ts).enumerate() {
+            if h >= t {
+                fired.push((offset + from + i) as u32);
+            }
+        }
+    };
+    let full = n - n % BLOCK;
+    for b in (0..full).step_by(BLOCK) {
+        let hs: &mut [f32; BLOCK] = (&mut hazard[b..b + BLOCK]).try_into().expect("a block");
+        let ads: &[f32; BLOCK] = add[b..b + BLOCK].try_into().expect("a block");
+        let ts: &[f32; BLOCK] = threshold[b..b + BLOCK].try_into().expect("a block");
+        let mut any = false;
+        for i in 0..BLOCK {
+            hs[i] += ads[i];
+            any |= hs[i] >= ts[i];
+        }
+        if any {
+            walk(b, hs, ts, fired);
         }
     }
+    for i in full..n {
+        hazard[i] += add[i];
+    }
+    walk(full, &hazard[full..], &threshold[full..], fired);
 }
 
 /// `x.round() as usize` for `x ≥ 0` without a call into libm (x86-64 before SSE4.1 has no rounding
