@@ -110,6 +110,8 @@ pub struct Scratch {
     /// [`super::model::Epoch::pool_hours`]): an account's hours count while it is in the pool.
     pool_hours: Vec<i64>,
     epoch: usize,
+    /// `ln(k + 1.5)` for `k` in `0..horizon - 1`: where the rounded lognormal cycle reaches `k + 2` months.
+    cycle_bounds: Vec<f64>,
 }
 
 struct Trial<'m, 'l> {
@@ -166,6 +168,9 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     reset(&mut scratch.opp_hours, n_reps * h, 0.0);
     scratch.closings.resize_with(h, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
+    if scratch.cycle_bounds.len() + 1 != h {
+        scratch.cycle_bounds = (0..h.saturating_sub(1)).map(|k| (k as f64 + 1.5).ln()).collect();
+    }
     // The first epoch's trees start with every account that is not a customer in the pool, as armed below.
     scratch.epoch = 0;
     scratch.pool_hours.clear();
@@ -403,7 +408,7 @@ impl Trial<'_, '_> {
         s.deal_count[a] += 1;
         let deal = self.key.stream(u64::from(acc.market_index[a]), Purpose::Deal);
         let (z_cycle, z_value) = deal.normal_pair(k / 2);
-        let cycle = round_to_usize((seg.cycle_mu + seg.cycle_sigma * z_cycle).exp()).max(1);
+        let cycle = cycle_months(seg.cycle_mu + seg.cycle_sigma * z_cycle, &s.cycle_bounds);
         let sd = seg.deal_sigma;
         let value = acc.potential[a] * (sd * z_value - 0.5 * sd * sd).exp() * model.deal_multiplier;
         let win_draw = deal.uniform(k + 2);
@@ -600,6 +605,23 @@ fn accumulate_fired(hazard: &mut [f32], add: &[f32], threshold: &[f32], offset: 
         hazard[i] += add[i];
     }
     walk(full, &hazard[full..], &threshold[full..], fired);
+}
+
+/// A deal's cycle in months, `max(1, round(exp(y)))`, capped at the horizon (every cycle from there on
+/// closes past the horizon, which is all the trial needs to know), found by comparing `y` with the bounds
+/// `ln(k − ½)` instead of taking the exponential. Within 10⁻⁹ of a bound (far wider than the rounding of the
+/// exponential and of the bound) it takes the exponential, so the result is that of `exp` and `round`.
+#[inline]
+fn cycle_months(y: f64, bounds: &[f64]) -> usize {
+    const TOLERANCE: f64 = 1e-9;
+    let mut cycle = 1;
+    while cycle <= bounds.len() && y >= bounds[cycle - 1] + TOLERANCE {
+        cycle += 1;
+    }
+    if cycle <= bounds.len() && y > bounds[cycle - 1] - TOLERANCE {
+        return round_to_usize(y.exp()).clamp(1, bounds.len() + 1);
+    }
+    cycle
 }
 
 /// `x.round() as usize` for `x ≥ 0` without a call into libm (x86-64 before SSE4.1 has no rounding
