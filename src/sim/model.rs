@@ -133,6 +133,8 @@ pub struct Epoch {
     pub targets_before: Vec<Vec<u32>>,
     /// Start of each rep's slice in [`Epoch::pool_hours`] (the books laid end to end).
     pub book_start: Vec<usize>,
+    /// Where each account (model index) sits in [`Epoch::pool_hours`], in one place for the trial loop.
+    pub pool_slot: Vec<PoolSlot>,
     /// The prospecting hours (milli-hours) of each book as a Fenwick tree per rep, with every account that
     /// is not a customer in the demand pool: the state a trial starts from. The trial keeps it current as
     /// accounts leave and rejoin the pool, so the covered prefix of a book is one O(log n) search.
@@ -156,6 +158,7 @@ impl Epoch {
         let mut position = vec![0u32; owner.len()];
         let mut targets_before = Vec::with_capacity(books.len());
         let mut book_start = Vec::with_capacity(books.len());
+        let mut pool_slot = vec![PoolSlot::default(); owner.len()];
         let mut pool_hours = Vec::with_capacity(books.iter().map(Vec::len).sum());
         for book in &books {
             let mut before = Vec::with_capacity(book.len() + 1);
@@ -164,6 +167,12 @@ impl Epoch {
             for (i, e) in book.iter().enumerate() {
                 let a = e.account as usize;
                 position[a] = i as u32;
+                pool_slot[a] = PoolSlot {
+                    start: pool_hours.len() as u32 - i as u32,
+                    len: book.len() as u32,
+                    position: i as u32,
+                    milli_hours: e.milli_hours,
+                };
                 before.push(before[i] + u32::from(target[a]));
                 pool_hours.push(if customer[a] { 0 } else { i64::from(e.milli_hours) });
             }
@@ -171,8 +180,33 @@ impl Epoch {
             fenwick_build(&mut pool_hours[start..]);
             targets_before.push(before);
         }
-        Epoch { from_month, owner, books, unowned, contiguous, position, targets_before, book_start, pool_hours }
+        Epoch {
+            from_month,
+            owner,
+            books,
+            unowned,
+            contiguous,
+            position,
+            targets_before,
+            book_start,
+            pool_slot,
+            pool_hours,
+        }
     }
+}
+
+/// An account's place in the Fenwick trees of an epoch: its owner's tree is `pool_hours[start..start + len]`
+/// (`len` 0 for an unowned account), the account is entry `position`, and it needs `milli_hours`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolSlot {
+    /// Start of the owner's tree.
+    pub start: u32,
+    /// Length of the owner's book.
+    pub len: u32,
+    /// Position in the book.
+    pub position: u32,
+    /// Prospecting milli-hours in this book.
+    pub milli_hours: u32,
 }
 
 /// Turns `values` into a Fenwick tree of their sums in place (slot `i` holds the sum of the

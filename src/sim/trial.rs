@@ -291,16 +291,11 @@ impl Trial<'_, '_> {
 
     /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's tree.
     fn pool_change(&self, s: &mut Scratch, a: usize, sign: i64) {
-        let epoch = &self.model.epochs[s.epoch];
-        let r = epoch.owner[a];
-        if r == NO_OWNER {
-            return;
-        }
-        let book = &epoch.books[r as usize];
-        let start = epoch.book_start[r as usize];
-        let tree = &mut s.pool_hours[start..start + book.len()];
-        let mut i = epoch.position[a] as usize;
-        let w = sign * i64::from(book[i].milli_hours);
+        let slot = self.model.epochs[s.epoch].pool_slot[a];
+        let start = slot.start as usize;
+        let tree = &mut s.pool_hours[start..start + slot.len as usize];
+        let w = sign * i64::from(slot.milli_hours);
+        let mut i = slot.position as usize;
         while i < tree.len() {
             tree[i] += w;
             i |= i + 1;
