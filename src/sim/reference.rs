@@ -14,12 +14,12 @@ const DEAL_DRAWS: u64 = 4;
 /// Runs trial `trial` of `model` the old way, logging into `log` when given (cleared first).
 pub(crate) fn run_reference(model: &Model, trial: u64, log: Option<&mut TrialLog>) -> TrialOutcome {
     let mut scratch = Scratch::default();
-    let log = log.map(|log| {
+    let mut log = log;
+    if let Some(log) = log.as_deref_mut() {
         log.events.clear();
         reset(&mut log.pool_covered, model.accounts.len(), 0);
         reset(&mut log.pool_uncovered, model.accounts.len(), 0);
-        log
-    });
+    }
     run(model, trial, &mut scratch, log)
 }
 #[derive(Debug, Clone, Copy)]

@@ -347,7 +347,13 @@ impl Trial<'_, '_> {
                     // Opportunities open in book order: the covered part first, then the rest.
                     let (hazard, threshold) = (&mut s.hazard, &s.threshold);
                     let covered = &accounts.hazard_covered[start..mid];
-                    accumulate_fired(&mut hazard[start..mid], covered, &threshold[start..mid], start, &mut s.fired);
+                    accumulate_fired(
+                        &mut hazard[start..mid],
+                        covered,
+                        &threshold[start..mid],
+                        start,
+                        &mut s.fired,
+                    );
                     let inbound = &accounts.hazard_inbound[mid..end];
                     accumulate_fired(&mut hazard[mid..end], inbound, &threshold[mid..end], mid, &mut s.fired);
                 }
