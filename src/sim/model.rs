@@ -127,10 +127,6 @@ pub struct Epoch {
     /// True when every book is a contiguous, ascending run of model indices (the first epoch always is,
     /// because model order is its books laid end to end).
     pub contiguous: bool,
-    /// Position of each account (model index) in its owner's book (0 for unowned accounts).
-    pub position: Vec<u32>,
-    /// Per rep, the number of target accounts among the first `i` entries of the book (`len + 1` entries).
-    pub targets_before: Vec<Vec<u32>>,
     /// Start of each rep's slice in [`Epoch::pool_hours`] (the books laid end to end).
     pub book_start: Vec<usize>,
     /// Where each account (model index) sits in [`Epoch::pool_hours`], in one place for the trial loop.
@@ -142,56 +138,37 @@ pub struct Epoch {
 }
 
 impl Epoch {
-    /// An epoch from its owners and books, with the derived lookup tables. `target` and `customer` are the
-    /// account table's flags (model order).
+    /// An epoch from its owners and books, with the derived lookup tables. `customer` is the account
+    /// table's flag (model order): customers start out of the demand pool.
     pub fn new(
         from_month: usize,
         owner: Vec<u32>,
         books: Vec<Vec<BookEntry>>,
         unowned: Vec<BookEntry>,
-        target: &[bool],
         customer: &[bool],
     ) -> Self {
         let contiguous = books.iter().all(|b: &Vec<BookEntry>| {
             b.iter().enumerate().all(|(i, e)| e.account as usize == b[0].account as usize + i)
         });
-        let mut position = vec![0u32; owner.len()];
-        let mut targets_before = Vec::with_capacity(books.len());
         let mut book_start = Vec::with_capacity(books.len());
         let mut pool_slot = vec![PoolSlot::default(); owner.len()];
         let mut pool_hours = Vec::with_capacity(books.iter().map(Vec::len).sum());
         for book in &books {
-            let mut before = Vec::with_capacity(book.len() + 1);
-            before.push(0u32);
-            book_start.push(pool_hours.len());
+            let start = pool_hours.len();
+            book_start.push(start);
             for (i, e) in book.iter().enumerate() {
                 let a = e.account as usize;
-                position[a] = i as u32;
                 pool_slot[a] = PoolSlot {
-                    start: pool_hours.len() as u32 - i as u32,
+                    start: start as u32,
                     len: book.len() as u32,
                     position: i as u32,
                     milli_hours: e.milli_hours,
                 };
-                before.push(before[i] + u32::from(target[a]));
                 pool_hours.push(if customer[a] { 0 } else { i64::from(e.milli_hours) });
             }
-            let start = *book_start.last().expect("pushed");
             fenwick_build(&mut pool_hours[start..]);
-            targets_before.push(before);
         }
-        Epoch {
-            from_month,
-            owner,
-            books,
-            unowned,
-            contiguous,
-            position,
-            targets_before,
-            book_start,
-            pool_slot,
-            pool_hours,
-        }
+        Epoch { from_month, owner, books, unowned, contiguous, book_start, pool_slot, pool_hours }
     }
 }
 

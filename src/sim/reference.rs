@@ -1,6 +1,7 @@
-//! The straightforward monthly pass over every account, as the engine ran before the event-driven trial
-//! loop: kept as a test oracle. The trial loop must reproduce it bit for bit (same draws, same f32 hazard
-//! sums, same order of every floating-point sum).
+//! The trial loop as it was before the performance work (covered prefixes by walking each book, hazards
+//! added and clocks checked in separate passes, `exp`/`round` for the cycle): kept as a test oracle. The
+//! trial loop must reproduce it bit for bit (same draws, same f32 hazard sums, same order of every
+//! floating-point sum), for outcomes and for logged events and pool months.
 
 use rand_distr::{Beta, Distribution, Exp1};
 

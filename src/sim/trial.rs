@@ -1,4 +1,10 @@
 //! One trial: one possible year, month by month.
+//!
+//! Each month a rep's covered prefix is one O(log n) search of a Fenwick tree of the book's prospecting
+//! hours, kept current as accounts leave the demand pool (an opportunity opens) and rejoin it (a deal is
+//! lost); a month of hazard is then added to every account and the clocks that ran out are found in the
+//! same vector pass. `reference.rs` keeps the previous, simpler loop as a test oracle: results are
+//! identical to the bit.
 
 use rand_distr::{Beta, Distribution, Exp1};
 
