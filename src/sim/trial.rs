@@ -243,14 +243,16 @@ const MONTHS_PER_BLOCK: usize = 24;
 
 /// Adds the (target account, quarter) pairs covered in the block just ended and clears the block.
 fn tally_quarters(model: &Model, s: &mut Scratch) {
+    // Bits counted a byte at a time in a vector loop (x86-64 has no popcount instruction before SSE4.2).
+    let bits = |q: u8, target: bool| {
+        let x = q & 0u8.wrapping_sub(u8::from(target));
+        let x = (x & 0x55) + ((x >> 1) & 0x55);
+        let x = (x & 0x33) + ((x >> 2) & 0x33);
+        u32::from((x & 0x0f) + (x >> 4))
+    };
     let target = &model.accounts.target;
-    s.quarters_tallied += s
-        .quarters_covered
-        .iter()
-        .zip(target)
-        .filter(|(_, t)| **t)
-        .map(|(q, _)| u64::from(q.count_ones()))
-        .sum::<u64>();
+    s.quarters_tallied +=
+        s.quarters_covered.iter().zip(target).map(|(&q, &t)| u64::from(bits(q, t))).sum::<u64>();
     s.quarters_covered.iter_mut().for_each(|q| *q = 0);
 }
 
