@@ -456,10 +456,7 @@ pub fn compile(
             }
             let mut unowned: Vec<BookEntry> = (0..n).filter(|&a| owners[a].is_none()).map(entry).collect();
             unowned.sort_unstable_by_key(|e| e.account);
-            let contiguous = books.iter().all(|b: &Vec<BookEntry>| {
-                b.iter().enumerate().all(|(i, e)| e.account as usize == b[0].account as usize + i)
-            });
-            Epoch { from_month: *from, owner, books, unowned, contiguous }
+            Epoch::new(*from, owner, books, unowned, &table.customer)
         })
         .collect();
     let mut epoch_of_month = vec![0; h];

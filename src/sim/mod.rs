@@ -8,6 +8,8 @@
 
 pub mod compare;
 pub mod model;
+#[cfg(test)]
+mod reference;
 mod result;
 mod rng;
 mod runner;

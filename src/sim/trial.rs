@@ -1,8 +1,14 @@
 //! One trial: one possible year, month by month.
+//!
+//! Each month a rep's covered prefix is one O(log n) search of a Fenwick tree of the book's prospecting
+//! hours, kept current as accounts leave the demand pool (an opportunity opens) and rejoin it (a deal is
+//! lost); a month of hazard is then added to every account and the clocks that ran out are found in the
+//! same vector pass. `reference.rs` keeps the previous, simpler loop as a test oracle: results are
+//! identical to the bit.
 
 use rand_distr::{Beta, Distribution, Exp1};
 
-use super::model::{BookEntry, Model, NO_OWNER};
+use super::model::{Model, NO_OWNER, fenwick_build};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
 
 /// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
@@ -106,6 +112,12 @@ pub struct Scratch {
     opp_hours: Vec<f64>,
     closings: Vec<Vec<Closing>>,
     win_rate: Vec<f64>,
+    /// The prospecting hours of the current epoch's books, as Fenwick trees (see
+    /// [`super::model::Epoch::pool_hours`]): an account's hours count while it is in the pool.
+    pool_hours: Vec<i64>,
+    epoch: usize,
+    /// `ln(k + 1.5)` for `k` in `0..horizon - 1`: where the rounded lognormal cycle reaches `k + 2` months.
+    cycle_bounds: Vec<f64>,
 }
 
 struct Trial<'m, 'l> {
@@ -162,6 +174,15 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     reset(&mut scratch.opp_hours, n_reps * h, 0.0);
     scratch.closings.resize_with(h, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
+    if scratch.cycle_bounds.len() + 1 != h {
+        scratch.cycle_bounds = (0..h.saturating_sub(1)).map(|k| (k as f64 + 1.5).ln()).collect();
+    }
+    // The first epoch's trees start with every account that is not a customer in the pool, as armed below.
+    scratch.epoch = 0;
+    scratch.pool_hours.clear();
+    if let Some(first) = model.epochs.first() {
+        scratch.pool_hours.extend_from_slice(&first.pool_hours);
+    }
 
     let mut t = Trial {
         model,
@@ -195,6 +216,9 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         if month > 0 && month % MONTHS_PER_BLOCK == 0 {
             tally_quarters(model, scratch);
         }
+        if model.epoch_of_month[month] != scratch.epoch {
+            enter_epoch(model, scratch, model.epoch_of_month[month]);
+        }
         let closings = std::mem::take(&mut scratch.closings[month]);
         for c in &closings {
             t.close(scratch, month, c);
@@ -219,15 +243,31 @@ const MONTHS_PER_BLOCK: usize = 24;
 
 /// Adds the (target account, quarter) pairs covered in the block just ended and clears the block.
 fn tally_quarters(model: &Model, s: &mut Scratch) {
+    // Bits counted a byte at a time in a vector loop (x86-64 has no popcount instruction before SSE4.2).
+    let bits = |q: u8, target: bool| {
+        let x = q & 0u8.wrapping_sub(u8::from(target));
+        let x = (x & 0x55) + ((x >> 1) & 0x55);
+        let x = (x & 0x33) + ((x >> 2) & 0x33);
+        u32::from((x & 0x0f) + (x >> 4))
+    };
     let target = &model.accounts.target;
-    s.quarters_tallied += s
-        .quarters_covered
-        .iter()
-        .zip(target)
-        .filter(|(_, t)| **t)
-        .map(|(q, _)| u64::from(q.count_ones()))
-        .sum::<u64>();
+    s.quarters_tallied +=
+        s.quarters_covered.iter().zip(target).map(|(&q, &t)| u64::from(bits(q, t))).sum::<u64>();
     s.quarters_covered.iter_mut().for_each(|q| *q = 0);
+}
+
+/// Rebuilds the trees of pool hours for the books of epoch `e` from the accounts' pool membership.
+fn enter_epoch(model: &Model, s: &mut Scratch, e: usize) {
+    let epoch = &model.epochs[e];
+    s.epoch = e;
+    s.pool_hours.clear();
+    for book in &epoch.books {
+        let start = s.pool_hours.len();
+        s.pool_hours.extend(book.iter().map(|entry| {
+            if s.threshold[entry.account as usize] == OUT_OF_POOL { 0 } else { i64::from(entry.milli_hours) }
+        }));
+        fenwick_build(&mut s.pool_hours[start..]);
+    }
 }
 
 fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
@@ -247,6 +287,27 @@ impl Trial<'_, '_> {
         s.demand_draws[a] += 1;
         s.hazard[a] = 0.0;
         s.threshold[a] = (draw * self.inverse_market_factor) as f32;
+    }
+
+    /// Returns the account to the demand pool (its hours count again in its owner's tree) and arms it.
+    fn rejoin(&self, s: &mut Scratch, a: usize) {
+        if s.threshold[a] == OUT_OF_POOL {
+            self.pool_change(s, a, 1);
+        }
+        self.arm(s, a);
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's tree.
+    fn pool_change(&self, s: &mut Scratch, a: usize, sign: i64) {
+        let slot = self.model.epochs[s.epoch].pool_slot[a];
+        let start = slot.start as usize;
+        let tree = &mut s.pool_hours[start..start + slot.len as usize];
+        let w = sign * i64::from(slot.milli_hours);
+        let mut i = slot.position as usize;
+        while i < tree.len() {
+            tree[i] += w;
+            i |= i + 1;
+        }
     }
 
     fn work_month(&mut self, s: &mut Scratch, month: usize) {
@@ -269,13 +330,8 @@ impl Trial<'_, '_> {
                 if capacity > 0.0 { capacity * availability(r) - s.opp_hours[r * h + month] } else { 0.0 };
             // Every account before the cut is covered: those in the pool got their hours, the others are
             // being worked through an open opportunity.
-            let cut = match (epoch.contiguous, book.first()) {
-                (true, Some(first)) => {
-                    let start = first.account as usize;
-                    covered_prefix(book, budget, &s.threshold[start..start + book.len()], |i| i)
-                }
-                _ => covered_prefix(book, budget, &s.threshold, |i| book[i].account as usize),
-            };
+            let start = epoch.book_start[r];
+            let cut = covered_prefix(&s.pool_hours[start..start + book.len()], budget);
             self.out.covered[r] += cut as f64;
             if let Some(log) = self.log.as_deref_mut() {
                 for (i, entry) in book.iter().enumerate() {
@@ -296,9 +352,18 @@ impl Trial<'_, '_> {
                     for q in &mut s.quarters_covered[start..mid] {
                         *q |= quarter_bit;
                     }
-                    accumulate(&mut s.hazard[start..mid], &accounts.hazard_covered[start..mid]);
-                    accumulate(&mut s.hazard[mid..end], &accounts.hazard_inbound[mid..end]);
-                    collect_fired(&s.hazard[start..end], &s.threshold[start..end], start, &mut s.fired);
+                    // Opportunities open in book order: the covered part first, then the rest.
+                    let (hazard, threshold) = (&mut s.hazard, &s.threshold);
+                    let covered = &accounts.hazard_covered[start..mid];
+                    accumulate_fired(
+                        &mut hazard[start..mid],
+                        covered,
+                        &threshold[start..mid],
+                        start,
+                        &mut s.fired,
+                    );
+                    let inbound = &accounts.hazard_inbound[mid..end];
+                    accumulate_fired(&mut hazard[mid..end], inbound, &threshold[mid..end], mid, &mut s.fired);
                 }
                 _ => {
                     for (i, entry) in book.iter().enumerate() {
@@ -346,16 +411,16 @@ impl Trial<'_, '_> {
         let model = self.model;
         let acc = &model.accounts;
         let seg = &model.segments[usize::from(acc.segment[a])];
+        self.pool_change(s, a, -1);
         s.threshold[a] = OUT_OF_POOL;
         let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
         s.deal_count[a] += 1;
         let deal = self.key.stream(u64::from(acc.market_index[a]), Purpose::Deal);
         let (z_cycle, z_value) = deal.normal_pair(k / 2);
-        let cycle = (seg.cycle_mu + seg.cycle_sigma * z_cycle).exp().round().max(1.0) as usize;
+        let cycle = cycle_months(seg.cycle_mu + seg.cycle_sigma * z_cycle, &s.cycle_bounds);
         let sd = seg.deal_sigma;
         let value = acc.potential[a] * (sd * z_value - 0.5 * sd * sd).exp() * model.deal_multiplier;
         let win_draw = deal.uniform(k + 2);
-        let handoff_draw = deal.uniform(k + 3);
 
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
@@ -365,6 +430,20 @@ impl Trial<'_, '_> {
 
         let close = month + cycle;
         let h = model.horizon;
+        if model.epochs.len() == 1 {
+            // One owner throughout, so no handoff: the deal takes the owner's hours until it closes.
+            if owner != NO_OWNER {
+                let hours = &mut s.opp_hours[owner as usize * h..(owner as usize + 1) * h];
+                for slot in &mut hours[(month + 1).min(h)..close.min(h)] {
+                    *slot += seg.hours_per_open_opp;
+                }
+            }
+            if close < h {
+                s.closings[close].push(Closing { account: a as u32, value, win_draw, handoff_lost: false });
+            }
+            return;
+        }
+        let handoff_draw = deal.uniform(k + 3);
         let mut current = owner;
         for t in month + 1..=close.min(h - 1) {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
@@ -389,7 +468,7 @@ impl Trial<'_, '_> {
         let owner = model.epochs[model.epoch_of_month[month]].owner[a];
         if c.handoff_lost {
             self.record(OppEventKind::Lost, a, month, owner, c.value);
-            self.arm(s, a);
+            self.rejoin(s, a);
             return;
         }
         let acc = &model.accounts;
@@ -417,7 +496,7 @@ impl Trial<'_, '_> {
                 self.out.wins[r] += 1;
             }
         } else {
-            self.arm(s, a);
+            self.rejoin(s, a);
         }
     }
 }
@@ -438,6 +517,9 @@ impl Trial<'_, '_> {
         let model = self.model;
         let a = c.account as usize;
         let seg = &model.segments[usize::from(model.accounts.segment[a])];
+        if s.threshold[a] != OUT_OF_POOL {
+            self.pool_change(s, a, -1);
+        }
         s.threshold[a] = OUT_OF_POOL;
         let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
         s.deal_count[a] += 1;
@@ -476,48 +558,90 @@ fn normal_cdf(x: f64) -> f64 {
 }
 
 /// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
-/// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours. `at` maps a
-/// book position to its index in `threshold`.
+/// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours. `tree` is
+/// the book's Fenwick tree of pool hours (milli-hours, see [`super::model::Epoch::pool_hours`]): the prefix
+/// is the longest whose hours fit, found in O(log n) instead of a walk down the book.
 #[inline]
-fn covered_prefix(
-    book: &[BookEntry],
-    budget_hours: f64,
-    threshold: &[f32],
-    at: impl Fn(usize) -> usize,
-) -> usize {
+fn covered_prefix(tree: &[i64], budget_hours: f64) -> usize {
     let mut budget = (budget_hours * 1000.0).max(0.0) as i64;
-    for (i, entry) in book.iter().enumerate() {
-        if threshold[at(i)] != OUT_OF_POOL {
-            let need = i64::from(entry.milli_hours);
-            if budget < need {
-                return i;
+    let n = tree.len();
+    if n == 0 {
+        return 0;
+    }
+    let mut pos = 0;
+    let mut step = 1usize << (usize::BITS - 1 - n.leading_zeros());
+    while step > 0 {
+        let next = pos + step;
+        if next <= n && tree[next - 1] <= budget {
+            pos = next;
+            budget -= tree[next - 1];
+        }
+        step >>= 1;
+    }
+    pos
+}
+
+/// Adds a month of hazard and pushes the indices (plus `offset`) whose hazard reached the threshold.
+/// Firing is rare, so each block of 8 is first reduced to "any" with a vector loop, and only blocks with a
+/// clock that ran out are walked.
+#[inline]
+fn accumulate_fired(hazard: &mut [f32], add: &[f32], threshold: &[f32], offset: usize, fired: &mut Vec<u32>) {
+    const BLOCK: usize = 8;
+    let n = hazard.len().min(add.len()).min(threshold.len());
+    let (hazard, add, threshold) = (&mut hazard[..n], &add[..n], &threshold[..n]);
+    let walk = |from: usize, hs: &[f32], ts: &[f32], fired: &mut Vec<u32>| {
+        for (i, (h, t)) in hs.iter().zip(ts).enumerate() {
+            if h >= t {
+                fired.push((offset + from + i) as u32);
             }
-            budget -= need;
+        }
+    };
+    let full = n - n % BLOCK;
+    for b in (0..full).step_by(BLOCK) {
+        let hs: &mut [f32; BLOCK] = (&mut hazard[b..b + BLOCK]).try_into().expect("a block");
+        let ads: &[f32; BLOCK] = add[b..b + BLOCK].try_into().expect("a block");
+        let ts: &[f32; BLOCK] = threshold[b..b + BLOCK].try_into().expect("a block");
+        let mut any = false;
+        for i in 0..BLOCK {
+            hs[i] += ads[i];
+            any |= hs[i] >= ts[i];
+        }
+        if any {
+            walk(b, hs, ts, fired);
         }
     }
-    book.len()
-}
-
-#[inline]
-fn accumulate(hazard: &mut [f32], add: &[f32]) {
-    for (h, d) in hazard.iter_mut().zip(add) {
-        *h += d;
+    for i in full..n {
+        hazard[i] += add[i];
     }
+    walk(full, &hazard[full..], &threshold[full..], fired);
 }
 
-/// Pushes the indices whose hazard reached the threshold. Firing is rare, so each block of 32 is first
-/// reduced to a bit mask without branches (a vector loop) and only non-zero masks are walked.
+/// A deal's cycle in months, `max(1, round(exp(y)))`, capped at the horizon (every cycle from there on
+/// closes past the horizon, which is all the trial needs to know), found by comparing `y` with the bounds
+/// `ln(k − ½)` instead of taking the exponential. Within 10⁻⁹ of a bound (far wider than the rounding of the
+/// exponential and of the bound) it takes the exponential, so the result is that of `exp` and `round`.
 #[inline]
-fn collect_fired(hazard: &[f32], threshold: &[f32], offset: usize, fired: &mut Vec<u32>) {
-    const BLOCK: usize = 32;
-    for (b, (hs, ts)) in hazard.chunks(BLOCK).zip(threshold.chunks(BLOCK)).enumerate() {
-        let mask = hs.iter().zip(ts).enumerate().fold(0u32, |m, (i, (h, t))| m | (u32::from(h >= t) << i));
-        let mut bits = mask;
-        while bits != 0 {
-            let i = bits.trailing_zeros() as usize;
-            fired.push((offset + b * BLOCK + i) as u32);
-            bits &= bits - 1;
-        }
+fn cycle_months(y: f64, bounds: &[f64]) -> usize {
+    const TOLERANCE: f64 = 1e-9;
+    let mut cycle = 1;
+    while cycle <= bounds.len() && y >= bounds[cycle - 1] + TOLERANCE {
+        cycle += 1;
+    }
+    if cycle <= bounds.len() && y > bounds[cycle - 1] - TOLERANCE {
+        return round_to_usize(y.exp()).clamp(1, bounds.len() + 1);
+    }
+    cycle
+}
+
+/// `x.round() as usize` for `x ≥ 0` without a call into libm (x86-64 before SSE4.1 has no rounding
+/// instruction): below 2⁵² the fraction of a double is exact, so this rounds half away from zero as `round`.
+#[inline]
+fn round_to_usize(x: f64) -> usize {
+    if (0.0..4_503_599_627_370_496.0).contains(&x) {
+        let whole = x as u64;
+        (whole + u64::from(x - whole as f64 >= 0.5)) as usize
+    } else {
+        x.round() as usize
     }
 }
 
