@@ -5,17 +5,13 @@ use anyhow::Context;
 use terrasim::calibrate::BacktestOptions;
 use terrasim::io::AtomicDir;
 
-use super::calibrate::history_path;
-use super::common::{load, user};
+use super::calibrate::HistoryArgs;
+use super::common::user;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Opportunity history CSV (default: the scenario's `data.history`).
-    #[arg(long)]
-    pub history: Option<PathBuf>,
-    /// Scenario file (TOML) whose market the history belongs to.
-    #[arg(long)]
-    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub input: HistoryArgs,
     /// First day of the first month predicted, YYYY-MM-DD (the 1st of a month).
     #[arg(long)]
     pub cutoff: String,
@@ -42,8 +38,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if args.trials == Some(0) {
         return Err(user("--trials must be at least 1"));
     }
-    let (scenario, market) = load(&args.scenario)?;
-    let history_file = history_path(args.history.as_deref(), &scenario)?;
+    let (scenario, market, history_file) = args.input.load()?;
     let started = Instant::now();
     let history = terrasim::io::load_history(&history_file, &scenario, &market).map_err(user)?;
     let options = BacktestOptions {
@@ -57,8 +52,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let elapsed = started.elapsed();
 
     let dir = args.out.clone().unwrap_or_else(|| {
-        let stem =
-            args.scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+        let stem = args
+            .input
+            .scenario
+            .file_stem()
+            .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("results").join(format!("{stem}-backtest"))
     });
     let mut out = AtomicDir::new(&dir);

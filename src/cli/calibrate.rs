@@ -3,17 +3,35 @@ use std::time::Instant;
 
 use anyhow::Context;
 use terrasim::io::AtomicDir;
+use terrasim::market::Market;
+use terrasim::scenario::Scenario;
 
 use super::common::{load, user};
 
+/// The inputs `calibrate` and `backtest` share: the history and the scenario it belongs to.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub struct HistoryArgs {
     /// Opportunity history CSV (default: the scenario's `data.history`).
     #[arg(long)]
     pub history: Option<PathBuf>,
     /// Scenario file (TOML) whose market the history belongs to.
     #[arg(long)]
     pub scenario: PathBuf,
+}
+
+impl HistoryArgs {
+    /// Loads the scenario and its market, and resolves the history file.
+    pub fn load(&self) -> anyhow::Result<(Scenario, Market, PathBuf)> {
+        let (scenario, market) = load(&self.scenario)?;
+        let history = history_path(self.history.as_deref(), &scenario)?;
+        Ok((scenario, market, history))
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: HistoryArgs,
     /// Params file to write (default: results/<scenario file name>/params.toml); its diagnostics go next to
     /// it as <name>.diagnostics.json.
     #[arg(long)]
@@ -24,10 +42,7 @@ pub struct Args {
 }
 
 /// The history file: `--history`, or the scenario's `data.history`.
-pub fn history_path(
-    history: Option<&Path>,
-    scenario: &terrasim::scenario::Scenario,
-) -> anyhow::Result<PathBuf> {
+fn history_path(history: Option<&Path>, scenario: &Scenario) -> anyhow::Result<PathBuf> {
     match (history, &scenario.data.history) {
         (Some(p), _) => Ok(p.to_path_buf()),
         (None, Some(p)) => Ok(scenario.resolve_path(p)),
@@ -39,16 +54,18 @@ pub fn history_path(
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    let (scenario, market) = load(&args.scenario)?;
-    let history_file = history_path(args.history.as_deref(), &scenario)?;
+    let (scenario, market, history_file) = args.input.load()?;
     let started = Instant::now();
     let history = terrasim::io::load_history(&history_file, &scenario, &market).map_err(user)?;
     let calibration = terrasim::calibrate::calibrate(&history, &market, &scenario);
     let elapsed = started.elapsed();
 
     let out = args.out.clone().unwrap_or_else(|| {
-        let stem =
-            args.scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+        let stem = args
+            .input
+            .scenario
+            .file_stem()
+            .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("results").join(stem).join("params.toml")
     });
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).context("--out must name a file")?;
