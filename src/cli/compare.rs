@@ -40,10 +40,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         vec![evaluate(&scenario, &market, market.plan(), trials, run.threads, &tick).map_err(user)?];
     for path in &args.plans {
         let plan = terrasim::io::load_plan(path, &scenario, &org.market).map_err(user)?;
-        // A plan that gives accounts to hires runs in the org where hires are reps with books of their own;
-        // any other runs in the scenario as written.
-        let uses_hires = plan.owners().iter().flatten().any(|&r| org.added[r as usize]);
-        let eval = if uses_hires {
+        // A plan that gives accounts to hires runs in the org; any other in the scenario as written.
+        let eval = if org.uses_added_reps(&plan) {
             evaluate(&org.scenario, &org.market, &plan, trials, run.threads, &tick)
         } else {
             evaluate(&scenario, &market, &plan, trials, run.threads, &tick)

@@ -42,6 +42,12 @@ pub struct Org {
 }
 
 impl Org {
+    /// True when `plan` gives accounts to an added rep (a hire, an addition or a backfill): such a plan
+    /// runs in the org's scenario and market, where those reps have books of their own.
+    pub fn uses_added_reps(&self, plan: &crate::market::Plan) -> bool {
+        plan.owners().iter().flatten().any(|&r| self.added[r as usize])
+    }
+
     /// Builds the org for `spec`.
     pub fn new(scenario: &Scenario, market: &Market, spec: &OptimizeSpec) -> Result<Org, OrgError> {
         let mut org_market = market.clone();
