@@ -456,7 +456,7 @@ pub fn compile(
             }
             let mut unowned: Vec<BookEntry> = (0..n).filter(|&a| owners[a].is_none()).map(entry).collect();
             unowned.sort_unstable_by_key(|e| e.account);
-            Epoch::new(*from, owner, books, unowned, &table.customer)
+            Epoch::new(*from, owner, books, unowned)
         })
         .collect();
     let mut epoch_of_month = vec![0; h];

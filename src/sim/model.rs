@@ -127,75 +127,42 @@ pub struct Epoch {
     /// True when every book is a contiguous, ascending run of model indices (the first epoch always is,
     /// because model order is its books laid end to end).
     pub contiguous: bool,
-    /// Start of each rep's slice in [`Epoch::pool_hours`] (the books laid end to end).
-    pub book_start: Vec<usize>,
-    /// Where each account (model index) sits in [`Epoch::pool_hours`], in one place for the trial loop.
+    /// Where each account (model index) sits in its owner's book, in one place for the trial loop.
     pub pool_slot: Vec<PoolSlot>,
-    /// The prospecting hours (milli-hours) of each book as a Fenwick tree per rep, with every account that
-    /// is not a customer in the demand pool: the state a trial starts from. The trial keeps it current as
-    /// accounts leave and rejoin the pool, so the covered prefix of a book is one O(log n) search.
-    pub pool_hours: Vec<i64>,
 }
 
 impl Epoch {
-    /// An epoch from its owners and books, with the derived lookup tables. `customer` is the account
-    /// table's flag (model order): customers start out of the demand pool.
+    /// An epoch from its owners and books, with the derived lookup table.
     pub fn new(
         from_month: usize,
         owner: Vec<u32>,
         books: Vec<Vec<BookEntry>>,
         unowned: Vec<BookEntry>,
-        customer: &[bool],
     ) -> Self {
         let contiguous = books.iter().all(|b: &Vec<BookEntry>| {
             b.iter().enumerate().all(|(i, e)| e.account as usize == b[0].account as usize + i)
         });
-        let mut book_start = Vec::with_capacity(books.len());
-        let mut pool_slot = vec![PoolSlot::default(); owner.len()];
-        let mut pool_hours = Vec::with_capacity(books.iter().map(Vec::len).sum());
-        for book in &books {
-            let start = pool_hours.len();
-            book_start.push(start);
+        let mut pool_slot = vec![PoolSlot { rep: NO_OWNER, position: 0, milli_hours: 0 }; owner.len()];
+        for (r, book) in books.iter().enumerate() {
             for (i, e) in book.iter().enumerate() {
-                let a = e.account as usize;
-                pool_slot[a] = PoolSlot {
-                    start: start as u32,
-                    len: book.len() as u32,
-                    position: i as u32,
-                    milli_hours: e.milli_hours,
-                };
-                pool_hours.push(if customer[a] { 0 } else { i64::from(e.milli_hours) });
+                pool_slot[e.account as usize] =
+                    PoolSlot { rep: r as u32, position: i as u32, milli_hours: e.milli_hours };
             }
-            fenwick_build(&mut pool_hours[start..]);
         }
-        Epoch { from_month, owner, books, unowned, contiguous, book_start, pool_slot, pool_hours }
+        Epoch { from_month, owner, books, unowned, contiguous, pool_slot }
     }
 }
 
-/// An account's place in the Fenwick trees of an epoch: its owner's tree is `pool_hours[start..start + len]`
-/// (`len` 0 for an unowned account), the account is entry `position`, and it needs `milli_hours`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// An account's place in an epoch: entry `position` of rep `rep`'s book ([`NO_OWNER`] when unowned),
+/// needing `milli_hours` of prospecting a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolSlot {
-    /// Start of the owner's tree.
-    pub start: u32,
-    /// Length of the owner's book.
-    pub len: u32,
-    /// Position in the book.
+    /// Owner (rep index), or [`NO_OWNER`].
+    pub rep: u32,
+    /// Position in the owner's book.
     pub position: u32,
     /// Prospecting milli-hours in this book.
     pub milli_hours: u32,
-}
-
-/// Turns `values` into a Fenwick tree of their sums in place (slot `i` holds the sum of the
-/// `lowbit(i + 1)` values ending at `i`).
-pub(crate) fn fenwick_build(values: &mut [i64]) {
-    let n = values.len();
-    for i in 0..n {
-        let j = i | (i + 1);
-        if j < n {
-            values[j] += values[i];
-        }
-    }
 }
 
 /// Everything a trial needs.

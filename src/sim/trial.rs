@@ -1,14 +1,15 @@
 //! One trial: one possible year, month by month.
 //!
-//! Each month a rep's covered prefix is one O(log n) search of a Fenwick tree of the book's prospecting
-//! hours, kept current as accounts leave the demand pool (an opportunity opens) and rejoin it (a deal is
-//! lost); a month of hazard is then added to every account and the clocks that ran out are found in the
-//! same vector pass. `reference.rs` keeps the previous, simpler loop as a test oracle: results are
+//! Each rep keeps its covered prefix and the prospecting hours it takes from month to month: accounts
+//! leaving the demand pool (an opportunity opens) or rejoining it (a deal is lost) adjust the hours in O(1),
+//! and each month the prefix moves by as many accounts as the month's budget differs from the last. A
+//! month of hazard is then added to every account and the clocks that ran out are found in the same vector
+//! pass. `reference.rs` keeps the previous, simpler loop as a test oracle: results are
 //! identical to the bit.
 
 use rand_distr::{Beta, Distribution, Exp1};
 
-use super::model::{Model, NO_OWNER, fenwick_build};
+use super::model::{BookEntry, Model, NO_OWNER};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
 
 /// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
@@ -112,9 +113,10 @@ pub struct Scratch {
     opp_hours: Vec<f64>,
     closings: Vec<Vec<Closing>>,
     win_rate: Vec<f64>,
-    /// The prospecting hours of the current epoch's books, as Fenwick trees (see
-    /// [`super::model::Epoch::pool_hours`]): an account's hours count while it is in the pool.
-    pool_hours: Vec<i64>,
+    /// Per rep of the current epoch: the covered prefix of the book in the last month worked…
+    cut: Vec<usize>,
+    /// …and the prospecting milli-hours of the accounts in it that are in the pool.
+    used: Vec<i64>,
     epoch: usize,
     /// `ln(k + 1.5)` for `k` in `0..horizon - 1`: where the rounded lognormal cycle reaches `k + 2` months.
     cycle_bounds: Vec<f64>,
@@ -177,12 +179,10 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     if scratch.cycle_bounds.len() + 1 != h {
         scratch.cycle_bounds = (0..h.saturating_sub(1)).map(|k| (k as f64 + 1.5).ln()).collect();
     }
-    // The first epoch's trees start with every account that is not a customer in the pool, as armed below.
+    // Prefixes start empty and find their place in the first month worked.
     scratch.epoch = 0;
-    scratch.pool_hours.clear();
-    if let Some(first) = model.epochs.first() {
-        scratch.pool_hours.extend_from_slice(&first.pool_hours);
-    }
+    reset(&mut scratch.cut, n_reps, 0);
+    reset(&mut scratch.used, n_reps, 0);
 
     let mut t = Trial {
         model,
@@ -217,7 +217,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
             tally_quarters(model, scratch);
         }
         if model.epoch_of_month[month] != scratch.epoch {
-            enter_epoch(model, scratch, model.epoch_of_month[month]);
+            enter_epoch(scratch, model.epoch_of_month[month]);
         }
         let closings = std::mem::take(&mut scratch.closings[month]);
         for c in &closings {
@@ -256,18 +256,11 @@ fn tally_quarters(model: &Model, s: &mut Scratch) {
     s.quarters_covered.iter_mut().for_each(|q| *q = 0);
 }
 
-/// Rebuilds the trees of pool hours for the books of epoch `e` from the accounts' pool membership.
-fn enter_epoch(model: &Model, s: &mut Scratch, e: usize) {
-    let epoch = &model.epochs[e];
+/// Starts the books of epoch `e` with empty prefixes: the first month of the epoch walks each from the top.
+fn enter_epoch(s: &mut Scratch, e: usize) {
     s.epoch = e;
-    s.pool_hours.clear();
-    for book in &epoch.books {
-        let start = s.pool_hours.len();
-        s.pool_hours.extend(book.iter().map(|entry| {
-            if s.threshold[entry.account as usize] == OUT_OF_POOL { 0 } else { i64::from(entry.milli_hours) }
-        }));
-        fenwick_build(&mut s.pool_hours[start..]);
-    }
+    s.cut.iter_mut().for_each(|c| *c = 0);
+    s.used.iter_mut().for_each(|u| *u = 0);
 }
 
 fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
@@ -297,16 +290,12 @@ impl Trial<'_, '_> {
         self.arm(s, a);
     }
 
-    /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's tree.
+    /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's covered
+    /// prefix when it is in it.
     fn pool_change(&self, s: &mut Scratch, a: usize, sign: i64) {
         let slot = self.model.epochs[s.epoch].pool_slot[a];
-        let start = slot.start as usize;
-        let tree = &mut s.pool_hours[start..start + slot.len as usize];
-        let w = sign * i64::from(slot.milli_hours);
-        let mut i = slot.position as usize;
-        while i < tree.len() {
-            tree[i] += w;
-            i |= i + 1;
+        if slot.rep != NO_OWNER && (slot.position as usize) < s.cut[slot.rep as usize] {
+            s.used[slot.rep as usize] += sign * i64::from(slot.milli_hours);
         }
     }
 
@@ -330,8 +319,7 @@ impl Trial<'_, '_> {
                 if capacity > 0.0 { capacity * availability(r) - s.opp_hours[r * h + month] } else { 0.0 };
             // Every account before the cut is covered: those in the pool got their hours, the others are
             // being worked through an open opportunity.
-            let start = epoch.book_start[r];
-            let cut = covered_prefix(&s.pool_hours[start..start + book.len()], budget);
+            let cut = covered_prefix(book, &s.threshold, &mut s.cut[r], &mut s.used[r], budget);
             self.out.covered[r] += cut as f64;
             if let Some(log) = self.log.as_deref_mut() {
                 for (i, entry) in book.iter().enumerate() {
@@ -558,27 +546,36 @@ fn normal_cdf(x: f64) -> f64 {
 }
 
 /// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
-/// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours. `tree` is
-/// the book's Fenwick tree of pool hours (milli-hours, see [`super::model::Epoch::pool_hours`]): the prefix
-/// is the longest whose hours fit, found in O(log n) instead of a walk down the book.
+/// stopping at the first that does not fit; accounts out of the pool need no prospecting hours. That is the
+/// longest prefix whose pool hours fit (they are not negative), found by moving last month's prefix `cut`,
+/// whose pool hours are `used` (milli-hours), back while it does not fit and on while the next fits.
 #[inline]
-fn covered_prefix(tree: &[i64], budget_hours: f64) -> usize {
-    let mut budget = (budget_hours * 1000.0).max(0.0) as i64;
-    let n = tree.len();
-    if n == 0 {
-        return 0;
+fn covered_prefix(
+    book: &[BookEntry],
+    threshold: &[f32],
+    cut: &mut usize,
+    used: &mut i64,
+    hours: f64,
+) -> usize {
+    let budget = (hours * 1000.0).max(0.0) as i64;
+    let need = |entry: &BookEntry| {
+        if threshold[entry.account as usize] == OUT_OF_POOL { 0 } else { i64::from(entry.milli_hours) }
+    };
+    let (mut c, mut u) = (*cut, *used);
+    while u > budget {
+        c -= 1;
+        u -= need(&book[c]);
     }
-    let mut pos = 0;
-    let mut step = 1usize << (usize::BITS - 1 - n.leading_zeros());
-    while step > 0 {
-        let next = pos + step;
-        if next <= n && tree[next - 1] <= budget {
-            pos = next;
-            budget -= tree[next - 1];
+    while let Some(entry) = book.get(c) {
+        let w = need(entry);
+        if u + w > budget {
+            break;
         }
-        step >>= 1;
+        u += w;
+        c += 1;
     }
-    pos
+    (*cut, *used) = (c, u);
+    c
 }
 
 /// Adds a month of hazard and pushes the indices (plus `offset`) whose hazard reached the threshold.
