@@ -7,6 +7,7 @@
 //! per trial) × market factor × rep skill × vertical lift × competitive factor.
 
 pub mod compare;
+mod kernel;
 pub mod model;
 #[cfg(test)]
 mod reference;

@@ -9,6 +9,7 @@
 
 use rand_distr::{Beta, Distribution, Exp1};
 
+use super::kernel::accumulate_fired;
 use super::model::{BookEntry, Model, NO_OWNER};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
 
@@ -576,41 +577,6 @@ fn covered_prefix(
     }
     (*cut, *used) = (c, u);
     c
-}
-
-/// Adds a month of hazard and pushes the indices (plus `offset`) whose hazard reached the threshold.
-/// Firing is rare, so each block of 8 is first reduced to "any" with a vector loop, and only blocks with a
-/// clock that ran out are walked.
-#[inline]
-fn accumulate_fired(hazard: &mut [f32], add: &[f32], threshold: &[f32], offset: usize, fired: &mut Vec<u32>) {
-    const BLOCK: usize = 8;
-    let n = hazard.len().min(add.len()).min(threshold.len());
-    let (hazard, add, threshold) = (&mut hazard[..n], &add[..n], &threshold[..n]);
-    let walk = |from: usize, hs: &[f32], ts: &[f32], fired: &mut Vec<u32>| {
-        for (i, (h, t)) in hs.iter().zip(ts).enumerate() {
-            if h >= t {
-                fired.push((offset + from + i) as u32);
-            }
-        }
-    };
-    let full = n - n % BLOCK;
-    for b in (0..full).step_by(BLOCK) {
-        let hs: &mut [f32; BLOCK] = (&mut hazard[b..b + BLOCK]).try_into().expect("a block");
-        let ads: &[f32; BLOCK] = add[b..b + BLOCK].try_into().expect("a block");
-        let ts: &[f32; BLOCK] = threshold[b..b + BLOCK].try_into().expect("a block");
-        let mut any = false;
-        for i in 0..BLOCK {
-            hs[i] += ads[i];
-            any |= hs[i] >= ts[i];
-        }
-        if any {
-            walk(b, hs, ts, fired);
-        }
-    }
-    for i in full..n {
-        hazard[i] += add[i];
-    }
-    walk(full, &hazard[full..], &threshold[full..], fired);
 }
 
 /// A deal's cycle in months, `max(1, round(exp(y)))`, capped at the horizon (every cycle from there on
