@@ -384,6 +384,7 @@ pub fn compile(
                 deal_sigma: p.deal_size_sigma,
                 cycle_mu: p.cycle_months_median.ln(),
                 cycle_sigma: p.cycle_sigma,
+                cycle_cdf: SegmentModel::cycle_table(p.cycle_months_median.ln(), p.cycle_sigma, h),
                 handoff_loss: p.handoff_loss,
                 vertical_lift: p.vertical_lift,
             });

@@ -2,6 +2,8 @@
 //! (always there) and AVX2 (chosen at run time when the processor has it). They do the same IEEE operations
 //! on every element in the same order, so every version gives bit-identical results; the tests check that.
 
+use super::rng::{Purpose, TrialKey};
+
 /// Adds a month of hazard (`hazard[i] += add[i]`) and pushes `offset + i` for every `i` whose hazard
 /// reached `threshold[i]`, in ascending order. Firing is rare (a few percent of account-months), so each
 /// block of 64 accounts is reduced to a bit mask with vector compares and only its set bits are walked.
@@ -27,6 +29,52 @@ pub(crate) fn accumulate_fired(
     }
     #[cfg(not(target_arch = "x86_64"))]
     accumulate_fired_portable(hazard, add, threshold, offset, fired);
+}
+
+/// Arms every account's first demand clock: `threshold[i]` is the first exponential of account `i`'s demand
+/// stream (keyed by `market_index[i]`) times `scale`, or `out_of_pool` for a customer; `draws[i]` counts the
+/// draws taken (1, or 0 for a customer). The same draw as [`Stream::exponential`] one account at a time.
+#[inline]
+pub(crate) fn arm_all(
+    key: TrialKey,
+    market_index: &[u32],
+    customer: &[bool],
+    scale: f64,
+    out_of_pool: f32,
+    threshold: &mut [f32],
+    draws: &mut [u32],
+) {
+    let n = market_index.len();
+    assert!(customer.len() == n && threshold.len() == n && draws.len() == n, "account arrays differ in length");
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
+            // SAFETY: the processor has the features.
+            return unsafe { x86::arm_all_avx512(key, market_index, customer, scale, out_of_pool, threshold, draws) };
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2.
+            return unsafe { x86::arm_all_avx2(key, market_index, customer, scale, out_of_pool, threshold, draws) };
+        }
+    }
+    arm_all_portable(key, market_index, customer, scale, out_of_pool, threshold, draws);
+}
+
+#[inline(always)]
+fn arm_all_portable(
+    key: TrialKey,
+    market_index: &[u32],
+    customer: &[bool],
+    scale: f64,
+    out_of_pool: f32,
+    threshold: &mut [f32],
+    draws: &mut [u32],
+) {
+    for ((t, d), (&m, &c)) in threshold.iter_mut().zip(draws.iter_mut()).zip(market_index.iter().zip(customer)) {
+        let armed = (key.stream(u64::from(m), Purpose::Demand).exponential(0) * scale) as f32;
+        *t = if c { out_of_pool } else { armed };
+        *d = u32::from(!c);
+    }
 }
 
 /// Pushes `offset + base + bit` for each set bit of `mask`, lowest first.
@@ -63,7 +111,42 @@ pub(crate) fn accumulate_fired_portable(
 mod x86 {
     use std::arch::x86_64::*;
 
-    use super::{accumulate_fired_portable, push_bits};
+    use super::super::rng::TrialKey;
+    use super::{accumulate_fired_portable, arm_all_portable, push_bits};
+
+    /// [`super::arm_all`] compiled for AVX-512 (eight 64-bit lanes with 64-bit multiplies).
+    ///
+    /// # Safety
+    /// The processor has AVX-512 F, DQ and VL.
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    pub(super) unsafe fn arm_all_avx512(
+        key: TrialKey,
+        market_index: &[u32],
+        customer: &[bool],
+        scale: f64,
+        out_of_pool: f32,
+        threshold: &mut [f32],
+        draws: &mut [u32],
+    ) {
+        arm_all_portable(key, market_index, customer, scale, out_of_pool, threshold, draws);
+    }
+
+    /// [`super::arm_all`] compiled for AVX2.
+    ///
+    /// # Safety
+    /// The processor has AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn arm_all_avx2(
+        key: TrialKey,
+        market_index: &[u32],
+        customer: &[bool],
+        scale: f64,
+        out_of_pool: f32,
+        threshold: &mut [f32],
+        draws: &mut [u32],
+    ) {
+        arm_all_portable(key, market_index, customer, scale, out_of_pool, threshold, draws);
+    }
 
     /// [`super::accumulate_fired`] four lanes at a time.
     ///

@@ -1,6 +1,8 @@
 //! The compiled model: dense arrays indexed by account, rep, segment and month. Built once per
 //! (scenario, plan, shock) by `scenario::compile`; read-only during the simulation.
 
+use super::rng::normal_cdf;
+
 /// Marks "no owner" in [`Epoch::owner`].
 pub const NO_OWNER: u32 = u32::MAX;
 
@@ -81,10 +83,42 @@ pub struct SegmentModel {
     pub cycle_mu: f64,
     /// Lognormal sigma of the cycle.
     pub cycle_sigma: f64,
+    /// The cycle as a discrete distribution over the horizon (see [`SegmentModel::cycle_months`]): entry
+    /// `k − 1` is the probability that the cycle rounds to at most `k` months, for `k` in `1..horizon`.
+    pub cycle_cdf: Vec<f64>,
     /// Probability an open opportunity is lost when its owner departs.
     pub handoff_loss: f64,
     /// Win multiplier for an expert owner.
     pub vertical_lift: f64,
+}
+
+impl SegmentModel {
+    /// The table of [`SegmentModel::cycle_cdf`] for a lognormal cycle of median `e^mu` and sigma `sigma`
+    /// over `horizon` months: a deal closes `max(1, round(L))` months after it opens, so the cycle is at most
+    /// `k` months when `L < k + ½`.
+    pub fn cycle_table(mu: f64, sigma: f64, horizon: usize) -> Vec<f64> {
+        (1..horizon)
+            .map(|k| {
+                let bound = (k as f64 + 0.5).ln();
+                if sigma > 0.0 {
+                    normal_cdf((bound - mu) / sigma)
+                } else if mu < bound {
+                    // Certain; never passed by a uniform in (0, 1].
+                    2.0
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
+    /// The cycle in months of the uniform draw `u` in (0, 1]: `max(1, round(L))` for the lognormal `L` whose
+    /// quantile is `u`, capped at the horizon (every longer cycle closes after it, which is all a trial
+    /// needs to know). One comparison per month of the table, with no quantile or exponential to compute.
+    #[inline]
+    pub fn cycle_months(&self, u: f64) -> usize {
+        1 + self.cycle_cdf.iter().map(|&p| usize::from(u >= p)).sum::<usize>()
+    }
 }
 
 /// A per-trial Beta draw of a win rate, shared by the segments whose parameters come from one key.

@@ -3,10 +3,10 @@
 //! trial loop must reproduce it bit for bit (same draws, same f32 hazard sums, same order of every
 //! floating-point sum), for outcomes and for logged events and pool months.
 
-use rand_distr::{Beta, Distribution, Exp1};
+use rand_distr::{Beta, Distribution};
 
 use super::model::{BookEntry, Model, NO_OWNER};
-use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
+use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 use super::trial::{OppEvent, OppEventKind, TrialLog, TrialOutcome};
 
 const OUT_OF_POOL: f32 = f32::INFINITY;
@@ -162,7 +162,7 @@ impl Trial<'_, '_> {
     /// Draws the account's next demand clock: it opens an opportunity when its accumulated hazard passes an
     /// exponential threshold. The market factor scales every hazard, so it divides the threshold instead.
     fn arm(&self, s: &mut Scratch, a: usize) {
-        let draw: f64 = Exp1.sample(&mut self.demand(a).rng(u64::from(s.demand_draws[a])));
+        let draw = self.demand(a).exponential(u64::from(s.demand_draws[a]));
         s.demand_draws[a] += 1;
         s.hazard[a] = 0.0;
         s.threshold[a] = (draw * self.inverse_market_factor) as f32;
@@ -269,10 +269,9 @@ impl Trial<'_, '_> {
         let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
         s.deal_count[a] += 1;
         let deal = self.key.stream(u64::from(acc.market_index[a]), Purpose::Deal);
-        let (z_cycle, z_value) = deal.normal_pair(k / 2);
-        let cycle = (seg.cycle_mu + seg.cycle_sigma * z_cycle).exp().round().max(1.0) as usize;
+        let cycle = seg.cycle_months(deal.uniform(k));
         let sd = seg.deal_sigma;
-        let value = acc.potential[a] * (sd * z_value - 0.5 * sd * sd).exp() * model.deal_multiplier;
+        let value = acc.potential[a] * (sd * deal.normal_at(k + 1) - 0.5 * sd * sd).exp() * model.deal_multiplier;
         let win_draw = deal.uniform(k + 2);
         let handoff_draw = deal.uniform(k + 3);
 
@@ -389,10 +388,6 @@ impl Trial<'_, '_> {
     }
 }
 
-/// The standard normal distribution function.
-fn normal_cdf(x: f64) -> f64 {
-    0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
-}
 
 /// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
 /// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours. `at` maps a

@@ -7,11 +7,11 @@
 //! pass. `reference.rs` keeps the previous, simpler loop as a test oracle: results are
 //! identical to the bit.
 
-use rand_distr::{Beta, Distribution, Exp1};
+use rand_distr::{Beta, Distribution};
 
-use super::kernel::accumulate_fired;
+use super::kernel::{accumulate_fired, arm_all};
 use super::model::{BookEntry, Model, NO_OWNER};
-use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
+use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 
 /// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
 /// opportunity when the hazard reaches the threshold. An infinite threshold means the account is not in the
@@ -119,8 +119,6 @@ pub struct Scratch {
     /// …and the prospecting milli-hours of the accounts in it that are in the pool.
     used: Vec<i64>,
     epoch: usize,
-    /// `ln(k + 1.5)` for `k` in `0..horizon - 1`: where the rounded lognormal cycle reaches `k + 2` months.
-    cycle_bounds: Vec<f64>,
 }
 
 struct Trial<'m, 'l> {
@@ -177,9 +175,6 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     reset(&mut scratch.opp_hours, n_reps * h, 0.0);
     scratch.closings.resize_with(h, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
-    if scratch.cycle_bounds.len() + 1 != h {
-        scratch.cycle_bounds = (0..h.saturating_sub(1)).map(|k| (k as f64 + 1.5).ln()).collect();
-    }
     // Prefixes start empty and find their place in the first month worked.
     scratch.epoch = 0;
     reset(&mut scratch.cut, n_reps, 0);
@@ -204,11 +199,9 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         log,
     };
 
-    for a in 0..n {
-        if !model.accounts.customer[a] {
-            t.arm(scratch, a);
-        }
-    }
+    let acc = &model.accounts;
+    let (threshold, draws) = (&mut scratch.threshold, &mut scratch.demand_draws);
+    arm_all(key, &acc.market_index, &acc.customer, 1.0 / market_factor, OUT_OF_POOL, threshold, draws);
     for c in &model.carry_in {
         t.carry_in(scratch, c);
     }
@@ -277,7 +270,7 @@ impl Trial<'_, '_> {
     /// Draws the account's next demand clock: it opens an opportunity when its accumulated hazard passes an
     /// exponential threshold. The market factor scales every hazard, so it divides the threshold instead.
     fn arm(&self, s: &mut Scratch, a: usize) {
-        let draw: f64 = Exp1.sample(&mut self.demand(a).rng(u64::from(s.demand_draws[a])));
+        let draw = self.demand(a).exponential(u64::from(s.demand_draws[a]));
         s.demand_draws[a] += 1;
         s.hazard[a] = 0.0;
         s.threshold[a] = (draw * self.inverse_market_factor) as f32;
@@ -405,10 +398,9 @@ impl Trial<'_, '_> {
         let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
         s.deal_count[a] += 1;
         let deal = self.key.stream(u64::from(acc.market_index[a]), Purpose::Deal);
-        let (z_cycle, z_value) = deal.normal_pair(k / 2);
-        let cycle = cycle_months(seg.cycle_mu + seg.cycle_sigma * z_cycle, &s.cycle_bounds);
+        let cycle = seg.cycle_months(deal.uniform(k));
         let sd = seg.deal_sigma;
-        let value = acc.potential[a] * (sd * z_value - 0.5 * sd * sd).exp() * model.deal_multiplier;
+        let value = acc.potential[a] * (sd * deal.normal_at(k + 1) - 0.5 * sd * sd).exp() * model.deal_multiplier;
         let win_draw = deal.uniform(k + 2);
 
         if owner != NO_OWNER {
@@ -541,10 +533,6 @@ impl Trial<'_, '_> {
     }
 }
 
-/// The standard normal distribution function.
-fn normal_cdf(x: f64) -> f64 {
-    0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
-}
 
 /// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
 /// stopping at the first that does not fit; accounts out of the pool need no prospecting hours. That is the
@@ -577,35 +565,6 @@ fn covered_prefix(
     }
     (*cut, *used) = (c, u);
     c
-}
-
-/// A deal's cycle in months, `max(1, round(exp(y)))`, capped at the horizon (every cycle from there on
-/// closes past the horizon, which is all the trial needs to know), found by comparing `y` with the bounds
-/// `ln(k − ½)` instead of taking the exponential. Within 10⁻⁹ of a bound (far wider than the rounding of the
-/// exponential and of the bound) it takes the exponential, so the result is that of `exp` and `round`.
-#[inline]
-fn cycle_months(y: f64, bounds: &[f64]) -> usize {
-    const TOLERANCE: f64 = 1e-9;
-    let mut cycle = 1;
-    while cycle <= bounds.len() && y >= bounds[cycle - 1] + TOLERANCE {
-        cycle += 1;
-    }
-    if cycle <= bounds.len() && y > bounds[cycle - 1] - TOLERANCE {
-        return round_to_usize(y.exp()).clamp(1, bounds.len() + 1);
-    }
-    cycle
-}
-
-/// `x.round() as usize` for `x ≥ 0` without a call into libm (x86-64 before SSE4.1 has no rounding
-/// instruction): below 2⁵² the fraction of a double is exact, so this rounds half away from zero as `round`.
-#[inline]
-fn round_to_usize(x: f64) -> usize {
-    if (0.0..4_503_599_627_370_496.0).contains(&x) {
-        let whole = x as u64;
-        (whole + u64::from(x - whole as f64 >= 0.5)) as usize
-    } else {
-        x.round() as usize
-    }
 }
 
 fn departed_before(model: &Model, rep: u32, month: usize) -> bool {
