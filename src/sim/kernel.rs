@@ -45,16 +45,23 @@ pub(crate) fn arm_all(
     draws: &mut [u32],
 ) {
     let n = market_index.len();
-    assert!(customer.len() == n && threshold.len() == n && draws.len() == n, "account arrays differ in length");
+    assert!(
+        customer.len() == n && threshold.len() == n && draws.len() == n,
+        "account arrays differ in length"
+    );
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
             // SAFETY: the processor has the features.
-            return unsafe { x86::arm_all_avx512(key, market_index, customer, scale, out_of_pool, threshold, draws) };
+            return unsafe {
+                x86::arm_all_avx512(key, market_index, customer, scale, out_of_pool, threshold, draws)
+            };
         }
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2.
-            return unsafe { x86::arm_all_avx2(key, market_index, customer, scale, out_of_pool, threshold, draws) };
+            return unsafe {
+                x86::arm_all_avx2(key, market_index, customer, scale, out_of_pool, threshold, draws)
+            };
         }
     }
     arm_all_portable(key, market_index, customer, scale, out_of_pool, threshold, draws);
@@ -70,7 +77,9 @@ fn arm_all_portable(
     threshold: &mut [f32],
     draws: &mut [u32],
 ) {
-    for ((t, d), (&m, &c)) in threshold.iter_mut().zip(draws.iter_mut()).zip(market_index.iter().zip(customer)) {
+    for ((t, d), (&m, &c)) in
+        threshold.iter_mut().zip(draws.iter_mut()).zip(market_index.iter().zip(customer))
+    {
         let armed = (key.stream(u64::from(m), Purpose::Demand).exponential(0) * scale) as f32;
         *t = if c { out_of_pool } else { armed };
         *d = u32::from(!c);
@@ -253,6 +262,48 @@ mod tests {
             }
         }
         fired
+    }
+
+    #[test]
+    fn every_arming_version_draws_the_scalar_exponentials() {
+        let key = TrialKey::new(17, 3);
+        let n = 1_037;
+        let market_index: Vec<u32> = (0..n as u32).map(|i| (i * 7919) % 5_000).collect();
+        let customer: Vec<bool> = (0..n).map(|i| i % 13 == 5).collect();
+        let scale = 1.0 / 1.07;
+        let expected: Vec<f32> = (0..n)
+            .map(|i| {
+                let e = key.stream(u64::from(market_index[i]), Purpose::Demand).exponential(0);
+                if customer[i] { f32::INFINITY } else { (e * scale) as f32 }
+            })
+            .collect();
+        let mut versions: Vec<(&str, Vec<f32>, Vec<u32>)> = Vec::new();
+        let mut run = |name, f: &dyn Fn(&mut [f32], &mut [u32])| {
+            let (mut t, mut d) = (vec![0.0; n], vec![9; n]);
+            f(&mut t, &mut d);
+            versions.push((name, t, d));
+        };
+        run("dispatched", &|t, d| arm_all(key, &market_index, &customer, scale, f32::INFINITY, t, d));
+        run("portable", &|t, d| arm_all_portable(key, &market_index, &customer, scale, f32::INFINITY, t, d));
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: checked just above.
+                run("avx2", &|t, d| unsafe {
+                    x86::arm_all_avx2(key, &market_index, &customer, scale, f32::INFINITY, t, d)
+                });
+            }
+            if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
+                // SAFETY: checked just above.
+                run("avx512", &|t, d| unsafe {
+                    x86::arm_all_avx512(key, &market_index, &customer, scale, f32::INFINITY, t, d)
+                });
+            }
+        }
+        for (name, t, d) in versions {
+            assert!(t.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "{name}");
+            assert!(d.iter().zip(&customer).all(|(&d, &c)| d == u32::from(!c)), "{name}");
+        }
     }
 
     #[test]
