@@ -45,16 +45,23 @@ pub(crate) fn arm_all(
     draws: &mut [u32],
 ) {
     let n = market_index.len();
-    assert!(customer.len() == n && threshold.len() == n && draws.len() == n, "account arrays differ in length");
+    assert!(
+        customer.len() == n && threshold.len() == n && draws.len() == n,
+        "account arrays differ in length"
+    );
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
             // SAFETY: the processor has the features.
-            return unsafe { x86::arm_all_avx512(key, market_index, customer, scale, out_of_pool, threshold, draws) };
+            return unsafe {
+                x86::arm_all_avx512(key, market_index, customer, scale, out_of_pool, threshold, draws)
+            };
         }
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2.
-            return unsafe { x86::arm_all_avx2(key, market_index, customer, scale, out_of_pool, threshold, draws) };
+            return unsafe {
+                x86::arm_all_avx2(key, market_index, customer, scale, out_of_pool, threshold, draws)
+            };
         }
     }
     arm_all_portable(key, market_index, customer, scale, out_of_pool, threshold, draws);
@@ -70,7 +77,9 @@ fn arm_all_portable(
     threshold: &mut [f32],
     draws: &mut [u32],
 ) {
-    for ((t, d), (&m, &c)) in threshold.iter_mut().zip(draws.iter_mut()).zip(market_index.iter().zip(customer)) {
+    for ((t, d), (&m, &c)) in
+        threshold.iter_mut().zip(draws.iter_mut()).zip(market_index.iter().zip(customer))
+    {
         let armed = (key.stream(u64::from(m), Purpose::Demand).exponential(0) * scale) as f32;
         *t = if c { out_of_pool } else { armed };
         *d = u32::from(!c);

@@ -271,7 +271,8 @@ impl Trial<'_, '_> {
         let deal = self.key.stream(u64::from(acc.market_index[a]), Purpose::Deal);
         let cycle = seg.cycle_months(deal.uniform(k));
         let sd = seg.deal_sigma;
-        let value = acc.potential[a] * (sd * deal.normal_at(k + 1) - 0.5 * sd * sd).exp() * model.deal_multiplier;
+        let value =
+            acc.potential[a] * (sd * deal.normal_at(k + 1) - 0.5 * sd * sd).exp() * model.deal_multiplier;
         let win_draw = deal.uniform(k + 2);
         let handoff_draw = deal.uniform(k + 3);
 
@@ -387,7 +388,6 @@ impl Trial<'_, '_> {
         }
     }
 }
-
 
 /// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
 /// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours. `at` maps a

@@ -235,7 +235,8 @@ mod tests {
     fn neg_ln_matches_the_logarithm() {
         let s = Stream::new(3, 0, 0, Purpose::Demand);
         let grid = (1..=1000).map(|i| i as f64 / 1000.0);
-        let edges = [f64::MIN_POSITIVE, 1e-300, 2f64.powi(-53), 1e-9, 0.5, std::f64::consts::FRAC_1_SQRT_2, 1.0];
+        let edges =
+            [f64::MIN_POSITIVE, 1e-300, 2f64.powi(-53), 1e-9, 0.5, std::f64::consts::FRAC_1_SQRT_2, 1.0];
         for u in grid.chain(edges).chain((0..100_000).map(|i| s.uniform(i))) {
             let (got, want) = (neg_ln(u), -u.ln());
             assert!((got - want).abs() <= 1e-12 * want.max(1e-3), "{u}: {got} vs {want}");

@@ -400,7 +400,8 @@ impl Trial<'_, '_> {
         let deal = self.key.stream(u64::from(acc.market_index[a]), Purpose::Deal);
         let cycle = seg.cycle_months(deal.uniform(k));
         let sd = seg.deal_sigma;
-        let value = acc.potential[a] * (sd * deal.normal_at(k + 1) - 0.5 * sd * sd).exp() * model.deal_multiplier;
+        let value =
+            acc.potential[a] * (sd * deal.normal_at(k + 1) - 0.5 * sd * sd).exp() * model.deal_multiplier;
         let win_draw = deal.uniform(k + 2);
 
         if owner != NO_OWNER {
@@ -532,7 +533,6 @@ impl Trial<'_, '_> {
         }
     }
 }
-
 
 /// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
 /// stopping at the first that does not fit; accounts out of the pool need no prospecting hours. That is the
