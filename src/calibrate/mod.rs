@@ -7,6 +7,7 @@ mod fit;
 mod history;
 mod score;
 mod segments;
+mod skills;
 mod synth;
 
 pub use backtest::{
