@@ -280,7 +280,7 @@ impl Trial<'_, '_> {
             self.out.opportunities[owner as usize] += 1;
         }
         self.record(OppEventKind::Opened, a, month, owner, value);
-        self.out.pipeline[usize::from(acc.pipeline_segment[a])] += value;
+        self.out.pipeline[usize::from(acc.pipeline_segment[a])] += acc.potential[a] * model.deal_multiplier;
 
         let close = month + cycle;
         let h = model.horizon;

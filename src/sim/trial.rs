@@ -37,7 +37,8 @@ pub struct TrialOutcome {
     pub covered: Vec<f64>,
     /// Bookings on accounts with no owner at close (inbound on unowned or held books).
     pub house_bookings: f64,
-    /// Pipeline created (value of opportunities opened) per pipeline segment.
+    /// Pipeline created per pipeline segment: the expected value of the opportunities opened (potential ×
+    /// deal-size multiplier; the value drawn when a deal closes has that mean).
     pub pipeline: Vec<f64>,
     /// Share of (target account, quarter) pairs in which the account was covered at least once.
     pub coverage_rate: f64,
@@ -91,13 +92,21 @@ pub struct TrialLog {
     pub pool_uncovered: Vec<u16>,
 }
 
+/// An opportunity due to close. Its value and win draw come from the account's deal stream when it closes
+/// (they are keyed by the deal's counter, so drawing them late changes nothing but the work): most deals
+/// are lost, and a lost deal's value is never needed.
 #[derive(Debug, Clone, Copy)]
 struct Closing {
     account: u32,
-    value: f64,
-    win_draw: f64,
+    /// The deal's number on its account (its draws start at `deal × DEAL_DRAWS` in the deal stream).
+    deal: u32,
+    /// Index in `Model::carry_in` of a deal carried in with a known value, or [`DRAWN`].
+    carry: u32,
     handoff_lost: bool,
 }
+
+/// [`Closing::carry`] of a deal opened in the trial.
+const DRAWN: u32 = u32::MAX;
 
 /// Per-thread working memory, reused across trials.
 #[derive(Debug, Default)]
@@ -202,8 +211,8 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     let acc = &model.accounts;
     let (threshold, draws) = (&mut scratch.threshold, &mut scratch.demand_draws);
     arm_all(key, &acc.market_index, &acc.customer, 1.0 / market_factor, OUT_OF_POOL, threshold, draws);
-    for c in &model.carry_in {
-        t.carry_in(scratch, c);
+    for index in 0..model.carry_in.len() {
+        t.carry_in(scratch, index);
     }
 
     for month in 0..h {
@@ -286,6 +295,7 @@ impl Trial<'_, '_> {
 
     /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's covered
     /// prefix when it is in it.
+    #[inline]
     fn pool_change(&self, s: &mut Scratch, a: usize, sign: i64) {
         let slot = self.model.epochs[s.epoch].pool_slot[a];
         if slot.rep != NO_OWNER && (slot.position as usize) < s.cut[slot.rep as usize] {
@@ -395,20 +405,19 @@ impl Trial<'_, '_> {
         let seg = &model.segments[usize::from(acc.segment[a])];
         self.pool_change(s, a, -1);
         s.threshold[a] = OUT_OF_POOL;
-        let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
+        let number = s.deal_count[a];
         s.deal_count[a] += 1;
-        let deal = self.key.stream(u64::from(acc.market_index[a]), Purpose::Deal);
+        let (deal, k) = (self.deal_stream(a), u64::from(number) * DEAL_DRAWS);
         let cycle = seg.cycle_months(deal.uniform(k));
-        let sd = seg.deal_sigma;
-        let value =
-            acc.potential[a] * (sd * deal.normal_at(k + 1) - 0.5 * sd * sd).exp() * model.deal_multiplier;
-        let win_draw = deal.uniform(k + 2);
 
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
         }
-        self.record(OppEventKind::Opened, a, month, owner, value);
-        self.out.pipeline[usize::from(acc.pipeline_segment[a])] += value;
+        if self.log.is_some() {
+            let value = self.drawn_value(a, deal, k);
+            self.record(OppEventKind::Opened, a, month, owner, value);
+        }
+        self.out.pipeline[usize::from(acc.pipeline_segment[a])] += acc.potential[a] * model.deal_multiplier;
 
         let close = month + cycle;
         let h = model.horizon;
@@ -421,7 +430,12 @@ impl Trial<'_, '_> {
                 }
             }
             if close < h {
-                s.closings[close].push(Closing { account: a as u32, value, win_draw, handoff_lost: false });
+                s.closings[close].push(Closing {
+                    account: a as u32,
+                    deal: number,
+                    carry: DRAWN,
+                    handoff_lost: false,
+                });
             }
             return;
         }
@@ -431,7 +445,12 @@ impl Trial<'_, '_> {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
             let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
             if handed_off && handoff_draw < seg.handoff_loss {
-                s.closings[t].push(Closing { account: a as u32, value, win_draw, handoff_lost: true });
+                s.closings[t].push(Closing {
+                    account: a as u32,
+                    deal: number,
+                    carry: DRAWN,
+                    handoff_lost: true,
+                });
                 return;
             }
             current = next;
@@ -440,7 +459,12 @@ impl Trial<'_, '_> {
             }
         }
         if close < h {
-            s.closings[close].push(Closing { account: a as u32, value, win_draw, handoff_lost: false });
+            s.closings[close].push(Closing {
+                account: a as u32,
+                deal: number,
+                carry: DRAWN,
+                handoff_lost: false,
+            });
         }
     }
 
@@ -449,7 +473,10 @@ impl Trial<'_, '_> {
         let a = c.account as usize;
         let owner = model.epochs[model.epoch_of_month[month]].owner[a];
         if c.handoff_lost {
-            self.record(OppEventKind::Lost, a, month, owner, c.value);
+            if self.log.is_some() {
+                let value = self.value(c);
+                self.record(OppEventKind::Lost, a, month, owner, value);
+            }
             self.rejoin(s, a);
             return;
         }
@@ -466,20 +493,49 @@ impl Trial<'_, '_> {
                 p *= seg.vertical_lift;
             }
         }
-        let won = c.win_draw < p.clamp(0.0, 1.0);
-        self.record(if won { OppEventKind::Won } else { OppEventKind::Lost }, a, month, owner, c.value);
+        let (deal, k) = (self.deal_stream(a), u64::from(c.deal) * DEAL_DRAWS);
+        let won = deal.uniform(k + 2) < p.clamp(0.0, 1.0);
         if won {
+            let value = self.value(c);
+            self.record(OppEventKind::Won, a, month, owner, value);
             if owner == NO_OWNER {
-                self.out.house_bookings += c.value;
+                self.out.house_bookings += value;
             } else {
                 let r = owner as usize;
-                self.out.bookings[r] += c.value;
-                self.out.monthly[r * model.horizon + month] += c.value;
+                self.out.bookings[r] += value;
+                self.out.monthly[r * model.horizon + month] += value;
                 self.out.wins[r] += 1;
             }
         } else {
+            if self.log.is_some() {
+                let value = self.value(c);
+                self.record(OppEventKind::Lost, a, month, owner, value);
+            }
             self.rejoin(s, a);
         }
+    }
+
+    #[inline]
+    fn deal_stream(&self, a: usize) -> Stream {
+        self.key.stream(u64::from(self.model.accounts.market_index[a]), Purpose::Deal)
+    }
+
+    /// The value of a closing deal: given for a carry-in, else drawn.
+    fn value(&self, c: &Closing) -> f64 {
+        if c.carry != DRAWN {
+            return self.model.carry_in[c.carry as usize].value;
+        }
+        let a = c.account as usize;
+        self.drawn_value(a, self.deal_stream(a), u64::from(c.deal) * DEAL_DRAWS)
+    }
+
+    /// Lognormal around the account's potential, with mean potential × the deal-size multiplier.
+    fn drawn_value(&self, a: usize, deal: Stream, k: u64) -> f64 {
+        let model = self.model;
+        let sd = model.segments[usize::from(model.accounts.segment[a])].deal_sigma;
+        model.accounts.potential[a]
+            * (sd * deal.normal_at(k + 1) - 0.5 * sd * sd).exp()
+            * model.deal_multiplier
     }
 }
 
@@ -495,7 +551,8 @@ impl Trial<'_, '_> {
     /// cycle is drawn from the segment's lognormal given that the deal had not closed by its age (the model
     /// books a deal opened in month `m` with cycle `L` in month `m + max(1, round(L))`, so "still open at age
     /// `k`" means `round(L) ≥ k`, that is `L ≥ k − ½`).
-    fn carry_in(&mut self, s: &mut Scratch, c: &super::model::CarryIn) {
+    fn carry_in(&mut self, s: &mut Scratch, index: usize) {
+        let c = &self.model.carry_in[index];
         let model = self.model;
         let a = c.account as usize;
         let seg = &model.segments[usize::from(model.accounts.segment[a])];
@@ -503,9 +560,9 @@ impl Trial<'_, '_> {
             self.pool_change(s, a, -1);
         }
         s.threshold[a] = OUT_OF_POOL;
-        let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
+        let number = s.deal_count[a];
         s.deal_count[a] += 1;
-        let deal = self.key.stream(u64::from(model.accounts.market_index[a]), Purpose::Deal);
+        let (deal, k) = (self.deal_stream(a), u64::from(number) * DEAL_DRAWS);
         let age = c.age_months as usize;
         let floor = if age >= 2 && seg.cycle_sigma > 0.0 {
             normal_cdf(((age as f64 - 0.5).ln() - seg.cycle_mu) / seg.cycle_sigma)
@@ -523,13 +580,12 @@ impl Trial<'_, '_> {
             }
         }
         if close < h {
-            let closing = Closing {
+            s.closings[close].push(Closing {
                 account: c.account,
-                value: c.value,
-                win_draw: deal.uniform(k + 2),
+                deal: number,
+                carry: index as u32,
                 handoff_lost: false,
-            };
-            s.closings[close].push(closing);
+            });
         }
     }
 }
