@@ -9,7 +9,7 @@
 
 use rand_distr::{Beta, Distribution};
 
-use super::kernel::{accumulate_fired, arm_all};
+use super::kernel::{accumulate_fired, demand_thresholds};
 use super::model::{BookEntry, Model, NO_OWNER};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 
@@ -123,6 +123,13 @@ pub struct Scratch {
     opp_hours: Vec<f64>,
     closings: Vec<Vec<Closing>>,
     win_rate: Vec<f64>,
+    /// Accounts whose deals were lost this month and the demand-stream counters of their new clocks, armed
+    /// together before the month is worked (one vector pass instead of a lone logarithm per account).
+    rearm: Vec<u32>,
+    rearm_counter: Vec<u32>,
+    /// Work space of that pass.
+    rearm_entity: Vec<u32>,
+    rearm_threshold: Vec<f32>,
     /// Per rep of the current epoch: the covered prefix of the book in the last month worked…
     cut: Vec<usize>,
     /// …and the prospecting milli-hours of the accounts in it that are in the pool.
@@ -184,6 +191,8 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     reset(&mut scratch.opp_hours, n_reps * h, 0.0);
     scratch.closings.resize_with(h, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
+    scratch.rearm.clear();
+    scratch.rearm_counter.clear();
     // Prefixes start empty and find their place in the first month worked.
     scratch.epoch = 0;
     reset(&mut scratch.cut, n_reps, 0);
@@ -208,9 +217,23 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         log,
     };
 
+    // Every account's first demand clock (counter 0); customers are not in the pool.
     let acc = &model.accounts;
-    let (threshold, draws) = (&mut scratch.threshold, &mut scratch.demand_draws);
-    arm_all(key, &acc.market_index, &acc.customer, 1.0 / market_factor, OUT_OF_POOL, threshold, draws);
+    demand_thresholds(
+        key,
+        &acc.market_index,
+        &scratch.demand_draws,
+        1.0 / market_factor,
+        &mut scratch.threshold,
+    );
+    for ((t, d), &customer) in scratch.threshold.iter_mut().zip(&mut scratch.demand_draws).zip(&acc.customer)
+    {
+        if customer {
+            *t = OUT_OF_POOL;
+        } else {
+            *d = 1;
+        }
+    }
     for index in 0..model.carry_in.len() {
         t.carry_in(scratch, index);
     }
@@ -227,6 +250,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
             t.close(scratch, month, c);
         }
         scratch.closings[month] = closings;
+        t.arm_rejoined(scratch);
         t.work_month(scratch, month);
     }
 
@@ -272,25 +296,41 @@ fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
 }
 
 impl Trial<'_, '_> {
-    fn demand(&self, a: usize) -> Stream {
-        self.key.stream(u64::from(self.model.accounts.market_index[a]), Purpose::Demand)
-    }
-
-    /// Draws the account's next demand clock: it opens an opportunity when its accumulated hazard passes an
-    /// exponential threshold. The market factor scales every hazard, so it divides the threshold instead.
-    fn arm(&self, s: &mut Scratch, a: usize) {
-        let draw = self.demand(a).exponential(u64::from(s.demand_draws[a]));
-        s.demand_draws[a] += 1;
-        s.hazard[a] = 0.0;
-        s.threshold[a] = (draw * self.inverse_market_factor) as f32;
-    }
-
-    /// Returns the account to the demand pool (its hours count again in its owner's tree) and arms it.
+    /// Returns the account to the demand pool (its hours count again in its owner's prefix) with a new
+    /// demand clock, drawn by [`Self::arm_rejoined`] before the month is worked. The clock opens an
+    /// opportunity when the accumulated hazard passes an exponential threshold; the market factor scales
+    /// every hazard, so it divides the threshold instead.
     fn rejoin(&self, s: &mut Scratch, a: usize) {
         if s.threshold[a] == OUT_OF_POOL {
             self.pool_change(s, a, 1);
         }
-        self.arm(s, a);
+        // In the pool from now on; the threshold is a placeholder until the clocks are drawn.
+        s.threshold[a] = 0.0;
+        s.hazard[a] = 0.0;
+        s.rearm.push(a as u32);
+        s.rearm_counter.push(s.demand_draws[a]);
+        s.demand_draws[a] += 1;
+    }
+
+    /// Draws the clocks of the accounts that rejoined the pool, in the order they rejoined (an account
+    /// that rejoined twice keeps its later clock, as if drawn one at a time).
+    fn arm_rejoined(&self, s: &mut Scratch) {
+        let entity = &mut s.rearm_entity;
+        entity.clear();
+        entity.extend(s.rearm.iter().map(|&a| self.model.accounts.market_index[a as usize]));
+        reset(&mut s.rearm_threshold, entity.len(), 0.0);
+        demand_thresholds(
+            self.key,
+            entity,
+            &s.rearm_counter,
+            self.inverse_market_factor,
+            &mut s.rearm_threshold,
+        );
+        for (&a, &t) in s.rearm.iter().zip(&s.rearm_threshold) {
+            s.threshold[a as usize] = t;
+        }
+        s.rearm.clear();
+        s.rearm_counter.clear();
     }
 
     /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's covered
