@@ -1,6 +1,7 @@
-//! The vector kernels of the trial loop. Each has a portable version and, on x86-64, versions with SSE2
-//! (always there) and AVX2 (chosen at run time when the processor has it). They do the same IEEE operations
-//! on every element in the same order, so every version gives bit-identical results; the tests check that.
+//! The vector kernels of the trial loop. Each has a portable version (which the compiler vectorizes for
+//! the baseline instruction set) and, on x86-64, AVX2 and AVX-512 versions chosen at run time when the
+//! processor has them. They do the same IEEE operations on every element in the same order, so every
+//! version gives bit-identical results; the tests check that.
 
 use super::rng::{Purpose, TrialKey};
 
@@ -18,16 +19,10 @@ pub(crate) fn accumulate_fired(
     let n = hazard.len();
     assert!(add.len() == n && threshold.len() == n, "hazard, add and threshold differ in length");
     #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2, and the three slices have `n` elements.
-            unsafe { x86::accumulate_fired_avx2(hazard, add, threshold, offset, fired) };
-        } else {
-            // SAFETY: SSE2 is part of x86-64, and the three slices have `n` elements.
-            unsafe { x86::accumulate_fired_sse2(hazard, add, threshold, offset, fired) };
-        }
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2, and the three slices have `n` elements.
+        return unsafe { x86::accumulate_fired_avx2(hazard, add, threshold, offset, fired) };
     }
-    #[cfg(not(target_arch = "x86_64"))]
     accumulate_fired_portable(hazard, add, threshold, offset, fired);
 }
 
@@ -126,43 +121,6 @@ mod x86 {
         out: &mut [f32],
     ) {
         demand_thresholds_portable(key, entity, counter, scale, out);
-    }
-
-    /// [`super::accumulate_fired`] four lanes at a time.
-    ///
-    /// # Safety
-    /// `add` and `threshold` have at least `hazard.len()` elements.
-    pub(super) unsafe fn accumulate_fired_sse2(
-        hazard: &mut [f32],
-        add: &[f32],
-        threshold: &[f32],
-        offset: usize,
-        fired: &mut Vec<u32>,
-    ) {
-        let n = hazard.len();
-        let full = n - n % 64;
-        let (h, a, t) = (hazard.as_mut_ptr(), add.as_ptr(), threshold.as_ptr());
-        for base in (0..full).step_by(64) {
-            let mut mask = 0u64;
-            for k in 0..16 {
-                let i = base + 4 * k;
-                // SAFETY: `i + 4 <= full <= n`.
-                unsafe {
-                    let sum = _mm_add_ps(_mm_loadu_ps(h.add(i)), _mm_loadu_ps(a.add(i)));
-                    _mm_storeu_ps(h.add(i), sum);
-                    let reached = _mm_cmpge_ps(sum, _mm_loadu_ps(t.add(i)));
-                    mask |= (_mm_movemask_ps(reached) as u64) << (4 * k);
-                }
-            }
-            push_bits(mask, offset, base, fired);
-        }
-        accumulate_fired_portable(
-            &mut hazard[full..],
-            &add[full..n],
-            &threshold[full..n],
-            offset + full,
-            fired,
-        );
     }
 
     /// [`super::accumulate_fired`] eight lanes at a time.
@@ -292,8 +250,6 @@ mod tests {
             run("portable", &|h, f| accumulate_fired_portable(h, &add, &threshold, 5, f));
             #[cfg(target_arch = "x86_64")]
             {
-                // SAFETY: SSE2 is part of x86-64; the slices have equal lengths.
-                run("sse2", &|h, f| unsafe { x86::accumulate_fired_sse2(h, &add, &threshold, 5, f) });
                 if std::is_x86_feature_detected!("avx2") {
                     // SAFETY: checked just above; the slices have equal lengths.
                     run("avx2", &|h, f| unsafe { x86::accumulate_fired_avx2(h, &add, &threshold, 5, f) });
