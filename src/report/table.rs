@@ -75,6 +75,17 @@ pub fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
+/// A standard error as a percentage: one decimal from 1% up, two significant digits below (down to
+/// 0.0001%), so that a small error does not print as "0.0%".
+pub fn pct_se(x: f64) -> String {
+    let p = 100.0 * x;
+    if !(p > 0.0 && p < 1.0) {
+        return format!("{p:.1}%");
+    }
+    let decimals = (1 - p.log10().floor() as i32).clamp(2, 4) as usize;
+    format!("{p:.decimals$}%")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +102,9 @@ mod tests {
         assert_eq!(lines[3], "Zoë      1200");
         assert_eq!(money(1_234_567.0), "1.23M");
         assert_eq!(pct(0.875), "87.5%");
+        assert_eq!(pct_se(0.012), "1.2%");
+        assert_eq!(pct_se(0.005), "0.50%");
+        assert_eq!(pct_se(0.000_123), "0.012%");
+        assert_eq!(pct_se(0.0), "0.0%");
     }
 }

@@ -4,7 +4,7 @@ use crate::market::Audit;
 use crate::sim::SimResult;
 use crate::sim::compare::StressResult;
 
-use super::table::{Table, money, pct};
+use super::table::{Table, money, pct, pct_se};
 
 fn flag(on: bool) -> &'static str {
     if on { " !" } else { "" }
@@ -155,7 +155,7 @@ pub fn sim_summary(r: &SimResult) -> String {
         money(team.bookings.p50.value),
         money(team.bookings.p90.value),
         pct(team.p_team_ge_plan.mean),
-        pct(team.p_team_ge_plan.se),
+        pct_se(team.p_team_ge_plan.se),
     ));
     out.push_str(&format!(
         "Reps at quota: {}   attainment spread: sd {} (variance {:.4}), Gini {:.3}   coverage rate: {} ± {}\n",
@@ -164,7 +164,7 @@ pub fn sim_summary(r: &SimResult) -> String {
         r.attainment_variance.mean,
         r.attainment_gini.mean,
         pct(r.coverage_rate.mean),
-        pct(r.coverage_rate.se),
+        pct_se(r.coverage_rate.se),
     ));
     out.push_str("\nPipeline coverage (pipeline created ÷ quota; ! below the flag)\n");
     let mut t = Table::new(&["segment", "quota", "pipeline", "coverage"]);
