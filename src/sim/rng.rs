@@ -79,13 +79,6 @@ impl Stream {
         neg_ln(self.uniform(counter))
     }
 
-    /// The `counter`-th pair of independent standard normals (uses counters `2·counter` and
-    /// `2·counter + 1`).
-    #[inline]
-    pub fn normal_pair(self, counter: u64) -> (f64, f64) {
-        (inverse_normal_cdf(self.uniform(2 * counter)), inverse_normal_cdf(self.uniform(2 * counter + 1)))
-    }
-
     /// The standard normal quantile of the `counter`-th uniform.
     #[inline]
     pub fn normal_at(self, counter: u64) -> f64 {

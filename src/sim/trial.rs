@@ -108,6 +108,13 @@ struct Closing {
 /// [`Closing::carry`] of a deal opened in the trial.
 const DRAWN: u32 = u32::MAX;
 
+impl Closing {
+    /// The close of deal `deal` of account `account`, opened in the trial.
+    fn drawn(account: usize, deal: u32, handoff_lost: bool) -> Self {
+        Closing { account: account as u32, deal, carry: DRAWN, handoff_lost }
+    }
+}
+
 /// Per-thread working memory, reused across trials.
 #[derive(Debug, Default)]
 pub struct Scratch {
@@ -123,12 +130,12 @@ pub struct Scratch {
     opp_hours: Vec<f64>,
     closings: Vec<Vec<Closing>>,
     win_rate: Vec<f64>,
-    /// Accounts whose deals were lost this month and the demand-stream counters of their new clocks, armed
-    /// together before the month is worked (one vector pass instead of a lone logarithm per account).
+    /// Accounts whose deals were lost this month, with the market index and demand-stream counter of each
+    /// new clock, armed together before the month is worked (one vector pass instead of a lone logarithm
+    /// per account) into `rearm_threshold`.
     rearm: Vec<u32>,
-    rearm_counter: Vec<u32>,
-    /// Work space of that pass.
     rearm_entity: Vec<u32>,
+    rearm_counter: Vec<u32>,
     rearm_threshold: Vec<f32>,
     /// Per rep of the current epoch: the covered prefix of the book in the last month worked…
     cut: Vec<usize>,
@@ -192,6 +199,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     scratch.closings.resize_with(h, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
     scratch.rearm.clear();
+    scratch.rearm_entity.clear();
     scratch.rearm_counter.clear();
     // Prefixes start empty and find their place in the first month worked.
     scratch.epoch = 0;
@@ -308,6 +316,7 @@ impl Trial<'_, '_> {
         s.threshold[a] = 0.0;
         s.hazard[a] = 0.0;
         s.rearm.push(a as u32);
+        s.rearm_entity.push(self.model.accounts.market_index[a]);
         s.rearm_counter.push(s.demand_draws[a]);
         s.demand_draws[a] += 1;
     }
@@ -315,13 +324,10 @@ impl Trial<'_, '_> {
     /// Draws the clocks of the accounts that rejoined the pool, in the order they rejoined (an account
     /// that rejoined twice keeps its later clock, as if drawn one at a time).
     fn arm_rejoined(&self, s: &mut Scratch) {
-        let entity = &mut s.rearm_entity;
-        entity.clear();
-        entity.extend(s.rearm.iter().map(|&a| self.model.accounts.market_index[a as usize]));
-        reset(&mut s.rearm_threshold, entity.len(), 0.0);
+        reset(&mut s.rearm_threshold, s.rearm.len(), 0.0);
         demand_thresholds(
             self.key,
-            entity,
+            &s.rearm_entity,
             &s.rearm_counter,
             self.inverse_market_factor,
             &mut s.rearm_threshold,
@@ -330,6 +336,7 @@ impl Trial<'_, '_> {
             s.threshold[a as usize] = t;
         }
         s.rearm.clear();
+        s.rearm_entity.clear();
         s.rearm_counter.clear();
     }
 
@@ -453,10 +460,7 @@ impl Trial<'_, '_> {
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
         }
-        if self.log.is_some() {
-            let value = self.drawn_value(a, deal, k);
-            self.record(OppEventKind::Opened, a, month, owner, value);
-        }
+        self.record(OppEventKind::Opened, a, month, owner, |t| t.drawn_value(a, deal, k));
         self.out.pipeline[usize::from(acc.pipeline_segment[a])] += acc.potential[a] * model.deal_multiplier;
 
         let close = month + cycle;
@@ -470,12 +474,7 @@ impl Trial<'_, '_> {
                 }
             }
             if close < h {
-                s.closings[close].push(Closing {
-                    account: a as u32,
-                    deal: number,
-                    carry: DRAWN,
-                    handoff_lost: false,
-                });
+                s.closings[close].push(Closing::drawn(a, number, false));
             }
             return;
         }
@@ -485,12 +484,7 @@ impl Trial<'_, '_> {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
             let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
             if handed_off && handoff_draw < seg.handoff_loss {
-                s.closings[t].push(Closing {
-                    account: a as u32,
-                    deal: number,
-                    carry: DRAWN,
-                    handoff_lost: true,
-                });
+                s.closings[t].push(Closing::drawn(a, number, true));
                 return;
             }
             current = next;
@@ -499,12 +493,7 @@ impl Trial<'_, '_> {
             }
         }
         if close < h {
-            s.closings[close].push(Closing {
-                account: a as u32,
-                deal: number,
-                carry: DRAWN,
-                handoff_lost: false,
-            });
+            s.closings[close].push(Closing::drawn(a, number, false));
         }
     }
 
@@ -513,10 +502,7 @@ impl Trial<'_, '_> {
         let a = c.account as usize;
         let owner = model.epochs[model.epoch_of_month[month]].owner[a];
         if c.handoff_lost {
-            if self.log.is_some() {
-                let value = self.value(c);
-                self.record(OppEventKind::Lost, a, month, owner, value);
-            }
+            self.record(OppEventKind::Lost, a, month, owner, |t| t.value(c));
             self.rejoin(s, a);
             return;
         }
@@ -537,7 +523,7 @@ impl Trial<'_, '_> {
         let won = deal.uniform(k + 2) < p.clamp(0.0, 1.0);
         if won {
             let value = self.value(c);
-            self.record(OppEventKind::Won, a, month, owner, value);
+            self.record(OppEventKind::Won, a, month, owner, |_| value);
             if owner == NO_OWNER {
                 self.out.house_bookings += value;
             } else {
@@ -547,10 +533,7 @@ impl Trial<'_, '_> {
                 self.out.wins[r] += 1;
             }
         } else {
-            if self.log.is_some() {
-                let value = self.value(c);
-                self.record(OppEventKind::Lost, a, month, owner, value);
-            }
+            self.record(OppEventKind::Lost, a, month, owner, |t| t.value(c));
             self.rejoin(s, a);
         }
     }
@@ -580,9 +563,21 @@ impl Trial<'_, '_> {
 }
 
 impl Trial<'_, '_> {
-    fn record(&mut self, kind: OppEventKind, a: usize, month: usize, owner: u32, value: f64) {
+    /// Logs an event of a logged trial; `value` is only worked out when there is a log.
+    fn record(
+        &mut self,
+        kind: OppEventKind,
+        a: usize,
+        month: usize,
+        owner: u32,
+        value: impl FnOnce(&Self) -> f64,
+    ) {
+        if self.log.is_none() {
+            return;
+        }
+        let value = value(self);
+        let account = self.model.accounts.market_index[a];
         if let Some(log) = self.log.as_deref_mut() {
-            let account = self.model.accounts.market_index[a];
             log.events.push(OppEvent { kind, account, month: month as u16, owner, value });
         }
     }
