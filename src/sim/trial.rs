@@ -129,6 +129,9 @@ pub struct Scratch {
     quarters_tallied: u64,
     opp_hours: Vec<f64>,
     closings: Vec<Vec<Closing>>,
+    /// Whether each of the month's closings is won, decided for all before any is booked: each decision is
+    /// a chain of hashing and arithmetic, and with no branch waiting on it the chains of many run at once.
+    won: Vec<bool>,
     win_rate: Vec<f64>,
     /// Accounts whose deals were lost this month, with the market index and demand-stream counter of each
     /// new clock, armed together before the month is worked (one vector pass instead of a lone logarithm
@@ -141,6 +144,9 @@ pub struct Scratch {
     cut: Vec<usize>,
     /// …and the prospecting milli-hours of the accounts in it that are in the pool.
     used: Vec<i64>,
+    /// Per account: the milli-hours its owner's book of the current epoch needs to prospect it when it is in
+    /// the pool, 0 when it is not (so the coverage pass adds without testing membership).
+    pool_milli: Vec<u32>,
     epoch: usize,
 }
 
@@ -242,6 +248,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
             *d = 1;
         }
     }
+    fill_pool_milli(model, scratch);
     for index in 0..model.carry_in.len() {
         t.carry_in(scratch, index);
     }
@@ -251,13 +258,17 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
             tally_quarters(model, scratch);
         }
         if model.epoch_of_month[month] != scratch.epoch {
-            enter_epoch(scratch, model.epoch_of_month[month]);
+            enter_epoch(model, scratch, model.epoch_of_month[month]);
         }
         let closings = std::mem::take(&mut scratch.closings[month]);
-        for c in &closings {
-            t.close(scratch, month, c);
+        let mut won = std::mem::take(&mut scratch.won);
+        won.clear();
+        won.extend(closings.iter().map(|c| t.wins(scratch, month, c)));
+        for (c, &won) in closings.iter().zip(&won) {
+            t.close(scratch, month, c, won);
         }
         scratch.closings[month] = closings;
+        scratch.won = won;
         t.arm_rejoined(scratch);
         t.work_month(scratch, month);
     }
@@ -278,24 +289,36 @@ const MONTHS_PER_BLOCK: usize = 24;
 
 /// Adds the (target account, quarter) pairs covered in the block just ended and clears the block.
 fn tally_quarters(model: &Model, s: &mut Scratch) {
-    // Bits counted a byte at a time in a vector loop (x86-64 has no popcount instruction before SSE4.2).
-    let bits = |q: u8, target: bool| {
-        let x = q & 0u8.wrapping_sub(u8::from(target));
-        let x = (x & 0x55) + ((x >> 1) & 0x55);
-        let x = (x & 0x33) + ((x >> 2) & 0x33);
-        u32::from((x & 0x0f) + (x >> 4))
-    };
+    // Eight accounts per 64-bit word: a target's byte is kept whole, any other is cleared, and the word's
+    // bits are counted at once (widening each byte's count to 64 bits cost ten times more).
     let target = &model.accounts.target;
-    s.quarters_tallied +=
-        s.quarters_covered.iter().zip(target).map(|(&q, &t)| u64::from(bits(q, t))).sum::<u64>();
+    let mask = |t: &[bool]| t.iter().rev().fold(0u64, |m, &x| (m << 8) | (0xFF * u64::from(x)));
+    let word = |q: &[u8]| q.iter().rev().fold(0u64, |w, &x| (w << 8) | u64::from(x));
+    let (quarters, rest) = s.quarters_covered.split_at(s.quarters_covered.len() / 8 * 8);
+    let (targets, rest_targets) = target.split_at(quarters.len());
+    let mut tally = u64::from((word(rest) & mask(rest_targets)).count_ones());
+    for (q, t) in quarters.chunks_exact(8).zip(targets.chunks_exact(8)) {
+        tally += u64::from((word(q) & mask(t)).count_ones());
+    }
+    s.quarters_tallied += tally;
     s.quarters_covered.iter_mut().for_each(|q| *q = 0);
 }
 
 /// Starts the books of epoch `e` with empty prefixes: the first month of the epoch walks each from the top.
-fn enter_epoch(s: &mut Scratch, e: usize) {
+fn enter_epoch(model: &Model, s: &mut Scratch, e: usize) {
     s.epoch = e;
     s.cut.iter_mut().for_each(|c| *c = 0);
     s.used.iter_mut().for_each(|u| *u = 0);
+    fill_pool_milli(model, s);
+}
+
+/// Sets [`Scratch::pool_milli`] for the current epoch from pool membership.
+fn fill_pool_milli(model: &Model, s: &mut Scratch) {
+    let slots = &model.epochs[s.epoch].pool_slot;
+    s.pool_milli.clear();
+    s.pool_milli.extend(
+        slots.iter().zip(&s.threshold).map(|(slot, &t)| if t == OUT_OF_POOL { 0 } else { slot.milli_hours }),
+    );
 }
 
 fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
@@ -345,6 +368,7 @@ impl Trial<'_, '_> {
     #[inline]
     fn pool_change(&self, s: &mut Scratch, a: usize, sign: i64) {
         let slot = self.model.epochs[s.epoch].pool_slot[a];
+        s.pool_milli[a] = if sign > 0 { slot.milli_hours } else { 0 };
         if slot.rep != NO_OWNER && (slot.position as usize) < s.cut[slot.rep as usize] {
             s.used[slot.rep as usize] += sign * i64::from(slot.milli_hours);
         }
@@ -370,7 +394,7 @@ impl Trial<'_, '_> {
                 if capacity > 0.0 { capacity * availability(r) - s.opp_hours[r * h + month] } else { 0.0 };
             // Every account before the cut is covered: those in the pool got their hours, the others are
             // being worked through an open opportunity.
-            let cut = covered_prefix(book, &s.threshold, &mut s.cut[r], &mut s.used[r], budget);
+            let cut = covered_prefix(book, &s.pool_milli, &mut s.cut[r], &mut s.used[r], budget);
             self.out.covered[r] += cut as f64;
             if let Some(log) = self.log.as_deref_mut() {
                 for (i, entry) in book.iter().enumerate() {
@@ -497,30 +521,34 @@ impl Trial<'_, '_> {
         }
     }
 
-    fn close(&mut self, s: &mut Scratch, month: usize, c: &Closing) {
+    /// Whether closing `c`, booked in `month`, is won (never for a deal lost in a handoff).
+    #[inline]
+    fn wins(&self, s: &Scratch, month: usize, c: &Closing) -> bool {
         let model = self.model;
         let a = c.account as usize;
-        let owner = model.epochs[model.epoch_of_month[month]].owner[a];
-        if c.handoff_lost {
-            self.record(OppEventKind::Lost, a, month, owner, |t| t.value(c));
-            self.rejoin(s, a);
-            return;
-        }
         let acc = &model.accounts;
         let seg = &model.segments[usize::from(acc.segment[a])];
         let mut p = s.win_rate[seg.win_draw]
             * model.win_multiplier
             * self.market_factor
             * f64::from(acc.competitive[a]);
+        let owner = model.epochs[model.epoch_of_month[month]].owner[a];
         if owner != NO_OWNER {
             let rep = &model.reps[owner as usize];
+            // A factor of one changes nothing, and a select instead of a branch keeps the chain unbroken.
+            let lift = if rep.expert[usize::from(acc.vertical[a])] { seg.vertical_lift } else { 1.0 };
             p *= rep.skill;
-            if rep.expert[usize::from(acc.vertical[a])] {
-                p *= seg.vertical_lift;
-            }
+            p *= lift;
         }
         let (deal, k) = (self.deal_stream(a), u64::from(c.deal) * DEAL_DRAWS);
-        let won = deal.uniform(k + 2) < p.clamp(0.0, 1.0);
+        !c.handoff_lost && deal.uniform(k + 2) < p.clamp(0.0, 1.0)
+    }
+
+    /// Books closing `c` in `month`, won or lost as [`Self::wins`] decided.
+    fn close(&mut self, s: &mut Scratch, month: usize, c: &Closing, won: bool) {
+        let model = self.model;
+        let a = c.account as usize;
+        let owner = model.epochs[model.epoch_of_month[month]].owner[a];
         if won {
             let value = self.value(c);
             self.record(OppEventKind::Won, a, month, owner, |_| value);
@@ -626,21 +654,20 @@ impl Trial<'_, '_> {
 }
 
 /// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
-/// stopping at the first that does not fit; accounts out of the pool need no prospecting hours. That is the
-/// longest prefix whose pool hours fit (they are not negative), found by moving last month's prefix `cut`,
-/// whose pool hours are `used` (milli-hours), back while it does not fit and on while the next fits.
+/// stopping at the first that does not fit; accounts out of the pool need no prospecting hours
+/// (`pool_milli` is 0 for them). That is the longest prefix whose pool hours fit (they are not negative),
+/// found by moving last month's prefix `cut`, whose pool hours are `used` (milli-hours), back while it does
+/// not fit and on while the next fits.
 #[inline]
 fn covered_prefix(
     book: &[BookEntry],
-    threshold: &[f32],
+    pool_milli: &[u32],
     cut: &mut usize,
     used: &mut i64,
     hours: f64,
 ) -> usize {
     let budget = (hours * 1000.0).max(0.0) as i64;
-    let need = |entry: &BookEntry| {
-        if threshold[entry.account as usize] == OUT_OF_POOL { 0 } else { i64::from(entry.milli_hours) }
-    };
+    let need = |entry: &BookEntry| i64::from(pool_milli[entry.account as usize]);
     let (mut c, mut u) = (*cut, *used);
     while u > budget {
         c -= 1;
