@@ -121,6 +121,8 @@ pub struct Scratch {
     hazard: Vec<f32>,
     threshold: Vec<f32>,
     fired: Vec<u32>,
+    /// How many of `fired` (the first ones) are in their owner's covered prefix.
+    fired_covered: usize,
     demand_draws: Vec<u32>,
     deal_count: Vec<u32>,
     /// One bit per quarter of the current 24-month block (8 quarters); blocks are tallied into
@@ -132,6 +134,8 @@ pub struct Scratch {
     /// Whether each of the month's closings is won, decided for all before any is booked: each decision is
     /// a chain of hashing and arithmetic, and with no branch waiting on it the chains of many run at once.
     won: Vec<bool>,
+    /// The cycles of the accounts in `fired`, drawn before any opens (as `won` for closings).
+    cycles: Vec<u32>,
     win_rate: Vec<f64>,
     /// Accounts whose deals were lost this month, with the market index and demand-stream counter of each
     /// new clock, armed together before the month is worked (one vector pass instead of a lone logarithm
@@ -425,12 +429,16 @@ impl Trial<'_, '_> {
                         start,
                         &mut s.fired,
                     );
+                    s.fired_covered = s.fired.len();
                     let inbound = &accounts.hazard_inbound[mid..end];
                     accumulate_fired(&mut hazard[mid..end], inbound, &threshold[mid..end], mid, &mut s.fired);
                 }
                 _ => {
                     for (i, entry) in book.iter().enumerate() {
                         let a = entry.account as usize;
+                        if i == cut {
+                            s.fired_covered = s.fired.len();
+                        }
                         if i < cut {
                             s.quarters_covered[a] |= quarter_bit;
                         }
@@ -439,10 +447,14 @@ impl Trial<'_, '_> {
                             s.fired.push(entry.account);
                         }
                     }
+                    if cut == book.len() {
+                        s.fired_covered = s.fired.len();
+                    }
                 }
             }
             self.open_fired(s, month, r as u32);
         }
+        s.fired_covered = 0;
         for entry in &epoch.unowned {
             let a = entry.account as usize;
             if let Some(log) = self.log.as_deref_mut() {
@@ -459,27 +471,42 @@ impl Trial<'_, '_> {
     }
 
     fn open_fired(&mut self, s: &mut Scratch, month: usize, owner: u32) {
-        let mut fired = std::mem::take(&mut s.fired);
-        for &a in &fired {
-            self.open(s, a as usize, month, owner);
+        let (mut fired, mut cycles) = (std::mem::take(&mut s.fired), std::mem::take(&mut s.cycles));
+        // Every cycle first: with no branch waiting on them, the hashing chains of many run at once.
+        cycles.clear();
+        cycles.extend(fired.iter().map(|&a| self.cycle(s, a as usize)));
+        for (i, (&a, &cycle)) in fired.iter().zip(&cycles).enumerate() {
+            self.open(s, a as usize, month, owner, cycle as usize, i < s.fired_covered);
         }
         fired.clear();
-        s.fired = fired;
+        (s.fired, s.cycles) = (fired, cycles);
+    }
+
+    /// The cycle, in months, of the next opportunity of account `a`.
+    #[inline]
+    fn cycle(&self, s: &Scratch, a: usize) -> u32 {
+        let seg = &self.model.segments[usize::from(self.model.accounts.segment[a])];
+        let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
+        seg.cycle_months(self.deal_stream(a).uniform(k)) as u32
     }
 
     // Kept out of line so that the monthly pass keeps its running budget in a register.
     #[cold]
     #[inline(never)]
-    fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32) {
+    fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32, cycle: usize, covered: bool) {
         let model = self.model;
         let acc = &model.accounts;
         let seg = &model.segments[usize::from(acc.segment[a])];
-        self.pool_change(s, a, -1);
+        // Leaves the pool: a covered account's hours leave its owner's prefix (which pool_change would find
+        // from the account's book slot; the caller knows).
+        if covered {
+            s.used[owner as usize] -= i64::from(s.pool_milli[a]);
+        }
+        s.pool_milli[a] = 0;
         s.threshold[a] = OUT_OF_POOL;
         let number = s.deal_count[a];
         s.deal_count[a] += 1;
         let (deal, k) = (self.deal_stream(a), u64::from(number) * DEAL_DRAWS);
-        let cycle = seg.cycle_months(deal.uniform(k));
 
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
