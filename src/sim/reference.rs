@@ -43,6 +43,7 @@ struct Scratch {
     quarters_covered: Vec<u8>,
     quarters_tallied: u64,
     opp_hours: Vec<f64>,
+    book_pipeline: Vec<f64>,
     closings: Vec<Vec<Closing>>,
     win_rate: Vec<f64>,
 }
@@ -79,6 +80,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     reset(&mut scratch.quarters_covered, n, 0);
     scratch.quarters_tallied = 0;
     reset(&mut scratch.opp_hours, n_reps * h, 0.0);
+    reset(&mut scratch.book_pipeline, (n_reps + 1) * model.pipeline_segments.len(), 0.0);
     scratch.closings.resize_with(h, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
 
@@ -129,6 +131,15 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     }
     for c in &mut t.out.covered {
         *c /= h as f64;
+    }
+    let n_ps = model.pipeline_segments.len();
+    for book in 0..=n_reps {
+        for ps in 0..n_ps {
+            t.out.pipeline[ps] += scratch.book_pipeline[book * n_ps + ps];
+        }
+    }
+    if let Some(log) = t.log.as_deref_mut() {
+        super::trial::canonical_order(&mut log.events);
     }
     t.out
 }
@@ -280,7 +291,11 @@ impl Trial<'_, '_> {
             self.out.opportunities[owner as usize] += 1;
         }
         self.record(OppEventKind::Opened, a, month, owner, value);
-        self.out.pipeline[usize::from(acc.pipeline_segment[a])] += acc.potential[a] * model.deal_multiplier;
+        // Summed per book (the opener, or the last for no owner), then over books in order.
+        let book = (owner as usize).min(model.reps.len());
+        let n_ps = model.pipeline_segments.len();
+        s.book_pipeline[book * n_ps + usize::from(acc.pipeline_segment[a])] +=
+            acc.potential[a] * model.deal_multiplier;
 
         let close = month + cycle;
         let h = model.horizon;

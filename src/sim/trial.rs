@@ -130,7 +130,12 @@ pub struct Scratch {
     quarters_covered: Vec<u8>,
     quarters_tallied: u64,
     opp_hours: Vec<f64>,
+    /// Deals due to close, per (month, book): `month * books + book`, where book `n_reps` holds the
+    /// accounts with no owner in that month (see [`book_of`]).
     closings: Vec<Vec<Closing>>,
+    /// Pipeline created per (book, pipeline segment), summed over books in book order at the end so that
+    /// the total does not depend on the order books are worked in.
+    book_pipeline: Vec<f64>,
     /// Whether each of the month's closings is won, decided for all before any is booked: each decision is
     /// a chain of hashing and arithmetic, and with no branch waiting on it the chains of many run at once.
     won: Vec<bool>,
@@ -206,8 +211,10 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     reset(&mut scratch.quarters_covered, n, 0);
     scratch.quarters_tallied = 0;
     reset(&mut scratch.opp_hours, n_reps * h, 0.0);
-    scratch.closings.resize_with(h, Vec::new);
+    let books = n_reps + 1;
+    scratch.closings.resize_with(h * books, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
+    reset(&mut scratch.book_pipeline, books * model.pipeline_segments.len(), 0.0);
     scratch.rearm.clear();
     scratch.rearm_entity.clear();
     scratch.rearm_counter.clear();
@@ -257,24 +264,45 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         t.carry_in(scratch, index);
     }
 
-    for month in 0..h {
-        if month > 0 && month % MONTHS_PER_BLOCK == 0 {
+    // Within a run of months with one ownership (and one block of quarters), books do not touch each other:
+    // a book's accounts, prefix, opportunity hours and closings are its own, and draws are keyed by account.
+    // So each book is worked through the whole run before the next, and its accounts' state stays in the
+    // nearest cache from one month to the next.
+    let mut start = 0;
+    while start < h {
+        if start > 0 && start % MONTHS_PER_BLOCK == 0 {
             tally_quarters(model, scratch);
         }
-        if model.epoch_of_month[month] != scratch.epoch {
-            enter_epoch(model, scratch, model.epoch_of_month[month]);
+        let epoch = model.epoch_of_month[start];
+        if epoch != scratch.epoch {
+            enter_epoch(model, scratch, epoch);
         }
-        let closings = std::mem::take(&mut scratch.closings[month]);
-        let mut won = std::mem::take(&mut scratch.won);
-        won.clear();
-        won.extend(closings.iter().map(|c| t.wins(scratch, month, c)));
-        for (c, &won) in closings.iter().zip(&won) {
-            t.close(scratch, month, c, won);
+        let end = (start + 1..h)
+            .find(|&m| model.epoch_of_month[m] != epoch || m % MONTHS_PER_BLOCK == 0)
+            .unwrap_or(h);
+        for book in 0..books {
+            for month in start..end {
+                t.close_month(scratch, month, month * books + book);
+                t.arm_rejoined(scratch);
+                if book < n_reps {
+                    t.work_book(scratch, month, book);
+                } else {
+                    t.work_unowned(scratch, month);
+                }
+            }
         }
-        scratch.closings[month] = closings;
-        scratch.won = won;
-        t.arm_rejoined(scratch);
-        t.work_month(scratch, month);
+        start = end;
+    }
+    let n_ps = model.pipeline_segments.len();
+    if n_ps > 0 {
+        for sums in scratch.book_pipeline.chunks_exact(n_ps) {
+            for (total, &sum) in t.out.pipeline.iter_mut().zip(sums) {
+                *total += sum;
+            }
+        }
+    }
+    if let Some(log) = t.log.as_deref_mut() {
+        canonical_order(&mut log.events);
     }
 
     let targets = model.accounts.target.iter().filter(|&&x| x).count();
@@ -378,24 +406,26 @@ impl Trial<'_, '_> {
         }
     }
 
-    fn work_month(&mut self, s: &mut Scratch, month: usize) {
+    /// Works rep `r`'s book for `month`: covers its prefix, adds the month's hazard and opens the
+    /// opportunities whose clocks ran out.
+    fn work_book(&mut self, s: &mut Scratch, month: usize, r: usize) {
         let model = self.model;
         let h = model.horizon;
         let epoch = &model.epochs[model.epoch_of_month[month]];
         let quarter_bit = 1u8 << ((month / 3) % 8);
-        let key = self.key;
-        let availability = move |r: usize| -> f64 {
+        let availability = || -> f64 {
             if model.availability_sd == 0.0 {
                 return model.availability_mean;
             }
-            let z = key.stream(r as u64, Purpose::Availability).normal(month as u64);
+            let z = self.key.stream(r as u64, Purpose::Availability).normal(month as u64);
             (model.availability_mean + model.availability_sd * z).clamp(0.0, 1.0)
         };
         let accounts = &model.accounts;
-        for (r, book) in epoch.books.iter().enumerate() {
+        let book = &epoch.books[r];
+        {
             let capacity = model.reps[r].capacity[month];
             let budget =
-                if capacity > 0.0 { capacity * availability(r) - s.opp_hours[r * h + month] } else { 0.0 };
+                if capacity > 0.0 { capacity * availability() - s.opp_hours[r * h + month] } else { 0.0 };
             // Every account before the cut is covered: those in the pool got their hours, the others are
             // being worked through an open opportunity.
             let cut = covered_prefix(book, &s.pool_milli, &mut s.cut[r], &mut s.used[r], budget);
@@ -454,8 +484,14 @@ impl Trial<'_, '_> {
             }
             self.open_fired(s, month, r as u32);
         }
+    }
+
+    /// Works the accounts with no owner for `month`: inbound demand only.
+    fn work_unowned(&mut self, s: &mut Scratch, month: usize) {
+        let model = self.model;
+        let accounts = &model.accounts;
         s.fired_covered = 0;
-        for entry in &epoch.unowned {
+        for entry in &model.epochs[model.epoch_of_month[month]].unowned {
             let a = entry.account as usize;
             if let Some(log) = self.log.as_deref_mut() {
                 if s.threshold[a] != OUT_OF_POOL {
@@ -512,7 +548,10 @@ impl Trial<'_, '_> {
             self.out.opportunities[owner as usize] += 1;
         }
         self.record(OppEventKind::Opened, a, month, owner, |t| t.drawn_value(a, deal, k));
-        self.out.pipeline[usize::from(acc.pipeline_segment[a])] += acc.potential[a] * model.deal_multiplier;
+        let (books, n_ps) = (model.reps.len() + 1, model.pipeline_segments.len());
+        let book = book_of(model, owner);
+        s.book_pipeline[book * n_ps + usize::from(acc.pipeline_segment[a])] +=
+            acc.potential[a] * model.deal_multiplier;
 
         let close = month + cycle;
         let h = model.horizon;
@@ -525,7 +564,7 @@ impl Trial<'_, '_> {
                 }
             }
             if close < h {
-                s.closings[close].push(Closing::drawn(a, number, false));
+                s.closings[close * books + book].push(Closing::drawn(a, number, false));
             }
             return;
         }
@@ -535,7 +574,7 @@ impl Trial<'_, '_> {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
             let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
             if handed_off && handoff_draw < seg.handoff_loss {
-                s.closings[t].push(Closing::drawn(a, number, true));
+                s.closings[t * books + book_of(model, next)].push(Closing::drawn(a, number, true));
                 return;
             }
             current = next;
@@ -544,8 +583,20 @@ impl Trial<'_, '_> {
             }
         }
         if close < h {
-            s.closings[close].push(Closing::drawn(a, number, false));
+            s.closings[close * books + book_of(model, current)].push(Closing::drawn(a, number, false));
         }
+    }
+
+    /// Books the deals of one book due to close in `month` (`slot` of [`Scratch::closings`]).
+    fn close_month(&mut self, s: &mut Scratch, month: usize, slot: usize) {
+        let closings = std::mem::take(&mut s.closings[slot]);
+        let mut won = std::mem::take(&mut s.won);
+        won.clear();
+        won.extend(closings.iter().map(|c| self.wins(s, month, c)));
+        for (c, &won) in closings.iter().zip(&won) {
+            self.close(s, month, c, won);
+        }
+        (s.closings[slot], s.won) = (closings, won);
     }
 
     /// Whether closing `c`, booked in `month`, is won (never for a deal lost in a handoff).
@@ -670,7 +721,8 @@ impl Trial<'_, '_> {
             }
         }
         if close < h {
-            s.closings[close].push(Closing {
+            let owner = model.epochs[model.epoch_of_month[close]].owner[a];
+            s.closings[close * (model.reps.len() + 1) + book_of(model, owner)].push(Closing {
                 account: c.account,
                 deal: number,
                 carry: index as u32,
@@ -710,6 +762,19 @@ fn covered_prefix(
     }
     (*cut, *used) = (c, u);
     c
+}
+
+/// The book of `owner` in [`Scratch::closings`] and [`Scratch::book_pipeline`]: its rep index, or the last
+/// book for [`NO_OWNER`].
+#[inline]
+fn book_of(model: &Model, owner: u32) -> usize {
+    (owner as usize).min(model.reps.len())
+}
+
+/// Puts a logged trial's events in an order that does not depend on how the trial was worked: by month,
+/// then account, a deal's close before the next opening on the same account in the same month.
+pub(crate) fn canonical_order(events: &mut [OppEvent]) {
+    events.sort_by_key(|e| (e.month, e.account, e.kind == OppEventKind::Opened));
 }
 
 fn departed_before(model: &Model, rep: u32, month: usize) -> bool {
