@@ -542,12 +542,12 @@ impl Trial<'_, '_> {
         s.threshold[a] = OUT_OF_POOL;
         let number = s.deal_count[a];
         s.deal_count[a] += 1;
-        let (deal, k) = (self.deal_stream(a), u64::from(number) * DEAL_DRAWS);
+        let k = u64::from(number) * DEAL_DRAWS;
 
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
         }
-        self.record(OppEventKind::Opened, a, month, owner, |t| t.drawn_value(a, deal, k));
+        self.record(OppEventKind::Opened, a, month, owner, |t| t.drawn_value(a, t.deal_stream(a), k));
         let (books, n_ps) = (model.reps.len() + 1, model.pipeline_segments.len());
         let book = book_of(model, owner);
         s.book_pipeline[book * n_ps + usize::from(acc.pipeline_segment[a])] +=
@@ -568,7 +568,7 @@ impl Trial<'_, '_> {
             }
             return;
         }
-        let handoff_draw = deal.uniform(k + 3);
+        let handoff_draw = self.deal_stream(a).uniform(k + 3);
         let mut current = owner;
         for t in month + 1..=close.min(h - 1) {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
