@@ -25,7 +25,9 @@ use std::collections::BTreeMap;
 use statrs::distribution::{Beta, ChiSquared, ContinuousCDF, Gamma};
 
 use crate::market::{Market, SizeBand};
-use crate::scenario::{ParamOverride, ParamsFile, Scenario, SegmentParams, account_params, compile};
+use crate::scenario::{
+    AccountParams, ParamOverride, ParamsFile, Scenario, SegmentParams, account_params, compile,
+};
 use crate::sim::inverse_normal_cdf;
 
 use super::history::{History, Outcome, month_of};
@@ -468,10 +470,10 @@ fn fit_segments(
     (fits.into_iter().skip(1).collect(), rep_fits, skill_sd)
 }
 
-fn fit_nodes(segs: &Segments, sums: &[Sums], params: &[(SegmentParams, String, String)]) -> Vec<SegmentFit> {
+fn fit_nodes(segs: &Segments, sums: &[Sums], params: &AccountParams) -> Vec<SegmentFit> {
     let mut fits: Vec<SegmentFit> = Vec::with_capacity(segs.nodes.len());
     // Defaults of a node, for priors when even the root has no data: the first account's band.
-    let any = params.first().map_or_else(|| SegmentParams::default_for(SizeBand::Mm), |p| p.0);
+    let any = params.iter().next().map_or_else(|| SegmentParams::default_for(SizeBand::Mm), |p| p.0);
     for (n, node) in segs.nodes.iter().enumerate() {
         let s = &sums[n];
         let parent = node.parent.map(|p| fits[p].clone());
@@ -574,7 +576,7 @@ fn fit_nodes(segs: &Segments, sums: &[Sums], params: &[(SegmentParams, String, S
 }
 
 /// The deal size currently behind the potentials of node `n`'s accounts (their mean, by account).
-fn typical_deal(segs: &Segments, n: usize, params: &[(SegmentParams, String, String)]) -> f64 {
+fn typical_deal(segs: &Segments, n: usize, params: &AccountParams) -> f64 {
     let (sum, count) = (0..segs.leaf.len())
         .filter(|&a| segs.chain(a).any(|x| x == n))
         .fold((0.0, 0usize), |(s, c), a| (s + params[a].0.deal_size, c + 1));

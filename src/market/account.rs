@@ -51,17 +51,17 @@ pub struct Account {
 impl Account {
     /// The account's segment path along a hierarchy, such as `AMER/MM/Fintech`.
     pub fn segment_path(&self, hierarchy: &[HierarchyLevel]) -> SegmentPath {
-        SegmentPath(
-            hierarchy
-                .iter()
-                .map(|level| match level {
-                    HierarchyLevel::Region => self.region.to_string(),
-                    HierarchyLevel::Country => self.country.clone(),
-                    HierarchyLevel::State => self.state.clone(),
-                    HierarchyLevel::SizeBand => self.size_band.label().to_string(),
-                    HierarchyLevel::Vertical => self.vertical.clone(),
-                })
-                .collect(),
-        )
+        SegmentPath(hierarchy.iter().map(|&level| self.segment_part(level).to_string()).collect())
+    }
+
+    /// The account's value at one level of a segmentation hierarchy.
+    pub fn segment_part(&self, level: HierarchyLevel) -> &str {
+        match level {
+            HierarchyLevel::Region => self.region.as_str(),
+            HierarchyLevel::Country => &self.country,
+            HierarchyLevel::State => &self.state,
+            HierarchyLevel::SizeBand => self.size_band.label(),
+            HierarchyLevel::Vertical => &self.vertical,
+        }
     }
 }

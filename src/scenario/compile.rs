@@ -50,21 +50,62 @@ pub fn account_hours(
     hours
 }
 
-/// Resolved parameters of every account, by market index, with the key of their override chain and of their
-/// win-rate draw.
-pub fn account_params(scenario: &Scenario, market: &Market) -> Vec<(SegmentParams, String, String)> {
+/// Resolved parameters of every account: indexed by market index, `params[a]` is the account's parameters
+/// with the key of their override chain and of their win-rate draw.
+#[derive(Debug, Clone)]
+pub struct AccountParams {
+    /// The distinct resolved parameter sets (one per distinct size band and segment path).
+    pub sets: Vec<(SegmentParams, String, String)>,
+    /// Per account (market index): its entry in `sets`.
+    pub set_of: Vec<u32>,
+}
+
+impl AccountParams {
+    /// Every account's parameters, in market order.
+    pub fn iter(&self) -> impl Iterator<Item = &(SegmentParams, String, String)> {
+        self.set_of.iter().map(|&i| &self.sets[i as usize])
+    }
+}
+
+impl std::ops::Index<usize> for AccountParams {
+    type Output = (SegmentParams, String, String);
+
+    fn index(&self, a: usize) -> &Self::Output {
+        &self.sets[self.set_of[a] as usize]
+    }
+}
+
+/// Resolves the parameters of every account. Accounts with the same size band and segment path share their
+/// parameters, so each distinct path is resolved once (a million accounts have a few hundred).
+pub fn account_params(scenario: &Scenario, market: &Market) -> AccountParams {
     let hierarchy = &scenario.segmentation.hierarchy;
-    (0..market.accounts().len())
-        .map(|a| {
-            let band = market.accounts()[a].size_band;
+    let mut index: HashMap<Vec<&str>, u32> = HashMap::new();
+    let mut sets = Vec::new();
+    let mut key: Vec<&str> = Vec::with_capacity(hierarchy.len() + 1);
+    let set_of = market
+        .accounts()
+        .iter()
+        .enumerate()
+        .map(|(a, acc)| {
+            key.clear();
+            key.push(acc.size_band.label());
+            key.extend(hierarchy.iter().map(|level| acc.segment_part(*level)));
+            if let Some(&i) = index.get(key.as_slice()) {
+                return i;
+            }
+            let band = acc.size_band;
             let prefixes: Vec<String> = market.segment_path(a, hierarchy).prefixes().collect();
             let (params, win_key) = scenario.segment_params(band, &prefixes);
             let chain: Vec<&str> = std::iter::once(band.label())
                 .chain(prefixes.iter().map(String::as_str).filter(|p| scenario.params.contains_key(*p)))
                 .collect();
-            (params, chain.join(" > "), win_key)
+            sets.push((params, chain.join(" > "), win_key));
+            let i = (sets.len() - 1) as u32;
+            index.insert(key.clone(), i);
+            i
         })
-        .collect()
+        .collect();
+    AccountParams { sets, set_of }
 }
 
 /// Monthly workload hours of each account under its owner in `plan` (0 for unowned accounts).
@@ -343,15 +384,26 @@ pub fn compile(
     }
 
     // Verticals and pipeline segments.
+    // Each distinct spelling is lowercased and looked up once, not once per account.
     let mut vertical_ix: BTreeMap<String, u16> = BTreeMap::new();
-    for a in accounts {
-        let next = vertical_ix.len() as u16;
-        vertical_ix.entry(a.vertical.to_lowercase()).or_insert(next);
-    }
+    let mut spelling_ix: HashMap<&str, u16> = HashMap::new();
+    let account_vertical: Vec<u16> = accounts
+        .iter()
+        .map(|a| {
+            *spelling_ix.entry(a.vertical.as_str()).or_insert_with(|| {
+                let next = vertical_ix.len() as u16;
+                *vertical_ix.entry(a.vertical.to_lowercase()).or_insert(next)
+            })
+        })
+        .collect();
     let mut pipeline_ix: BTreeMap<String, u16> = BTreeMap::new();
     let pipeline_label = |region: &str, band: SizeBand| format!("{region}/{band}");
+    let mut region_band: HashMap<(&str, SizeBand), u16> = HashMap::new();
     for a in accounts {
-        pipeline_ix.entry(pipeline_label(a.region.as_str(), a.size_band)).or_insert(0);
+        region_band.entry((a.region.as_str(), a.size_band)).or_insert(0);
+    }
+    for &(region, band) in region_band.keys() {
+        pipeline_ix.entry(pipeline_label(region, band)).or_insert(0);
     }
     for r in &reps {
         pipeline_ix.entry(pipeline_label(r.rep.region.as_str(), r.rep.role)).or_insert(0);
@@ -359,15 +411,17 @@ pub fn compile(
     for (i, v) in pipeline_ix.values_mut().enumerate() {
         *v = i as u16;
     }
+    for (&(region, band), ix) in &mut region_band {
+        *ix = pipeline_ix[&pipeline_label(region, band)];
+    }
 
     // Parameter segments and win draws.
     let mut segment_ix: BTreeMap<String, usize> = BTreeMap::new();
     let mut segments: Vec<SegmentModel> = Vec::new();
     let mut win_ix: BTreeMap<String, usize> = BTreeMap::new();
     let mut win_draws: Vec<WinDraw> = Vec::new();
-    let mut account_segment = vec![0u16; n];
-    for a in 0..n {
-        let (p, chain, win_key) = &params[a];
+    let mut set_segment = vec![0u16; params.sets.len()];
+    for (set, (p, chain, win_key)) in params.sets.iter().enumerate() {
         let w = *win_ix.entry(win_key.clone()).or_insert_with(|| {
             win_draws.push(WinDraw {
                 label: win_key.clone(),
@@ -390,7 +444,7 @@ pub fn compile(
             });
             segments.len() - 1
         });
-        account_segment[a] = s as u16;
+        set_segment[set] = s as u16;
     }
 
     // Model order: the first epoch's books, highest priority first, then the unowned.
@@ -402,22 +456,22 @@ pub fn compile(
         model_ix[a] = i as u32;
     }
 
-    let dark = shock.and_then(|s| s.vertical_dark.as_ref()).map(|v| v.to_lowercase());
+    let dark = shock.and_then(|s| s.vertical_dark.as_ref()).and_then(|v| vertical_ix.get(&v.to_lowercase()));
     let mut table = AccountTable::default();
     for &a in &order {
         let acc = &accounts[a];
         let p = &params[a].0;
-        let is_dark = dark.as_deref() == Some(acc.vertical.to_lowercase().as_str());
+        let is_dark = dark == Some(&account_vertical[a]);
         let hazard = |prob: f64| {
             if is_dark { 0.0 } else { -(1.0 - prob.clamp(0.0, 0.999_999)).ln() as f32 }
         };
         table.market_index.push(a as u32);
-        table.segment.push(account_segment[a]);
-        table.pipeline_segment.push(pipeline_ix[&pipeline_label(acc.region.as_str(), acc.size_band)]);
+        table.segment.push(set_segment[params.set_of[a] as usize]);
+        table.pipeline_segment.push(region_band[&(acc.region.as_str(), acc.size_band)]);
         table.hazard_covered.push(hazard(p.opp_rate * acc.score / 3.0));
         table.hazard_inbound.push(hazard(p.inbound_rate));
         table.potential.push(acc.potential.get());
-        table.vertical.push(vertical_ix[&acc.vertical.to_lowercase()]);
+        table.vertical.push(account_vertical[a]);
         let difficulty = f64::from(acc.score_inputs.competitive_difficulty);
         table.competitive.push((1.0 + p.competitive_strength * (3.0 - difficulty) / 2.0) as f32);
         table.target.push(!acc.is_customer && g.target_tiers.contains(&acc.tier.0));

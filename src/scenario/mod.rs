@@ -7,7 +7,8 @@ mod params;
 mod schema;
 
 pub use compile::{
-    CompileError, account_hours, account_params, compile, hire_rep, productivity, workload_hours,
+    AccountParams, CompileError, account_hours, account_params, compile, hire_rep, productivity,
+    workload_hours,
 };
 pub use events::{CapacityChange, Departure, Events, Hire, OrphanPolicy, QuotaChange, Shock, default_shocks};
 pub use params::{GlobalParams, ParamOverride, QuotaPolicy, SegmentParams};
