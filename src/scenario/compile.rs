@@ -434,7 +434,7 @@ pub fn compile(
             segments.push(SegmentModel {
                 label: chain.clone(),
                 win_draw: w,
-                hours_per_open_opp: p.hours_per_open_opp,
+                opp_milli_hours: (p.hours_per_open_opp * 1000.0).round() as i64,
                 deal_sigma: p.deal_size_sigma,
                 cycle_mu: p.cycle_months_median.ln(),
                 cycle_sigma: p.cycle_sigma,

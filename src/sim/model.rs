@@ -75,8 +75,9 @@ pub struct SegmentModel {
     pub label: String,
     /// Index into [`Model::win_draws`].
     pub win_draw: usize,
-    /// Selling hours per open opportunity per month.
-    pub hours_per_open_opp: f64,
+    /// Selling hours per open opportunity per month, in thousandths of an hour (integers sum exactly in any
+    /// order, so a deal's hours can be booked as a start and an end instead of month by month).
+    pub opp_milli_hours: i64,
     /// Lognormal sigma of deal value.
     pub deal_sigma: f64,
     /// ln of the median cycle in months.

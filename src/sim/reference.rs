@@ -42,7 +42,8 @@ struct Scratch {
     /// `quarters_tallied` as they end, so that horizons up to the schema's 120 months fit a byte.
     quarters_covered: Vec<u8>,
     quarters_tallied: u64,
-    opp_hours: Vec<f64>,
+    /// Milli-hours on open opportunities per rep and month.
+    opp_milli: Vec<i64>,
     book_pipeline: Vec<f64>,
     closings: Vec<Vec<Closing>>,
     win_rate: Vec<f64>,
@@ -79,7 +80,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     reset(&mut scratch.deal_count, n, 0);
     reset(&mut scratch.quarters_covered, n, 0);
     scratch.quarters_tallied = 0;
-    reset(&mut scratch.opp_hours, n_reps * h, 0.0);
+    reset(&mut scratch.opp_milli, n_reps * h, 0);
     reset(&mut scratch.book_pipeline, (n_reps + 1) * model.pipeline_segments.len(), 0.0);
     scratch.closings.resize_with(h, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
@@ -195,8 +196,11 @@ impl Trial<'_, '_> {
         let accounts = &model.accounts;
         for (r, book) in epoch.books.iter().enumerate() {
             let capacity = model.reps[r].capacity[month];
-            let budget =
-                if capacity > 0.0 { capacity * availability(r) - s.opp_hours[r * h + month] } else { 0.0 };
+            let budget = if capacity > 0.0 {
+                (capacity * availability(r) * 1000.0) as i64 - s.opp_milli[r * h + month]
+            } else {
+                0
+            };
             // Every account before the cut is covered: those in the pool got their hours, the others are
             // being worked through an open opportunity.
             let cut = match (epoch.contiguous, book.first()) {
@@ -309,7 +313,7 @@ impl Trial<'_, '_> {
             }
             current = next;
             if current != NO_OWNER && t < close {
-                s.opp_hours[current as usize * h + t] += seg.hours_per_open_opp;
+                s.opp_milli[current as usize * h + t] += seg.opp_milli_hours;
             }
         }
         if close < h {
@@ -389,7 +393,7 @@ impl Trial<'_, '_> {
         for t in 0..close.min(h) {
             let owner = model.epochs[model.epoch_of_month[t]].owner[a];
             if owner != NO_OWNER {
-                s.opp_hours[owner as usize * h + t] += seg.hours_per_open_opp;
+                s.opp_milli[owner as usize * h + t] += seg.opp_milli_hours;
             }
         }
         if close < h {
@@ -406,15 +410,10 @@ impl Trial<'_, '_> {
 
 /// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
 /// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours. `at` maps a
-/// book position to its index in `threshold`.
+/// book position to its index in `threshold`. The budget is in milli-hours.
 #[inline]
-fn covered_prefix(
-    book: &[BookEntry],
-    budget_hours: f64,
-    threshold: &[f32],
-    at: impl Fn(usize) -> usize,
-) -> usize {
-    let mut budget = (budget_hours * 1000.0).max(0.0) as i64;
+fn covered_prefix(book: &[BookEntry], budget: i64, threshold: &[f32], at: impl Fn(usize) -> usize) -> usize {
+    let mut budget = budget.max(0);
     for (i, entry) in book.iter().enumerate() {
         if threshold[at(i)] != OUT_OF_POOL {
             let need = i64::from(entry.milli_hours);

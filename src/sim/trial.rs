@@ -129,9 +129,13 @@ pub struct Scratch {
     /// `quarters_tallied` as they end, so that horizons up to the schema's 120 months fit a byte.
     quarters_covered: Vec<u8>,
     quarters_tallied: u64,
-    opp_hours: Vec<f64>,
+    /// Milli-hours on open opportunities per rep, as changes: a deal adds its hours at `rep * (horizon + 1)
+    /// + first month` and takes them off at the month it closes, and each book keeps the running sum.
+    opp_delta: Vec<i64>,
+    opp_now: Vec<i64>,
     /// Deals due to close, per (month, book): `month * books + book`, where book `n_reps` holds the
-    /// accounts with no owner in that month (see [`book_of`]).
+    /// accounts with no owner in that month (see [`book_of`]), and month `horizon` the deals that close
+    /// after it.
     closings: Vec<Vec<Closing>>,
     /// Pipeline created per (book, pipeline segment), summed over books in book order at the end so that
     /// the total does not depend on the order books are worked in.
@@ -149,7 +153,8 @@ pub struct Scratch {
     rearm_entity: Vec<u32>,
     rearm_counter: Vec<u32>,
     rearm_threshold: Vec<f32>,
-    /// Per rep of the current epoch: the covered prefix of the book in the last month worked…
+    /// Per rep of the current epoch (and a spare last entry, always empty, for accounts with no owner): the
+    /// covered prefix of the book in the last month worked…
     cut: Vec<usize>,
     /// …and the prospecting milli-hours of the accounts in it that are in the pool.
     used: Vec<i64>,
@@ -210,9 +215,11 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     reset(&mut scratch.deal_count, n, 0);
     reset(&mut scratch.quarters_covered, n, 0);
     scratch.quarters_tallied = 0;
-    reset(&mut scratch.opp_hours, n_reps * h, 0.0);
+    reset(&mut scratch.opp_delta, n_reps * (h + 1), 0);
+    reset(&mut scratch.opp_now, n_reps, 0);
     let books = n_reps + 1;
-    scratch.closings.resize_with(h * books, Vec::new);
+    // One more month than the horizon: deals closing after it are filed there and never booked.
+    scratch.closings.resize_with((h + 1) * books, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
     reset(&mut scratch.book_pipeline, books * model.pipeline_segments.len(), 0.0);
     scratch.rearm.clear();
@@ -220,8 +227,8 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     scratch.rearm_counter.clear();
     // Prefixes start empty and find their place in the first month worked.
     scratch.epoch = 0;
-    reset(&mut scratch.cut, n_reps, 0);
-    reset(&mut scratch.used, n_reps, 0);
+    reset(&mut scratch.cut, n_reps + 1, 0);
+    reset(&mut scratch.used, n_reps + 1, 0);
 
     let mut t = Trial {
         model,
@@ -353,6 +360,17 @@ fn fill_pool_milli(model: &Model, s: &mut Scratch) {
     );
 }
 
+impl Scratch {
+    /// Books `milli` hours a month on an open deal to `rep` for months `from..to`, clipped to the horizon
+    /// `h`: O(1) however long the deal, and no branch on its length.
+    #[inline]
+    fn book_opp_hours(&mut self, rep: u32, from: usize, to: usize, milli: i64, h: usize) {
+        let row = rep as usize * (h + 1);
+        self.opp_delta[row + from.min(h)] += milli;
+        self.opp_delta[row + to.min(h)] -= milli;
+    }
+}
+
 fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
     v.clear();
     v.resize(n, value);
@@ -401,9 +419,11 @@ impl Trial<'_, '_> {
     fn pool_change(&self, s: &mut Scratch, a: usize, sign: i64) {
         let slot = self.model.epochs[s.epoch].pool_slot[a];
         s.pool_milli[a] = if sign > 0 { slot.milli_hours } else { 0 };
-        if slot.rep != NO_OWNER && (slot.position as usize) < s.cut[slot.rep as usize] {
-            s.used[slot.rep as usize] += sign * i64::from(slot.milli_hours);
-        }
+        // Whether the account is inside its owner's prefix is a coin flip to the branch predictor: added as a
+        // factor of 0 or 1, with the accounts with no owner on a spare rep whose prefix stays empty.
+        let r = (slot.rep as usize).min(self.model.reps.len());
+        let inside = i64::from((slot.position as usize) < s.cut[r]);
+        s.used[r] += sign * inside * i64::from(slot.milli_hours);
     }
 
     /// Works rep `r`'s book for `month`: covers its prefix, adds the month's hazard and opens the
@@ -424,8 +444,9 @@ impl Trial<'_, '_> {
         let book = &epoch.books[r];
         {
             let capacity = model.reps[r].capacity[month];
+            s.opp_now[r] += s.opp_delta[r * (h + 1) + month];
             let budget =
-                if capacity > 0.0 { capacity * availability() - s.opp_hours[r * h + month] } else { 0.0 };
+                if capacity > 0.0 { (capacity * availability() * 1000.0) as i64 - s.opp_now[r] } else { 0 };
             // Every account before the cut is covered: those in the pool got their hours, the others are
             // being worked through an open opportunity.
             let cut = covered_prefix(book, &s.pool_milli, &mut s.cut[r], &mut s.used[r], budget);
@@ -558,14 +579,10 @@ impl Trial<'_, '_> {
         if model.epochs.len() == 1 {
             // One owner throughout, so no handoff: the deal takes the owner's hours until it closes.
             if owner != NO_OWNER {
-                let hours = &mut s.opp_hours[owner as usize * h..(owner as usize + 1) * h];
-                for slot in &mut hours[(month + 1).min(h)..close.min(h)] {
-                    *slot += seg.hours_per_open_opp;
-                }
+                s.book_opp_hours(owner, month + 1, close, seg.opp_milli_hours, h);
             }
-            if close < h {
-                s.closings[close * books + book].push(Closing::drawn(a, number, false));
-            }
+            // Deals that close after the horizon go to month `h`, which is never worked: no branch on the cycle.
+            s.closings[close.min(h) * books + book].push(Closing::drawn(a, number, false));
             return;
         }
         let handoff_draw = self.deal_stream(a).uniform(k + 3);
@@ -579,7 +596,7 @@ impl Trial<'_, '_> {
             }
             current = next;
             if current != NO_OWNER && t < close {
-                s.opp_hours[current as usize * h + t] += seg.hours_per_open_opp;
+                s.book_opp_hours(current, t, t + 1, seg.opp_milli_hours, h);
             }
         }
         if close < h {
@@ -717,7 +734,7 @@ impl Trial<'_, '_> {
         for t in 0..close.min(h) {
             let owner = model.epochs[model.epoch_of_month[t]].owner[a];
             if owner != NO_OWNER {
-                s.opp_hours[owner as usize * h + t] += seg.hours_per_open_opp;
+                s.book_opp_hours(owner, t, t + 1, seg.opp_milli_hours, h);
             }
         }
         if close < h {
@@ -743,9 +760,9 @@ fn covered_prefix(
     pool_milli: &[u32],
     cut: &mut usize,
     used: &mut i64,
-    hours: f64,
+    budget: i64,
 ) -> usize {
-    let budget = (hours * 1000.0).max(0.0) as i64;
+    let budget = budget.max(0);
     let need = |entry: &BookEntry| i64::from(pool_milli[entry.account as usize]);
     let (mut c, mut u) = (*cut, *used);
     while u > budget {
