@@ -1,11 +1,12 @@
-//! One trial: one possible year, month by month.
+//! One trial: one possible year, book by book and, within a book, month by month.
 //!
-//! Each rep keeps its covered prefix and the prospecting hours it takes from month to month: accounts
-//! leaving the demand pool (an opportunity opens) or rejoining it (a deal is lost) adjust the hours in O(1),
-//! and each month the prefix moves by as many accounts as the month's budget differs from the last. A
-//! month of hazard is then added to every account and the clocks that ran out are found in the same vector
-//! pass. `reference.rs` keeps the previous, simpler loop as a test oracle: results are
-//! identical to the bit.
+//! Within a run of months with one ownership, books do not touch each other, so each rep's book is worked
+//! through the run before the next and its accounts' state stays in the core's caches. Each rep keeps its
+//! covered prefix and the prospecting hours it takes from month to month: accounts leaving the demand pool
+//! (an opportunity opens) or rejoining it (a deal is lost) adjust the hours in O(1), and each month the
+//! prefix moves by as many accounts as the month's budget differs from the last. A month of hazard is then
+//! added to the book's accounts and the clocks that ran out are found in the same vector pass.
+//! `reference.rs` keeps a simpler month-by-month loop as a test oracle: results are identical to the bit.
 
 use rand_distr::{Beta, Distribution};
 
