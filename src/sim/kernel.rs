@@ -136,40 +136,29 @@ mod x86 {
         fired: &mut Vec<u32>,
     ) {
         let n = hazard.len();
-        let full = n - n % 64;
+        let (groups, last) = (n / 8, n % 8);
         let (h, a, t) = (hazard.as_mut_ptr(), add.as_ptr(), threshold.as_ptr());
-        for base in (0..full).step_by(64) {
-            let mut mask = 0u64;
-            for k in 0..8 {
-                let i = base + 8 * k;
-                // SAFETY: `i + 8 <= full <= n`.
-                unsafe {
-                    let sum = _mm256_add_ps(_mm256_loadu_ps(h.add(i)), _mm256_loadu_ps(a.add(i)));
-                    _mm256_storeu_ps(h.add(i), sum);
-                    let reached = _mm256_cmp_ps::<_CMP_GE_OQ>(sum, _mm256_loadu_ps(t.add(i)));
-                    mask |= (_mm256_movemask_ps(reached) as u32 as u64) << (8 * k);
-                }
-            }
-            push_bits(mask, offset, base, fired);
-        }
-        // The last block: whole groups of eight, then the part of a group that is left with masked loads
-        // and stores (masked-off lanes are not touched, nor can they fault). Books are a few hundred
-        // accounts and each is split in two, so this tail is a fifth of the work: a scalar loop here cost
-        // more than the full blocks.
-        let (groups, last) = ((n - full) / 8, (n - full) % 8);
+        // Blocks of eight groups of eight lanes: each block's bits are walked once.
         let mut mask = 0u64;
-        for k in 0..groups {
-            let i = full + 8 * k;
+        for g in 0..groups {
+            let i = 8 * g;
             // SAFETY: `i + 8 <= n`.
             unsafe {
                 let sum = _mm256_add_ps(_mm256_loadu_ps(h.add(i)), _mm256_loadu_ps(a.add(i)));
                 _mm256_storeu_ps(h.add(i), sum);
                 let reached = _mm256_cmp_ps::<_CMP_GE_OQ>(sum, _mm256_loadu_ps(t.add(i)));
-                mask |= (_mm256_movemask_ps(reached) as u32 as u64) << (8 * k);
+                mask |= (_mm256_movemask_ps(reached) as u32 as u64) << (8 * (g % 8));
+            }
+            if g % 8 == 7 {
+                push_bits(mask, offset, i - 56, fired);
+                mask = 0;
             }
         }
+        // The part of a group that is left, with masked loads and stores (masked-off lanes are not touched,
+        // nor can they fault). Books are a few hundred accounts, split in two every month, so tails are
+        // many: a scalar loop for them cost more than the full blocks.
         if last > 0 {
-            let i = full + 8 * groups;
+            let i = 8 * groups;
             // SAFETY: lanes `0..last` are within the slices, and the others are masked off.
             unsafe {
                 let lanes = _mm256_cmpgt_epi32(
@@ -181,10 +170,10 @@ mod x86 {
                 _mm256_maskstore_ps(h.add(i), lanes, sum);
                 let reached = _mm256_cmp_ps::<_CMP_GE_OQ>(sum, _mm256_maskload_ps(t.add(i), lanes));
                 let bits = _mm256_movemask_ps(reached) as u32 & ((1 << last) - 1);
-                mask |= u64::from(bits) << (8 * groups);
+                mask |= u64::from(bits) << (8 * (groups % 8));
             }
         }
-        push_bits(mask, offset, full, fired);
+        push_bits(mask, offset, groups / 8 * 64, fired);
     }
 }
 
