@@ -261,11 +261,9 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     );
     for ((t, d), &customer) in scratch.threshold.iter_mut().zip(&mut scratch.demand_draws).zip(&acc.customer)
     {
-        if customer {
-            *t = OUT_OF_POOL;
-        } else {
-            *d = 1;
-        }
+        // Selects, not branches: customers are scattered through the books.
+        *t = if customer { OUT_OF_POOL } else { *t };
+        *d = u32::from(!customer);
     }
     fill_pool_milli(model, scratch);
     for index in 0..model.carry_in.len() {
@@ -332,7 +330,8 @@ fn tally_quarters(model: &Model, s: &mut Scratch) {
     // Eight accounts per 64-bit word: a target's byte is kept whole, any other is cleared, and the word's
     // bits are counted at once (widening each byte's count to 64 bits cost ten times more).
     let target = &model.accounts.target;
-    let mask = |t: &[bool]| t.iter().rev().fold(0u64, |m, &x| (m << 8) | (0xFF * u64::from(x)));
+    // A bool is one byte, 0 or 1: eight of them read as one word, times 0xFF, is a mask of whole bytes.
+    let mask = |t: &[bool]| t.iter().rev().fold(0u64, |m, &x| (m << 8) | u64::from(x)) * 0xFF;
     let word = |q: &[u8]| q.iter().rev().fold(0u64, |w, &x| (w << 8) | u64::from(x));
     let (quarters, rest) = s.quarters_covered.split_at(s.quarters_covered.len() / 8 * 8);
     let (targets, rest_targets) = target.split_at(quarters.len());
@@ -548,9 +547,7 @@ impl Trial<'_, '_> {
         seg.cycle_months(self.deal_stream(a).uniform(k)) as u32
     }
 
-    // Kept out of line so that the monthly pass keeps its running budget in a register.
-    #[cold]
-    #[inline(never)]
+    #[inline]
     fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32, cycle: usize, covered: bool) {
         let model = self.model;
         let acc = &model.accounts;
