@@ -442,69 +442,66 @@ impl Trial<'_, '_> {
         };
         let accounts = &model.accounts;
         let book = &epoch.books[r];
-        {
-            let capacity = model.reps[r].capacity[month];
-            s.opp_now[r] += s.opp_delta[r * (h + 1) + month];
-            let budget =
-                if capacity > 0.0 { (capacity * availability() * 1000.0) as i64 - s.opp_now[r] } else { 0 };
-            // Every account before the cut is covered: those in the pool got their hours, the others are
-            // being worked through an open opportunity.
-            let cut = covered_prefix(book, &s.pool_milli, &mut s.cut[r], &mut s.used[r], budget);
-            self.out.covered[r] += cut as f64;
-            if let Some(log) = self.log.as_deref_mut() {
+        let capacity = model.reps[r].capacity[month];
+        s.opp_now[r] += s.opp_delta[r * (h + 1) + month];
+        let budget =
+            if capacity > 0.0 { (capacity * availability() * 1000.0) as i64 - s.opp_now[r] } else { 0 };
+        // Every account before the cut is covered: those in the pool got their hours, the others are
+        // being worked through an open opportunity.
+        let cut = covered_prefix(book, &s.pool_milli, &mut s.cut[r], &mut s.used[r], budget);
+        self.out.covered[r] += cut as f64;
+        if let Some(log) = self.log.as_deref_mut() {
+            for (i, entry) in book.iter().enumerate() {
+                let a = entry.account as usize;
+                if s.threshold[a] != OUT_OF_POOL {
+                    let m = accounts.market_index[a] as usize;
+                    let slot = if i < cut { &mut log.pool_covered[m] } else { &mut log.pool_uncovered[m] };
+                    *slot += 1;
+                }
+            }
+        }
+        match (epoch.contiguous, book.first()) {
+            (true, Some(first)) => {
+                // The book is a contiguous run of model indices: the hazard update is a plain vector loop.
+                let start = first.account as usize;
+                let (mid, end) = (start + cut, start + book.len());
+                for q in &mut s.quarters_covered[start..mid] {
+                    *q |= quarter_bit;
+                }
+                // Opportunities open in book order: the covered part first, then the rest.
+                let (hazard, threshold) = (&mut s.hazard, &s.threshold);
+                let covered = &accounts.hazard_covered[start..mid];
+                accumulate_fired(
+                    &mut hazard[start..mid],
+                    covered,
+                    &threshold[start..mid],
+                    start,
+                    &mut s.fired,
+                );
+                s.fired_covered = s.fired.len();
+                let inbound = &accounts.hazard_inbound[mid..end];
+                accumulate_fired(&mut hazard[mid..end], inbound, &threshold[mid..end], mid, &mut s.fired);
+            }
+            _ => {
                 for (i, entry) in book.iter().enumerate() {
                     let a = entry.account as usize;
-                    if s.threshold[a] != OUT_OF_POOL {
-                        let m = accounts.market_index[a] as usize;
-                        let slot =
-                            if i < cut { &mut log.pool_covered[m] } else { &mut log.pool_uncovered[m] };
-                        *slot += 1;
-                    }
-                }
-            }
-            match (epoch.contiguous, book.first()) {
-                (true, Some(first)) => {
-                    // The book is a contiguous run of model indices: the hazard update is a plain vector loop.
-                    let start = first.account as usize;
-                    let (mid, end) = (start + cut, start + book.len());
-                    for q in &mut s.quarters_covered[start..mid] {
-                        *q |= quarter_bit;
-                    }
-                    // Opportunities open in book order: the covered part first, then the rest.
-                    let (hazard, threshold) = (&mut s.hazard, &s.threshold);
-                    let covered = &accounts.hazard_covered[start..mid];
-                    accumulate_fired(
-                        &mut hazard[start..mid],
-                        covered,
-                        &threshold[start..mid],
-                        start,
-                        &mut s.fired,
-                    );
-                    s.fired_covered = s.fired.len();
-                    let inbound = &accounts.hazard_inbound[mid..end];
-                    accumulate_fired(&mut hazard[mid..end], inbound, &threshold[mid..end], mid, &mut s.fired);
-                }
-                _ => {
-                    for (i, entry) in book.iter().enumerate() {
-                        let a = entry.account as usize;
-                        if i == cut {
-                            s.fired_covered = s.fired.len();
-                        }
-                        if i < cut {
-                            s.quarters_covered[a] |= quarter_bit;
-                        }
-                        s.hazard[a] += if i < cut { entry.hazard_covered } else { entry.hazard_inbound };
-                        if s.hazard[a] >= s.threshold[a] {
-                            s.fired.push(entry.account);
-                        }
-                    }
-                    if cut == book.len() {
+                    if i == cut {
                         s.fired_covered = s.fired.len();
                     }
+                    if i < cut {
+                        s.quarters_covered[a] |= quarter_bit;
+                    }
+                    s.hazard[a] += if i < cut { entry.hazard_covered } else { entry.hazard_inbound };
+                    if s.hazard[a] >= s.threshold[a] {
+                        s.fired.push(entry.account);
+                    }
+                }
+                if cut == book.len() {
+                    s.fired_covered = s.fired.len();
                 }
             }
-            self.open_fired(s, month, r as u32);
         }
+        self.open_fired(s, month, r as u32);
     }
 
     /// Works the accounts with no owner for `month`: inbound demand only.
