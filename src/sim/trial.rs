@@ -328,7 +328,7 @@ const MONTHS_PER_BLOCK: usize = 24;
 /// Adds the (target account, quarter) pairs covered in the block just ended and clears the block.
 fn tally_quarters(model: &Model, s: &mut Scratch) {
     // Eight accounts per 64-bit word: a target's byte is kept whole, any other is cleared, and the word's
-    // bits are counted at once (widening each byte's count to 64 bits cost ten times more).
+    // bits are counted at once (widening each byte's count to 64 bits took twice as long).
     let target = &model.accounts.target;
     // A bool is one byte, 0 or 1: eight of them read as one word, times 0xFF, is a mask of whole bytes.
     let mask = |t: &[bool]| t.iter().rev().fold(0u64, |m, &x| (m << 8) | u64::from(x)) * 0xFF;
