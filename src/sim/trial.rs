@@ -134,15 +134,15 @@ pub struct Scratch {
     /// + first month` and takes them off at the month it closes, and each book keeps the running sum.
     opp_delta: Vec<i64>,
     opp_now: Vec<i64>,
-    /// Deals due to close, per (month, book): `month * books + book`, where book `n_reps` holds the
+    /// Deals due to close, per (month, book) (see [`closing_slot`]), where book `n_reps` holds the
     /// accounts with no owner in that month (see [`book_of`]), and month `horizon` the deals that close
     /// after it.
     closings: Vec<Vec<Closing>>,
     /// Pipeline created per (book, pipeline segment), summed over books in book order at the end so that
     /// the total does not depend on the order books are worked in.
     book_pipeline: Vec<f64>,
-    /// Whether each of the month's closings is won, decided for all before any is booked: each decision is
-    /// a chain of hashing and arithmetic, and with no branch waiting on it the chains of many run at once.
+    /// Whether each of a book's closings of the month is won, decided for all before any is booked: each
+    /// decision is a chain of hashing and arithmetic, and with no branch waiting on it many run at once.
     won: Vec<bool>,
     /// The cycles of the accounts in `fired`, drawn before any opens (as `won` for closings).
     cycles: Vec<u32>,
@@ -288,7 +288,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
             .unwrap_or(h);
         for book in 0..books {
             for month in start..end {
-                t.close_month(scratch, month, month * books + book);
+                t.close_month(scratch, month, closing_slot(model, month, book));
                 t.arm_rejoined(scratch);
                 if book < n_reps {
                     t.work_book(scratch, month, book);
@@ -564,7 +564,7 @@ impl Trial<'_, '_> {
             self.out.opportunities[owner as usize] += 1;
         }
         self.record(OppEventKind::Opened, a, month, owner, |t| t.drawn_value(a, t.deal_stream(a), k));
-        let (books, n_ps) = (model.reps.len() + 1, model.pipeline_segments.len());
+        let n_ps = model.pipeline_segments.len();
         let book = book_of(model, owner);
         s.book_pipeline[book * n_ps + usize::from(acc.pipeline_segment[a])] +=
             acc.potential[a] * model.deal_multiplier;
@@ -577,7 +577,7 @@ impl Trial<'_, '_> {
                 s.book_opp_hours(owner, month + 1, close, seg.opp_milli_hours, h);
             }
             // Deals that close after the horizon go to month `h`, which is never worked: no branch on the cycle.
-            s.closings[close.min(h) * books + book].push(Closing::drawn(a, number, false));
+            s.closings[closing_slot(model, close.min(h), book)].push(Closing::drawn(a, number, false));
             return;
         }
         let handoff_draw = self.deal_stream(a).uniform(k + 3);
@@ -586,7 +586,8 @@ impl Trial<'_, '_> {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
             let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
             if handed_off && handoff_draw < seg.handoff_loss {
-                s.closings[t * books + book_of(model, next)].push(Closing::drawn(a, number, true));
+                s.closings[closing_slot(model, t, book_of(model, next))]
+                    .push(Closing::drawn(a, number, true));
                 return;
             }
             current = next;
@@ -595,7 +596,8 @@ impl Trial<'_, '_> {
             }
         }
         if close < h {
-            s.closings[close * books + book_of(model, current)].push(Closing::drawn(a, number, false));
+            s.closings[closing_slot(model, close, book_of(model, current))]
+                .push(Closing::drawn(a, number, false));
         }
     }
 
@@ -734,7 +736,7 @@ impl Trial<'_, '_> {
         }
         if close < h {
             let owner = model.epochs[model.epoch_of_month[close]].owner[a];
-            s.closings[close * (model.reps.len() + 1) + book_of(model, owner)].push(Closing {
+            s.closings[closing_slot(model, close, book_of(model, owner))].push(Closing {
                 account: c.account,
                 deal: number,
                 carry: index as u32,
@@ -781,6 +783,12 @@ fn covered_prefix(
 #[inline]
 fn book_of(model: &Model, owner: u32) -> usize {
     (owner as usize).min(model.reps.len())
+}
+
+/// The entry of [`Scratch::closings`] for the deals of `book` closing in `month`.
+#[inline]
+fn closing_slot(model: &Model, month: usize, book: usize) -> usize {
+    month * (model.reps.len() + 1) + book
 }
 
 /// Puts a logged trial's events in an order that does not depend on how the trial was worked: by month,
