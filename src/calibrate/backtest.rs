@@ -417,10 +417,10 @@ fn market_at_cutoff(
                 won_before[o.account] = true;
             }
         }
-        if let (Some(r), true) = (o.owner, o.created < cutoff) {
-            if latest[o.account].is_none_or(|(d, _)| o.created >= d) {
-                latest[o.account] = Some((o.created, r));
-            }
+        if let (Some(r), true) = (o.owner, o.created < cutoff)
+            && latest[o.account].is_none_or(|(d, _)| o.created >= d)
+        {
+            latest[o.account] = Some((o.created, r));
         }
     }
     let mut accounts = market.accounts().to_vec();

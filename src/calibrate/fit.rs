@@ -356,10 +356,10 @@ fn fit_segments(
         let p = &params[a].0;
         let difficulty = f64::from(accounts[a].score_inputs.competitive_difficulty);
         let mut f = 1.0 + p.competitive_strength * (3.0 - difficulty) / 2.0;
-        if let Some(r) = o.owner {
-            if reps[r].expert_verticals.iter().any(|v| v.eq_ignore_ascii_case(&accounts[a].vertical)) {
-                f *= p.vertical_lift;
-            }
+        if let Some(r) = o.owner
+            && reps[r].expert_verticals.iter().any(|v| v.eq_ignore_ascii_case(&accounts[a].vertical))
+        {
+            f *= p.vertical_lift;
         }
         f
     };

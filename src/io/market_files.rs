@@ -721,10 +721,10 @@ fn check_events(scenario: &Scenario, reps: &[Rep]) -> Result<(), DataError> {
         if !known(&d.rep) {
             return Err(unknown(format!("events.departure[{i}].rep"), &d.rep));
         }
-        if let Some(to) = &d.reassign_to {
-            if !known(to) {
-                return Err(unknown(format!("events.departure[{i}].reassign_to"), to));
-            }
+        if let Some(to) = &d.reassign_to
+            && !known(to)
+        {
+            return Err(unknown(format!("events.departure[{i}].reassign_to"), to));
         }
     }
     for (i, c) in ev.capacity_change.iter().enumerate() {
@@ -738,10 +738,10 @@ fn check_events(scenario: &Scenario, reps: &[Rep]) -> Result<(), DataError> {
         }
     }
     for (i, s) in scenario.shocks.iter().enumerate() {
-        if let Some(r) = &s.depart_rep {
-            if !known(r) {
-                return Err(unknown(format!("shocks[{i}].depart_rep"), r));
-            }
+        if let Some(r) = &s.depart_rep
+            && !known(r)
+        {
+            return Err(unknown(format!("shocks[{i}].depart_rep"), r));
         }
     }
     Ok(())

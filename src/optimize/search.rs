@@ -173,10 +173,10 @@ impl Structure {
             c.claimed[r as usize * n_units + u as usize] = true;
         }
         for i in 0..items.len() {
-            if let [a] = items.accounts(i) {
-                if c.unit[*a as usize] != NONE {
-                    c.members[c.unit[*a as usize] as usize].push(i as u32);
-                }
+            if let [a] = items.accounts(i)
+                && c.unit[*a as usize] != NONE
+            {
+                c.members[c.unit[*a as usize] as usize].push(i as u32);
             }
         }
         Structure { class: None, count: Vec::new(), contiguous: Some(c) }
@@ -324,26 +324,26 @@ impl<'s, 'p> Search<'s, 'p> {
         while steps < max_steps {
             let mut pick: Option<Offer> = None;
             for r in 0..n_reps {
-                if std::mem::take(&mut refresh[r]) {
-                    if let Some(Some((_, j, t, _))) = offer[r] {
-                        let d = self.state.move_delta(self.items, j, t);
-                        let keep = self.state.excess(r) > 1e-12 && d.cost < -1e-12;
-                        offer[r] = keep.then_some(Some((d.cost, j, t, d.moves)));
-                    }
+                if std::mem::take(&mut refresh[r])
+                    && let Some(Some((_, j, t, _))) = offer[r]
+                {
+                    let d = self.state.move_delta(self.items, j, t);
+                    let keep = self.state.excess(r) > 1e-12 && d.cost < -1e-12;
+                    offer[r] = keep.then_some(Some((d.cost, j, t, d.moves)));
                 }
-                if let Some(Some(m)) = offer[r] {
-                    if !self.within_budget(m.3) {
-                        offer[r] = None;
-                    }
+                if let Some(Some(m)) = offer[r]
+                    && !self.within_budget(m.3)
+                {
+                    offer[r] = None;
                 }
                 if offer[r].is_none() {
                     let outside = p.reps[r].pool != NONE && self.state.excess(r) > 1e-12;
                     offer[r] = Some(if outside { self.best_move_for(r, &book) } else { None });
                 }
-                if let Some(Some(m)) = offer[r] {
-                    if pick.is_none_or(|b| m.0 < b.0) {
-                        pick = Some(m);
-                    }
+                if let Some(Some(m)) = offer[r]
+                    && pick.is_none_or(|b| m.0 < b.0)
+                {
+                    pick = Some(m);
                 }
             }
             let Some((_, i, s, _)) = pick else { break };
@@ -421,11 +421,12 @@ impl<'s, 'p> Search<'s, 'p> {
         let mut uphill = (0.0, 0usize);
         for _ in 0..200 {
             let pool = Self::pick_pool(rng, &sampled);
-            if let Some((d, _)) = self.propose(rng, pool) {
-                if d.is_finite() && d > 0.0 {
-                    uphill.0 += d;
-                    uphill.1 += 1;
-                }
+            if let Some((d, _)) = self.propose(rng, pool)
+                && d.is_finite()
+                && d > 0.0
+            {
+                uphill.0 += d;
+                uphill.1 += 1;
             }
         }
         if uphill.1 > 0 { t0_scale * uphill.0 / uphill.1 as f64 } else { 0.0 }
@@ -443,34 +444,34 @@ impl<'s, 'p> Search<'s, 'p> {
         for k in range {
             let t = schedule.temperature(k);
             let pool = Self::pick_pool(rng, &sampled);
-            if let Some((d, mv)) = self.propose(rng, pool) {
-                if d <= 0.0 || (t > 0.0 && rng.unit() < (-d / t).exp()) {
-                    applied += 1;
-                    match mv {
-                        Proposal::Move(i, s) => self.apply(i, s),
-                        Proposal::Unit(u, r, s) => {
-                            let keeps_connected =
-                                self.structure.contiguous.as_ref().is_some_and(|c| c.connected_without(r, u));
-                            if !keeps_connected {
-                                applied -= 1;
-                                continue;
-                            }
-                            for (j, s) in self.unit_moves(u, r, s).unwrap_or_default() {
-                                self.apply(j, s);
-                            }
+            if let Some((d, mv)) = self.propose(rng, pool)
+                && (d <= 0.0 || (t > 0.0 && rng.unit() < (-d / t).exp()))
+            {
+                applied += 1;
+                match mv {
+                    Proposal::Move(i, s) => self.apply(i, s),
+                    Proposal::Unit(u, r, s) => {
+                        let keeps_connected =
+                            self.structure.contiguous.as_ref().is_some_and(|c| c.connected_without(r, u));
+                        if !keeps_connected {
+                            applied -= 1;
+                            continue;
                         }
-                        Proposal::Chain(i, j, k) => {
-                            let owners = [i, j, k].map(|x| self.state.item_owner(self.items, x));
-                            self.apply(i, owners[1]);
-                            self.apply(j, owners[2]);
-                            self.apply(k, owners[0]);
+                        for (j, s) in self.unit_moves(u, r, s).unwrap_or_default() {
+                            self.apply(j, s);
                         }
-                        Proposal::Swap(i, j) => {
-                            let (r, s) =
-                                (self.state.item_owner(self.items, i), self.state.item_owner(self.items, j));
-                            self.apply(i, s);
-                            self.apply(j, r);
-                        }
+                    }
+                    Proposal::Chain(i, j, k) => {
+                        let owners = [i, j, k].map(|x| self.state.item_owner(self.items, x));
+                        self.apply(i, owners[1]);
+                        self.apply(j, owners[2]);
+                        self.apply(k, owners[0]);
+                    }
+                    Proposal::Swap(i, j) => {
+                        let (r, s) =
+                            (self.state.item_owner(self.items, i), self.state.item_owner(self.items, j));
+                        self.apply(i, s);
+                        self.apply(j, r);
                     }
                 }
             }

@@ -25,11 +25,11 @@ impl UnitGraph {
         let mut neighbors = vec![Vec::new(); units.len()];
         for (i, (_, _, ns)) in units.iter().enumerate() {
             for n in ns {
-                if let Some(&j) = index.get(n) {
-                    if j as usize != i {
-                        neighbors[i].push(j);
-                        neighbors[j as usize].push(i as u32);
-                    }
+                if let Some(&j) = index.get(n)
+                    && j as usize != i
+                {
+                    neighbors[i].push(j);
+                    neighbors[j as usize].push(i as u32);
                 }
             }
         }

@@ -167,10 +167,10 @@ impl Shock {
             ("deal_size_multiplier", self.deal_size_multiplier),
             ("ramp_slowdown", self.ramp_slowdown),
         ] {
-            if let Some(v) = v {
-                if !(v.is_finite() && v >= 0.0) {
-                    return Err(format!("{name} = {v} must be a non-negative number"));
-                }
+            if let Some(v) = v
+                && !(v.is_finite() && v >= 0.0)
+            {
+                return Err(format!("{name} = {v} must be a non-negative number"));
             }
         }
         if self.depart_month.is_some() && self.depart_rep.is_none() {

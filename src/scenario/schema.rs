@@ -406,10 +406,10 @@ impl Scenario {
         if self.trials == 0 {
             return Err(self.invalid("trials", "must be at least 1"));
         }
-        if let Some(date) = &self.as_of {
-            if crate::market::parse_iso_date(date).is_none() {
-                return Err(self.invalid("as_of", format!("{date:?} is not a date; write it as YYYY-MM-DD")));
-            }
+        if let Some(date) = &self.as_of
+            && crate::market::parse_iso_date(date).is_none()
+        {
+            return Err(self.invalid("as_of", format!("{date:?} is not a date; write it as YYYY-MM-DD")));
         }
         self.scoring.weights.validate().map_err(|m| self.invalid("scoring.weights", m))?;
         let tiers = self.scoring.tiers;
@@ -512,11 +512,12 @@ impl Scenario {
                 return Err(self.invalid(&format!("{f}.start_month"), format!("must be a month in 1..={h}")));
             }
             for (name, v) in [("capacity_hours", hire.capacity_hours), ("annual_quota", hire.annual_quota)] {
-                if let Some(v) = v {
-                    if !(v.is_finite() && v >= 0.0) {
-                        return Err(self
-                            .invalid(&format!("{f}.{name}"), format!("{v} must be a non-negative number")));
-                    }
+                if let Some(v) = v
+                    && !(v.is_finite() && v >= 0.0)
+                {
+                    return Err(
+                        self.invalid(&format!("{f}.{name}"), format!("{v} must be a non-negative number"))
+                    );
                 }
             }
             if !(hire.take_share.is_finite() && (0.0..=1.0).contains(&hire.take_share)) {

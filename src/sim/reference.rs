@@ -251,10 +251,10 @@ impl Trial<'_, '_> {
         }
         for entry in &epoch.unowned {
             let a = entry.account as usize;
-            if let Some(log) = self.log.as_deref_mut() {
-                if s.threshold[a] != OUT_OF_POOL {
-                    log.pool_uncovered[accounts.market_index[a] as usize] += 1;
-                }
+            if let Some(log) = self.log.as_deref_mut()
+                && s.threshold[a] != OUT_OF_POOL
+            {
+                log.pool_uncovered[accounts.market_index[a] as usize] += 1;
             }
             s.hazard[a] += entry.hazard_inbound;
             if s.hazard[a] >= s.threshold[a] {

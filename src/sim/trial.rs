@@ -511,10 +511,10 @@ impl Trial<'_, '_> {
         s.fired_covered = 0;
         for entry in &model.epochs[model.epoch_of_month[month]].unowned {
             let a = entry.account as usize;
-            if let Some(log) = self.log.as_deref_mut() {
-                if s.threshold[a] != OUT_OF_POOL {
-                    log.pool_uncovered[accounts.market_index[a] as usize] += 1;
-                }
+            if let Some(log) = self.log.as_deref_mut()
+                && s.threshold[a] != OUT_OF_POOL
+            {
+                log.pool_uncovered[accounts.market_index[a] as usize] += 1;
             }
             s.hazard[a] += entry.hazard_inbound;
             if s.hazard[a] >= s.threshold[a] {
