@@ -90,10 +90,12 @@ pub(crate) fn accumulate_fired_portable(
 mod x86 {
     use std::arch::x86_64::*;
 
-    use super::super::rng::TrialKey;
+    use super::super::rng::{ENTITY, GOLDEN, MIX_1, MIX_2, PURPOSE, Purpose, TrialKey};
     use super::{demand_thresholds_portable, push_bits};
 
-    /// [`super::demand_thresholds`] compiled for AVX-512 (eight 64-bit lanes with 64-bit multiplies).
+    /// [`super::demand_thresholds`] for AVX-512: whole blocks of sixteen by the compiler's vectorization of
+    /// the portable loop, and what is left (most monthly re-arming batches are a few accounts) in eight-lane
+    /// steps with masked loads and stores, where the compiled loop would go one account at a time.
     ///
     /// # Safety
     /// The processor has AVX-512 F, DQ and VL.
@@ -105,7 +107,92 @@ mod x86 {
         scale: f64,
         out: &mut [f32],
     ) {
-        demand_thresholds_portable(key, entity, counter, scale, out);
+        let n = entity.len();
+        let mut i = n / 16 * 16;
+        demand_thresholds_portable(key, &entity[..i], &counter[..i], scale, &mut out[..i]);
+        while i < n {
+            let lanes = (n - i).min(8);
+            let k: __mmask8 = if lanes == 8 { 0xFF } else { (1u8 << lanes) - 1 };
+            // SAFETY: lanes `0..lanes` are within the slices, and the others are masked off (masked-off
+            // lanes are neither read nor written, nor can they fault).
+            unsafe {
+                let e = _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(k, entity.as_ptr().add(i).cast()));
+                let c = _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(k, counter.as_ptr().add(i).cast()));
+                let u = uniform8(stream8(key, e, Purpose::Demand), c);
+                let t = _mm512_mul_pd(neg_ln8(u), _mm512_set1_pd(scale));
+                _mm256_mask_storeu_ps(out.as_mut_ptr().add(i), k, _mm512_cvtpd_ps(t));
+            }
+            i += 8;
+        }
+    }
+
+    // The eight-lane versions of the stream functions of `rng`, operation for operation (no fused
+    // multiply-add), so that every lane gives the scalar bits.
+
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    fn mul8(a: __m512i, b: u64) -> __m512i {
+        _mm512_mullo_epi64(a, _mm512_set1_epi64(b as i64))
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    fn mix8(z: __m512i) -> __m512i {
+        let z = mul8(_mm512_xor_si512(z, _mm512_srli_epi64::<30>(z)), MIX_1);
+        let z = mul8(_mm512_xor_si512(z, _mm512_srli_epi64::<27>(z)), MIX_2);
+        _mm512_xor_si512(z, _mm512_srli_epi64::<31>(z))
+    }
+
+    /// `TrialKey::stream` of eight entities.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    fn stream8(key: TrialKey, entity: __m512i, purpose: Purpose) -> __m512i {
+        let purpose = _mm512_set1_epi64((purpose as u64).wrapping_mul(PURPOSE) as i64);
+        let salt = _mm512_xor_si512(mul8(entity, ENTITY), purpose);
+        mix8(_mm512_xor_si512(_mm512_set1_epi64(key.bits() as i64), salt))
+    }
+
+    /// `Stream::uniform` of eight streams.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    fn uniform8(stream: __m512i, counter: __m512i) -> __m512d {
+        let c = mul8(_mm512_add_epi64(counter, _mm512_set1_epi64(1)), GOLDEN);
+        let bits = mix8(_mm512_add_epi64(stream, c));
+        let x = _mm512_add_epi64(_mm512_srli_epi64::<11>(bits), _mm512_set1_epi64(1));
+        _mm512_mul_pd(_mm512_cvtepu64_pd(x), _mm512_set1_pd(1.0 / (1u64 << 53) as f64))
+    }
+
+    /// [`neg_ln`](super::super::rng::neg_ln) of eight uniforms.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    pub(super) fn neg_ln8(u: __m512d) -> __m512d {
+        const MANTISSA: i64 = (1 << 52) - 1;
+        const ONE: i64 = 0x3FF0_0000_0000_0000;
+        let bits = _mm512_castpd_si512(u);
+        let m = _mm512_castsi512_pd(_mm512_or_si512(
+            _mm512_and_si512(bits, _mm512_set1_epi64(MANTISSA)),
+            _mm512_set1_epi64(ONE),
+        ));
+        let high = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(m, _mm512_set1_pd(std::f64::consts::SQRT_2));
+        let m = _mm512_mask_mul_pd(m, high, _mm512_set1_pd(0.5), m);
+        let e = _mm512_add_epi64(
+            _mm512_sub_epi64(_mm512_srli_epi64::<52>(bits), _mm512_set1_epi64(1023)),
+            _mm512_maskz_set1_epi64(high, 1),
+        );
+        let e = _mm512_cvtepi64_pd(e);
+        let one = _mm512_set1_pd(1.0);
+        let s = _mm512_div_pd(_mm512_sub_pd(m, one), _mm512_add_pd(m, one));
+        let s2 = _mm512_mul_pd(s, s);
+        let c = |x: f64| _mm512_set1_pd(x);
+        let mut series = _mm512_div_pd(s2, c(15.0));
+        for k in [13.0, 11.0, 9.0, 7.0, 5.0, 3.0] {
+            series = _mm512_mul_pd(s2, _mm512_add_pd(c(1.0 / k), series));
+        }
+        let series = _mm512_add_pd(one, series);
+        let two_s = _mm512_mul_pd(c(2.0), s);
+        let sum = _mm512_add_pd(_mm512_mul_pd(e, c(std::f64::consts::LN_2)), _mm512_mul_pd(two_s, series));
+        // Negation flips the sign bit (0 − x would turn −0 into +0).
+        _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(sum), _mm512_set1_epi64(i64::MIN)))
     }
 
     /// [`super::demand_thresholds`] compiled for AVX2.
@@ -210,8 +297,14 @@ mod tests {
 
     #[test]
     fn every_arming_version_draws_the_scalar_exponentials() {
+        // Lengths around the vector widths and block sizes (monthly re-arming batches are a few accounts).
+        for n in [0, 1, 5, 8, 13, 16, 23, 1_037] {
+            arming_versions_agree(n);
+        }
+    }
+
+    fn arming_versions_agree(n: usize) {
         let key = TrialKey::new(17, 3);
-        let n = 1_037;
         let entity: Vec<u32> = (0..n as u32).map(|i| (i * 7919) % 5_000).collect();
         let counter: Vec<u32> = (0..n as u32).map(|i| (i * 31) % 7).collect();
         let scale = 1.0 / 1.07;
@@ -243,9 +336,30 @@ mod tests {
             }
         }
         for (name, t) in &versions {
-            assert!(t.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "{name}");
+            assert!(t.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "{name}, n = {n}");
         }
         assert!(versions.len() >= 2);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_vector_logarithm_gives_the_scalar_bits_at_the_edges() {
+        use std::arch::x86_64::*;
+        if !(std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl")) {
+            return;
+        }
+        let edges =
+            [1.0, 2f64.powi(-53), f64::MIN_POSITIVE, 0.5, std::f64::consts::FRAC_1_SQRT_2, 1e-9, 0.7, 0.999];
+        for chunk in edges.chunks(8) {
+            let mut u = [1.0; 8];
+            u[..chunk.len()].copy_from_slice(chunk);
+            let mut got = [0.0; 8];
+            // SAFETY: the processor has the features; both arrays have eight lanes.
+            unsafe { _mm512_storeu_pd(got.as_mut_ptr(), x86::neg_ln8(_mm512_loadu_pd(u.as_ptr()))) };
+            for (x, g) in u.iter().zip(got) {
+                assert_eq!(g.to_bits(), super::super::rng::neg_ln(*x).to_bits(), "{x}");
+            }
+        }
     }
 
     #[test]

@@ -18,12 +18,17 @@ pub enum Purpose {
     Parameters = 4,
 }
 
-const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+pub(crate) const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+/// Multipliers of `mix`, of an entity and of a purpose in a stream's salt.
+pub(crate) const MIX_1: u64 = 0xBF58_476D_1CE4_E5B9;
+pub(crate) const MIX_2: u64 = 0x94D0_49BB_1331_11EB;
+pub(crate) const ENTITY: u64 = 0xD1B5_4A32_D192_ED03;
+pub(crate) const PURPOSE: u64 = 0x8CB9_2BA7_2F3D_8DD7;
 
 #[inline]
 fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z = (z ^ (z >> 30)).wrapping_mul(MIX_1);
+    z = (z ^ (z >> 27)).wrapping_mul(MIX_2);
     z ^ (z >> 31)
 }
 
@@ -42,9 +47,14 @@ impl TrialKey {
     /// The stream of `entity` for `purpose`.
     #[inline]
     pub fn stream(self, entity: u64, purpose: Purpose) -> Stream {
-        let salt =
-            entity.wrapping_mul(0xD1B5_4A32_D192_ED03) ^ (purpose as u64).wrapping_mul(0x8CB9_2BA7_2F3D_8DD7);
+        let salt = entity.wrapping_mul(ENTITY) ^ (purpose as u64).wrapping_mul(PURPOSE);
         Stream { key: mix(self.0 ^ salt) }
+    }
+
+    /// The key's 64 bits.
+    #[inline]
+    pub(crate) fn bits(self) -> u64 {
+        self.0
     }
 }
 
