@@ -49,6 +49,29 @@ pub(crate) fn demand_thresholds(key: TrialKey, entity: &[u32], counter: &[u32], 
     demand_thresholds_portable(key, entity, counter, scale, out);
 }
 
+/// Uniforms: `out[i]` is the `counter[i]`-th uniform of the `purpose` stream of entity `entity[i]` (an
+/// account's market index), as [`Stream::uniform`] draws it one at a time. The trial draws a book-month's
+/// cycles and win draws with it: a few at a time, in one vector step instead of a hashing chain each.
+///
+/// [`Stream::uniform`]: super::rng::Stream::uniform
+#[inline]
+pub(crate) fn uniforms(key: TrialKey, purpose: Purpose, entity: &[u32], counter: &[u32], out: &mut [f64]) {
+    assert!(counter.len() == entity.len() && out.len() == entity.len(), "draw arrays differ in length");
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
+        // SAFETY: the processor has the features.
+        return unsafe { x86::uniforms_avx512(key, purpose, entity, counter, out) };
+    }
+    uniforms_portable(key, purpose, entity, counter, out);
+}
+
+#[inline(always)]
+fn uniforms_portable(key: TrialKey, purpose: Purpose, entity: &[u32], counter: &[u32], out: &mut [f64]) {
+    for (u, (&m, &c)) in out.iter_mut().zip(entity.iter().zip(counter)) {
+        *u = key.stream(u64::from(m), purpose).uniform(u64::from(c));
+    }
+}
+
 #[inline(always)]
 fn demand_thresholds_portable(key: TrialKey, entity: &[u32], counter: &[u32], scale: f64, out: &mut [f32]) {
     for (t, (&m, &c)) in out.iter_mut().zip(entity.iter().zip(counter)) {
@@ -111,19 +134,68 @@ mod x86 {
         let mut i = n / 16 * 16;
         demand_thresholds_portable(key, &entity[..i], &counter[..i], scale, &mut out[..i]);
         while i < n {
-            let lanes = (n - i).min(8);
-            let k: __mmask8 = if lanes == 8 { 0xFF } else { (1u8 << lanes) - 1 };
-            // SAFETY: lanes `0..lanes` are within the slices, and the others are masked off (masked-off
-            // lanes are neither read nor written, nor can they fault).
+            let k = lanes(n - i);
+            // SAFETY: `lanes` masks off every lane past the end of the slices.
             unsafe {
-                let e = _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(k, entity.as_ptr().add(i).cast()));
-                let c = _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(k, counter.as_ptr().add(i).cast()));
-                let u = uniform8(stream8(key, e, Purpose::Demand), c);
+                let u = uniform8(key, Purpose::Demand, entity.as_ptr().add(i), counter.as_ptr().add(i), k);
                 let t = _mm512_mul_pd(neg_ln8(u), _mm512_set1_pd(scale));
                 _mm256_mask_storeu_ps(out.as_mut_ptr().add(i), k, _mm512_cvtpd_ps(t));
             }
             i += 8;
         }
+    }
+
+    /// [`super::uniforms`] for AVX-512, eight lanes at a time.
+    ///
+    /// # Safety
+    /// The processor has AVX-512 F, DQ and VL.
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    pub(super) unsafe fn uniforms_avx512(
+        key: TrialKey,
+        purpose: Purpose,
+        entity: &[u32],
+        counter: &[u32],
+        out: &mut [f64],
+    ) {
+        let n = entity.len();
+        for i in (0..n).step_by(8) {
+            let k = lanes(n - i);
+            // SAFETY: `lanes` masks off every lane past the end of the slices.
+            unsafe {
+                let u = uniform8(key, purpose, entity.as_ptr().add(i), counter.as_ptr().add(i), k);
+                _mm512_mask_storeu_pd(out.as_mut_ptr().add(i), k, u);
+            }
+        }
+    }
+
+    /// The mask of the first `min(left, 8)` lanes.
+    #[inline]
+    fn lanes(left: usize) -> __mmask8 {
+        if left >= 8 { 0xFF } else { (1u8 << left) - 1 }
+    }
+
+    /// The uniforms of the lanes of `k`: entity and counter of lane `j` at `entity.add(j)` and `counter.add(j)`.
+    /// Lanes outside `k` are neither read nor written, nor can they fault.
+    ///
+    /// # Safety
+    /// The lanes of `k` are readable.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    unsafe fn uniform8(
+        key: TrialKey,
+        purpose: Purpose,
+        entity: *const u32,
+        counter: *const u32,
+        k: __mmask8,
+    ) -> __m512d {
+        // SAFETY: the caller's.
+        let (e, c) = unsafe {
+            (
+                _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(k, entity.cast())),
+                _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(k, counter.cast())),
+            )
+        };
+        stream_uniform8(stream8(key, e, purpose), c)
     }
 
     // The eight-lane versions of the stream functions of `rng`, operation for operation (no fused
@@ -155,7 +227,7 @@ mod x86 {
     /// `Stream::uniform` of eight streams.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn uniform8(stream: __m512i, counter: __m512i) -> __m512d {
+    fn stream_uniform8(stream: __m512i, counter: __m512i) -> __m512d {
         let c = mul8(_mm512_add_epi64(counter, _mm512_set1_epi64(1)), GOLDEN);
         let bits = mix8(_mm512_add_epi64(stream, c));
         let x = _mm512_add_epi64(_mm512_srli_epi64::<11>(bits), _mm512_set1_epi64(1));
@@ -339,6 +411,27 @@ mod tests {
             assert!(t.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "{name}, n = {n}");
         }
         assert!(versions.len() >= 2);
+    }
+
+    #[test]
+    fn every_uniforms_version_draws_the_scalar_uniforms() {
+        let key = TrialKey::new(11, 5);
+        for n in [0, 1, 6, 8, 9, 100] {
+            let entity: Vec<u32> = (0..n as u32).map(|i| (i * 7919) % 5_000).collect();
+            let counter: Vec<u32> = (0..n as u32).map(|i| i * 4 + 2).collect();
+            let expected: Vec<f64> = (0..n)
+                .map(|i| key.stream(u64::from(entity[i]), Purpose::Deal).uniform(u64::from(counter[i])))
+                .collect();
+            let mut out = vec![0.0; n];
+            uniforms(key, Purpose::Deal, &entity, &counter, &mut out);
+            assert!(
+                out.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()),
+                "dispatched, n = {n}"
+            );
+            let mut out = vec![0.0; n];
+            uniforms_portable(key, Purpose::Deal, &entity, &counter, &mut out);
+            assert!(out.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "portable, n = {n}");
+        }
     }
 
     #[cfg(target_arch = "x86_64")]

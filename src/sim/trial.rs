@@ -10,7 +10,7 @@
 
 use rand_distr::{Beta, Distribution};
 
-use super::kernel::{accumulate_fired, demand_thresholds};
+use super::kernel::{accumulate_fired, demand_thresholds, uniforms};
 use super::model::{BookEntry, Model, NO_OWNER};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 
@@ -21,7 +21,7 @@ use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 const OUT_OF_POOL: f32 = f32::INFINITY;
 
 /// Draws per opportunity in the account's deal stream.
-const DEAL_DRAWS: u64 = 4;
+const DEAL_DRAWS: u32 = 4;
 
 /// What one trial produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,7 +146,11 @@ pub struct Scratch {
     won: Vec<bool>,
     /// The cycles of the accounts in `fired`, drawn before any opens (as `won` for closings).
     cycles: Vec<u32>,
+    /// A book-month's cycle or win draws.
+    deal_draws: DealDraws,
     win_rate: Vec<f64>,
+    /// Per parameter segment: the trial's win rate × the shock's multiplier × the market factor.
+    segment_win: Vec<f64>,
     /// Accounts whose deals were lost this month, with the market index and demand-stream counter of each
     /// new clock, armed together before the month is worked (one vector pass instead of a lone logarithm
     /// per account) into `rearm_threshold`.
@@ -168,7 +172,6 @@ pub struct Scratch {
 struct Trial<'m, 'l> {
     model: &'m Model,
     key: TrialKey,
-    market_factor: f64,
     inverse_market_factor: f64,
     out: TrialOutcome,
     log: Option<&'l mut TrialLog>,
@@ -209,6 +212,13 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
             .map_or(draw.alpha / (draw.alpha + draw.beta), |b| b.sample(&mut rng));
         scratch.win_rate.push(rate);
     }
+    scratch.segment_win.clear();
+    scratch.segment_win.extend(
+        model
+            .segments
+            .iter()
+            .map(|seg| scratch.win_rate[seg.win_draw] * model.win_multiplier * market_factor),
+    );
 
     reset(&mut scratch.hazard, n, 0.0);
     reset(&mut scratch.threshold, n, OUT_OF_POOL);
@@ -234,7 +244,6 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     let mut t = Trial {
         model,
         key,
-        market_factor,
         inverse_market_factor: 1.0 / market_factor,
         out: TrialOutcome {
             bookings: vec![0.0; n_reps],
@@ -288,7 +297,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
             .unwrap_or(h);
         for book in 0..books {
             for month in start..end {
-                t.close_month(scratch, month, closing_slot(model, month, book));
+                t.close_month(scratch, month, book);
                 t.arm_rejoined(scratch);
                 if book < n_reps {
                     t.work_book(scratch, month, book);
@@ -358,6 +367,29 @@ fn fill_pool_milli(model: &Model, s: &mut Scratch) {
     s.pool_milli.extend(
         slots.iter().zip(&s.threshold).map(|(slot, &t)| if t == OUT_OF_POOL { 0 } else { slot.milli_hours }),
     );
+}
+
+/// A batch of deal-stream uniforms, drawn in one vector pass.
+#[derive(Debug, Default)]
+struct DealDraws {
+    entity: Vec<u32>,
+    counter: Vec<u32>,
+    draws: Vec<f64>,
+}
+
+impl DealDraws {
+    /// The uniforms of `draws` (market index, counter in the deal stream), in order.
+    fn draw(&mut self, key: TrialKey, draws: impl Iterator<Item = (u32, u32)>) -> &[f64] {
+        self.entity.clear();
+        self.counter.clear();
+        for (entity, counter) in draws {
+            self.entity.push(entity);
+            self.counter.push(counter);
+        }
+        reset(&mut self.draws, self.entity.len(), 0.0);
+        uniforms(key, Purpose::Deal, &self.entity, &self.counter, &mut self.draws);
+        &self.draws
+    }
 }
 
 impl Scratch {
@@ -525,23 +557,23 @@ impl Trial<'_, '_> {
     }
 
     fn open_fired(&mut self, s: &mut Scratch, month: usize, owner: u32) {
+        let model = self.model;
+        let acc = &model.accounts;
         let (mut fired, mut cycles) = (std::mem::take(&mut s.fired), std::mem::take(&mut s.cycles));
-        // Every cycle first: with no branch waiting on them, the hashing chains of many run at once.
+        // Every cycle first: the draws in one vector pass, and no branch waits on them.
+        let draws = s.deal_draws.draw(
+            self.key,
+            fired.iter().map(|&a| (acc.market_index[a as usize], s.deal_count[a as usize] * DEAL_DRAWS)),
+        );
+        let cycle =
+            |(&a, &u): (&u32, &f64)| model.segments[usize::from(acc.segment[a as usize])].cycle_months(u);
         cycles.clear();
-        cycles.extend(fired.iter().map(|&a| self.cycle(s, a as usize)));
+        cycles.extend(fired.iter().zip(draws).map(|d| cycle(d) as u32));
         for (i, (&a, &cycle)) in fired.iter().zip(&cycles).enumerate() {
             self.open(s, a as usize, month, owner, cycle as usize, i < s.fired_covered);
         }
         fired.clear();
         (s.fired, s.cycles) = (fired, cycles);
-    }
-
-    /// The cycle, in months, of the next opportunity of account `a`.
-    #[inline]
-    fn cycle(&self, s: &Scratch, a: usize) -> u32 {
-        let seg = &self.model.segments[usize::from(self.model.accounts.segment[a])];
-        let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
-        seg.cycle_months(self.deal_stream(a).uniform(k)) as u32
     }
 
     #[inline]
@@ -558,7 +590,7 @@ impl Trial<'_, '_> {
         s.threshold[a] = OUT_OF_POOL;
         let number = s.deal_count[a];
         s.deal_count[a] += 1;
-        let k = u64::from(number) * DEAL_DRAWS;
+        let k = u64::from(number * DEAL_DRAWS);
 
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
@@ -601,46 +633,53 @@ impl Trial<'_, '_> {
         }
     }
 
-    /// Books the deals of one book due to close in `month` (`slot` of [`Scratch::closings`]).
-    fn close_month(&mut self, s: &mut Scratch, month: usize, slot: usize) {
+    /// Books the deals of `book` due to close in `month`. The book is the owner at the close (the deals are
+    /// filed under it), with the last book for the accounts with no owner.
+    fn close_month(&mut self, s: &mut Scratch, month: usize, book: usize) {
+        let model = self.model;
+        let slot = closing_slot(model, month, book);
+        if s.closings[slot].is_empty() {
+            return;
+        }
+        let owner = if book < model.reps.len() { book as u32 } else { NO_OWNER };
         let closings = std::mem::take(&mut s.closings[slot]);
         let mut won = std::mem::take(&mut s.won);
+        // Every win draw first, in one vector pass.
+        let acc = &model.accounts;
+        let draws = s.deal_draws.draw(
+            self.key,
+            closings.iter().map(|c| (acc.market_index[c.account as usize], c.deal * DEAL_DRAWS + 2)),
+        );
         won.clear();
-        won.extend(closings.iter().map(|c| self.wins(s, month, c)));
+        won.extend(closings.iter().zip(draws).map(|(c, &u)| self.wins(&s.segment_win, owner, c, u)));
         for (c, &won) in closings.iter().zip(&won) {
-            self.close(s, month, c, won);
+            self.close(s, month, owner, c, won);
         }
         (s.closings[slot], s.won) = (closings, won);
     }
 
-    /// Whether closing `c`, booked in `month`, is won (never for a deal lost in a handoff).
+    /// Whether closing `c` of `owner`'s book is won on the win draw `u` (never for a deal lost in a handoff).
     #[inline]
-    fn wins(&self, s: &Scratch, month: usize, c: &Closing) -> bool {
+    fn wins(&self, segment_win: &[f64], owner: u32, c: &Closing, u: f64) -> bool {
         let model = self.model;
         let a = c.account as usize;
         let acc = &model.accounts;
-        let seg = &model.segments[usize::from(acc.segment[a])];
-        let mut p = s.win_rate[seg.win_draw]
-            * model.win_multiplier
-            * self.market_factor
-            * f64::from(acc.competitive[a]);
-        let owner = model.epochs[model.epoch_of_month[month]].owner[a];
+        let segment = usize::from(acc.segment[a]);
+        let mut p = segment_win[segment] * f64::from(acc.competitive[a]);
         if owner != NO_OWNER {
             let rep = &model.reps[owner as usize];
             // A factor of one changes nothing, and a select instead of a branch keeps the chain unbroken.
-            let lift = if rep.expert[usize::from(acc.vertical[a])] { seg.vertical_lift } else { 1.0 };
+            let lift = [1.0, model.segments[segment].vertical_lift];
             p *= rep.skill;
-            p *= lift;
+            p *= lift[usize::from(rep.expert[usize::from(acc.vertical[a])])];
         }
-        let (deal, k) = (self.deal_stream(a), u64::from(c.deal) * DEAL_DRAWS);
-        !c.handoff_lost && deal.uniform(k + 2) < p.clamp(0.0, 1.0)
+        !c.handoff_lost && u < p.clamp(0.0, 1.0)
     }
 
-    /// Books closing `c` in `month`, won or lost as [`Self::wins`] decided.
-    fn close(&mut self, s: &mut Scratch, month: usize, c: &Closing, won: bool) {
+    /// Books closing `c` of `owner` in `month`, won or lost as [`Self::wins`] decided.
+    fn close(&mut self, s: &mut Scratch, month: usize, owner: u32, c: &Closing, won: bool) {
         let model = self.model;
         let a = c.account as usize;
-        let owner = model.epochs[model.epoch_of_month[month]].owner[a];
         if won {
             let value = self.value(c);
             self.record(OppEventKind::Won, a, month, owner, |_| value);
@@ -669,7 +708,7 @@ impl Trial<'_, '_> {
             return self.model.carry_in[c.carry as usize].value;
         }
         let a = c.account as usize;
-        self.drawn_value(a, self.deal_stream(a), u64::from(c.deal) * DEAL_DRAWS)
+        self.drawn_value(a, self.deal_stream(a), u64::from(c.deal * DEAL_DRAWS))
     }
 
     /// Lognormal around the account's potential, with mean potential × the deal-size multiplier.
@@ -717,7 +756,7 @@ impl Trial<'_, '_> {
         s.threshold[a] = OUT_OF_POOL;
         let number = s.deal_count[a];
         s.deal_count[a] += 1;
-        let (deal, k) = (self.deal_stream(a), u64::from(number) * DEAL_DRAWS);
+        let (deal, k) = (self.deal_stream(a), u64::from(number * DEAL_DRAWS));
         let age = c.age_months as usize;
         let floor = if age >= 2 && seg.cycle_sigma > 0.0 {
             normal_cdf(((age as f64 - 0.5).ln() - seg.cycle_mu) / seg.cycle_sigma)
