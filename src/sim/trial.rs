@@ -134,7 +134,7 @@ pub struct Scratch {
     /// + first month` and takes them off at the month it closes, and each book keeps the running sum.
     opp_delta: Vec<i64>,
     opp_now: Vec<i64>,
-    /// Deals due to close, per (month, book) (see [`closing_slot`]), where book `n_reps` holds the
+    /// Deals due to close, per (book, month) (see [`closing_slot`]), where book `n_reps` holds the
     /// accounts with no owner in that month (see [`book_of`]), and month `horizon` the deals that close
     /// after it.
     closings: Vec<Vec<Closing>>,
@@ -379,14 +379,14 @@ struct DealDraws {
 
 impl DealDraws {
     /// The uniforms of `draws` (market index, counter in the deal stream), in order.
-    fn draw(&mut self, key: TrialKey, draws: impl Iterator<Item = (u32, u32)>) -> &[f64] {
-        self.entity.clear();
-        self.counter.clear();
-        for (entity, counter) in draws {
-            self.entity.push(entity);
-            self.counter.push(counter);
+    fn draw(&mut self, key: TrialKey, draws: impl ExactSizeIterator<Item = (u32, u32)>) -> &[f64] {
+        let n = draws.len();
+        reset(&mut self.entity, n, 0);
+        reset(&mut self.counter, n, 0);
+        reset(&mut self.draws, n, 0.0);
+        for ((e, c), (entity, counter)) in self.entity.iter_mut().zip(&mut self.counter).zip(draws) {
+            (*e, *c) = (entity, counter);
         }
-        reset(&mut self.draws, self.entity.len(), 0.0);
         uniforms(key, Purpose::Deal, &self.entity, &self.counter, &mut self.draws);
         &self.draws
     }
@@ -824,10 +824,11 @@ fn book_of(model: &Model, owner: u32) -> usize {
     (owner as usize).min(model.reps.len())
 }
 
-/// The entry of [`Scratch::closings`] for the deals of `book` closing in `month`.
+/// The entry of [`Scratch::closings`] for the deals of `book` closing in `month`: book-major, so that the
+/// entries a book's run of months reads and fills sit together.
 #[inline]
 fn closing_slot(model: &Model, month: usize, book: usize) -> usize {
-    month * (model.reps.len() + 1) + book
+    book * (model.horizon + 1) + month
 }
 
 /// Puts a logged trial's events in an order that does not depend on how the trial was worked: by month,
