@@ -221,8 +221,9 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     );
 
     reset(&mut scratch.hazard, n, 0.0);
-    reset(&mut scratch.threshold, n, OUT_OF_POOL);
-    reset(&mut scratch.demand_draws, n, 0);
+    // Set in full below, by the first clocks and the pass over customers.
+    scratch.threshold.resize(n, OUT_OF_POOL);
+    scratch.demand_draws.resize(n, 0);
     reset(&mut scratch.deal_count, n, 0);
     reset(&mut scratch.quarters_covered, n, 0);
     scratch.quarters_tallied = 0;
@@ -259,22 +260,28 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         log,
     };
 
-    // Every account's first demand clock (counter 0); customers are not in the pool.
+    // Every account's first demand clock (counter 0, as every deal count is now); customers are not in the
+    // pool, and the accounts in it need their prospecting hours.
     let acc = &model.accounts;
     demand_thresholds(
         key,
         &acc.market_index,
-        &scratch.demand_draws,
+        &scratch.deal_count,
         1.0 / market_factor,
         &mut scratch.threshold,
     );
-    for ((t, d), &customer) in scratch.threshold.iter_mut().zip(&mut scratch.demand_draws).zip(&acc.customer)
-    {
-        // Selects, not branches: customers are scattered through the books.
-        *t = if customer { OUT_OF_POOL } else { *t };
-        *d = u32::from(!customer);
-    }
-    fill_pool_milli(model, scratch);
+    let slots = &model.epochs[0].pool_slot;
+    scratch.pool_milli.clear();
+    scratch.pool_milli.extend(
+        scratch.threshold.iter_mut().zip(&mut scratch.demand_draws).zip(&acc.customer).zip(slots).map(
+            |(((t, d), &customer), slot)| {
+                // Selects, not branches: customers are scattered through the books.
+                *t = if customer { OUT_OF_POOL } else { *t };
+                *d = u32::from(!customer);
+                if customer { 0 } else { slot.milli_hours }
+            },
+        ),
+    );
     for index in 0..model.carry_in.len() {
         t.carry_in(scratch, index);
     }
