@@ -19,9 +19,15 @@ pub(crate) fn accumulate_fired(
     let n = hazard.len();
     assert!(add.len() == n && threshold.len() == n, "hazard, add and threshold differ in length");
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the processor has AVX2, and the three slices have `n` elements.
-        return unsafe { x86::accumulate_fired_avx2(hazard, add, threshold, offset, fired) };
+    {
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the processor has AVX-512 F, and the three slices have `n` elements.
+            return unsafe { x86::accumulate_fired_avx512(hazard, add, threshold, offset, fired) };
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, and the three slices have `n` elements.
+            return unsafe { x86::accumulate_fired_avx2(hazard, add, threshold, offset, fired) };
+        }
     }
     accumulate_fired_portable(hazard, add, threshold, offset, fired);
 }
@@ -282,6 +288,47 @@ mod x86 {
         demand_thresholds_portable(key, entity, counter, scale, out);
     }
 
+    /// [`super::accumulate_fired`] sixteen lanes at a time, the part of a block left with masked loads and
+    /// stores.
+    ///
+    /// # Safety
+    /// The processor has AVX-512 F; `add` and `threshold` have at least `hazard.len()` elements.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn accumulate_fired_avx512(
+        hazard: &mut [f32],
+        add: &[f32],
+        threshold: &[f32],
+        offset: usize,
+        fired: &mut Vec<u32>,
+    ) {
+        let n = hazard.len();
+        let (h, a, t) = (hazard.as_mut_ptr(), add.as_ptr(), threshold.as_ptr());
+        let mut base = 0;
+        while base < n {
+            // A block of up to 64 accounts, four groups of sixteen.
+            let mut mask = 0u64;
+            for g in 0..4 {
+                let i = base + 16 * g;
+                if i >= n {
+                    break;
+                }
+                let left = n - i;
+                let k: __mmask16 = if left >= 16 { 0xFFFF } else { (1u16 << left) - 1 };
+                // SAFETY: the lanes of `k` are within the slices; the others are neither read nor written.
+                unsafe {
+                    let sum =
+                        _mm512_add_ps(_mm512_maskz_loadu_ps(k, h.add(i)), _mm512_maskz_loadu_ps(k, a.add(i)));
+                    _mm512_mask_storeu_ps(h.add(i), k, sum);
+                    let reached =
+                        _mm512_mask_cmp_ps_mask::<_CMP_GE_OQ>(k, sum, _mm512_maskz_loadu_ps(k, t.add(i)));
+                    mask |= u64::from(reached) << (16 * g);
+                }
+            }
+            push_bits(mask, offset, base, fired);
+            base += 64;
+        }
+    }
+
     /// [`super::accumulate_fired`] eight lanes at a time.
     ///
     /// # Safety
@@ -475,6 +522,10 @@ mod tests {
                 if std::is_x86_feature_detected!("avx2") {
                     // SAFETY: checked just above; the slices have equal lengths.
                     run("avx2", &|h, f| unsafe { x86::accumulate_fired_avx2(h, &add, &threshold, 5, f) });
+                }
+                if std::is_x86_feature_detected!("avx512f") {
+                    // SAFETY: checked just above; the slices have equal lengths.
+                    run("avx512", &|h, f| unsafe { x86::accumulate_fired_avx512(h, &add, &threshold, 5, f) });
                 }
             }
             for (name, h, fired) in versions {
