@@ -11,7 +11,7 @@
 use rand_distr::{Beta, Distribution};
 
 use super::kernel::{accumulate_fired, demand_thresholds, uniforms};
-use super::model::{BookEntry, Model, NO_OWNER};
+use super::model::{BookEntry, Model, NO_OWNER, PoolSlot};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 
 /// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
@@ -278,7 +278,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
                 // Selects, not branches: customers are scattered through the books.
                 *t = if customer { OUT_OF_POOL } else { *t };
                 *d = u32::from(!customer);
-                if customer { 0 } else { slot.milli_hours }
+                pool_hours(slot, *t)
             },
         ),
     );
@@ -371,9 +371,14 @@ fn enter_epoch(model: &Model, s: &mut Scratch, e: usize) {
 fn fill_pool_milli(model: &Model, s: &mut Scratch) {
     let slots = &model.epochs[s.epoch].pool_slot;
     s.pool_milli.clear();
-    s.pool_milli.extend(
-        slots.iter().zip(&s.threshold).map(|(slot, &t)| if t == OUT_OF_POOL { 0 } else { slot.milli_hours }),
-    );
+    s.pool_milli.extend(slots.iter().zip(&s.threshold).map(|(slot, &t)| pool_hours(slot, t)));
+}
+
+/// [`Scratch::pool_milli`] of an account in `slot` whose demand clock is `threshold`: its prospecting
+/// milli-hours when it is in the pool, 0 when it is not.
+#[inline]
+fn pool_hours(slot: &PoolSlot, threshold: f32) -> u32 {
+    if threshold == OUT_OF_POOL { 0 } else { slot.milli_hours }
 }
 
 /// A batch of deal-stream uniforms, drawn in one vector pass.
