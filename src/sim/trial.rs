@@ -270,17 +270,17 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         1.0 / market_factor,
         &mut scratch.threshold,
     );
-    let slots = &model.epochs[0].pool_slot;
+    // Three plain loops the compiler vectorizes: selects, not branches (customers are scattered through
+    // the books).
+    for (t, &customer) in scratch.threshold.iter_mut().zip(&acc.customer) {
+        *t = if customer { OUT_OF_POOL } else { *t };
+    }
+    for (d, &customer) in scratch.demand_draws.iter_mut().zip(&acc.customer) {
+        *d = u32::from(!customer);
+    }
     scratch.pool_milli.clear();
     scratch.pool_milli.extend(
-        scratch.threshold.iter_mut().zip(&mut scratch.demand_draws).zip(&acc.customer).zip(slots).map(
-            |(((t, d), &customer), slot)| {
-                // Selects, not branches: customers are scattered through the books.
-                *t = if customer { OUT_OF_POOL } else { *t };
-                *d = u32::from(!customer);
-                pool_hours(slot, *t)
-            },
-        ),
+        model.epochs[0].pool_slot.iter().zip(&acc.customer).map(|(slot, &c)| u32::from(!c) * slot.milli_hours),
     );
     for index in 0..model.carry_in.len() {
         t.carry_in(scratch, index);
