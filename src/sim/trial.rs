@@ -280,7 +280,11 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     }
     scratch.pool_milli.clear();
     scratch.pool_milli.extend(
-        model.epochs[0].pool_slot.iter().zip(&acc.customer).map(|(slot, &c)| u32::from(!c) * slot.milli_hours),
+        model.epochs[0]
+            .pool_slot
+            .iter()
+            .zip(&acc.customer)
+            .map(|(slot, &c)| u32::from(!c) * slot.milli_hours),
     );
     for index in 0..model.carry_in.len() {
         t.carry_in(scratch, index);
