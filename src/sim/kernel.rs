@@ -20,7 +20,7 @@ pub(crate) fn accumulate_fired(
     assert!(add.len() == n && threshold.len() == n, "hazard, add and threshold differ in length");
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx512f") {
+        if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("popcnt") {
             // SAFETY: the processor has AVX-512 F, and the three slices have `n` elements.
             return unsafe { x86::accumulate_fired_avx512(hazard, add, threshold, offset, fired) };
         }
@@ -295,7 +295,7 @@ mod x86 {
     ///
     /// # Safety
     /// The processor has AVX-512 F; `add` and `threshold` have at least `hazard.len()` elements.
-    #[target_feature(enable = "avx512f")]
+    #[target_feature(enable = "avx512f,popcnt")]
     pub(super) unsafe fn accumulate_fired_avx512(
         hazard: &mut [f32],
         add: &[f32],
@@ -527,7 +527,7 @@ mod tests {
                     // SAFETY: checked just above; the slices have equal lengths.
                     run("avx2", &|h, f| unsafe { x86::accumulate_fired_avx2(h, &add, &threshold, 5, f) });
                 }
-                if std::is_x86_feature_detected!("avx512f") {
+                if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("popcnt") {
                     // SAFETY: checked just above; the slices have equal lengths.
                     run("avx512", &|h, f| unsafe { x86::accumulate_fired_avx512(h, &add, &threshold, 5, f) });
                 }
