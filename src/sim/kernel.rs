@@ -288,13 +288,14 @@ mod x86 {
         demand_thresholds_portable(key, entity, counter, scale, out);
     }
 
-    /// [`super::accumulate_fired`] sixteen lanes at a time, the last part with masked loads and stores.
-    /// The indices that fired are compressed into a register and stored whole, past the end of `fired`'s
-    /// elements (its spare capacity), and the length moves by their count: no branch on which fired.
-    /// (Compressing straight to memory is microcoded and slow on some processors.)
+    /// [`super::accumulate_fired`] sixteen lanes at a time, the last part with masked loads and stores (on
+    /// whole blocks plain loads and stores are faster). The indices that fired are compressed into a
+    /// register and stored whole, past the end of `fired`'s elements (its spare capacity), and the length
+    /// moves by their count: no branch on which fired. (Compressing straight to memory is microcoded and slow
+    /// on some processors.)
     ///
     /// # Safety
-    /// The processor has AVX-512 F; `add` and `threshold` have at least `hazard.len()` elements.
+    /// The processor has AVX-512 F and POPCNT; `add` and `threshold` have at least `hazard.len()` elements.
     #[target_feature(enable = "avx512f,popcnt")]
     pub(super) unsafe fn accumulate_fired_avx512(
         hazard: &mut [f32],
@@ -308,24 +309,27 @@ mod x86 {
         fired.reserve(n + 16);
         let (h, a, t) = (hazard.as_mut_ptr(), add.as_ptr(), threshold.as_ptr());
         let (out, mut len) = (fired.as_mut_ptr(), fired.len());
-        let lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        let mut i = 0;
-        while i < n {
-            let left = n - i;
-            let k: __mmask16 = if left >= 16 { 0xFFFF } else { (1u16 << left) - 1 };
-            // SAFETY: the lanes of `k` are within the slices, the others are neither read nor written; `len`
-            // is at most the old length plus `i`, so the sixteen stored indices fit the capacity reserved.
+        // The block of sixteen from `i`, lanes `k`; the others are neither read nor written. `len` is at most
+        // the old length plus `i`, so the sixteen indices stored fit the capacity reserved.
+        let block = |i: usize, k: __mmask16, len: usize| -> usize {
+            // SAFETY: the lanes of `k` are within the slices; the store is within the capacity (above).
             unsafe {
-                let sum =
-                    _mm512_add_ps(_mm512_maskz_loadu_ps(k, h.add(i)), _mm512_maskz_loadu_ps(k, a.add(i)));
+                let sum = _mm512_add_ps(_mm512_maskz_loadu_ps(k, h.add(i)), _mm512_maskz_loadu_ps(k, a.add(i)));
                 _mm512_mask_storeu_ps(h.add(i), k, sum);
-                let reached =
-                    _mm512_mask_cmp_ps_mask::<_CMP_GE_OQ>(k, sum, _mm512_maskz_loadu_ps(k, t.add(i)));
+                let reached = _mm512_mask_cmp_ps_mask::<_CMP_GE_OQ>(k, sum, _mm512_maskz_loadu_ps(k, t.add(i)));
+                let lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
                 let index = _mm512_add_epi32(_mm512_set1_epi32((offset + i) as i32), lane);
                 _mm512_storeu_si512(out.add(len).cast(), _mm512_maskz_compress_epi32(reached, index));
-                len += reached.count_ones() as usize;
+                len + reached.count_ones() as usize
             }
-            i += 16;
+        };
+        let whole = n / 16 * 16;
+        for i in (0..whole).step_by(16) {
+            // A constant full mask: the compiler emits plain loads and stores.
+            len = block(i, 0xFFFF, len);
+        }
+        if whole < n {
+            len = block(whole, (1u16 << (n - whole)) - 1, len);
         }
         // SAFETY: the elements up to `len` are written, and `len` is within the capacity.
         unsafe { fired.set_len(len) };
