@@ -262,7 +262,7 @@ mod x86 {
         let s = _mm512_div_pd(_mm512_sub_pd(m, one), _mm512_add_pd(m, one));
         let s2 = _mm512_mul_pd(s, s);
         let c = |x: f64| _mm512_set1_pd(x);
-        let mut series = _mm512_div_pd(s2, c(15.0));
+        let mut series = _mm512_mul_pd(s2, c(1.0 / 15.0));
         for k in [13.0, 11.0, 9.0, 7.0, 5.0, 3.0] {
             series = _mm512_mul_pd(s2, _mm512_add_pd(c(1.0 / k), series));
         }
