@@ -314,9 +314,11 @@ mod x86 {
         let block = |i: usize, k: __mmask16, len: usize| -> usize {
             // SAFETY: the lanes of `k` are within the slices; the store is within the capacity (above).
             unsafe {
-                let sum = _mm512_add_ps(_mm512_maskz_loadu_ps(k, h.add(i)), _mm512_maskz_loadu_ps(k, a.add(i)));
+                let sum =
+                    _mm512_add_ps(_mm512_maskz_loadu_ps(k, h.add(i)), _mm512_maskz_loadu_ps(k, a.add(i)));
                 _mm512_mask_storeu_ps(h.add(i), k, sum);
-                let reached = _mm512_mask_cmp_ps_mask::<_CMP_GE_OQ>(k, sum, _mm512_maskz_loadu_ps(k, t.add(i)));
+                let reached =
+                    _mm512_mask_cmp_ps_mask::<_CMP_GE_OQ>(k, sum, _mm512_maskz_loadu_ps(k, t.add(i)));
                 let lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
                 let index = _mm512_add_epi32(_mm512_set1_epi32((offset + i) as i32), lane);
                 _mm512_storeu_si512(out.add(len).cast(), _mm512_maskz_compress_epi32(reached, index));

@@ -106,6 +106,14 @@ struct Closing {
     handoff_lost: bool,
 }
 
+/// A deal won: its closing, the owner it was booked to and the month.
+#[derive(Debug, Clone, Copy)]
+struct Won {
+    closing: Closing,
+    owner: u32,
+    month: u32,
+}
+
 /// [`Closing::carry`] of a deal opened in the trial.
 const DRAWN: u32 = u32::MAX;
 
@@ -144,6 +152,8 @@ pub struct Scratch {
     /// Whether each of a book's closings of the month is won, decided for all before any is booked: each
     /// decision is a chain of hashing and arithmetic, and with no branch waiting on it many run at once.
     won: Vec<bool>,
+    /// The deals won in the trial so far, in order; their values are drawn and booked at its end.
+    won_deals: Vec<Won>,
     /// The cycles of the accounts in `fired`, drawn before any opens (as `won` for closings).
     cycles: Vec<u32>,
     /// A book-month's cycle or win draws.
@@ -235,6 +245,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     scratch.closings.iter_mut().for_each(Vec::clear);
     reset(&mut scratch.book_pipeline, books * model.pipeline_segments.len(), 0.0);
     scratch.rearm.clear();
+    scratch.won_deals.clear();
     scratch.rearm_entity.clear();
     scratch.rearm_counter.clear();
     // Prefixes start empty and find their place in the first month worked.
@@ -319,6 +330,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         }
         start = end;
     }
+    t.book_wins(scratch);
     let n_ps = model.pipeline_segments.len();
     if n_ps > 0 {
         for sums in scratch.book_pipeline.chunks_exact(n_ps) {
@@ -611,7 +623,9 @@ impl Trial<'_, '_> {
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
         }
-        self.record(OppEventKind::Opened, a, month, owner, |t| t.drawn_value(a, t.deal_stream(a), k));
+        self.record(OppEventKind::Opened, a, month, owner, |t| {
+            t.drawn_value(a, t.deal_stream(a).uniform(k + 1))
+        });
         let n_ps = model.pipeline_segments.len();
         let book = book_of(model, owner);
         s.book_pipeline[book * n_ps + usize::from(acc.pipeline_segment[a])] +=
@@ -692,24 +706,43 @@ impl Trial<'_, '_> {
         !c.handoff_lost && u < p.clamp(0.0, 1.0)
     }
 
-    /// Books closing `c` of `owner` in `month`, won or lost as [`Self::wins`] decided.
+    /// Books closing `c` of `owner` in `month`, won or lost as [`Self::wins`] decided. A win's value is
+    /// drawn and booked at the end of the trial ([`Self::book_wins`]).
     fn close(&mut self, s: &mut Scratch, month: usize, owner: u32, c: &Closing, won: bool) {
-        let model = self.model;
         let a = c.account as usize;
         if won {
-            let value = self.value(c);
-            self.record(OppEventKind::Won, a, month, owner, |_| value);
-            if owner == NO_OWNER {
+            self.record(OppEventKind::Won, a, month, owner, |t| t.value(c, t.value_draw(c)));
+            if owner != NO_OWNER {
+                self.out.wins[owner as usize] += 1;
+            }
+            s.won_deals.push(Won { closing: *c, owner, month: month as u32 });
+        } else {
+            self.record(OppEventKind::Lost, a, month, owner, |t| t.value(c, t.value_draw(c)));
+            self.rejoin(s, a);
+        }
+    }
+
+    /// Draws the values of the trial's wins and books them, in the order they were won (so every sum adds
+    /// in the same order as if each were booked at its close). The values' uniforms come in one vector
+    /// pass, and the inverse normals and exponentials, with no branch between them, overlap in the core.
+    fn book_wins(&mut self, s: &mut Scratch) {
+        let model = self.model;
+        let acc = &model.accounts;
+        let draws = s.deal_draws.draw(
+            self.key,
+            s.won_deals
+                .iter()
+                .map(|w| (acc.market_index[w.closing.account as usize], w.closing.deal * DEAL_DRAWS + 1)),
+        );
+        for (w, &u) in s.won_deals.iter().zip(draws) {
+            let value = self.value(&w.closing, u);
+            if w.owner == NO_OWNER {
                 self.out.house_bookings += value;
             } else {
-                let r = owner as usize;
+                let r = w.owner as usize;
                 self.out.bookings[r] += value;
-                self.out.monthly[r * model.horizon + month] += value;
-                self.out.wins[r] += 1;
+                self.out.monthly[r * model.horizon + w.month as usize] += value;
             }
-        } else {
-            self.record(OppEventKind::Lost, a, month, owner, |t| t.value(c));
-            self.rejoin(s, a);
         }
     }
 
@@ -718,21 +751,27 @@ impl Trial<'_, '_> {
         self.key.stream(u64::from(self.model.accounts.market_index[a]), Purpose::Deal)
     }
 
-    /// The value of a closing deal: given for a carry-in, else drawn.
-    fn value(&self, c: &Closing) -> f64 {
+    /// The value of a closing deal: given for a carry-in, else drawn from `u`, the uniform of its value
+    /// draw ([`Self::value_draw`]).
+    fn value(&self, c: &Closing, u: f64) -> f64 {
         if c.carry != DRAWN {
             return self.model.carry_in[c.carry as usize].value;
         }
-        let a = c.account as usize;
-        self.drawn_value(a, self.deal_stream(a), u64::from(c.deal * DEAL_DRAWS))
+        self.drawn_value(c.account as usize, u)
     }
 
-    /// Lognormal around the account's potential, with mean potential × the deal-size multiplier.
-    fn drawn_value(&self, a: usize, deal: Stream, k: u64) -> f64 {
+    /// The uniform of the value draw of closing `c`.
+    fn value_draw(&self, c: &Closing) -> f64 {
+        self.deal_stream(c.account as usize).uniform(u64::from(c.deal * DEAL_DRAWS + 1))
+    }
+
+    /// Lognormal around the account's potential, with mean potential × the deal-size multiplier, from `u`,
+    /// the uniform of the deal's value draw.
+    fn drawn_value(&self, a: usize, u: f64) -> f64 {
         let model = self.model;
         let sd = model.segments[usize::from(model.accounts.segment[a])].deal_sigma;
         model.accounts.potential[a]
-            * (sd * deal.normal_at(k + 1) - 0.5 * sd * sd).exp()
+            * (sd * inverse_normal_cdf(u) - 0.5 * sd * sd).exp()
             * model.deal_multiplier
     }
 }
