@@ -3,7 +3,7 @@
 //! processor has them. They do the same IEEE operations on every element in the same order, so every
 //! version gives bit-identical results; the tests check that.
 
-use super::rng::{Purpose, TrialKey};
+use super::rng::{Purpose, TrialKey, inverse_normal_cdf};
 
 /// Adds a month of hazard (`hazard[i] += add[i]`) and pushes `offset + i` for every `i` whose hazard
 /// reached `threshold[i]`, in ascending order. Firing is rare (a few percent of account-months), so each
@@ -69,6 +69,19 @@ pub(crate) fn uniforms(key: TrialKey, purpose: Purpose, entity: &[u32], counter:
         return unsafe { x86::uniforms_avx512(key, purpose, entity, counter, out) };
     }
     uniforms_portable(key, purpose, entity, counter, out);
+}
+
+/// Standard normal quantiles in place: `p[i]` becomes [`inverse_normal_cdf`]`(p[i])`, to the bit. The
+/// trial turns the value draws of its won deals with it: the central region (95% of draws) a vector at a
+/// time, operation for operation as the scalar code, and the tails one at a time.
+#[inline]
+pub(crate) fn inverse_normal_cdfs(p: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the processor has AVX-512 F.
+        return unsafe { x86::inverse_normal_cdfs_avx512(p) };
+    }
+    p.iter_mut().for_each(|x| *x = inverse_normal_cdf(*x));
 }
 
 #[inline(always)]
@@ -170,6 +183,45 @@ mod x86 {
             unsafe {
                 let u = uniform8(key, purpose, entity.as_ptr().add(i), counter.as_ptr().add(i), k);
                 _mm512_mask_storeu_pd(out.as_mut_ptr().add(i), k, u);
+            }
+        }
+    }
+
+    /// [`super::inverse_normal_cdfs`] eight lanes at a time: the central region's rational function in
+    /// vector arithmetic (no fused multiply-add, the scalar code's order), the lanes in the tails by the
+    /// scalar code.
+    ///
+    /// # Safety
+    /// The processor has AVX-512 F.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn inverse_normal_cdfs_avx512(p: &mut [f64]) {
+        use super::super::rng::{NORMAL_A as A, NORMAL_B as B, NORMAL_LOW as LOW};
+        let n = p.len();
+        let c = |x: f64| _mm512_set1_pd(x);
+        for i in (0..n).step_by(8) {
+            let k = lanes(n - i);
+            // SAFETY: `lanes` masks off every lane past the end of the slice.
+            let x = unsafe { _mm512_maskz_loadu_pd(k, p.as_ptr().add(i)) };
+            let central = _mm512_mask_cmp_pd_mask::<_CMP_GE_OQ>(k, x, c(LOW))
+                & _mm512_mask_cmp_pd_mask::<_CMP_LE_OQ>(k, x, c(1.0 - LOW));
+            let q = _mm512_sub_pd(x, c(0.5));
+            let r = _mm512_mul_pd(q, q);
+            let mut num = c(A[0]);
+            for &a in &A[1..] {
+                num = _mm512_add_pd(_mm512_mul_pd(num, r), c(a));
+            }
+            let mut den = c(B[0]);
+            for &b in B[1..].iter().chain(&[1.0]) {
+                den = _mm512_add_pd(_mm512_mul_pd(den, r), c(b));
+            }
+            let z = _mm512_div_pd(_mm512_mul_pd(num, q), den);
+            // SAFETY: as the load.
+            unsafe { _mm512_mask_storeu_pd(p.as_mut_ptr().add(i), central, z) };
+            let mut tails = k & !central;
+            while tails != 0 {
+                let j = i + tails.trailing_zeros() as usize;
+                p[j] = super::inverse_normal_cdf(p[j]);
+                tails &= tails - 1;
             }
         }
     }
@@ -506,6 +558,24 @@ mod tests {
             unsafe { _mm512_storeu_pd(got.as_mut_ptr(), x86::neg_ln8(_mm512_loadu_pd(u.as_ptr()))) };
             for (x, g) in u.iter().zip(got) {
                 assert_eq!(g.to_bits(), super::super::rng::neg_ln(*x).to_bits(), "{x}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_vector_inverse_normal_gives_the_scalar_bits() {
+        use crate::sim::rng::{NORMAL_LOW, inverse_normal_cdf};
+        let s = TrialKey::new(5, 1).stream(9, Purpose::Deal);
+        let edges = [NORMAL_LOW, 1.0 - NORMAL_LOW, 0.5, 1.0, 2f64.powi(-53), f64::MIN_POSITIVE]
+            .into_iter()
+            .flat_map(|p: f64| [p.next_down(), p, p.next_up().min(1.0)]);
+        let p: Vec<f64> = edges.chain((0..1_000).map(|i| s.uniform(i))).collect();
+        // Every length up to a few vectors, so that each lane position meets tails and a short last part.
+        for n in (0..=19).chain([p.len()]) {
+            let mut got = p[..n].to_vec();
+            inverse_normal_cdfs(&mut got);
+            for (&p, &z) in p[..n].iter().zip(&got) {
+                assert_eq!(z.to_bits(), inverse_normal_cdf(p).to_bits(), "p = {p:e}, n = {n}");
             }
         }
     }

@@ -135,26 +135,31 @@ pub fn normal_cdf(x: f64) -> f64 {
     0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
 }
 
+/// The numerator coefficients of [`inverse_normal_cdf`]'s central region (shared with the vector version).
+pub(crate) const NORMAL_A: [f64; 6] = [
+    -3.969_683_028_665_376e1,
+    2.209_460_984_245_205e2,
+    -2.759_285_104_469_687e2,
+    1.383_577_518_672_69e2,
+    -3.066_479_806_614_716e1,
+    2.506_628_277_459_239,
+];
+/// The denominator coefficients of [`inverse_normal_cdf`]'s central region.
+pub(crate) const NORMAL_B: [f64; 5] = [
+    -5.447_609_879_822_406e1,
+    1.615_858_368_580_409e2,
+    -1.556_989_798_598_866e2,
+    6.680_131_188_771_972e1,
+    -1.328_068_155_288_572e1,
+];
+/// [`inverse_normal_cdf`]'s central region is `[NORMAL_LOW, 1 − NORMAL_LOW]`.
+pub(crate) const NORMAL_LOW: f64 = 0.024_25;
+
 /// The standard normal quantile of `p` in (0, 1] (Acklam's rational approximation, relative error below
 /// 1.2e-9). The central 95% needs no logarithm or trigonometry, which makes it several times cheaper than
 /// Box–Muller; `p = 1` maps to the largest finite quantile of the (0, 1] grid.
 #[inline]
 pub fn inverse_normal_cdf(p: f64) -> f64 {
-    const A: [f64; 6] = [
-        -3.969_683_028_665_376e1,
-        2.209_460_984_245_205e2,
-        -2.759_285_104_469_687e2,
-        1.383_577_518_672_69e2,
-        -3.066_479_806_614_716e1,
-        2.506_628_277_459_239,
-    ];
-    const B: [f64; 5] = [
-        -5.447_609_879_822_406e1,
-        1.615_858_368_580_409e2,
-        -1.556_989_798_598_866e2,
-        6.680_131_188_771_972e1,
-        -1.328_068_155_288_572e1,
-    ];
     const C: [f64; 6] = [
         -7.784_894_002_430_293e-3,
         -3.223_964_580_411_365e-1,
@@ -165,7 +170,9 @@ pub fn inverse_normal_cdf(p: f64) -> f64 {
     ];
     const D: [f64; 4] =
         [7.784_695_709_041_462e-3, 3.224_671_290_700_398e-1, 2.445_134_137_142_996, 3.754_408_661_907_416];
-    const LOW: f64 = 0.024_25;
+    const A: [f64; 6] = NORMAL_A;
+    const B: [f64; 5] = NORMAL_B;
+    const LOW: f64 = NORMAL_LOW;
     let tail = |q: f64| {
         let q = (-2.0 * q.ln()).sqrt();
         (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])

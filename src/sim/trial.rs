@@ -10,7 +10,7 @@
 
 use rand_distr::{Beta, Distribution};
 
-use super::kernel::{accumulate_fired, demand_thresholds, uniforms};
+use super::kernel::{accumulate_fired, demand_thresholds, inverse_normal_cdfs, uniforms};
 use super::model::{BookEntry, Model, NO_OWNER, PoolSlot};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 
@@ -407,7 +407,7 @@ struct DealDraws {
 
 impl DealDraws {
     /// The uniforms of `draws` (market index, counter in the deal stream), in order.
-    fn draw(&mut self, key: TrialKey, draws: impl ExactSizeIterator<Item = (u32, u32)>) -> &[f64] {
+    fn draw(&mut self, key: TrialKey, draws: impl ExactSizeIterator<Item = (u32, u32)>) -> &mut [f64] {
         let n = draws.len();
         reset(&mut self.entity, n, 0);
         reset(&mut self.counter, n, 0);
@@ -416,7 +416,7 @@ impl DealDraws {
             (*e, *c) = (entity, counter);
         }
         uniforms(key, Purpose::Deal, &self.entity, &self.counter, &mut self.draws);
-        &self.draws
+        &mut self.draws
     }
 }
 
@@ -596,7 +596,7 @@ impl Trial<'_, '_> {
         let cycle =
             |(&a, &u): (&u32, &f64)| model.segments[usize::from(acc.segment[a as usize])].cycle_months(u);
         cycles.clear();
-        cycles.extend(fired.iter().zip(draws).map(|d| cycle(d) as u32));
+        cycles.extend(fired.iter().zip(&*draws).map(|d| cycle(d) as u32));
         for (i, (&a, &cycle)) in fired.iter().zip(&cycles).enumerate() {
             self.open(s, a as usize, month, owner, cycle as usize, i < s.fired_covered);
         }
@@ -624,7 +624,7 @@ impl Trial<'_, '_> {
             self.out.opportunities[owner as usize] += 1;
         }
         self.record(OppEventKind::Opened, a, month, owner, |t| {
-            t.drawn_value(a, t.deal_stream(a).uniform(k + 1))
+            t.drawn_value(a, t.deal_stream(a).normal_at(k + 1))
         });
         let n_ps = model.pipeline_segments.len();
         let book = book_of(model, owner);
@@ -681,7 +681,7 @@ impl Trial<'_, '_> {
             closings.iter().map(|c| (acc.market_index[c.account as usize], c.deal * DEAL_DRAWS + 2)),
         );
         won.clear();
-        won.extend(closings.iter().zip(draws).map(|(c, &u)| self.wins(&s.segment_win, owner, c, u)));
+        won.extend(closings.iter().zip(&*draws).map(|(c, &u)| self.wins(&s.segment_win, owner, c, u)));
         for (c, &won) in closings.iter().zip(&won) {
             self.close(s, month, owner, c, won);
         }
@@ -711,20 +711,20 @@ impl Trial<'_, '_> {
     fn close(&mut self, s: &mut Scratch, month: usize, owner: u32, c: &Closing, won: bool) {
         let a = c.account as usize;
         if won {
-            self.record(OppEventKind::Won, a, month, owner, |t| t.value(c, t.value_draw(c)));
+            self.record(OppEventKind::Won, a, month, owner, |t| t.value(c, t.value_normal(c)));
             if owner != NO_OWNER {
                 self.out.wins[owner as usize] += 1;
             }
             s.won_deals.push(Won { closing: *c, owner, month: month as u32 });
         } else {
-            self.record(OppEventKind::Lost, a, month, owner, |t| t.value(c, t.value_draw(c)));
+            self.record(OppEventKind::Lost, a, month, owner, |t| t.value(c, t.value_normal(c)));
             self.rejoin(s, a);
         }
     }
 
     /// Draws the values of the trial's wins and books them, in the order they were won (so every sum adds
-    /// in the same order as if each were booked at its close). The values' uniforms come in one vector
-    /// pass, and the inverse normals and exponentials, with no branch between them, overlap in the core.
+    /// in the same order as if each were booked at its close). The values' uniforms and normals come in
+    /// vector passes, and the exponentials, with no branch between them, overlap in the core.
     fn book_wins(&mut self, s: &mut Scratch) {
         let model = self.model;
         let acc = &model.accounts;
@@ -734,8 +734,9 @@ impl Trial<'_, '_> {
                 .iter()
                 .map(|w| (acc.market_index[w.closing.account as usize], w.closing.deal * DEAL_DRAWS + 1)),
         );
-        for (w, &u) in s.won_deals.iter().zip(draws) {
-            let value = self.value(&w.closing, u);
+        inverse_normal_cdfs(draws);
+        for (w, &z) in s.won_deals.iter().zip(&*draws) {
+            let value = self.value(&w.closing, z);
             if w.owner == NO_OWNER {
                 self.out.house_bookings += value;
             } else {
@@ -751,28 +752,26 @@ impl Trial<'_, '_> {
         self.key.stream(u64::from(self.model.accounts.market_index[a]), Purpose::Deal)
     }
 
-    /// The value of a closing deal: given for a carry-in, else drawn from `u`, the uniform of its value
-    /// draw ([`Self::value_draw`]).
-    fn value(&self, c: &Closing, u: f64) -> f64 {
+    /// The value of a closing deal: given for a carry-in, else drawn from `z`, the standard normal of its
+    /// value draw ([`Self::value_normal`]).
+    fn value(&self, c: &Closing, z: f64) -> f64 {
         if c.carry != DRAWN {
             return self.model.carry_in[c.carry as usize].value;
         }
-        self.drawn_value(c.account as usize, u)
+        self.drawn_value(c.account as usize, z)
     }
 
-    /// The uniform of the value draw of closing `c`.
-    fn value_draw(&self, c: &Closing) -> f64 {
-        self.deal_stream(c.account as usize).uniform(u64::from(c.deal * DEAL_DRAWS + 1))
+    /// The standard normal of the value draw of closing `c`.
+    fn value_normal(&self, c: &Closing) -> f64 {
+        self.deal_stream(c.account as usize).normal_at(u64::from(c.deal * DEAL_DRAWS + 1))
     }
 
-    /// Lognormal around the account's potential, with mean potential × the deal-size multiplier, from `u`,
-    /// the uniform of the deal's value draw.
-    fn drawn_value(&self, a: usize, u: f64) -> f64 {
+    /// Lognormal around the account's potential, with mean potential × the deal-size multiplier, from `z`,
+    /// the standard normal of the deal's value draw.
+    fn drawn_value(&self, a: usize, z: f64) -> f64 {
         let model = self.model;
         let sd = model.segments[usize::from(model.accounts.segment[a])].deal_sigma;
-        model.accounts.potential[a]
-            * (sd * inverse_normal_cdf(u) - 0.5 * sd * sd).exp()
-            * model.deal_multiplier
+        model.accounts.potential[a] * (sd * z - 0.5 * sd * sd).exp() * model.deal_multiplier
     }
 }
 
