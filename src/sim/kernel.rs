@@ -55,6 +55,36 @@ pub(crate) fn demand_thresholds(key: TrialKey, entity: &[u32], counter: &[u32], 
     demand_thresholds_portable(key, entity, counter, scale, out);
 }
 
+/// The first demand clocks of a trial: `out[i]` is [`demand_thresholds`]' threshold of account `entity[i]`
+/// at counter 0, or infinity (out of the pool) where `customer[i]`. The same bits as
+/// [`demand_thresholds`] with every counter 0, without reading the counters; the trial's first pass over
+/// every account.
+#[inline]
+pub(crate) fn first_thresholds(
+    key: TrialKey,
+    entity: &[u32],
+    customer: &[bool],
+    scale: f64,
+    out: &mut [f32],
+) {
+    assert!(customer.len() == entity.len() && out.len() == entity.len(), "account arrays differ in length");
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
+        // SAFETY: the processor has the features.
+        return unsafe { x86::first_thresholds_avx512(key, entity, customer, scale, out) };
+    }
+    first_thresholds_portable(key, entity, customer, scale, out);
+}
+
+#[inline(always)]
+fn first_thresholds_portable(key: TrialKey, entity: &[u32], customer: &[bool], scale: f64, out: &mut [f32]) {
+    for (t, (&m, &c)) in out.iter_mut().zip(entity.iter().zip(customer)) {
+        let clock = (key.stream(u64::from(m), Purpose::Demand).exponential(0) * scale) as f32;
+        // A select, not a branch: customers are scattered through the books.
+        *t = if c { f32::INFINITY } else { clock };
+    }
+}
+
 /// Uniforms: `out[i]` is the `counter[i]`-th uniform of the `purpose` stream of entity `entity[i]` (an
 /// account's market index), as [`Stream::uniform`] draws it one at a time. The trial draws a book-month's
 /// cycles and win draws with it: a few at a time, in one vector step instead of a hashing chain each.
@@ -133,7 +163,7 @@ mod x86 {
     use std::arch::x86_64::*;
 
     use super::super::rng::{ENTITY, GOLDEN, MIX_1, MIX_2, PURPOSE, Purpose, TrialKey};
-    use super::{demand_thresholds_portable, push_bits};
+    use super::{demand_thresholds_portable, first_thresholds_portable, push_bits};
 
     /// [`super::demand_thresholds`] for AVX-512: whole blocks of sixteen by the compiler's vectorization of
     /// the portable loop, and what is left (most monthly re-arming batches are a few accounts) in eight-lane
@@ -162,6 +192,22 @@ mod x86 {
             }
             i += 8;
         }
+    }
+
+    /// [`super::first_thresholds`] compiled for AVX-512 (the accounts are many, so the compiled loop's
+    /// sixteen-lane blocks do nearly all of them).
+    ///
+    /// # Safety
+    /// The processor has AVX-512 F, DQ and VL.
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    pub(super) unsafe fn first_thresholds_avx512(
+        key: TrialKey,
+        entity: &[u32],
+        customer: &[bool],
+        scale: f64,
+        out: &mut [f32],
+    ) {
+        first_thresholds_portable(key, entity, customer, scale, out);
     }
 
     /// [`super::uniforms`] for AVX-512, eight lanes at a time.
@@ -518,6 +564,18 @@ mod tests {
             assert!(t.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "{name}, n = {n}");
         }
         assert!(versions.len() >= 2);
+
+        // The first clocks: counter 0, customers out of the pool.
+        let customer: Vec<bool> = (0..n).map(|i| i % 5 == 2).collect();
+        let zero = vec![0; n];
+        let mut expected = vec![0.0; n];
+        demand_thresholds_portable(key, &entity, &zero, scale, &mut expected);
+        for (t, &c) in expected.iter_mut().zip(&customer) {
+            *t = if c { f32::INFINITY } else { *t };
+        }
+        let mut got = vec![0.0; n];
+        first_thresholds(key, &entity, &customer, scale, &mut got);
+        assert!(got.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "first clocks, n = {n}");
     }
 
     #[test]

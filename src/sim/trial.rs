@@ -10,7 +10,7 @@
 
 use rand_distr::{Beta, Distribution};
 
-use super::kernel::{accumulate_fired, demand_thresholds, inverse_normal_cdfs, uniforms};
+use super::kernel::{accumulate_fired, demand_thresholds, first_thresholds, inverse_normal_cdfs, uniforms};
 use super::model::{BookEntry, Model, NO_OWNER, PoolSlot};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 
@@ -274,18 +274,8 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     // Every account's first demand clock (counter 0, as every deal count is now); customers are not in the
     // pool, and the accounts in it need their prospecting hours.
     let acc = &model.accounts;
-    demand_thresholds(
-        key,
-        &acc.market_index,
-        &scratch.deal_count,
-        1.0 / market_factor,
-        &mut scratch.threshold,
-    );
-    // Three plain loops the compiler vectorizes: selects, not branches (customers are scattered through
-    // the books).
-    for (t, &customer) in scratch.threshold.iter_mut().zip(&acc.customer) {
-        *t = if customer { OUT_OF_POOL } else { *t };
-    }
+    first_thresholds(key, &acc.market_index, &acc.customer, 1.0 / market_factor, &mut scratch.threshold);
+    // Plain loops the compiler vectorizes: selects, not branches.
     for (d, &customer) in scratch.demand_draws.iter_mut().zip(&acc.customer) {
         *d = u32::from(!customer);
     }
