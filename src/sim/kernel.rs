@@ -1,6 +1,6 @@
 //! The vector kernels of the trial loop. Each has a portable version (which the compiler vectorizes for
-//! the baseline instruction set) and, on x86-64, AVX2 and AVX-512 versions chosen at run time when the
-//! processor has them. They do the same IEEE operations on every element in the same order, so every
+//! the baseline instruction set) and, on x86-64, an AVX-512 version (and for the hazard pass an AVX2 one)
+//! chosen at run time when the processor has it. They do the same IEEE operations on every element in the same order, so every
 //! version gives bit-identical results; the tests check that.
 
 use super::rng::{Purpose, TrialKey, inverse_normal_cdf};
@@ -32,29 +32,6 @@ pub(crate) fn accumulate_fired(
     accumulate_fired_portable(hazard, add, threshold, offset, fired);
 }
 
-/// Demand thresholds: `out[i]` is the `counter[i]`-th exponential of the demand stream of account
-/// `entity[i]` (its market index) times `scale`, rounded to `f32`. The same draw as [`Stream::exponential`]
-/// one account at a time; the trial arms every account with it at the start, and the accounts whose deals
-/// were lost each month.
-///
-/// [`Stream::exponential`]: super::rng::Stream::exponential
-#[inline]
-pub(crate) fn demand_thresholds(key: TrialKey, entity: &[u32], counter: &[u32], scale: f64, out: &mut [f32]) {
-    assert!(counter.len() == entity.len() && out.len() == entity.len(), "account arrays differ in length");
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
-            // SAFETY: the processor has the features.
-            return unsafe { x86::demand_thresholds_avx512(key, entity, counter, scale, out) };
-        }
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2.
-            return unsafe { x86::demand_thresholds_avx2(key, entity, counter, scale, out) };
-        }
-    }
-    demand_thresholds_portable(key, entity, counter, scale, out);
-}
-
 /// The first demand clocks of a trial: `out[i]` is [`demand_thresholds`]' threshold of account `entity[i]`
 /// at counter 0, or infinity (out of the pool) where `customer[i]`. The same bits as
 /// [`demand_thresholds`] with every counter 0, without reading the counters; the trial's first pass over
@@ -83,6 +60,37 @@ fn first_thresholds_portable(key: TrialKey, entity: &[u32], customer: &[bool], s
         // A select, not a branch: customers are scattered through the books.
         *t = if c { f32::INFINITY } else { clock };
     }
+}
+
+/// The draws of a book-month's closings, in one pass: `win[i]` is the `win_counter[i]`-th uniform of the
+/// deal stream of account `entity[i]` (as [`uniforms`]), and `clock[i]` the demand clock the account gets
+/// if the deal is lost, the `clock_counter[i]`-th exponential of its demand stream times `scale` (as
+/// [`demand_thresholds`]). Drawing the clock for every closing wastes it on the wins (a minority), and
+/// saves a second pass over the losses.
+#[inline]
+pub(crate) fn closing_draws(
+    key: TrialKey,
+    entity: &[u32],
+    win_counter: &[u32],
+    clock_counter: &[u32],
+    scale: f64,
+    win: &mut [f64],
+    clock: &mut [f32],
+) {
+    let n = entity.len();
+    assert!(
+        [win_counter.len(), clock_counter.len(), win.len(), clock.len()].iter().all(|&l| l == n),
+        "draw arrays differ in length"
+    );
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
+        // SAFETY: the processor has the features, and the slices have `n` elements.
+        return unsafe {
+            x86::closing_draws_avx512(key, entity, win_counter, clock_counter, scale, win, clock)
+        };
+    }
+    uniforms_portable(key, Purpose::Deal, entity, win_counter, win);
+    demand_thresholds(key, entity, clock_counter, scale, clock);
 }
 
 /// Uniforms: `out[i]` is the `counter[i]`-th uniform of the `purpose` stream of entity `entity[i]` (an
@@ -121,8 +129,15 @@ fn uniforms_portable(key: TrialKey, purpose: Purpose, entity: &[u32], counter: &
     }
 }
 
+/// Demand thresholds: `out[i]` is the `counter[i]`-th exponential of the demand stream of account
+/// `entity[i]` (its market index) times `scale`, rounded to `f32`: the same draw as
+/// [`Stream::exponential`] one account at a time. A plain loop (the compiler vectorizes it where it is
+/// compiled for a vector instruction set); the trial draws its clocks with [`first_thresholds`] and
+/// [`closing_draws`].
+///
+/// [`Stream::exponential`]: super::rng::Stream::exponential
 #[inline(always)]
-fn demand_thresholds_portable(key: TrialKey, entity: &[u32], counter: &[u32], scale: f64, out: &mut [f32]) {
+fn demand_thresholds(key: TrialKey, entity: &[u32], counter: &[u32], scale: f64, out: &mut [f32]) {
     for (t, (&m, &c)) in out.iter_mut().zip(entity.iter().zip(counter)) {
         *t = (key.stream(u64::from(m), Purpose::Demand).exponential(u64::from(c)) * scale) as f32;
     }
@@ -163,36 +178,7 @@ mod x86 {
     use std::arch::x86_64::*;
 
     use super::super::rng::{ENTITY, GOLDEN, MIX_1, MIX_2, PURPOSE, Purpose, TrialKey};
-    use super::{demand_thresholds_portable, first_thresholds_portable, push_bits};
-
-    /// [`super::demand_thresholds`] for AVX-512: whole blocks of sixteen by the compiler's vectorization of
-    /// the portable loop, and what is left (most monthly re-arming batches are a few accounts) in eight-lane
-    /// steps with masked loads and stores, where the compiled loop would go one account at a time.
-    ///
-    /// # Safety
-    /// The processor has AVX-512 F, DQ and VL.
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    pub(super) unsafe fn demand_thresholds_avx512(
-        key: TrialKey,
-        entity: &[u32],
-        counter: &[u32],
-        scale: f64,
-        out: &mut [f32],
-    ) {
-        let n = entity.len();
-        let mut i = n / 16 * 16;
-        demand_thresholds_portable(key, &entity[..i], &counter[..i], scale, &mut out[..i]);
-        while i < n {
-            let k = lanes(n - i);
-            // SAFETY: `lanes` masks off every lane past the end of the slices.
-            unsafe {
-                let u = uniform8(key, Purpose::Demand, entity.as_ptr().add(i), counter.as_ptr().add(i), k);
-                let t = _mm512_mul_pd(neg_ln8(u), _mm512_set1_pd(scale));
-                _mm256_mask_storeu_ps(out.as_mut_ptr().add(i), k, _mm512_cvtpd_ps(t));
-            }
-            i += 8;
-        }
-    }
+    use super::{first_thresholds_portable, push_bits};
 
     /// [`super::first_thresholds`] compiled for AVX-512 (the accounts are many, so the compiled loop's
     /// sixteen-lane blocks do nearly all of them).
@@ -208,6 +194,35 @@ mod x86 {
         out: &mut [f32],
     ) {
         first_thresholds_portable(key, entity, customer, scale, out);
+    }
+
+    /// [`super::closing_draws`] for AVX-512, eight lanes at a time.
+    ///
+    /// # Safety
+    /// The processor has AVX-512 F, DQ and VL; the slices have `entity.len()` elements.
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    pub(super) unsafe fn closing_draws_avx512(
+        key: TrialKey,
+        entity: &[u32],
+        win_counter: &[u32],
+        clock_counter: &[u32],
+        scale: f64,
+        win: &mut [f64],
+        clock: &mut [f32],
+    ) {
+        let n = entity.len();
+        for i in (0..n).step_by(8) {
+            let k = lanes(n - i);
+            // SAFETY: `lanes` masks off every lane past the end of the slices.
+            unsafe {
+                let e = entity.as_ptr().add(i);
+                let u = uniform8(key, Purpose::Deal, e, win_counter.as_ptr().add(i), k);
+                _mm512_mask_storeu_pd(win.as_mut_ptr().add(i), k, u);
+                let u = uniform8(key, Purpose::Demand, e, clock_counter.as_ptr().add(i), k);
+                let t = _mm512_mul_pd(neg_ln8(u), _mm512_set1_pd(scale));
+                _mm256_mask_storeu_ps(clock.as_mut_ptr().add(i), k, _mm512_cvtpd_ps(t));
+            }
+        }
     }
 
     /// [`super::uniforms`] for AVX-512, eight lanes at a time.
@@ -371,21 +386,6 @@ mod x86 {
         _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(sum), _mm512_set1_epi64(i64::MIN)))
     }
 
-    /// [`super::demand_thresholds`] compiled for AVX2.
-    ///
-    /// # Safety
-    /// The processor has AVX2.
-    #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn demand_thresholds_avx2(
-        key: TrialKey,
-        entity: &[u32],
-        counter: &[u32],
-        scale: f64,
-        out: &mut [f32],
-    ) {
-        demand_thresholds_portable(key, entity, counter, scale, out);
-    }
-
     /// [`super::accumulate_fired`] sixteen lanes at a time, the last part with masked loads and stores (on
     /// whole blocks plain loads and stores are faster). The indices that fired are compressed into a
     /// register and stored whole, past the end of `fired`'s elements (its spare capacity), and the length
@@ -522,7 +522,7 @@ mod tests {
 
     #[test]
     fn every_arming_version_draws_the_scalar_exponentials() {
-        // Lengths around the vector widths and block sizes (monthly re-arming batches are a few accounts).
+        // Lengths around the vector widths and block sizes (a book-month's closings are a few accounts).
         for n in [0, 1, 5, 8, 13, 16, 23, 1_037] {
             arming_versions_agree(n);
         }
@@ -531,51 +531,37 @@ mod tests {
     fn arming_versions_agree(n: usize) {
         let key = TrialKey::new(17, 3);
         let entity: Vec<u32> = (0..n as u32).map(|i| (i * 7919) % 5_000).collect();
+        let win_counter: Vec<u32> = (0..n as u32).map(|i| i * 4 + 2).collect();
         let counter: Vec<u32> = (0..n as u32).map(|i| (i * 31) % 7).collect();
         let scale = 1.0 / 1.07;
-        let expected: Vec<f32> = (0..n)
-            .map(|i| {
-                let stream = key.stream(u64::from(entity[i]), Purpose::Demand);
-                (stream.exponential(u64::from(counter[i])) * scale) as f32
-            })
-            .collect();
-        let mut versions: Vec<(&str, Vec<f32>)> = Vec::new();
-        let mut run = |name, f: &dyn Fn(&mut [f32])| {
-            let mut t = vec![0.0; n];
-            f(&mut t);
-            versions.push((name, t));
+        let clock = |i: usize, counter: u32| {
+            let stream = key.stream(u64::from(entity[i]), Purpose::Demand);
+            (stream.exponential(u64::from(counter)) * scale) as f32
         };
-        run("dispatched", &|t| demand_thresholds(key, &entity, &counter, scale, t));
-        run("portable", &|t| demand_thresholds_portable(key, &entity, &counter, scale, t));
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: checked just above.
-                run("avx2", &|t| unsafe { x86::demand_thresholds_avx2(key, &entity, &counter, scale, t) });
-            }
-            if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
-                // SAFETY: checked just above.
-                run("avx512", &|t| unsafe {
-                    x86::demand_thresholds_avx512(key, &entity, &counter, scale, t)
-                });
-            }
-        }
-        for (name, t) in &versions {
-            assert!(t.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "{name}, n = {n}");
-        }
-        assert!(versions.len() >= 2);
+        let same = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits());
+
+        // A book-month's closings: win uniforms and the clocks of the losses, dispatched and portable.
+        let expected: Vec<f32> = (0..n).map(|i| clock(i, counter[i])).collect();
+        let expected_win: Vec<f64> = (0..n)
+            .map(|i| key.stream(u64::from(entity[i]), Purpose::Deal).uniform(u64::from(win_counter[i])))
+            .collect();
+        let (mut win, mut clocks) = (vec![0.0; n], vec![0.0; n]);
+        closing_draws(key, &entity, &win_counter, &counter, scale, &mut win, &mut clocks);
+        assert!(same(&clocks, &expected), "dispatched clocks, n = {n}");
+        assert!(win.iter().zip(&expected_win).all(|(a, b)| a.to_bits() == b.to_bits()), "wins, n = {n}");
+        let mut portable = vec![0.0; n];
+        demand_thresholds(key, &entity, &counter, scale, &mut portable);
+        assert!(same(&portable, &expected), "portable clocks, n = {n}");
 
         // The first clocks: counter 0, customers out of the pool.
         let customer: Vec<bool> = (0..n).map(|i| i % 5 == 2).collect();
-        let zero = vec![0; n];
-        let mut expected = vec![0.0; n];
-        demand_thresholds_portable(key, &entity, &zero, scale, &mut expected);
-        for (t, &c) in expected.iter_mut().zip(&customer) {
-            *t = if c { f32::INFINITY } else { *t };
-        }
+        let expected: Vec<f32> =
+            (0..n).map(|i| if customer[i] { f32::INFINITY } else { clock(i, 0) }).collect();
         let mut got = vec![0.0; n];
         first_thresholds(key, &entity, &customer, scale, &mut got);
-        assert!(got.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "first clocks, n = {n}");
+        assert!(same(&got, &expected), "first clocks, n = {n}");
+        first_thresholds_portable(key, &entity, &customer, scale, &mut got);
+        assert!(same(&got, &expected), "portable first clocks, n = {n}");
     }
 
     #[test]

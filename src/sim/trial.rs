@@ -10,7 +10,7 @@
 
 use rand_distr::{Beta, Distribution};
 
-use super::kernel::{accumulate_fired, demand_thresholds, first_thresholds, inverse_normal_cdfs, uniforms};
+use super::kernel::{accumulate_fired, closing_draws, first_thresholds, inverse_normal_cdfs, uniforms};
 use super::model::{BookEntry, Model, NO_OWNER, PoolSlot};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 
@@ -154,6 +154,9 @@ pub struct Scratch {
     won: Vec<bool>,
     /// The deals won in the trial so far, in order; their values are drawn and booked at its end.
     won_deals: Vec<Won>,
+    /// The demand clocks of a book-month's closings, drawn with their win draws for the accounts whose
+    /// deals are lost.
+    clocks: Vec<f32>,
     /// The cycles of the accounts in `fired`, drawn before any opens (as `won` for closings).
     cycles: Vec<u32>,
     /// A book-month's cycle or win draws.
@@ -161,13 +164,6 @@ pub struct Scratch {
     win_rate: Vec<f64>,
     /// Per parameter segment: the trial's win rate × the shock's multiplier × the market factor.
     segment_win: Vec<f64>,
-    /// Accounts whose deals were lost this month, with the market index and demand-stream counter of each
-    /// new clock, armed together before the month is worked (one vector pass instead of a lone logarithm
-    /// per account) into `rearm_threshold`.
-    rearm: Vec<u32>,
-    rearm_entity: Vec<u32>,
-    rearm_counter: Vec<u32>,
-    rearm_threshold: Vec<f32>,
     /// Per rep of the current epoch (and a spare last entry, always empty, for accounts with no owner): the
     /// covered prefix of the book in the last month worked…
     cut: Vec<usize>,
@@ -244,10 +240,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     scratch.closings.resize_with((h + 1) * books, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
     reset(&mut scratch.book_pipeline, books * model.pipeline_segments.len(), 0.0);
-    scratch.rearm.clear();
     scratch.won_deals.clear();
-    scratch.rearm_entity.clear();
-    scratch.rearm_counter.clear();
     // Prefixes start empty and find their place in the first month worked.
     scratch.epoch = 0;
     reset(&mut scratch.cut, n_reps + 1, 0);
@@ -310,7 +303,6 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         for book in 0..books {
             for month in start..end {
                 t.close_month(scratch, month, book);
-                t.arm_rejoined(scratch);
                 if book < n_reps {
                     t.work_book(scratch, month, book);
                 } else {
@@ -392,6 +384,8 @@ fn pool_hours(slot: &PoolSlot, threshold: f32) -> u32 {
 struct DealDraws {
     entity: Vec<u32>,
     counter: Vec<u32>,
+    /// A closing's demand-stream counter (see [`closing_draws`]).
+    clock_counter: Vec<u32>,
     draws: Vec<f64>,
 }
 
@@ -428,39 +422,23 @@ fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
 
 impl Trial<'_, '_> {
     /// Returns the account to the demand pool (its hours count again in its owner's prefix) with a new
-    /// demand clock, drawn by [`Self::arm_rejoined`] before the month is worked. The clock opens an
-    /// opportunity when the accumulated hazard passes an exponential threshold; the market factor scales
-    /// every hazard, so it divides the threshold instead.
-    fn rejoin(&self, s: &mut Scratch, a: usize) {
+    /// demand clock, the `demand_draws[a]`-th exponential of its demand stream over the market factor. The
+    /// clock opens an opportunity when the accumulated hazard passes it; the market factor scales every
+    /// hazard, so it divides the threshold instead. `clock` is the clock drawn with the month's closings
+    /// ([`closing_draws`]) and the counter it was drawn at: another of the account's deals lost earlier in
+    /// the month (two carried in) moved the counter on, and then the clock is drawn again.
+    fn rejoin(&self, s: &mut Scratch, a: usize, clock: (f32, u32)) {
         if s.threshold[a] == OUT_OF_POOL {
             self.pool_change(s, a, 1);
         }
-        // In the pool from now on; the threshold is a placeholder until the clocks are drawn.
-        s.threshold[a] = 0.0;
-        s.hazard[a] = 0.0;
-        s.rearm.push(a as u32);
-        s.rearm_entity.push(self.model.accounts.market_index[a]);
-        s.rearm_counter.push(s.demand_draws[a]);
-        s.demand_draws[a] += 1;
-    }
-
-    /// Draws the clocks of the accounts that rejoined the pool, in the order they rejoined (an account
-    /// that rejoined twice keeps its later clock, as if drawn one at a time).
-    fn arm_rejoined(&self, s: &mut Scratch) {
-        reset(&mut s.rearm_threshold, s.rearm.len(), 0.0);
-        demand_thresholds(
-            self.key,
-            &s.rearm_entity,
-            &s.rearm_counter,
-            self.inverse_market_factor,
-            &mut s.rearm_threshold,
-        );
-        for (&a, &t) in s.rearm.iter().zip(&s.rearm_threshold) {
-            s.threshold[a as usize] = t;
+        let (mut clock, counter) = clock;
+        if counter != s.demand_draws[a] {
+            let demand = self.key.stream(u64::from(self.model.accounts.market_index[a]), Purpose::Demand);
+            clock = (demand.exponential(u64::from(s.demand_draws[a])) * self.inverse_market_factor) as f32;
         }
-        s.rearm.clear();
-        s.rearm_entity.clear();
-        s.rearm_counter.clear();
+        s.threshold[a] = clock;
+        s.hazard[a] = 0.0;
+        s.demand_draws[a] += 1;
     }
 
     /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's covered
@@ -663,19 +641,29 @@ impl Trial<'_, '_> {
         }
         let owner = if book < model.reps.len() { book as u32 } else { NO_OWNER };
         let closings = std::mem::take(&mut s.closings[slot]);
-        let mut won = std::mem::take(&mut s.won);
-        // Every win draw first, in one vector pass.
+        let (mut won, mut clocks) = (std::mem::take(&mut s.won), std::mem::take(&mut s.clocks));
+        // Every win draw first, and the clock each account gets if its deal is lost, in one vector pass.
         let acc = &model.accounts;
-        let draws = s.deal_draws.draw(
-            self.key,
-            closings.iter().map(|c| (acc.market_index[c.account as usize], c.deal * DEAL_DRAWS + 2)),
-        );
-        won.clear();
-        won.extend(closings.iter().zip(&*draws).map(|(c, &u)| self.wins(&s.segment_win, owner, c, u)));
-        for (c, &won) in closings.iter().zip(&won) {
-            self.close(s, month, owner, c, won);
+        let mut d = std::mem::take(&mut s.deal_draws);
+        let n = closings.len();
+        reset(&mut d.entity, n, 0);
+        reset(&mut d.counter, n, 0);
+        reset(&mut d.clock_counter, n, 0);
+        reset(&mut d.draws, n, 0.0);
+        reset(&mut clocks, n, 0.0);
+        for (i, c) in closings.iter().enumerate() {
+            let a = c.account as usize;
+            (d.entity[i], d.counter[i]) = (acc.market_index[a], c.deal * DEAL_DRAWS + 2);
+            d.clock_counter[i] = s.demand_draws[a];
         }
-        (s.closings[slot], s.won) = (closings, won);
+        let scale = self.inverse_market_factor;
+        closing_draws(self.key, &d.entity, &d.counter, &d.clock_counter, scale, &mut d.draws, &mut clocks);
+        won.clear();
+        won.extend(closings.iter().zip(&d.draws).map(|(c, &u)| self.wins(&s.segment_win, owner, c, u)));
+        for (((c, &won), &clock), &counter) in closings.iter().zip(&won).zip(&clocks).zip(&d.clock_counter) {
+            self.close(s, month, owner, c, won, (clock, counter));
+        }
+        (s.closings[slot], s.won, s.clocks, s.deal_draws) = (closings, won, clocks, d);
     }
 
     /// Whether closing `c` of `owner`'s book is won on the win draw `u` (never for a deal lost in a handoff).
@@ -698,7 +686,15 @@ impl Trial<'_, '_> {
 
     /// Books closing `c` of `owner` in `month`, won or lost as [`Self::wins`] decided. A win's value is
     /// drawn and booked at the end of the trial ([`Self::book_wins`]).
-    fn close(&mut self, s: &mut Scratch, month: usize, owner: u32, c: &Closing, won: bool) {
+    fn close(
+        &mut self,
+        s: &mut Scratch,
+        month: usize,
+        owner: u32,
+        c: &Closing,
+        won: bool,
+        clock: (f32, u32),
+    ) {
         let a = c.account as usize;
         if won {
             self.record(OppEventKind::Won, a, month, owner, |t| t.value(c, t.value_normal(c)));
@@ -708,7 +704,7 @@ impl Trial<'_, '_> {
             s.won_deals.push(Won { closing: *c, owner, month: month as u32 });
         } else {
             self.record(OppEventKind::Lost, a, month, owner, |t| t.value(c, t.value_normal(c)));
-            self.rejoin(s, a);
+            self.rejoin(s, a, clock);
         }
     }
 
