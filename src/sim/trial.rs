@@ -644,7 +644,7 @@ impl Trial<'_, '_> {
         let (mut won, mut clocks) = (std::mem::take(&mut s.won), std::mem::take(&mut s.clocks));
         // Every win draw first, and the clock each account gets if its deal is lost, in one vector pass.
         let acc = &model.accounts;
-        let mut d = std::mem::take(&mut s.deal_draws);
+        let d = &mut s.deal_draws;
         let n = closings.len();
         reset(&mut d.entity, n, 0);
         reset(&mut d.counter, n, 0);
@@ -660,10 +660,11 @@ impl Trial<'_, '_> {
         closing_draws(self.key, &d.entity, &d.counter, &d.clock_counter, scale, &mut d.draws, &mut clocks);
         won.clear();
         won.extend(closings.iter().zip(&d.draws).map(|(c, &u)| self.wins(&s.segment_win, owner, c, u)));
-        for (((c, &won), &clock), &counter) in closings.iter().zip(&won).zip(&clocks).zip(&d.clock_counter) {
-            self.close(s, month, owner, c, won, (clock, counter));
+        for (i, (c, &won)) in closings.iter().zip(&won).enumerate() {
+            let clock = (clocks[i], s.deal_draws.clock_counter[i]);
+            self.close(s, month, owner, c, won, clock);
         }
-        (s.closings[slot], s.won, s.clocks, s.deal_draws) = (closings, won, clocks, d);
+        (s.closings[slot], s.won, s.clocks) = (closings, won, clocks);
     }
 
     /// Whether closing `c` of `owner`'s book is won on the win draw `u` (never for a deal lost in a handoff).
