@@ -393,14 +393,13 @@ impl DealDraws {
     /// The uniforms of `draws` (market index, counter in the deal stream), in order.
     fn draw(&mut self, key: TrialKey, draws: impl ExactSizeIterator<Item = (u32, u32)>) -> &mut [f64] {
         let n = draws.len();
-        reset(&mut self.entity, n, 0);
-        reset(&mut self.counter, n, 0);
-        reset(&mut self.draws, n, 0.0);
-        for ((e, c), (entity, counter)) in self.entity.iter_mut().zip(&mut self.counter).zip(draws) {
-            (*e, *c) = (entity, counter);
+        let (entity, counter) = (room(&mut self.entity, n), room(&mut self.counter, n));
+        for ((e, c), (m, k)) in entity.iter_mut().zip(counter.iter_mut()).zip(draws) {
+            (*e, *c) = (m, k);
         }
-        uniforms(key, Purpose::Deal, &self.entity, &self.counter, &mut self.draws);
-        &mut self.draws
+        let out = room(&mut self.draws, n);
+        uniforms(key, Purpose::Deal, entity, counter, out);
+        out
     }
 }
 
@@ -413,6 +412,15 @@ impl Scratch {
         self.opp_delta[row + from.min(h)] += milli;
         self.opp_delta[row + to.min(h)] -= milli;
     }
+}
+
+/// The first `n` elements of `v`, grown to them if it is shorter; what they hold is left over from earlier
+/// use (for buffers that are written in full before they are read: no zeroing on every use).
+fn room<T: Copy + Default>(v: &mut Vec<T>, n: usize) -> &mut [T] {
+    if v.len() < n {
+        v.resize(n, T::default());
+    }
+    &mut v[..n]
 }
 
 fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
@@ -646,20 +654,17 @@ impl Trial<'_, '_> {
         let acc = &model.accounts;
         let d = &mut s.deal_draws;
         let n = closings.len();
-        reset(&mut d.entity, n, 0);
-        reset(&mut d.counter, n, 0);
-        reset(&mut d.clock_counter, n, 0);
-        reset(&mut d.draws, n, 0.0);
-        reset(&mut clocks, n, 0.0);
+        let (entity, counter) = (room(&mut d.entity, n), room(&mut d.counter, n));
+        let clock_counter = room(&mut d.clock_counter, n);
         for (i, c) in closings.iter().enumerate() {
             let a = c.account as usize;
-            (d.entity[i], d.counter[i]) = (acc.market_index[a], c.deal * DEAL_DRAWS + 2);
-            d.clock_counter[i] = s.demand_draws[a];
+            (entity[i], counter[i]) = (acc.market_index[a], c.deal * DEAL_DRAWS + 2);
+            clock_counter[i] = s.demand_draws[a];
         }
-        let scale = self.inverse_market_factor;
-        closing_draws(self.key, &d.entity, &d.counter, &d.clock_counter, scale, &mut d.draws, &mut clocks);
+        let (draws, scale) = (room(&mut d.draws, n), self.inverse_market_factor);
+        closing_draws(self.key, entity, counter, clock_counter, scale, draws, room(&mut clocks, n));
         won.clear();
-        won.extend(closings.iter().zip(&d.draws).map(|(c, &u)| self.wins(&s.segment_win, owner, c, u)));
+        won.extend(closings.iter().zip(&*draws).map(|(c, &u)| self.wins(&s.segment_win, owner, c, u)));
         for (i, (c, &won)) in closings.iter().zip(&won).enumerate() {
             let clock = (clocks[i], s.deal_draws.clock_counter[i]);
             self.close(s, month, owner, c, won, clock);
