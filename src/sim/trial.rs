@@ -159,7 +159,11 @@ pub struct Scratch {
     clocks: Vec<f32>,
     /// The cycles of the accounts in `fired`, drawn before any opens (as `won` for closings).
     cycles: Vec<u32>,
-    /// A book-month's cycle or win draws.
+    /// The current rep's availability in each month of the run being worked, from month
+    /// `availability_from`.
+    availability: Vec<f64>,
+    availability_from: usize,
+    /// A book-month's cycle, win, value or availability draws.
     deal_draws: DealDraws,
     win_rate: Vec<f64>,
     /// Per parameter segment: the trial's win rate × the shock's multiplier × the market factor.
@@ -301,6 +305,9 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
             .find(|&m| model.epoch_of_month[m] != epoch || m % MONTHS_PER_BLOCK == 0)
             .unwrap_or(h);
         for book in 0..books {
+            if book < n_reps {
+                t.draw_availability(scratch, book, start..end);
+            }
             for month in start..end {
                 t.close_month(scratch, month, book);
                 if book < n_reps {
@@ -462,6 +469,31 @@ impl Trial<'_, '_> {
         s.used[r] += sign * inside * i64::from(slot.milli_hours);
     }
 
+    /// Draws rep `r`'s availability in each month of `months` into [`Scratch::availability`]: the normals
+    /// in vector passes.
+    fn draw_availability(&self, s: &mut Scratch, r: usize, months: std::ops::Range<usize>) {
+        let model = self.model;
+        let n = months.len();
+        s.availability_from = months.start;
+        let out = room(&mut s.availability, n);
+        if model.availability_sd == 0.0 {
+            out.fill(model.availability_mean);
+            return;
+        }
+        let d = &mut s.deal_draws;
+        let (entity, counter) = (room(&mut d.entity, n), room(&mut d.counter, n));
+        entity.fill(r as u32);
+        // `Stream::normal(month)` draws the uniform at counter `2 × month`.
+        for (c, month) in counter.iter_mut().zip(months) {
+            *c = 2 * month as u32;
+        }
+        uniforms(self.key, Purpose::Availability, entity, counter, out);
+        inverse_normal_cdfs(out);
+        for a in out {
+            *a = (model.availability_mean + model.availability_sd * *a).clamp(0.0, 1.0);
+        }
+    }
+
     /// Works rep `r`'s book for `month`: covers its prefix, adds the month's hazard and opens the
     /// opportunities whose clocks ran out.
     fn work_book(&mut self, s: &mut Scratch, month: usize, r: usize) {
@@ -469,19 +501,13 @@ impl Trial<'_, '_> {
         let h = model.horizon;
         let epoch = &model.epochs[model.epoch_of_month[month]];
         let quarter_bit = 1u8 << ((month / 3) % 8);
-        let availability = || -> f64 {
-            if model.availability_sd == 0.0 {
-                return model.availability_mean;
-            }
-            let z = self.key.stream(r as u64, Purpose::Availability).normal(month as u64);
-            (model.availability_mean + model.availability_sd * z).clamp(0.0, 1.0)
-        };
+        let availability = s.availability[month - s.availability_from];
         let accounts = &model.accounts;
         let book = &epoch.books[r];
         let capacity = model.reps[r].capacity[month];
         s.opp_now[r] += s.opp_delta[r * (h + 1) + month];
         let budget =
-            if capacity > 0.0 { (capacity * availability() * 1000.0) as i64 - s.opp_now[r] } else { 0 };
+            if capacity > 0.0 { (capacity * availability * 1000.0) as i64 - s.opp_now[r] } else { 0 };
         // Every account before the cut is covered: those in the pool got their hours, the others are
         // being worked through an open opportunity.
         let cut = covered_prefix(book, &s.pool_milli, &mut s.cut[r], &mut s.used[r], budget);
