@@ -11,7 +11,7 @@
 use rand_distr::{Beta, Distribution};
 
 use super::kernel::{accumulate_fired, closing_draws, first_thresholds, inverse_normal_cdfs, uniforms};
-use super::model::{BookEntry, Model, NO_OWNER, PoolSlot};
+use super::model::{Model, NO_OWNER, PoolSlot};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 
 /// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
@@ -510,7 +510,15 @@ impl Trial<'_, '_> {
             if capacity > 0.0 { (capacity * availability * 1000.0) as i64 - s.opp_now[r] } else { 0 };
         // Every account before the cut is covered: those in the pool got their hours, the others are
         // being worked through an open opportunity.
-        let cut = covered_prefix(book, &s.pool_milli, &mut s.cut[r], &mut s.used[r], budget);
+        let (cut, used) = (&mut s.cut[r], &mut s.used[r]);
+        let cut = match (epoch.contiguous, book.first()) {
+            // The book is a run of model indices: its accounts' hours are a slice, no entry to go through.
+            (true, Some(first)) => {
+                let start = first.account as usize;
+                covered_prefix(&s.pool_milli[start..start + book.len()], |&milli| milli, cut, used, budget)
+            }
+            _ => covered_prefix(book, |e| s.pool_milli[e.account as usize], cut, used, budget),
+        };
         self.out.covered[r] += cut as f64;
         if let Some(log) = self.log.as_deref_mut() {
             for (i, entry) in book.iter().enumerate() {
@@ -862,16 +870,17 @@ impl Trial<'_, '_> {
 /// (`pool_milli` is 0 for them). That is the longest prefix whose pool hours fit (they are not negative),
 /// found by moving last month's prefix `cut`, whose pool hours are `used` (milli-hours), back while it does
 /// not fit and on while the next fits.
+/// `book` is the book's entries in priority order and `milli` an entry's `pool_milli`.
 #[inline]
-fn covered_prefix(
-    book: &[BookEntry],
-    pool_milli: &[u32],
+fn covered_prefix<T>(
+    book: &[T],
+    milli: impl Fn(&T) -> u32,
     cut: &mut usize,
     used: &mut i64,
     budget: i64,
 ) -> usize {
     let budget = budget.max(0);
-    let need = |entry: &BookEntry| i64::from(pool_milli[entry.account as usize]);
+    let need = |entry: &T| i64::from(milli(entry));
     let (mut c, mut u) = (*cut, *used);
     while u > budget {
         c -= 1;
