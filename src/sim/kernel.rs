@@ -1,13 +1,13 @@
 //! The vector kernels of the trial loop. Each has a portable version (which the compiler vectorizes for
 //! the baseline instruction set) and, on x86-64, an AVX-512 version (and for the hazard pass an AVX2 one)
-//! chosen at run time when the processor has it. They do the same IEEE operations on every element in the same order, so every
-//! version gives bit-identical results; the tests check that.
+//! chosen at run time when the processor has it. They do the same IEEE operations on every element in the
+//! same order, so every version gives bit-identical results; the tests check that.
 
 use super::rng::{Purpose, TrialKey, inverse_normal_cdf};
 
 /// Adds a month of hazard (`hazard[i] += add[i]`) and pushes `offset + i` for every `i` whose hazard
-/// reached `threshold[i]`, in ascending order. Firing is rare (a few percent of account-months), so each
-/// block of 64 accounts is reduced to a bit mask with vector compares and only its set bits are walked.
+/// reached `threshold[i]`, in ascending order. Firing is rare (a few percent of account-months), so blocks
+/// of accounts are reduced to bit masks with vector compares and only what fired is written out.
 #[inline]
 pub(crate) fn accumulate_fired(
     hazard: &mut [f32],
@@ -46,7 +46,7 @@ pub(crate) fn first_thresholds(
 ) {
     assert!(customer.len() == entity.len() && out.len() == entity.len(), "account arrays differ in length");
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
+    if x86::has_avx512_dq_vl() {
         // SAFETY: the processor has the features.
         return unsafe { x86::first_thresholds_avx512(key, entity, customer, scale, out) };
     }
@@ -56,7 +56,7 @@ pub(crate) fn first_thresholds(
 #[inline(always)]
 fn first_thresholds_portable(key: TrialKey, entity: &[u32], customer: &[bool], scale: f64, out: &mut [f32]) {
     for (t, (&m, &c)) in out.iter_mut().zip(entity.iter().zip(customer)) {
-        let clock = (key.stream(u64::from(m), Purpose::Demand).exponential(0) * scale) as f32;
+        let clock = demand_clock(key, m, 0, scale);
         // A select, not a branch: customers are scattered through the books.
         *t = if c { f32::INFINITY } else { clock };
     }
@@ -83,7 +83,7 @@ pub(crate) fn closing_draws(
         "draw arrays differ in length"
     );
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
+    if x86::has_avx512_dq_vl() {
         // SAFETY: the processor has the features, and the slices have `n` elements.
         return unsafe {
             x86::closing_draws_avx512(key, entity, win_counter, clock_counter, scale, win, clock)
@@ -102,7 +102,7 @@ pub(crate) fn closing_draws(
 pub(crate) fn uniforms(key: TrialKey, purpose: Purpose, entity: &[u32], counter: &[u32], out: &mut [f64]) {
     assert!(counter.len() == entity.len() && out.len() == entity.len(), "draw arrays differ in length");
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl") {
+    if x86::has_avx512_dq_vl() {
         // SAFETY: the processor has the features.
         return unsafe { x86::uniforms_avx512(key, purpose, entity, counter, out) };
     }
@@ -139,8 +139,15 @@ fn uniforms_portable(key: TrialKey, purpose: Purpose, entity: &[u32], counter: &
 #[inline(always)]
 fn demand_thresholds(key: TrialKey, entity: &[u32], counter: &[u32], scale: f64, out: &mut [f32]) {
     for (t, (&m, &c)) in out.iter_mut().zip(entity.iter().zip(counter)) {
-        *t = (key.stream(u64::from(m), Purpose::Demand).exponential(u64::from(c)) * scale) as f32;
+        *t = demand_clock(key, m, c, scale);
     }
+}
+
+/// One demand clock: the `counter`-th exponential of the demand stream of account `entity` (its market
+/// index) times `scale`, rounded to `f32`. Every kernel's clocks are this draw, lane for lane.
+#[inline(always)]
+pub(crate) fn demand_clock(key: TrialKey, entity: u32, counter: u32, scale: f64) -> f32 {
+    (key.stream(u64::from(entity), Purpose::Demand).exponential(u64::from(counter)) * scale) as f32
 }
 
 /// Pushes `offset + base + bit` for each set bit of `mask`, lowest first.
@@ -152,7 +159,8 @@ fn push_bits(mut mask: u64, offset: usize, base: usize, fired: &mut Vec<u32>) {
     }
 }
 
-/// The portable version of [`accumulate_fired`] (and the tail of the vector versions).
+/// The portable version of [`accumulate_fired`]: blocks of 64 accounts, each reduced to a bit mask whose
+/// set bits are walked.
 #[inline]
 pub(crate) fn accumulate_fired_portable(
     hazard: &mut [f32],
@@ -179,6 +187,12 @@ mod x86 {
 
     use super::super::rng::{ENTITY, GOLDEN, MIX_1, MIX_2, PURPOSE, Purpose, TrialKey};
     use super::{first_thresholds_portable, push_bits};
+
+    /// Whether the processor has the AVX-512 subsets the drawing kernels use (F is implied by them).
+    #[inline]
+    pub(super) fn has_avx512_dq_vl() -> bool {
+        std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl")
+    }
 
     /// [`super::first_thresholds`] compiled for AVX-512 (the accounts are many, so the compiled loop's
     /// sixteen-lane blocks do nearly all of them).
@@ -589,7 +603,7 @@ mod tests {
     #[test]
     fn the_vector_logarithm_gives_the_scalar_bits_at_the_edges() {
         use std::arch::x86_64::*;
-        if !(std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl")) {
+        if !x86::has_avx512_dq_vl() {
             return;
         }
         let edges =

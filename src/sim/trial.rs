@@ -10,7 +10,9 @@
 
 use rand_distr::{Beta, Distribution};
 
-use super::kernel::{accumulate_fired, closing_draws, first_thresholds, inverse_normal_cdfs, uniforms};
+use super::kernel::{
+    accumulate_fired, closing_draws, demand_clock, first_thresholds, inverse_normal_cdfs, uniforms,
+};
 use super::model::{Model, NO_OWNER, PoolSlot};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 
@@ -386,7 +388,8 @@ fn pool_hours(slot: &PoolSlot, threshold: f32) -> u32 {
     if threshold == OUT_OF_POOL { 0 } else { slot.milli_hours }
 }
 
-/// A batch of deal-stream uniforms, drawn in one vector pass.
+/// The buffers of a batch of draws made in one vector pass: deal-stream uniforms through [`DealDraws::draw`];
+/// a book-month's closing draws and a rep's availability fill them directly.
 #[derive(Debug, Default)]
 struct DealDraws {
     entity: Vec<u32>,
@@ -448,8 +451,8 @@ impl Trial<'_, '_> {
         }
         let (mut clock, counter) = clock;
         if counter != s.demand_draws[a] {
-            let demand = self.key.stream(u64::from(self.model.accounts.market_index[a]), Purpose::Demand);
-            clock = (demand.exponential(u64::from(s.demand_draws[a])) * self.inverse_market_factor) as f32;
+            let entity = self.model.accounts.market_index[a];
+            clock = demand_clock(self.key, entity, s.demand_draws[a], self.inverse_market_factor);
         }
         s.threshold[a] = clock;
         s.hazard[a] = 0.0;
