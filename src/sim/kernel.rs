@@ -109,6 +109,25 @@ pub(crate) fn uniforms(key: TrialKey, purpose: Purpose, entity: &[u32], counter:
     uniforms_portable(key, purpose, entity, counter, out);
 }
 
+/// Cycle lengths: `out[i]` is one more than the number of entries of `table(i)` (a
+/// [`SegmentModel::cycle_cdf`], whole blocks of [`CYCLE_BLOCK`]) at or below `u[i]`, as
+/// [`SegmentModel::cycle_months`] counts them. A block of the table is one vector compare.
+///
+/// [`SegmentModel::cycle_cdf`]: super::model::SegmentModel::cycle_cdf
+/// [`SegmentModel::cycle_months`]: super::model::SegmentModel::cycle_months
+#[inline]
+pub(crate) fn cycle_months<'t>(u: &[f64], table: impl Fn(usize) -> &'t [f64], out: &mut [u32]) {
+    assert_eq!(u.len(), out.len(), "draw arrays differ in length");
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("popcnt") {
+        // SAFETY: the processor has the features.
+        return unsafe { x86::cycle_months_avx512(u, table, out) };
+    }
+    for (i, (o, &u)) in out.iter_mut().zip(u).enumerate() {
+        *o = 1 + table(i).iter().filter(|&&p| u >= p).count() as u32;
+    }
+}
+
 /// Standard normal quantiles in place: `p[i]` becomes [`inverse_normal_cdf`]`(p[i])`, to the bit. The
 /// trial turns the value draws of its won deals with it: the central region (95% of draws) a vector at a
 /// time, operation for operation as the scalar code, and the tails one at a time.
@@ -185,6 +204,7 @@ pub(crate) fn accumulate_fired_portable(
 mod x86 {
     use std::arch::x86_64::*;
 
+    use super::super::model::CYCLE_BLOCK;
     use super::super::rng::{ENTITY, GOLDEN, MIX_1, MIX_2, PURPOSE, Purpose, TrialKey};
     use super::{first_thresholds_portable, push_bits};
 
@@ -298,6 +318,30 @@ mod x86 {
                 p[j] = super::inverse_normal_cdf(p[j]);
                 tails &= tails - 1;
             }
+        }
+    }
+
+    /// [`super::cycle_months`] a block of eight table entries at a time.
+    ///
+    /// # Safety
+    /// The processor has AVX-512 F and POPCNT.
+    #[target_feature(enable = "avx512f,popcnt")]
+    pub(super) unsafe fn cycle_months_avx512<'t>(
+        u: &[f64],
+        table: impl Fn(usize) -> &'t [f64],
+        out: &mut [u32],
+    ) {
+        for (i, (o, &u)) in out.iter_mut().zip(u).enumerate() {
+            let u8 = _mm512_set1_pd(u);
+            let blocks = table(i).chunks_exact(CYCLE_BLOCK);
+            assert!(blocks.remainder().is_empty(), "cycle tables come in whole blocks");
+            let mut count = 1;
+            for block in blocks {
+                // SAFETY: the block has eight entries.
+                let p = unsafe { _mm512_loadu_pd(block.as_ptr()) };
+                count += _mm512_cmp_pd_mask::<_CMP_GE_OQ>(u8, p).count_ones();
+            }
+            *o = count;
         }
     }
 

@@ -121,14 +121,12 @@ impl SegmentModel {
     /// needs to know). One comparison per month of the table, with no quantile or exponential to compute.
     #[inline]
     pub fn cycle_months(&self, u: f64) -> usize {
-        // Whole blocks: the compiler compares a block at once, with no loop for a remainder.
-        let count = |block: &[f64]| block.iter().map(|&p| usize::from(u >= p)).sum::<usize>();
-        1 + self.cycle_cdf.chunks_exact(CYCLE_BLOCK).map(count).sum::<usize>()
+        1 + self.cycle_cdf.iter().filter(|&&p| u >= p).count()
     }
 }
 
 /// [`SegmentModel::cycle_cdf`] comes in blocks of this many entries.
-pub const CYCLE_BLOCK: usize = 4;
+pub const CYCLE_BLOCK: usize = 8;
 
 /// A probability above every uniform in (0, 1]: a table entry that counts for no draw.
 const NEVER: f64 = 2.0;

@@ -11,7 +11,8 @@
 use rand_distr::{Beta, Distribution};
 
 use super::kernel::{
-    accumulate_fired, closing_draws, demand_clock, first_thresholds, inverse_normal_cdfs, uniforms,
+    accumulate_fired, closing_draws, cycle_months, demand_clock, first_thresholds, inverse_normal_cdfs,
+    uniforms,
 };
 use super::model::{Model, NO_OWNER, PoolSlot};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
@@ -606,10 +607,8 @@ impl Trial<'_, '_> {
             self.key,
             fired.iter().map(|&a| (acc.market_index[a as usize], s.deal_count[a as usize] * DEAL_DRAWS)),
         );
-        let cycle =
-            |(&a, &u): (&u32, &f64)| model.segments[usize::from(acc.segment[a as usize])].cycle_months(u);
-        cycles.clear();
-        cycles.extend(fired.iter().zip(&*draws).map(|d| cycle(d) as u32));
+        let table = |i: usize| &model.segments[usize::from(acc.segment[fired[i] as usize])].cycle_cdf[..];
+        cycle_months(draws, table, room(&mut cycles, fired.len()));
         for (i, (&a, &cycle)) in fired.iter().zip(&cycles).enumerate() {
             self.open(s, a as usize, month, owner, cycle as usize, i < s.fired_covered);
         }
