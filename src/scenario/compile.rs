@@ -487,7 +487,7 @@ pub fn compile(
             hazard_inbound: table.hazard_inbound[m],
         }
     };
-    let epochs: Vec<Epoch> = snapshots
+    let mut epochs: Vec<Epoch> = snapshots
         .iter()
         .map(|(from, owners)| {
             let mut owner = vec![NO_OWNER; n];
@@ -521,7 +521,7 @@ pub fn compile(
         }
     }
 
-    let rep_models = reps
+    let rep_models: Vec<RepModel> = reps
         .iter()
         .map(|sr| {
             let r = &sr.rep;
@@ -558,6 +558,9 @@ pub fn compile(
         })
         .collect();
 
+    for epoch in &mut epochs {
+        epoch.derive_win_factors(&table, &segments, &rep_models);
+    }
     Ok(Model {
         horizon: h,
         seed: scenario.seed,

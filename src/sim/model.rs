@@ -173,6 +173,10 @@ pub struct Epoch {
     pub contiguous: bool,
     /// Where each account (model index) sits in its owner's book, in one place for the trial loop.
     pub pool_slot: Vec<PoolSlot>,
+    /// Per account (model index): the factor of its win probability that does not change between trials,
+    /// `competitive × skill × lift` of its owner in this epoch (`competitive` alone when unowned); a trial
+    /// multiplies it by the segment's drawn win rate. Derived by [`Epoch::derive_win_factors`].
+    pub win_factor: Vec<f64>,
 }
 
 impl Epoch {
@@ -193,7 +197,29 @@ impl Epoch {
                     PoolSlot { rep: r as u32, position: i as u32, milli_hours: e.milli_hours };
             }
         }
-        Epoch { from_month, owner, books, unowned, contiguous, pool_slot }
+        Epoch { from_month, owner, books, unowned, contiguous, pool_slot, win_factor: Vec::new() }
+    }
+
+    /// Sets [`Epoch::win_factor`] from the accounts, segments and reps it was built with.
+    pub fn derive_win_factors(
+        &mut self,
+        accounts: &AccountTable,
+        segments: &[SegmentModel],
+        reps: &[RepModel],
+    ) {
+        self.win_factor = self
+            .owner
+            .iter()
+            .enumerate()
+            .map(|(a, &owner)| {
+                let competitive = f64::from(accounts.competitive[a]);
+                let Some(rep) = reps.get(owner as usize) else { return competitive };
+                let expert = rep.expert[usize::from(accounts.vertical[a])];
+                let lift =
+                    if expert { segments[usize::from(accounts.segment[a])].vertical_lift } else { 1.0 };
+                competitive * rep.skill * lift
+            })
+            .collect();
     }
 }
 

@@ -700,30 +700,17 @@ impl Trial<'_, '_> {
         let (draws, scale) = (room(&mut d.draws, n), self.inverse_market_factor);
         closing_draws(self.key, entity, counter, clock_counter, scale, draws, room(&mut clocks, n));
         won.clear();
-        won.extend(closings.iter().zip(&*draws).map(|(c, &u)| self.wins(&s.segment_win, owner, c, u)));
+        let epoch = &model.epochs[s.epoch];
+        won.extend(closings.iter().zip(&*draws).map(|(c, &u)| {
+            let a = c.account as usize;
+            let p = s.segment_win[usize::from(acc.segment[a])] * epoch.win_factor[a];
+            !c.handoff_lost && u < p.clamp(0.0, 1.0)
+        }));
         for (i, (c, &won)) in closings.iter().zip(&won).enumerate() {
             let clock = (clocks[i], s.deal_draws.clock_counter[i]);
             self.close(s, month, owner, c, won, clock);
         }
         (s.closings[slot], s.won, s.clocks) = (closings, won, clocks);
-    }
-
-    /// Whether closing `c` of `owner`'s book is won on the win draw `u` (never for a deal lost in a handoff).
-    #[inline]
-    fn wins(&self, segment_win: &[f64], owner: u32, c: &Closing, u: f64) -> bool {
-        let model = self.model;
-        let a = c.account as usize;
-        let acc = &model.accounts;
-        let segment = usize::from(acc.segment[a]);
-        let mut p = segment_win[segment] * f64::from(acc.competitive[a]);
-        if owner != NO_OWNER {
-            let rep = &model.reps[owner as usize];
-            // A factor of one changes nothing, and a select instead of a branch keeps the chain unbroken.
-            let lift = [1.0, model.segments[segment].vertical_lift];
-            p *= rep.skill;
-            p *= lift[usize::from(rep.expert[usize::from(acc.vertical[a])])];
-        }
-        !c.handoff_lost && u < p.clamp(0.0, 1.0)
     }
 
     /// Books closing `c` of `owner` in `month`, won or lost as [`Self::wins`] decided. A win's value is
