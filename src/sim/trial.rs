@@ -609,32 +609,33 @@ impl Trial<'_, '_> {
         );
         let table = |i: usize| &model.segments[usize::from(acc.segment[fired[i] as usize])].cycle_cdf[..];
         cycle_months(draws, table, room(&mut cycles, fired.len()));
-        for (i, (&a, &cycle)) in fired.iter().zip(&cycles).enumerate() {
-            self.open(s, a as usize, month, owner, cycle as usize, i < s.fired_covered);
+        // The covered accounts' hours leave their owner's prefix, and the owner's count of opportunities
+        // grows, once for the batch.
+        if owner != NO_OWNER {
+            let leaving: i64 =
+                fired[..s.fired_covered].iter().map(|&a| i64::from(s.pool_milli[a as usize])).sum();
+            s.used[owner as usize] -= leaving;
+            self.out.opportunities[owner as usize] += fired.len() as u32;
+        }
+        for (&a, &cycle) in fired.iter().zip(&cycles) {
+            self.open(s, a as usize, month, owner, cycle as usize);
         }
         fired.clear();
         (s.fired, s.cycles) = (fired, cycles);
     }
 
     #[inline]
-    fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32, cycle: usize, covered: bool) {
+    fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32, cycle: usize) {
         let model = self.model;
         let acc = &model.accounts;
         let seg = &model.segments[usize::from(acc.segment[a])];
-        // Leaves the pool: a covered account's hours leave its owner's prefix (which pool_change would find
-        // from the account's book slot; the caller knows).
-        if covered {
-            s.used[owner as usize] -= i64::from(s.pool_milli[a]);
-        }
+        // Leaves the pool (the caller takes the hours of the covered ones out of their owner's prefix).
         s.pool_milli[a] = 0;
         s.threshold[a] = OUT_OF_POOL;
         let number = s.deal_count[a];
         s.deal_count[a] += 1;
         let k = u64::from(number * DEAL_DRAWS);
 
-        if owner != NO_OWNER {
-            self.out.opportunities[owner as usize] += 1;
-        }
         self.record(OppEventKind::Opened, a, month, owner, |t| {
             t.drawn_value(a, t.deal_stream(a).normal_at(k + 1))
         });
