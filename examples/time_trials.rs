@@ -1,7 +1,7 @@
 //! Time per trial on the Northstar baseline, one thread, trials only (no import, compile or aggregation).
 //!
-//! `cargo run --release --example time_trials -- [REPEATS] [TRIALS]` runs `TRIALS` trials (default 300)
-//! `REPEATS` times (default 30) and prints the minimum, lower quartile and median of the time per trial.
+//! `cargo run --release --example time_trials -- [REPEATS] [TRIALS] [THREADS]` runs `TRIALS` trials (default
+//! 300) `REPEATS` times (default 30) on `THREADS` threads (default 1) and prints the minimum, lower quartile and median of the time per trial.
 //! On a shared machine the minimum over many short runs is the steadiest figure for an A/B of two builds
 //! (run them alternately); speed targets themselves live in `benches/northstar.rs`.
 
@@ -11,7 +11,7 @@ fn main() {
     let arg = |i: usize, default: usize| {
         std::env::args().nth(i).map_or(default, |s| s.parse().expect("a whole number"))
     };
-    let (repeats, trials) = (arg(1, 30).max(1), arg(2, 300) as u64);
+    let (repeats, trials, threads) = (arg(1, 30).max(1), arg(2, 300) as u64, arg(3, 1));
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/northstar/baseline.toml");
     let scenario = terrasim::io::load_scenario(&path).expect("the shipped baseline scenario");
     let market = terrasim::io::load_market(&scenario).expect("the shipped baseline market");
@@ -19,7 +19,7 @@ fn main() {
     let mut micros: Vec<f64> = (0..repeats)
         .map(|_| {
             let start = Instant::now();
-            let outcomes = terrasim::sim::run_trials(&model, trials, Some(1), &|_| {}).expect("run");
+            let outcomes = terrasim::sim::run_trials(&model, trials, Some(threads), &|_| {}).expect("run");
             std::hint::black_box(outcomes);
             start.elapsed().as_secs_f64() * 1e6 / trials as f64
         })
