@@ -1,7 +1,8 @@
-//! Time per trial on the Northstar baseline, one thread, trials only (no import, compile or aggregation).
+//! Time per trial on the Northstar baseline, trials only (no import, compile or aggregation).
 //!
 //! `cargo run --release --example time_trials -- [REPEATS] [TRIALS] [THREADS]` runs `TRIALS` trials (default
-//! 300) `REPEATS` times (default 30) on `THREADS` threads (default 1) and prints the minimum, lower quartile and median of the time per trial.
+//! 300) `REPEATS` times (default 30) on `THREADS` threads (default 1) and prints the minimum, lower quartile
+//! and median of the time per trial.
 //! On a shared machine the minimum over many short runs is the steadiest figure for an A/B of two builds
 //! (run them alternately); speed targets themselves live in `benches/northstar.rs`.
 

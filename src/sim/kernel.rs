@@ -123,6 +123,10 @@ pub(crate) fn cycle_months<'t>(u: &[f64], table: impl Fn(usize) -> &'t [f64], ou
         // SAFETY: the processor has the features.
         return unsafe { x86::cycle_months_avx512(u, table, out) };
     }
+    cycle_months_portable(u, table, out);
+}
+
+fn cycle_months_portable<'t>(u: &[f64], table: impl Fn(usize) -> &'t [f64], out: &mut [u32]) {
     for (i, (o, &u)) in out.iter_mut().zip(u).enumerate() {
         *o = 1 + table(i).iter().filter(|&&p| u >= p).count() as u32;
     }
@@ -620,6 +624,41 @@ mod tests {
         assert!(same(&got, &expected), "first clocks, n = {n}");
         first_thresholds_portable(key, &entity, &customer, scale, &mut got);
         assert!(same(&got, &expected), "portable first clocks, n = {n}");
+    }
+
+    #[test]
+    fn every_cycle_version_counts_the_table() {
+        use super::super::model::SegmentModel;
+        // Short and long horizons (one block and several), a spread and a certain cycle.
+        let tables = [
+            SegmentModel::cycle_table(3f64.ln(), 0.6, 12),
+            SegmentModel::cycle_table(7f64.ln(), 1.1, 40),
+            SegmentModel::cycle_table(2f64.ln(), 0.0, 12),
+            SegmentModel::cycle_table(30f64.ln(), 0.3, 9),
+        ];
+        // Draws across (0, 1], and every table entry exactly (a draw equal to an entry counts it).
+        let key = TrialKey::new(5, 9);
+        let stream = key.stream(1, Purpose::Deal);
+        let mut draws: Vec<f64> = (0..997).map(|i| stream.uniform(i)).collect();
+        draws.extend(tables.iter().flatten().filter(|&&p| p <= 1.0));
+        draws.extend([f64::MIN_POSITIVE, 0.5, 1.0]);
+        let table = |i: usize| &tables[i % tables.len()][..];
+        let expected: Vec<u32> = draws
+            .iter()
+            .enumerate()
+            .map(|(i, &u)| 1 + table(i).iter().filter(|&&p| u >= p).count() as u32)
+            .collect();
+        for n in [0, 1, 7, draws.len()] {
+            let mut got = vec![0; n];
+            cycle_months(&draws[..n], table, &mut got);
+            assert_eq!(got, expected[..n], "dispatched, n = {n}");
+            cycle_months_portable(&draws[..n], table, &mut got);
+            assert_eq!(got, expected[..n], "portable, n = {n}");
+        }
+        // A certain cycle of two months: every draw gives 2.
+        let mut got = vec![0; draws.len()];
+        cycle_months(&draws, |_| &tables[2][..], &mut got);
+        assert!(got.iter().all(|&c| c == 2), "{got:?}");
     }
 
     #[test]
