@@ -714,8 +714,8 @@ impl Trial<'_, '_> {
         (s.closings[slot], s.won, s.clocks) = (closings, won, clocks);
     }
 
-    /// Books closing `c` of `owner` in `month`, won or lost as [`Self::wins`] decided. A win's value is
-    /// drawn and booked at the end of the trial ([`Self::book_wins`]).
+    /// Books closing `c` of `owner` in `month`, won or lost as [`Self::close_month`] decided. A win's value
+    /// is drawn and booked at the end of the trial ([`Self::book_wins`]).
     fn close(
         &mut self,
         s: &mut Scratch,
