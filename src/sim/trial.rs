@@ -23,8 +23,26 @@ use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 /// another array. Separate arrays (not pairs) let the monthly hazard update run as one vector loop.
 const OUT_OF_POOL: f32 = f32::INFINITY;
 
-/// Draws per opportunity in the account's deal stream.
+/// Draws per opportunity in the account's deal stream: deal `d`'s draws are at counters `d × DEAL_DRAWS + `
+/// one of the offsets below.
 const DEAL_DRAWS: u32 = 4;
+
+/// The offsets of a deal's draws in its account's deal stream: the cycle, the value, the win and the
+/// handoff.
+#[derive(Debug, Clone, Copy)]
+#[repr(u32)]
+enum DealDraw {
+    Cycle = 0,
+    Value = 1,
+    Win = 2,
+    Handoff = 3,
+}
+
+/// The deal-stream counter of draw `draw` of deal number `deal`.
+#[inline]
+fn deal_counter(deal: u32, draw: DealDraw) -> u32 {
+    deal * DEAL_DRAWS + draw as u32
+}
 
 /// What one trial produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,7 +120,7 @@ pub struct TrialLog {
 #[derive(Debug, Clone, Copy)]
 struct Closing {
     account: u32,
-    /// The deal's number on its account (its draws start at `deal × DEAL_DRAWS` in the deal stream).
+    /// The deal's number on its account (its draws are at [`deal_counter`] in the deal stream).
     deal: u32,
     /// Index in `Model::carry_in` of a deal carried in with a known value, or [`DRAWN`].
     carry: u32,
@@ -152,8 +170,8 @@ pub struct Scratch {
     /// Pipeline created per (book, pipeline segment), summed over books in book order at the end so that
     /// the total does not depend on the order books are worked in.
     book_pipeline: Vec<f64>,
-    /// Whether each of a book's closings of the month is won, decided for all before any is booked: each
-    /// decision is a chain of hashing and arithmetic, and with no branch waiting on it many run at once.
+    /// Whether each of a book's closings of the month is won, decided for all (after their draws, in one
+    /// vector pass) before any is booked, so that no branch waits on a decision.
     won: Vec<bool>,
     /// The deals won in the trial so far, in order; their values are drawn and booked at its end.
     won_deals: Vec<Won>,
@@ -605,7 +623,9 @@ impl Trial<'_, '_> {
         // Every cycle first: the draws in one vector pass, and no branch waits on them.
         let draws = s.deal_draws.draw(
             self.key,
-            fired.iter().map(|&a| (acc.market_index[a as usize], s.deal_count[a as usize] * DEAL_DRAWS)),
+            fired.iter().map(|&a| {
+                (acc.market_index[a as usize], deal_counter(s.deal_count[a as usize], DealDraw::Cycle))
+            }),
         );
         let table = |i: usize| &model.segments[usize::from(acc.segment[fired[i] as usize])].cycle_cdf[..];
         cycle_months(draws, table, room(&mut cycles, fired.len()));
@@ -634,11 +654,8 @@ impl Trial<'_, '_> {
         s.threshold[a] = OUT_OF_POOL;
         let number = s.deal_count[a];
         s.deal_count[a] += 1;
-        let k = u64::from(number * DEAL_DRAWS);
 
-        self.record(OppEventKind::Opened, a, month, owner, |t| {
-            t.drawn_value(a, t.deal_stream(a).normal_at(k + 1))
-        });
+        self.record(OppEventKind::Opened, a, month, owner, |t| t.drawn_value(a, t.value_normal(a, number)));
         let n_ps = model.pipeline_segments.len();
         let book = book_of(model, owner);
         s.book_pipeline[book * n_ps + usize::from(acc.pipeline_segment[a])] +=
@@ -655,7 +672,7 @@ impl Trial<'_, '_> {
             s.closings[closing_slot(model, close.min(h), book)].push(Closing::drawn(a, number, false));
             return;
         }
-        let handoff_draw = self.deal_stream(a).uniform(k + 3);
+        let handoff_draw = self.deal_stream(a).uniform(u64::from(deal_counter(number, DealDraw::Handoff)));
         let mut current = owner;
         for t in month + 1..=close.min(h - 1) {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
@@ -695,7 +712,7 @@ impl Trial<'_, '_> {
         let clock_counter = room(&mut d.clock_counter, n);
         for (i, c) in closings.iter().enumerate() {
             let a = c.account as usize;
-            (entity[i], counter[i]) = (acc.market_index[a], c.deal * DEAL_DRAWS + 2);
+            (entity[i], counter[i]) = (acc.market_index[a], deal_counter(c.deal, DealDraw::Win));
             clock_counter[i] = s.demand_draws[a];
         }
         let (draws, scale) = (room(&mut d.draws, n), self.inverse_market_factor);
@@ -727,13 +744,13 @@ impl Trial<'_, '_> {
     ) {
         let a = c.account as usize;
         if won {
-            self.record(OppEventKind::Won, a, month, owner, |t| t.value(c, t.value_normal(c)));
+            self.record(OppEventKind::Won, a, month, owner, |t| t.value(c, t.value_normal(a, c.deal)));
             if owner != NO_OWNER {
                 self.out.wins[owner as usize] += 1;
             }
             s.won_deals.push(Won { closing: *c, owner, month: month as u32 });
         } else {
-            self.record(OppEventKind::Lost, a, month, owner, |t| t.value(c, t.value_normal(c)));
+            self.record(OppEventKind::Lost, a, month, owner, |t| t.value(c, t.value_normal(a, c.deal)));
             self.rejoin(s, a, clock);
         }
     }
@@ -746,9 +763,10 @@ impl Trial<'_, '_> {
         let acc = &model.accounts;
         let draws = s.deal_draws.draw(
             self.key,
-            s.won_deals
-                .iter()
-                .map(|w| (acc.market_index[w.closing.account as usize], w.closing.deal * DEAL_DRAWS + 1)),
+            s.won_deals.iter().map(|w| {
+                let c = &w.closing;
+                (acc.market_index[c.account as usize], deal_counter(c.deal, DealDraw::Value))
+            }),
         );
         inverse_normal_cdfs(draws);
         for (w, &z) in s.won_deals.iter().zip(&*draws) {
@@ -777,9 +795,9 @@ impl Trial<'_, '_> {
         self.drawn_value(c.account as usize, z)
     }
 
-    /// The standard normal of the value draw of closing `c`.
-    fn value_normal(&self, c: &Closing) -> f64 {
-        self.deal_stream(c.account as usize).normal_at(u64::from(c.deal * DEAL_DRAWS + 1))
+    /// The standard normal of the value draw of deal number `deal` of account `a`.
+    fn value_normal(&self, a: usize, deal: u32) -> f64 {
+        self.deal_stream(a).normal_at(u64::from(deal_counter(deal, DealDraw::Value)))
     }
 
     /// Lognormal around the account's potential, with mean potential × the deal-size multiplier, from `z`,
@@ -826,7 +844,7 @@ impl Trial<'_, '_> {
         s.threshold[a] = OUT_OF_POOL;
         let number = s.deal_count[a];
         s.deal_count[a] += 1;
-        let (deal, k) = (self.deal_stream(a), u64::from(number * DEAL_DRAWS));
+        let (deal, k) = (self.deal_stream(a), u64::from(deal_counter(number, DealDraw::Cycle)));
         let age = c.age_months as usize;
         let floor = if age >= 2 && seg.cycle_sigma > 0.0 {
             normal_cdf(((age as f64 - 0.5).ln() - seg.cycle_mu) / seg.cycle_sigma)
