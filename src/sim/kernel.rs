@@ -41,7 +41,7 @@ pub(crate) fn first_thresholds(
     key: TrialKey,
     entity: &[u32],
     customer: &[bool],
-    scale: f64,
+    scale: f32,
     out: &mut [f32],
 ) {
     assert!(customer.len() == entity.len() && out.len() == entity.len(), "account arrays differ in length");
@@ -54,7 +54,7 @@ pub(crate) fn first_thresholds(
 }
 
 #[inline(always)]
-fn first_thresholds_portable(key: TrialKey, entity: &[u32], customer: &[bool], scale: f64, out: &mut [f32]) {
+fn first_thresholds_portable(key: TrialKey, entity: &[u32], customer: &[bool], scale: f32, out: &mut [f32]) {
     for (t, (&m, &c)) in out.iter_mut().zip(entity.iter().zip(customer)) {
         let clock = demand_clock(key, m, 0, scale);
         // A select, not a branch: customers are scattered through the books.
@@ -73,7 +73,7 @@ pub(crate) fn closing_draws(
     entity: &[u32],
     win_counter: &[u32],
     clock_counter: &[u32],
-    scale: f64,
+    scale: f32,
     win: &mut [f64],
     clock: &mut [f32],
 ) {
@@ -153,24 +153,24 @@ fn uniforms_portable(key: TrialKey, purpose: Purpose, entity: &[u32], counter: &
 }
 
 /// Demand thresholds: `out[i]` is the `counter[i]`-th exponential of the demand stream of account
-/// `entity[i]` (its market index) times `scale`, rounded to `f32`: the same draw as
+/// `entity[i]` (its market index) times `scale`: the same draw as
 /// [`Stream::exponential`] one account at a time. A plain loop (the compiler vectorizes it where it is
 /// compiled for a vector instruction set); the trial draws its clocks with [`first_thresholds`] and
 /// [`closing_draws`].
 ///
 /// [`Stream::exponential`]: super::rng::Stream::exponential
 #[inline(always)]
-fn demand_thresholds(key: TrialKey, entity: &[u32], counter: &[u32], scale: f64, out: &mut [f32]) {
+fn demand_thresholds(key: TrialKey, entity: &[u32], counter: &[u32], scale: f32, out: &mut [f32]) {
     for (t, (&m, &c)) in out.iter_mut().zip(entity.iter().zip(counter)) {
         *t = demand_clock(key, m, c, scale);
     }
 }
 
 /// One demand clock: the `counter`-th exponential of the demand stream of account `entity` (its market
-/// index) times `scale`, rounded to `f32`. Every kernel's clocks are this draw, lane for lane.
+/// index) times `scale`. Every kernel's clocks are this draw, lane for lane.
 #[inline(always)]
-pub(crate) fn demand_clock(key: TrialKey, entity: u32, counter: u32, scale: f64) -> f32 {
-    (key.stream(u64::from(entity), Purpose::Demand).exponential(u64::from(counter)) * scale) as f32
+pub(crate) fn demand_clock(key: TrialKey, entity: u32, counter: u32, scale: f32) -> f32 {
+    key.stream(u64::from(entity), Purpose::Demand).exponential(u64::from(counter)) * scale
 }
 
 /// Pushes `offset + base + bit` for each set bit of `mask`, lowest first.
@@ -209,7 +209,7 @@ mod x86 {
     use std::arch::x86_64::*;
 
     use super::super::model::CYCLE_BLOCK;
-    use super::super::rng::{ENTITY, GOLDEN, MIX_1, MIX_2, PURPOSE, Purpose, TrialKey};
+    use super::super::rng::{BELOW_ONE, ENTITY, GOLDEN, MIX_1, MIX_2, PURPOSE, Purpose, TrialKey};
     use super::{first_thresholds_portable, push_bits};
 
     /// Whether the processor has the AVX-512 subsets the drawing kernels use (F is implied by them).
@@ -228,7 +228,7 @@ mod x86 {
         key: TrialKey,
         entity: &[u32],
         customer: &[bool],
-        scale: f64,
+        scale: f32,
         out: &mut [f32],
     ) {
         first_thresholds_portable(key, entity, customer, scale, out);
@@ -244,7 +244,7 @@ mod x86 {
         entity: &[u32],
         win_counter: &[u32],
         clock_counter: &[u32],
-        scale: f64,
+        scale: f32,
         win: &mut [f64],
         clock: &mut [f32],
     ) {
@@ -256,9 +256,9 @@ mod x86 {
                 let e = entity.as_ptr().add(i);
                 let u = uniform8(key, Purpose::Deal, e, win_counter.as_ptr().add(i), k);
                 _mm512_mask_storeu_pd(win.as_mut_ptr().add(i), k, u);
-                let u = uniform8(key, Purpose::Demand, e, clock_counter.as_ptr().add(i), k);
-                let t = _mm512_mul_pd(neg_ln8(u), _mm512_set1_pd(scale));
-                _mm256_mask_storeu_ps(clock.as_mut_ptr().add(i), k, _mm512_cvtpd_ps(t));
+                let bits = bits8(key, Purpose::Demand, e, clock_counter.as_ptr().add(i), k);
+                let t = _mm256_mul_ps(exponential8(bits), _mm256_set1_ps(scale));
+                _mm256_mask_storeu_ps(clock.as_mut_ptr().add(i), k, t);
             }
         }
     }
@@ -370,13 +370,31 @@ mod x86 {
         k: __mmask8,
     ) -> __m512d {
         // SAFETY: the caller's.
+        unsafe { uniform_of_bits8(bits8(key, purpose, entity, counter, k)) }
+    }
+
+    /// The random bits of the `counter` lanes of the `purpose` streams of the `entity` lanes (lanes off
+    /// in `k` are not read), as `Stream::bits`.
+    ///
+    /// # Safety
+    /// The lanes of `k` are readable.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    unsafe fn bits8(
+        key: TrialKey,
+        purpose: Purpose,
+        entity: *const u32,
+        counter: *const u32,
+        k: __mmask8,
+    ) -> __m512i {
+        // SAFETY: the caller's.
         let (e, c) = unsafe {
             (
                 _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(k, entity.cast())),
                 _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(k, counter.cast())),
             )
         };
-        stream_uniform8(stream8(key, e, purpose), c)
+        stream_bits8(stream8(key, e, purpose), c)
     }
 
     // The eight-lane versions of the stream functions of `rng`, operation for operation (no fused
@@ -405,47 +423,64 @@ mod x86 {
         mix8(_mm512_xor_si512(_mm512_set1_epi64(key.bits() as i64), salt))
     }
 
-    /// `Stream::uniform` of eight streams.
+    /// `Stream::bits` of eight streams.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn stream_uniform8(stream: __m512i, counter: __m512i) -> __m512d {
+    fn stream_bits8(stream: __m512i, counter: __m512i) -> __m512i {
         let c = mul8(_mm512_add_epi64(counter, _mm512_set1_epi64(1)), GOLDEN);
-        let bits = mix8(_mm512_add_epi64(stream, c));
+        mix8(_mm512_add_epi64(stream, c))
+    }
+
+    /// `Stream::uniform` of eight lanes of bits.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    fn uniform_of_bits8(bits: __m512i) -> __m512d {
         let x = _mm512_add_epi64(_mm512_srli_epi64::<11>(bits), _mm512_set1_epi64(1));
         _mm512_mul_pd(_mm512_cvtepu64_pd(x), _mm512_set1_pd(1.0 / (1u64 << 53) as f64))
     }
 
-    /// [`neg_ln`](super::super::rng::neg_ln) of eight uniforms.
+    /// [`exponential_of_bits`](super::super::rng::exponential_of_bits) of eight lanes of bits.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    pub(super) fn neg_ln8(u: __m512d) -> __m512d {
-        const MANTISSA: i64 = (1 << 52) - 1;
-        const ONE: i64 = 0x3FF0_0000_0000_0000;
-        let bits = _mm512_castpd_si512(u);
-        let m = _mm512_castsi512_pd(_mm512_or_si512(
-            _mm512_and_si512(bits, _mm512_set1_epi64(MANTISSA)),
-            _mm512_set1_epi64(ONE),
+    fn exponential8(bits: __m512i) -> __m256 {
+        let y = _mm256_or_si256(_mm512_cvtepi64_epi32(_mm512_srli_epi64::<32>(bits)), _mm256_set1_epi32(1));
+        // (No eight-lane unsigned conversion in the standard library: the sixteen-lane one, upper half unused.)
+        let y = _mm512_castps512_ps256(_mm512_cvtepu32_ps(_mm512_castsi256_si512(y)));
+        let u = _mm256_mul_ps(y, _mm256_set1_ps(1.0 / 4_294_967_296.0));
+        neg_ln8(_mm256_min_ps(u, _mm256_set1_ps(BELOW_ONE)))
+    }
+
+    /// [`neg_ln`](super::super::rng::neg_ln) of eight lanes.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    pub(super) fn neg_ln8(u: __m256) -> __m256 {
+        const MANTISSA: i32 = (1 << 23) - 1;
+        const ONE: i32 = 0x3F80_0000;
+        let bits = _mm256_castps_si256(u);
+        let m = _mm256_castsi256_ps(_mm256_or_si256(
+            _mm256_and_si256(bits, _mm256_set1_epi32(MANTISSA)),
+            _mm256_set1_epi32(ONE),
         ));
-        let high = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(m, _mm512_set1_pd(std::f64::consts::SQRT_2));
-        let m = _mm512_mask_mul_pd(m, high, _mm512_set1_pd(0.5), m);
-        let e = _mm512_add_epi64(
-            _mm512_sub_epi64(_mm512_srli_epi64::<52>(bits), _mm512_set1_epi64(1023)),
-            _mm512_maskz_set1_epi64(high, 1),
+        let high = _mm256_cmp_ps_mask::<_CMP_GT_OQ>(m, _mm256_set1_ps(std::f32::consts::SQRT_2));
+        let m = _mm256_mask_mul_ps(m, high, _mm256_set1_ps(0.5), m);
+        let e = _mm256_add_epi32(
+            _mm256_sub_epi32(_mm256_srli_epi32::<23>(bits), _mm256_set1_epi32(127)),
+            _mm256_maskz_set1_epi32(high, 1),
         );
-        let e = _mm512_cvtepi64_pd(e);
-        let one = _mm512_set1_pd(1.0);
-        let s = _mm512_div_pd(_mm512_sub_pd(m, one), _mm512_add_pd(m, one));
-        let s2 = _mm512_mul_pd(s, s);
-        let c = |x: f64| _mm512_set1_pd(x);
-        let mut series = _mm512_mul_pd(s2, c(1.0 / 15.0));
-        for k in [13.0, 11.0, 9.0, 7.0, 5.0, 3.0] {
-            series = _mm512_mul_pd(s2, _mm512_add_pd(c(1.0 / k), series));
+        let e = _mm256_cvtepi32_ps(e);
+        let one = _mm256_set1_ps(1.0);
+        let s = _mm256_div_ps(_mm256_sub_ps(m, one), _mm256_add_ps(m, one));
+        let s2 = _mm256_mul_ps(s, s);
+        let c = |x: f32| _mm256_set1_ps(x);
+        let mut series = _mm256_mul_ps(s2, c(1.0 / 9.0));
+        for k in [7.0, 5.0, 3.0] {
+            series = _mm256_mul_ps(s2, _mm256_add_ps(c(1.0 / k), series));
         }
-        let series = _mm512_add_pd(one, series);
-        let two_s = _mm512_mul_pd(c(2.0), s);
-        let sum = _mm512_add_pd(_mm512_mul_pd(e, c(std::f64::consts::LN_2)), _mm512_mul_pd(two_s, series));
+        let series = _mm256_add_ps(one, series);
+        let two_s = _mm256_mul_ps(c(2.0), s);
+        let sum = _mm256_add_ps(_mm256_mul_ps(e, c(std::f32::consts::LN_2)), _mm256_mul_ps(two_s, series));
         // Negation flips the sign bit (0 − x would turn −0 into +0).
-        _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(sum), _mm512_set1_epi64(i64::MIN)))
+        _mm256_castsi256_ps(_mm256_xor_si256(_mm256_castps_si256(sum), _mm256_set1_epi32(i32::MIN)))
     }
 
     /// [`super::accumulate_fired`] sixteen lanes at a time, the last part with masked loads and stores (on
@@ -595,10 +630,10 @@ mod tests {
         let entity: Vec<u32> = (0..n as u32).map(|i| (i * 7919) % 5_000).collect();
         let win_counter: Vec<u32> = (0..n as u32).map(|i| i * 4 + 2).collect();
         let counter: Vec<u32> = (0..n as u32).map(|i| (i * 31) % 7).collect();
-        let scale = 1.0 / 1.07;
+        let scale = (1.0 / 1.07) as f32;
         let clock = |i: usize, counter: u32| {
             let stream = key.stream(u64::from(entity[i]), Purpose::Demand);
-            (stream.exponential(u64::from(counter)) * scale) as f32
+            stream.exponential(u64::from(counter)) * scale
         };
         let same = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits());
 
@@ -689,14 +724,20 @@ mod tests {
         if !x86::has_avx512_dq_vl() {
             return;
         }
+        // The smallest and largest uniforms drawn, a power of two, the edges of the mantissa's reduction, and
+        // values either side of each.
         let edges =
-            [1.0, 2f64.powi(-53), f64::MIN_POSITIVE, 0.5, std::f64::consts::FRAC_1_SQRT_2, 1e-9, 0.7, 0.999];
+            [super::super::rng::BELOW_ONE, 2f32.powi(-32), 0.5, std::f32::consts::FRAC_1_SQRT_2, 1e-9, 0.7]
+                .into_iter()
+                .flat_map(|u: f32| [u.next_down(), u, u.next_up()])
+                .filter(|u| *u > 0.0 && *u < 1.0)
+                .collect::<Vec<f32>>();
         for chunk in edges.chunks(8) {
-            let mut u = [1.0; 8];
+            let mut u = [0.5; 8];
             u[..chunk.len()].copy_from_slice(chunk);
             let mut got = [0.0; 8];
             // SAFETY: the processor has the features; both arrays have eight lanes.
-            unsafe { _mm512_storeu_pd(got.as_mut_ptr(), x86::neg_ln8(_mm512_loadu_pd(u.as_ptr()))) };
+            unsafe { _mm256_storeu_ps(got.as_mut_ptr(), x86::neg_ln8(_mm256_loadu_ps(u.as_ptr()))) };
             for (x, g) in u.iter().zip(got) {
                 assert_eq!(g.to_bits(), super::super::rng::neg_ln(*x).to_bits(), "{x}");
             }

@@ -53,7 +53,7 @@ struct Trial<'m, 'l> {
     model: &'m Model,
     key: TrialKey,
     market_factor: f64,
-    inverse_market_factor: f64,
+    clock_scale: f32,
     out: TrialOutcome,
     log: Option<&'l mut TrialLog>,
 }
@@ -89,7 +89,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         model,
         key,
         market_factor,
-        inverse_market_factor: 1.0 / market_factor,
+        clock_scale: (1.0 / market_factor) as f32,
         out: TrialOutcome {
             bookings: vec![0.0; n_reps],
             monthly: vec![0.0; n_reps * h],
@@ -177,7 +177,7 @@ impl Trial<'_, '_> {
         let draw = self.demand(a).exponential(u64::from(s.demand_draws[a]));
         s.demand_draws[a] += 1;
         s.hazard[a] = 0.0;
-        s.threshold[a] = (draw * self.inverse_market_factor) as f32;
+        s.threshold[a] = draw * self.clock_scale;
     }
 
     fn work_month(&mut self, s: &mut Scratch, month: usize) {

@@ -83,10 +83,11 @@ impl Stream {
         ((self.bits(counter) >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
-    /// The `counter`-th standard exponential, `−ln u` of the `counter`-th uniform in (0, 1].
+    /// The `counter`-th standard exponential, in single precision: [`exponential_of_bits`] of the
+    /// `counter`-th bits.
     #[inline(always)]
-    pub fn exponential(self, counter: u64) -> f64 {
-        neg_ln(self.uniform(counter))
+    pub fn exponential(self, counter: u64) -> f32 {
+        exponential_of_bits(self.bits(counter))
     }
 
     /// The standard normal quantile of the `counter`-th uniform.
@@ -107,27 +108,39 @@ impl Stream {
     }
 }
 
-/// `−ln u` for `u` in (0, 1], in plain arithmetic with no branch or table, so that loops over it vectorize
-/// and every version (scalar or vector) gives the same bits. `u = m · 2^e` with `m` in [√½, √2), and
-/// `ln m = 2 atanh(s)` with `s = (m − 1)/(m + 1)`, `|s| < 0.172`, summed to `s¹⁵` (relative error below
-/// 10⁻¹²; the thresholds it draws are kept as `f32`).
+/// The largest `f32` below 1.
+pub(crate) const BELOW_ONE: f32 = 1.0 - f32::EPSILON / 2.0;
+
+/// A standard exponential of 64 random bits, in single precision (demand clocks are `f32`): `−ln u` of the
+/// uniform `u = y / 2³²` of the top 32 bits made odd (`y`, so the grid is the midpoints of 2³¹ cells of
+/// (0, 1)), rounded to `f32` and kept below 1 (rounding can reach it). `u ≥ 2⁻³²`, so the exponential is
+/// at most 32 ln 2 ≈ 22.2 (probability of more: 2⁻³²).
 #[inline(always)]
-pub fn neg_ln(u: f64) -> f64 {
-    const MANTISSA: u64 = (1 << 52) - 1;
-    const ONE: u64 = 0x3FF0_0000_0000_0000;
+pub fn exponential_of_bits(bits: u64) -> f32 {
+    let y = (bits >> 32) as u32 | 1;
+    let u = y as f32 * (1.0 / 4_294_967_296.0);
+    // A select that compiles to one `min` (as the vector kernels do it).
+    neg_ln(if u < BELOW_ONE { u } else { BELOW_ONE })
+}
+
+/// `−ln u` for `u` in (0, 1) in single precision (`u` normal), in plain arithmetic with no branch or
+/// table, so that loops over it vectorize and every version (scalar or vector) gives the same bits.
+/// `u = m · 2^e` with `m` in [√½, √2), and `ln m = 2 atanh(s)` with `s = (m − 1)/(m + 1)`, `|s| < 0.172`,
+/// summed to `s⁹` (the series' remainder is below 3 × 10⁻⁹ of the result, under the rounding of single
+/// precision).
+#[inline(always)]
+pub fn neg_ln(u: f32) -> f32 {
+    const MANTISSA: u32 = (1 << 23) - 1;
+    const ONE: u32 = 0x3F80_0000;
     let bits = u.to_bits();
-    let m = f64::from_bits((bits & MANTISSA) | ONE);
-    let high = m > std::f64::consts::SQRT_2;
+    let m = f32::from_bits((bits & MANTISSA) | ONE);
+    let high = m > std::f32::consts::SQRT_2;
     let m = if high { 0.5 * m } else { m };
-    let e = ((bits >> 52) as i64 - 1023 + i64::from(high)) as f64;
+    let e = ((bits >> 23) as i32 - 127 + i32::from(high)) as f32;
     let s = (m - 1.0) / (m + 1.0);
     let s2 = s * s;
-    let series = 1.0
-        + s2 * (1.0 / 3.0
-            + s2 * (1.0 / 5.0
-                + s2 * (1.0 / 7.0
-                    + s2 * (1.0 / 9.0 + s2 * (1.0 / 11.0 + s2 * (1.0 / 13.0 + s2 * (1.0 / 15.0)))))));
-    -(e * std::f64::consts::LN_2 + 2.0 * s * series)
+    let series = 1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0))));
+    -(e * std::f32::consts::LN_2 + 2.0 * s * series)
 }
 
 /// The standard normal distribution function.
@@ -245,21 +258,35 @@ mod tests {
     #[test]
     fn neg_ln_matches_the_logarithm() {
         let s = Stream::new(3, 0, 0, Purpose::Demand);
-        let grid = (1..=1000).map(|i| i as f64 / 1000.0);
-        let edges =
-            [f64::MIN_POSITIVE, 1e-300, 2f64.powi(-53), 1e-9, 0.5, std::f64::consts::FRAC_1_SQRT_2, 1.0];
-        for u in grid.chain(edges).chain((0..100_000).map(|i| s.uniform(i))) {
-            let (got, want) = (neg_ln(u), -u.ln());
-            assert!((got - want).abs() <= 1e-12 * want.max(1e-3), "{u}: {got} vs {want}");
+        let grid = (1..1000).map(|i| i as f32 / 1000.0);
+        let edges = [2f32.powi(-32), 1e-9, 0.5, std::f32::consts::FRAC_1_SQRT_2, BELOW_ONE];
+        let drawn = (0..100_000).map(|i| {
+            let y = (s.bits(i) >> 32) as u32 | 1;
+            (y as f32 * (1.0 / 4_294_967_296.0)).min(BELOW_ONE)
+        });
+        let mut worst = 0.0f64;
+        for u in grid.chain(edges).chain(drawn) {
+            let (got, want) = (f64::from(neg_ln(u)), -f64::from(u).ln());
+            // Relative to the result, in units of f32's rounding (2⁻²⁴): a few roundings' worth.
+            worst = worst.max((got - want).abs() / want / f64::from(f32::EPSILON / 2.0));
         }
-        assert_eq!(neg_ln(1.0), 0.0);
+        assert!(worst < 8.0, "{worst} half-ulps");
+    }
+
+    #[test]
+    fn exponentials_stay_in_range() {
+        // The extremes of the top 32 bits: the smallest odd y and the largest (which rounds up to 2³²).
+        assert_eq!(exponential_of_bits(0), neg_ln(2f32.powi(-32)));
+        assert!((f64::from(exponential_of_bits(0)) - 32.0 * std::f64::consts::LN_2).abs() < 1e-5);
+        let top = exponential_of_bits(u64::MAX);
+        assert!(top > 0.0 && top == neg_ln(BELOW_ONE), "{top}");
     }
 
     #[test]
     fn exponential_moments() {
         let s = Stream::new(5, 2, 1, Purpose::Demand);
         let n = 200_000;
-        let xs: Vec<f64> = (0..n).map(|i| s.exponential(i)).collect();
+        let xs: Vec<f64> = (0..n).map(|i| f64::from(s.exponential(i))).collect();
         let mean = xs.iter().sum::<f64>() / n as f64;
         let tail = xs.iter().filter(|&&x| x > 3.0).count() as f64 / n as f64;
         // Mean 1 with SE 1/√n; P(X > 3) = e⁻³ with SE √(p(1 − p)/n): 4 SE each.

@@ -203,7 +203,8 @@ pub struct Scratch {
 struct Trial<'m, 'l> {
     model: &'m Model,
     key: TrialKey,
-    inverse_market_factor: f64,
+    /// What a demand clock is multiplied by: the inverse of the market factor.
+    clock_scale: f32,
     out: TrialOutcome,
     log: Option<&'l mut TrialLog>,
 }
@@ -274,7 +275,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     let mut t = Trial {
         model,
         key,
-        inverse_market_factor: 1.0 / market_factor,
+        clock_scale: (1.0 / market_factor) as f32,
         out: TrialOutcome {
             bookings: vec![0.0; n_reps],
             monthly: vec![0.0; n_reps * h],
@@ -292,7 +293,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     // Every account's first demand clock (counter 0, as every deal count is now); customers are not in the
     // pool, and the accounts in it need their prospecting hours.
     let acc = &model.accounts;
-    first_thresholds(key, &acc.market_index, &acc.customer, 1.0 / market_factor, &mut scratch.threshold);
+    first_thresholds(key, &acc.market_index, &acc.customer, t.clock_scale, &mut scratch.threshold);
     // Plain loops the compiler vectorizes: selects, not branches.
     for (d, &customer) in scratch.demand_draws.iter_mut().zip(&acc.customer) {
         *d = u32::from(!customer);
@@ -471,7 +472,7 @@ impl Trial<'_, '_> {
         let (mut clock, counter) = clock;
         if counter != s.demand_draws[a] {
             let entity = self.model.accounts.market_index[a];
-            clock = demand_clock(self.key, entity, s.demand_draws[a], self.inverse_market_factor);
+            clock = demand_clock(self.key, entity, s.demand_draws[a], self.clock_scale);
         }
         s.threshold[a] = clock;
         s.hazard[a] = 0.0;
@@ -715,7 +716,7 @@ impl Trial<'_, '_> {
             (entity[i], counter[i]) = (acc.market_index[a], deal_counter(c.deal, DealDraw::Win));
             clock_counter[i] = s.demand_draws[a];
         }
-        let (draws, scale) = (room(&mut d.draws, n), self.inverse_market_factor);
+        let (draws, scale) = (room(&mut d.draws, n), self.clock_scale);
         closing_draws(self.key, entity, counter, clock_counter, scale, draws, room(&mut clocks, n));
         won.clear();
         let epoch = &model.epochs[s.epoch];
