@@ -14,7 +14,7 @@ use super::kernel::{
     accumulate_fired, closing_draws, cycle_months, demand_clock, first_thresholds, inverse_normal_cdfs,
     uniforms,
 };
-use super::model::{Model, NO_OWNER, PoolSlot};
+use super::model::{Epoch, Model, NO_OWNER, PoolSlot};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
 
 /// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
@@ -330,10 +330,17 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
             if book < n_reps {
                 t.draw_availability(scratch, book, start..end);
             }
+            // The widest covered prefix of the book in the quarter so far: the accounts covered at least
+            // once in it are that prefix, marked once when the quarter (or the run) ends.
+            let mut reach = 0;
             for month in start..end {
                 t.close_month(scratch, month, book);
                 if book < n_reps {
-                    t.work_book(scratch, month, book);
+                    reach = reach.max(t.work_book(scratch, month, book));
+                    if month % 3 == 2 || month + 1 == end {
+                        mark_covered(&model.epochs[epoch], book, reach, month, scratch);
+                        reach = 0;
+                    }
                 } else {
                     t.work_unowned(scratch, month);
                 }
@@ -384,6 +391,19 @@ fn tally_quarters(model: &Model, s: &mut Scratch) {
     }
     s.quarters_tallied += tally;
     s.quarters_covered.iter_mut().for_each(|q| *q = 0);
+}
+
+/// Marks the first `reach` accounts of book `book` of `epoch` covered in the quarter of `month`.
+fn mark_covered(epoch: &Epoch, book: usize, reach: usize, month: usize, s: &mut Scratch) {
+    let bit = 1u8 << ((month / 3) % 8);
+    let book = &epoch.books[book][..reach];
+    match (epoch.contiguous, book.first()) {
+        (true, Some(first)) => {
+            let start = first.account as usize;
+            s.quarters_covered[start..start + reach].iter_mut().for_each(|q| *q |= bit);
+        }
+        _ => book.iter().for_each(|e| s.quarters_covered[e.account as usize] |= bit),
+    }
 }
 
 /// Starts the books of epoch `e` with empty prefixes: the first month of the epoch walks each from the top.
@@ -518,12 +538,11 @@ impl Trial<'_, '_> {
     }
 
     /// Works rep `r`'s book for `month`: covers its prefix, adds the month's hazard and opens the
-    /// opportunities whose clocks ran out.
-    fn work_book(&mut self, s: &mut Scratch, month: usize, r: usize) {
+    /// opportunities whose clocks ran out. Returns the length of the covered prefix.
+    fn work_book(&mut self, s: &mut Scratch, month: usize, r: usize) -> usize {
         let model = self.model;
         let h = model.horizon;
         let epoch = &model.epochs[model.epoch_of_month[month]];
-        let quarter_bit = 1u8 << ((month / 3) % 8);
         let availability = s.availability[month - s.availability_from];
         let accounts = &model.accounts;
         let book = &epoch.books[r];
@@ -558,9 +577,6 @@ impl Trial<'_, '_> {
                 // The book is a contiguous run of model indices: the hazard update is a plain vector loop.
                 let start = first.account as usize;
                 let (mid, end) = (start + cut, start + book.len());
-                for q in &mut s.quarters_covered[start..mid] {
-                    *q |= quarter_bit;
-                }
                 // Opportunities open in book order: the covered part first, then the rest.
                 let (hazard, threshold) = (&mut s.hazard, &s.threshold);
                 let covered = &accounts.hazard_covered[start..mid];
@@ -581,9 +597,6 @@ impl Trial<'_, '_> {
                     if i == cut {
                         s.fired_covered = s.fired.len();
                     }
-                    if i < cut {
-                        s.quarters_covered[a] |= quarter_bit;
-                    }
                     s.hazard[a] += if i < cut { entry.hazard_covered } else { entry.hazard_inbound };
                     if s.hazard[a] >= s.threshold[a] {
                         s.fired.push(entry.account);
@@ -595,6 +608,7 @@ impl Trial<'_, '_> {
             }
         }
         self.open_fired(s, month, r as u32);
+        cut
     }
 
     /// Works the accounts with no owner for `month`: inbound demand only.
