@@ -478,49 +478,6 @@ pub fn compile(
         table.customer.push(acc.is_customer);
     }
 
-    let entry = |a: usize| {
-        let m = model_ix[a] as usize;
-        BookEntry {
-            account: model_ix[a],
-            milli_hours: 0,
-            hazard_covered: table.hazard_covered[m],
-            hazard_inbound: table.hazard_inbound[m],
-        }
-    };
-    let mut epochs: Vec<Epoch> = snapshots
-        .iter()
-        .map(|(from, owners)| {
-            let mut owner = vec![NO_OWNER; n];
-            let mut books = Vec::with_capacity(reps.len());
-            for (r, book) in all_books(owners, &reps).iter().enumerate() {
-                books.push(
-                    book.iter()
-                        .map(|&a| BookEntry {
-                            milli_hours: (account_hours(scenario, market, &params[a].0, a, &reps[r].rep)
-                                * 1000.0)
-                                .round() as u32,
-                            ..entry(a)
-                        })
-                        .collect(),
-                );
-            }
-            for a in 0..n {
-                if let Some(r) = owners[a] {
-                    owner[model_ix[a] as usize] = r as u32;
-                }
-            }
-            let mut unowned: Vec<BookEntry> = (0..n).filter(|&a| owners[a].is_none()).map(entry).collect();
-            unowned.sort_unstable_by_key(|e| e.account);
-            Epoch::new(*from, owner, books, unowned)
-        })
-        .collect();
-    let mut epoch_of_month = vec![0; h];
-    for (e, epoch) in epochs.iter().enumerate() {
-        for slot in &mut epoch_of_month[epoch.from_month..] {
-            *slot = e;
-        }
-    }
-
     let rep_models: Vec<RepModel> = reps
         .iter()
         .map(|sr| {
@@ -558,9 +515,49 @@ pub fn compile(
         })
         .collect();
 
-    for epoch in &mut epochs {
-        epoch.derive_win_factors(&table, &segments, &rep_models);
+    let entry = |a: usize| {
+        let m = model_ix[a] as usize;
+        BookEntry {
+            account: model_ix[a],
+            milli_hours: 0,
+            hazard_covered: table.hazard_covered[m],
+            hazard_inbound: table.hazard_inbound[m],
+        }
+    };
+    let epochs: Vec<Epoch> = snapshots
+        .iter()
+        .map(|(from, owners)| {
+            let mut owner = vec![NO_OWNER; n];
+            let mut books = Vec::with_capacity(reps.len());
+            for (r, book) in all_books(owners, &reps).iter().enumerate() {
+                books.push(
+                    book.iter()
+                        .map(|&a| BookEntry {
+                            milli_hours: (account_hours(scenario, market, &params[a].0, a, &reps[r].rep)
+                                * 1000.0)
+                                .round() as u32,
+                            ..entry(a)
+                        })
+                        .collect(),
+                );
+            }
+            for a in 0..n {
+                if let Some(r) = owners[a] {
+                    owner[model_ix[a] as usize] = r as u32;
+                }
+            }
+            let mut unowned: Vec<BookEntry> = (0..n).filter(|&a| owners[a].is_none()).map(entry).collect();
+            unowned.sort_unstable_by_key(|e| e.account);
+            Epoch::new(*from, owner, books, unowned, &table, &segments, &rep_models)
+        })
+        .collect();
+    let mut epoch_of_month = vec![0; h];
+    for (e, epoch) in epochs.iter().enumerate() {
+        for slot in &mut epoch_of_month[epoch.from_month..] {
+            *slot = e;
+        }
     }
+
     Ok(Model {
         horizon: h,
         seed: scenario.seed,

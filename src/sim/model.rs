@@ -175,17 +175,21 @@ pub struct Epoch {
     pub pool_slot: Vec<PoolSlot>,
     /// Per account (model index): the factor of its win probability that does not change between trials,
     /// `competitive × skill × lift` of its owner in this epoch (`competitive` alone when unowned); a trial
-    /// multiplies it by the segment's drawn win rate. Derived by [`Epoch::derive_win_factors`].
+    /// multiplies it by the segment's drawn win rate.
     pub win_factor: Vec<f64>,
 }
 
 impl Epoch {
-    /// An epoch from its owners and books, with the derived lookup table.
+    /// An epoch from its owners and books, with the derived lookup tables: each account's book slot and
+    /// its win factor under its owner (`accounts`, `segments` and `reps` are the model's).
     pub fn new(
         from_month: usize,
         owner: Vec<u32>,
         books: Vec<Vec<BookEntry>>,
         unowned: Vec<BookEntry>,
+        accounts: &AccountTable,
+        segments: &[SegmentModel],
+        reps: &[RepModel],
     ) -> Self {
         let contiguous = books.iter().all(|b: &Vec<BookEntry>| {
             b.iter().enumerate().all(|(i, e)| e.account as usize == b[0].account as usize + i)
@@ -197,18 +201,7 @@ impl Epoch {
                     PoolSlot { rep: r as u32, position: i as u32, milli_hours: e.milli_hours };
             }
         }
-        Epoch { from_month, owner, books, unowned, contiguous, pool_slot, win_factor: Vec::new() }
-    }
-
-    /// Sets [`Epoch::win_factor`] from the accounts, segments and reps it was built with.
-    pub fn derive_win_factors(
-        &mut self,
-        accounts: &AccountTable,
-        segments: &[SegmentModel],
-        reps: &[RepModel],
-    ) {
-        self.win_factor = self
-            .owner
+        let win_factor = owner
             .iter()
             .enumerate()
             .map(|(a, &owner)| {
@@ -220,6 +213,7 @@ impl Epoch {
                 competitive * rep.skill * lift
             })
             .collect();
+        Epoch { from_month, owner, books, unowned, contiguous, pool_slot, win_factor }
     }
 }
 

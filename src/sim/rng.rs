@@ -117,10 +117,17 @@ pub(crate) const BELOW_ONE: f32 = 1.0 - f32::EPSILON / 2.0;
 /// at most 32 ln 2 ≈ 22.2 (probability of more: 2⁻³²).
 #[inline(always)]
 pub fn exponential_of_bits(bits: u64) -> f32 {
+    neg_ln(uniform_of_bits_f32(bits))
+}
+
+/// The uniform of [`exponential_of_bits`]: the top 32 bits made odd, over 2³², rounded to `f32` and kept
+/// below 1.
+#[inline(always)]
+fn uniform_of_bits_f32(bits: u64) -> f32 {
     let y = (bits >> 32) as u32 | 1;
     let u = y as f32 * (1.0 / 4_294_967_296.0);
     // A select that compiles to one `min` (as the vector kernels do it).
-    neg_ln(if u < BELOW_ONE { u } else { BELOW_ONE })
+    if u < BELOW_ONE { u } else { BELOW_ONE }
 }
 
 /// `−ln u` for `u` in (0, 1) in single precision (`u` normal), in plain arithmetic with no branch or
@@ -260,10 +267,7 @@ mod tests {
         let s = Stream::new(3, 0, 0, Purpose::Demand);
         let grid = (1..1000).map(|i| i as f32 / 1000.0);
         let edges = [2f32.powi(-32), 1e-9, 0.5, std::f32::consts::FRAC_1_SQRT_2, BELOW_ONE];
-        let drawn = (0..100_000).map(|i| {
-            let y = (s.bits(i) >> 32) as u32 | 1;
-            (y as f32 * (1.0 / 4_294_967_296.0)).min(BELOW_ONE)
-        });
+        let drawn = (0..100_000).map(|i| uniform_of_bits_f32(s.bits(i)));
         let mut worst = 0.0f64;
         for u in grid.chain(edges).chain(drawn) {
             let (got, want) = (f64::from(neg_ln(u)), -f64::from(u).ln());
