@@ -14,6 +14,24 @@ pub(crate) struct Field {
     pub(crate) name: &'static str,
     pub(crate) aliases: &'static [&'static str],
     pub(crate) required: bool,
+    /// What the column holds, which decides how its cells are read.
+    #[expect(dead_code, reason = "read by the per-file number-format detection that comes next")]
+    pub(crate) kind: Kind,
+}
+
+/// The kind of value a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Free text: ids, names, codes.
+    Text,
+    /// A plain number: hours, employees, scores, coordinates, months.
+    Number,
+    /// An amount of money, possibly with a currency symbol or a K/M suffix.
+    Money,
+    /// A calendar date or datetime.
+    Date,
+    /// A yes/no flag.
+    Flag,
 }
 
 /// Lowercase alphanumerics: `Billing State/Province` → `billingstateprovince`, `NumberOfEmployees` →
@@ -290,7 +308,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("t.csv");
         std::fs::write(&file, text).unwrap();
-        let fields = [Field { name: "id", aliases: &["id"], required: true }];
+        let fields = [Field { name: "id", aliases: &["id"], required: true, kind: Kind::Text }];
         let mut table = Table::open(&file, "t", &fields, &BTreeMap::new()).unwrap();
         let mut lines = Vec::new();
         let mut errors = RowErrors::default();

@@ -14,68 +14,19 @@ use crate::calibrate::{History, Opportunity, Outcome};
 use crate::market::{Market, parse_crm_date};
 use crate::scenario::{Scenario, StageMap};
 
-use super::csv_table::{Field, Row, Table, normalise, parse_bool, parse_money};
+use super::csv_table::{Row, Table, normalise, parse_bool, parse_money};
+use super::fields::history_fields::{H, HISTORY};
 use super::error::{DataError, RowErrors};
 
-const ID: usize = 0;
-const ACCOUNT: usize = 1;
-const OWNER: usize = 2;
-const STAGE: usize = 3;
-const AMOUNT: usize = 4;
-const CLOSE: usize = 5;
-const CREATED: usize = 6;
-const IS_CLOSED: usize = 7;
-const IS_WON: usize = 8;
-
-const FIELDS: &[Field] = &[
-    Field {
-        name: "id",
-        aliases: &["id", "opportunityid", "dealid", "recordid", "hsobjectid"],
-        required: false,
-    },
-    Field {
-        name: "account_id",
-        aliases: &[
-            "accountid",
-            "associatedcompanyidsprimary",
-            "associatedcompanyid",
-            "associatedcompanyids",
-            "companyid",
-            "account",
-            "accountname",
-            "associatedcompany",
-            "company",
-        ],
-        required: true,
-    },
-    Field {
-        name: "owner_id",
-        aliases: &[
-            "ownerid",
-            "opportunityownerid",
-            "hubspotownerid",
-            "dealownerid",
-            "owner",
-            "opportunityowner",
-            "dealowner",
-        ],
-        required: false,
-    },
-    Field { name: "stage", aliases: &["stagename", "stage", "dealstage"], required: false },
-    Field {
-        name: "amount",
-        aliases: &["amount", "amountincompanycurrency", "dealamount", "value"],
-        required: true,
-    },
-    Field { name: "close_date", aliases: &["closedate", "dealclosedate", "closed_date"], required: true },
-    Field {
-        name: "created_date",
-        aliases: &["createddate", "createdate", "createdon", "dealcreatedate"],
-        required: true,
-    },
-    Field { name: "is_closed", aliases: &["isclosed", "closed"], required: false },
-    Field { name: "is_won", aliases: &["iswon", "won", "hsisclosedwon", "isclosedwon"], required: false },
-];
+const ID: usize = H::Id as usize;
+const ACCOUNT: usize = H::Account as usize;
+const OWNER: usize = H::Owner as usize;
+const STAGE: usize = H::Stage as usize;
+const AMOUNT: usize = H::Amount as usize;
+const CLOSE: usize = H::Close as usize;
+const CREATED: usize = H::Created as usize;
+const IS_CLOSED: usize = H::IsClosed as usize;
+const IS_WON: usize = H::IsWon as usize;
 
 /// Reasons a readable row cannot be used.
 mod reason {
@@ -90,7 +41,7 @@ mod reason {
 
 /// Reads the opportunity history `file` of `scenario` and joins it to `market`.
 pub fn load_history(file: &Path, scenario: &Scenario, market: &Market) -> Result<History, DataError> {
-    let mut table = Table::open(file, "history", FIELDS, &scenario.data.columns.history)?;
+    let mut table = Table::open(file, "history", HISTORY, &scenario.data.columns.history)?;
     let stages = &scenario.data.stages;
     if !table.has(STAGE) && !table.has(IS_WON) {
         return Err(DataError::MissingColumn {

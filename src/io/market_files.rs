@@ -10,108 +10,16 @@ use crate::market::{
 };
 use crate::scenario::Scenario;
 
-use super::csv_table::{Field, Row, Table, parse_bool, parse_money, parse_number};
+use super::csv_table::{Row, Table, parse_bool, parse_money, parse_number};
 use super::error::{DataError, RowError, RowErrors};
 
-macro_rules! fields {
-    ($($ix:ident = $name:literal, $required:literal, [$($alias:literal),*];)*) => {
-        #[derive(Clone, Copy)]
-        #[repr(usize)]
-        pub(super) enum Col { $($ix),* }
-        const FIELDS: &[Field] = &[$(Field { name: $name, aliases: &[$($alias),*], required: $required }),*];
-    };
-}
-
-mod reps_fields {
-    use super::Field;
-    fields! {
-        Id = "id", true, ["id", "repid", "userid", "ownerid", "hubspotownerid"];
-        Name = "name", false, ["name", "repname", "fullname", "username", "ownername"];
-        Role = "role", true, ["role", "segment", "sizeband", "rolec", "segmentc"];
-        Team = "team", false, ["team", "teamname"];
-        Region = "region", true, ["region", "homeregion", "regionc"];
-        Lat = "latitude", false, ["latitude", "lat", "homelatitude"];
-        Lon = "longitude", false, ["longitude", "lon", "lng", "homelongitude"];
-        Expert = "expert_verticals", false, ["expertverticals", "verticals", "expertise"];
-        Capacity = "capacity_hours", true, ["capacityhours", "capacity", "sellinghours", "hourspermonth"];
-        Quota = "annual_quota", true, ["annualquota", "quota", "quotaamount"];
-        Start = "start_month", false, ["startmonth"];
-        Ramp = "ramp_months", false, ["rampmonths", "ramp"];
-        End = "end_month", false, ["endmonth"];
-        Skill = "skill", false, ["skill", "skillmultiplier"];
-        Motion = "motion", false, ["motion", "salesmotion"];
-    }
-    pub(super) use Col as R;
-    pub(super) const REPS: &[Field] = FIELDS;
-}
-
-mod account_fields {
-    use super::Field;
-    fields! {
-        Id = "id", true, ["id", "accountid", "recordid", "hsobjectid", "companyid"];
-        Name = "name", true, ["name", "accountname", "companyname", "company"];
-        Region = "region", false, ["region", "regionc", "salesregion"];
-        Country = "country", false, ["country", "billingcountry", "countryregion", "billingcountrycode"];
-        State = "state", false, ["state", "billingstate", "billingstateprovince", "stateregion", "stateprovince"];
-        Fips = "county_fips", false, ["countyfips", "fips", "countyfipsc"];
-        Postal = "postal_code", false, ["postalcode", "billingpostalcode", "billingzippostalcode", "zip", "zipcode", "postcode"];
-        Lat = "latitude", false, ["latitude", "billinglatitude", "lat"];
-        Lon = "longitude", false, ["longitude", "billinglongitude", "lon", "lng"];
-        Vertical = "vertical", false, ["vertical", "industry", "verticalc", "sector"];
-        Employees = "employees", false, ["employees", "numberofemployees"];
-        Revenue = "annual_revenue", false, ["annualrevenue", "revenue"];
-        Customer = "is_customer", false, ["iscustomer", "customer", "iscustomerc"];
-        Icp = "icp_fit", false, ["icpfit", "icpfitc", "icpscore"];
-        Signal = "signal_recency", false, ["signalrecency", "signalrecencyc", "buyingsignalrecency"];
-        Whitespace = "whitespace", false, ["whitespace", "whitespacec", "whitespacescore"];
-        Difficulty = "competitive_difficulty", false, ["competitivedifficulty", "competitivedifficultyc", "displacementdifficulty"];
-        Value = "whitespace_value", false, ["whitespacevalue", "whitespacevaluec", "potential"];
-        Owner = "owner_id", false, ["ownerid", "owner", "accountowner", "hubspotownerid", "companyowner", "accountownerid"];
-    }
-    pub(super) use Col as A;
-    pub(super) const ACCOUNTS: &[Field] = FIELDS;
-}
-
-mod plan_fields {
-    use super::Field;
-    fields! {
-        Account = "account_id", true, ["accountid", "account", "id"];
-        Owner = "owner_id", true, ["ownerid", "owner", "repid", "newownerid"];
-    }
-    pub(super) use Col as P;
-    pub(super) const PLAN: &[Field] = FIELDS;
-}
-
-mod carveout_fields {
-    use super::Field;
-    fields! {
-        Account = "account_id", true, ["accountid", "account", "id"];
-        Owner = "owner_id", true, ["ownerid", "owner", "repid"];
-        Reason = "reason", false, ["reason", "carveoutreason"];
-        Floor = "activity_floor_days", false, ["activityfloordays", "activityfloor", "floordays"];
-        Last = "last_activity_date", false, ["lastactivitydate", "lastactivity"];
-    }
-    pub(super) use Col as C;
-    pub(super) const CARVEOUTS: &[Field] = FIELDS;
-}
-
-mod unit_fields {
-    use super::Field;
-    fields! {
-        Unit = "unit", true, ["fips", "unit", "unitid", "geoid", "id", "countyfips"];
-        Lat = "lat", false, ["lat", "latitude"];
-        Lon = "lon", false, ["lon", "lng", "longitude"];
-        Neighbors = "neighbors", true, ["neighbors", "neighbours", "adjacent"];
-    }
-    pub(super) use Col as U;
-    pub(super) const UNITS: &[Field] = FIELDS;
-}
-
-use account_fields::{A, ACCOUNTS};
-use carveout_fields::{C, CARVEOUTS};
-use plan_fields::{P, PLAN};
-use reps_fields::{R, REPS};
-use unit_fields::{U, UNITS};
+use super::fields::{
+    account_fields::{A, ACCOUNTS},
+    carveout_fields::{C, CARVEOUTS},
+    plan_fields::{P, PLAN},
+    reps_fields::{R, REPS},
+    unit_fields::{U, UNITS},
+};
 
 /// Loads the market of a scenario: reps, accounts, the plan and carve-outs, each checked row by row (errors
 /// collected per file), then against each other and the scenario's events.

@@ -4,6 +4,7 @@
 mod atomic;
 mod csv_table;
 mod error;
+mod fields;
 mod generated;
 mod history;
 mod market_files;

@@ -4,6 +4,7 @@
 //! rep, a negative capacity or a NaN. Raw rows become these types once, at the edge (`crate::io`).
 
 mod account;
+mod assumption;
 mod audit;
 mod carveout;
 mod date;
@@ -13,10 +14,12 @@ mod plan;
 mod rep;
 mod scoring;
 mod segment;
+mod suggest;
 mod units;
 mod validated;
 
 pub use account::Account;
+pub use assumption::Assumption;
 pub use audit::{Audit, AuditBands, CarveOutStatus, RepAudit, SegmentRollup};
 pub use carveout::CarveOut;
 pub use date::{civil_from_days, days_from_civil, parse_crm_date, parse_iso_date};
@@ -26,5 +29,6 @@ pub use plan::Plan;
 pub use rep::{Motion, Rep};
 pub use scoring::{ScoreInputs, ScoreWeights, Scoring, Tier, TierThresholds};
 pub use segment::{HierarchyLevel, SegmentPath, SizeBand, SizeBandRule};
+pub use suggest::{closest, did_you_mean};
 pub use units::{Money, Probability, UnitError};
 pub use validated::{Market, MarketError};

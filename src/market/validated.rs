@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 
 use super::account::Account;
+use super::assumption::Assumption;
 use super::carveout::CarveOut;
 use super::ids::{AccountId, RepId};
 use super::plan::Plan;
@@ -54,6 +55,7 @@ pub struct Market {
     carveouts: Vec<CarveOut>,
     account_index: HashMap<AccountId, usize>,
     rep_index: HashMap<RepId, usize>,
+    assumptions: Vec<Assumption>,
 }
 
 impl Market {
@@ -96,7 +98,7 @@ impl Market {
                 });
             }
         }
-        Ok(Market { accounts, reps, plan, carveouts, account_index, rep_index })
+        Ok(Market { accounts, reps, plan, carveouts, account_index, rep_index, assumptions: Vec::new() })
     }
 
     /// All accounts, by dense index.
@@ -112,6 +114,19 @@ impl Market {
     /// The current plan.
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// The defaults the market's data rests on (a potential or tier taken from defaults, ...), in the
+    /// order they were declared.
+    pub fn assumptions(&self) -> &[Assumption] {
+        &self.assumptions
+    }
+
+    /// Declares a default the market rests on; a repeated declaration is kept once.
+    pub fn declare(&mut self, assumption: Assumption) {
+        if !self.assumptions.contains(&assumption) {
+            self.assumptions.push(assumption);
+        }
     }
 
     /// Carve-outs.
