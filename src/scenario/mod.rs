@@ -1,11 +1,13 @@
 //! Scenario files: the TOML schema (`schema_version = 1`), its validation, and the model parameters with
 //! their documented defaults.
 
+mod assumptions;
 mod compile;
 mod events;
 mod params;
 mod schema;
 
+pub use assumptions::declared;
 pub use compile::{
     AccountParams, CompileError, account_hours, account_params, compile, hire_rep, productivity,
     workload_hours,
