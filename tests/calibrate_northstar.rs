@@ -43,7 +43,7 @@ fn shipped_calibration_is_reproduced_and_included() {
     let market = terrasim::io::load_market(&scenario).unwrap();
     let history = terrasim::io::load_history(Path::new(HISTORY), &scenario, &market).unwrap();
     assert_eq!(history.rejected.total(), 0);
-    let fresh = terrasim::calibrate::calibrate(&history, &market, &scenario).params;
+    let fresh = terrasim::calibrate::calibrate(&history, &market, &scenario).unwrap().params;
     let shipped: terrasim::scenario::ParamsFile =
         toml::from_str(&std::fs::read_to_string("scenarios/northstar/params/calibrated.toml").unwrap())
             .unwrap();

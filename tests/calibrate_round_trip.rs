@@ -51,7 +51,7 @@ fn known_parameters_fall_in_the_90_percent_intervals_at_the_nominal_rate() {
     let mut misses = Vec::new();
     for seed in 1..=6 {
         let h = history(&scenario, &market, seed, 24);
-        let cal = calibrate(&h, &market, &scenario);
+        let cal = calibrate(&h, &market, &scenario).unwrap();
         for s in &cal.diagnostics.segments {
             let band = terrasim::market::SizeBand::parse(s.key.rsplit('/').next().unwrap()).unwrap();
             let truth = SegmentParams::default_for(band);
@@ -138,7 +138,7 @@ fn rep_skills_are_recovered_and_shrunk_by_how_much_record_each_rep_has() {
     let (mut hits, mut checks) = (0usize, 0usize);
     for seed in [11, 12, 13, 14, 15, 16] {
         let h = history(&scenario, &market, seed, 24);
-        let cal = calibrate(&h, &market, &scenario);
+        let cal = calibrate(&h, &market, &scenario).unwrap();
         let reps = &cal.diagnostics.reps;
         for r in reps {
             checks += 1;

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 use statrs::distribution::{Beta, ChiSquared, ContinuousCDF, Gamma};
 
-use crate::market::{Market, SizeBand};
+use crate::market::{Assumption, Market, SizeBand};
 use crate::scenario::{
     AccountParams, ParamOverride, ParamsFile, Scenario, SegmentParams, account_params, compile,
 };
@@ -103,6 +103,9 @@ pub struct SegmentFit {
     pub cycle_sigma: Interval,
     /// Fewer than [`THIN_DEALS`] closed deals: the fit leans on the parent.
     pub thin: bool,
+    /// With no closed deal at all, the win rate is the nearest ancestor's that has some: its key (empty for
+    /// the whole market). `None` when the segment has closed deals of its own.
+    pub win_rate_borrowed_from: Option<String>,
 }
 
 /// What calibration found for one rep.
@@ -154,10 +157,100 @@ pub struct Calibration {
     pub diagnostics: Diagnostics,
 }
 
-/// Fits the parameters of `scenario`'s model on `market` to `history`, over the months it spans.
-pub fn calibrate(history: &History, market: &Market, scenario: &Scenario) -> Calibration {
+/// A history that cannot be calibrated from. The message says what the history lacks and how to fix it; the
+/// caller names the file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CalibrateError {
+    /// No opportunity is closed, so no win rate can be learnt (every segment would sit at the prior's 50%).
+    #[error(
+        "the history has {opportunities} usable opportunities but no closed deal (won or lost), so no win rate \
+         can be learnt from it; export closed opportunities too (Salesforce IsClosed/IsWon, HubSpot \
+         hs_is_closed_won), or map the stages that mean won and lost under [data.stages]"
+    )]
+    NoClosedDeals {
+        /// Usable opportunities in the history.
+        opportunities: usize,
+    },
+    /// Opportunities created or closed after the date the scenario starts from.
+    #[error(
+        "{count} opportunities are dated after the scenario's as_of {as_of} (first: {first}), but the history is \
+         what happened before the plan starts; set as_of to the export's date, or leave the later rows out"
+    )]
+    AfterAsOf {
+        /// The scenario's `as_of`.
+        as_of: String,
+        /// Opportunities created or closed after it.
+        count: usize,
+        /// The first of them: its id and the date.
+        first: String,
+    },
+}
+
+/// Fits the parameters of `scenario`'s model on `market` to `history`, over the months it spans. Refuses a
+/// history with no closed deal, or with deals dated after the scenario's `as_of`.
+pub fn calibrate(
+    history: &History,
+    market: &Market,
+    scenario: &Scenario,
+) -> Result<Calibration, CalibrateError> {
+    check_history(history, scenario)?;
     let (first, last) = history.month_span().unwrap_or((0, 0));
-    calibrate_window(history, market, scenario, first, last)
+    Ok(calibrate_window(history, market, scenario, first, last))
+}
+
+fn check_history(history: &History, scenario: &Scenario) -> Result<(), CalibrateError> {
+    if history.opportunities.iter().all(|o| o.outcome == Outcome::Open) {
+        return Err(CalibrateError::NoClosedDeals { opportunities: history.opportunities.len() });
+    }
+    let Some((as_of, day)) =
+        scenario.as_of.as_ref().and_then(|d| crate::market::parse_iso_date(d).map(|day| (d, day)))
+    else {
+        return Ok(());
+    };
+    // An open deal's close date is the CRM's expected close: only created dates and real closes count.
+    let late = |o: &&super::history::Opportunity| o.created > day || o.closed.is_some_and(|c| c > day);
+    let count = history.opportunities.iter().filter(late).count();
+    match history.opportunities.iter().find(late) {
+        None => Ok(()),
+        Some(o) => {
+            let (what, when) =
+                if o.created > day { ("created", o.created) } else { ("closed", o.closed.unwrap_or(day)) };
+            let (y, m, d) = crate::market::civil_from_days(when);
+            Err(CalibrateError::AfterAsOf {
+                as_of: as_of.clone(),
+                count,
+                first: format!("{} {what} {y:04}-{m:02}-{d:02}", o.id),
+            })
+        }
+    }
+}
+
+impl Calibration {
+    /// What the calibration rests on that is not in the history: segments whose win rate is borrowed from
+    /// an ancestor because they have no closed deal.
+    pub fn assumptions(&self) -> Vec<Assumption> {
+        self.diagnostics
+            .segments
+            .iter()
+            .filter_map(|s| {
+                let from = s.win_rate_borrowed_from.as_ref()?;
+                let whose = if from.is_empty() { "the whole market's".to_string() } else { format!("{from}'s") };
+                // With no closed deal the posterior is the prior: its mean is the ancestor's rate exactly.
+                let rate = s.win_rate.mean;
+                Some(Assumption::new(
+                    "win_rate_borrowed",
+                    format!("segment {}", s.key),
+                    format!(
+                        "no closed deal in the history, so its win rate is {whose} ({:.1}%), not its own; add \
+                         the segment's closed opportunities to the history, or set win_rate_alpha and \
+                         win_rate_beta under [params.\"{}\"]",
+                        rate * 100.0,
+                        s.key
+                    ),
+                ))
+            })
+            .collect()
+    }
 }
 
 /// Fits over months `first..=last` (numbered as by [`month_of`]): opportunities still open at the end of
@@ -570,9 +663,27 @@ fn fit_nodes(segs: &Segments, sums: &[Sums], params: &AccountParams) -> Vec<Segm
             cycle_median,
             cycle_sigma,
             thin: s.closed < THIN_DEALS,
+            win_rate_borrowed_from: borrowed_from(segs, &fits, n, s.closed),
         });
     }
     fits
+}
+
+/// The key of the nearest ancestor of node `n` with closed deals of its own, when `n` has none (empty for
+/// the root, the whole market). The root itself borrows from nothing: `calibrate` refuses a history with no
+/// closed deal at all.
+fn borrowed_from(segs: &Segments, fits: &[SegmentFit], n: usize, closed: usize) -> Option<String> {
+    if closed > 0 {
+        return None;
+    }
+    let mut at = segs.nodes[n].parent?;
+    loop {
+        let parent = segs.nodes[at].parent;
+        if fits[at].closed > 0 || parent.is_none() {
+            return Some(segs.nodes[at].key.clone());
+        }
+        at = parent?;
+    }
 }
 
 /// The deal size currently behind the potentials of node `n`'s accounts (their mean, by account).

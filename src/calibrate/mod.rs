@@ -15,7 +15,7 @@ pub use backtest::{
     MetricScore, UnitResult, backtest,
 };
 pub use fit::{
-    Calibration, Diagnostics, INTERVAL, Interval, RepFit, SegmentFit, THIN_DEALS, calibrate,
+    CalibrateError, Calibration, Diagnostics, INTERVAL, Interval, RepFit, SegmentFit, THIN_DEALS, calibrate,
     calibrate_window, with_params,
 };
 pub use history::{History, Opportunity, Outcome, Rejections, first_day, month_of};

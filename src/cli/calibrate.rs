@@ -57,7 +57,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let (scenario, market, history_file) = args.input.load()?;
     let started = Instant::now();
     let history = terrasim::io::load_history(&history_file, &scenario, &market).map_err(user)?;
-    let calibration = terrasim::calibrate::calibrate(&history, &market, &scenario);
+    let calibration = terrasim::calibrate::calibrate(&history, &market, &scenario)
+        .map_err(|e| user(format!("{}: {e}", history_file.display())))?;
     let elapsed = started.elapsed();
 
     let out = args.out.clone().unwrap_or_else(|| {

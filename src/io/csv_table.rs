@@ -1,13 +1,17 @@
-//! Reading a CRM export: header recognition with aliases and explicit mappings, and cell parsers for the
-//! shapes exports take (BOM, CRLF, quoted newlines, thousands separators, currency symbols).
+//! Reading a CRM export: the file decoded whole (encoding decided), its delimiter sniffed, its structure
+//! checked (empty, header-only, empty rows, duplicate or repeated headers, short and long rows, quoting),
+//! header recognition with aliases and explicit mappings, and the file's decimal mark decided from its own
+//! number and money cells. Every decision that did not come from the user is kept as a note.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
-use std::io::Read;
-use std::path::Path;
-use std::rc::Rc;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use super::error::{DataError, RowError, RowErrors};
+use super::format::{Decimal, Delimiter, Format};
+use super::numbers::{self, Evidence};
+use super::records::{QuoteProblem, Record, Records, Sniffed, sniff};
+use crate::market::Assumption;
 
 /// A canonical field and the headers that mean it, normalised (lowercase, alphanumerics only).
 pub(crate) struct Field {
@@ -15,7 +19,6 @@ pub(crate) struct Field {
     pub(crate) aliases: &'static [&'static str],
     pub(crate) required: bool,
     /// What the column holds, which decides how its cells are read.
-    #[expect(dead_code, reason = "read by the per-file number-format detection that comes next")]
     pub(crate) kind: Kind,
 }
 
@@ -40,135 +43,312 @@ pub(crate) fn normalise(header: &str) -> String {
     header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-/// An open CSV file with its columns resolved to fields.
+/// An open CSV file: decoded, its delimiter and decimal mark decided, its columns resolved to fields.
 pub(crate) struct Table {
+    file: PathBuf,
     table: &'static str,
     headers: Vec<String>,
+    /// Cells a row needs: up to the last named header (exports may drop trailing unnamed columns).
+    min_width: usize,
     columns: Vec<Option<usize>>,
-    reader: csv::Reader<LineCounter<std::fs::File>>,
-    newlines: Rc<RefCell<Newlines>>,
-}
-
-/// Byte offsets of the line terminators (`\r`, `\n`) read so far, to turn a record's byte offset into its
-/// physical line. The csv crate's own line count is one short in CRLF files and after blank lines.
-#[derive(Default)]
-struct Newlines {
-    /// Terminators not yet passed by a record, in file order: (offset, is `\n`).
-    pending: VecDeque<(u64, bool)>,
-    /// `\n` bytes before the first pending terminator.
-    passed: u64,
-}
-
-impl Newlines {
-    /// The 1-based physical line of a record that the csv reader says starts at byte `offset` (records arrive
-    /// in file order). The reader may place the start on terminators before the record's first byte (the
-    /// `\n` of a CRLF, blank lines): they are skipped, and the line is that of the first byte of content.
-    fn line_of(&mut self, mut offset: u64) -> u64 {
-        while let Some(&(at, newline)) = self.pending.front() {
-            if at > offset {
-                break;
-            }
-            if at == offset {
-                offset += 1;
-            }
-            self.pending.pop_front();
-            self.passed += u64::from(newline);
-        }
-        self.passed + 1
-    }
-}
-
-/// A reader that notes where the newlines are as the csv reader pulls bytes through it.
-struct LineCounter<R> {
-    inner: R,
-    offset: u64,
-    newlines: Rc<RefCell<Newlines>>,
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut newlines = self.newlines.borrow_mut();
-        for (i, b) in buf[..n].iter().enumerate().filter(|(_, b)| matches!(b, b'\n' | b'\r')) {
-            newlines.pending.push_back((self.offset + i as u64, *b == b'\n'));
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
+    text: String,
+    delimiter: Delimiter,
+    decimal: Decimal,
+    notes: Vec<Assumption>,
 }
 
 /// One record with access by field.
 pub(crate) struct Row<'t> {
     table: &'t Table,
-    record: &'t csv::StringRecord,
+    cells: &'t [Cow<'t, str>],
     pub(crate) line: u64,
 }
 
+/// Whether a file may have a header and no rows (carve-outs: none is a fine answer).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rows {
+    /// Refuse a file without rows.
+    Required,
+    /// Allow one.
+    Optional,
+}
+
+/// What a record is, before its cells are read.
+enum Shape {
+    Data,
+    Empty,
+    Bad(RowError),
+}
+
+/// One cell that shows how the file writes numbers, for the messages.
+struct Example {
+    raw: String,
+    money: bool,
+    line: u64,
+    column: String,
+}
+
+impl std::fmt::Display for Example {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "\"{}\" (line {}, column \"{}\")", self.raw, self.line, self.column)
+    }
+}
+
+/// What the first pass over the records found.
+#[derive(Default)]
+struct Survey {
+    /// Records that are data (good or bad).
+    rows: u64,
+    /// Lines of rows of empty cells.
+    empty: Vec<u64>,
+    point: Option<Example>,
+    comma: Option<Example>,
+    either: Option<Example>,
+}
+
 impl Table {
-    /// Opens `file` and resolves `fields` (explicit `mapping` first, then aliases).
+    /// Opens `file` and resolves `fields` (explicit `mapping` first, then aliases), reading it with the
+    /// scenario's `format` settings. A file without data rows is an error.
     pub(crate) fn open(
         file: &Path,
         table: &'static str,
         fields: &[Field],
         mapping: &BTreeMap<String, String>,
+        format: &Format,
     ) -> Result<Self, DataError> {
-        let read_err =
-            |e: &dyn std::fmt::Display| DataError::Read { file: file.to_path_buf(), reason: e.to_string() };
-        let handle = std::fs::File::open(file).map_err(|e| read_err(&e))?;
-        let newlines = Rc::new(RefCell::new(Newlines::default()));
-        let counted = LineCounter { inner: handle, offset: 0, newlines: Rc::clone(&newlines) };
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(counted);
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| read_err(&e))?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-            .collect();
+        let bytes = std::fs::read(file)
+            .map_err(|e| DataError::Read { file: file.to_path_buf(), reason: e.to_string() })?;
+        Self::from_bytes(file, &bytes, table, fields, mapping, format, Rows::Required)
+    }
+
+    /// As [`Table::open`], for a file that may have a header and no rows.
+    pub(crate) fn open_optional(
+        file: &Path,
+        table: &'static str,
+        fields: &[Field],
+        mapping: &BTreeMap<String, String>,
+        format: &Format,
+    ) -> Result<Self, DataError> {
+        let bytes = std::fs::read(file)
+            .map_err(|e| DataError::Read { file: file.to_path_buf(), reason: e.to_string() })?;
+        Self::from_bytes(file, &bytes, table, fields, mapping, format, Rows::Optional)
+    }
+
+    /// The table of `bytes`, named `file` in messages.
+    pub(crate) fn from_bytes(
+        file: &Path,
+        bytes: &[u8],
+        table: &'static str,
+        fields: &[Field],
+        mapping: &BTreeMap<String, String>,
+        format: &Format,
+        rows: Rows,
+    ) -> Result<Self, DataError> {
+        let decoded = super::text::decode(file, bytes, format.encoding)?;
+        let mut notes: Vec<Assumption> = decoded.note.into_iter().collect();
+        let text = decoded.text;
+        if text.trim().is_empty() {
+            return Err(DataError::Empty { file: file.to_path_buf(), table });
+        }
+        let delimiter = decide_delimiter(file, &text, format, &mut notes)?;
+        let mut records = Records::new(&text, delimiter.byte());
+        let header = match records.next() {
+            Some(Ok(header)) => header,
+            Some(Err(u)) => return Err(DataError::UnclosedQuote { file: file.to_path_buf(), line: u.line }),
+            None => return Err(DataError::Empty { file: file.to_path_buf(), table }),
+        };
+        if let Some(problem) = header.quote {
+            let e = quote_error(&header, problem, &[]);
+            return Err(DataError::Rows { file: file.to_path_buf(), errors: vec![e], more: 0 });
+        }
+        let headers: Vec<String> =
+            header.cells.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
         let normalised: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
-        let found = || headers.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", ");
-        for key in mapping.keys() {
-            if !fields.iter().any(|f| f.name == key) {
-                let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
-                return Err(DataError::Read {
-                    file: file.to_path_buf(),
-                    reason: format!(
-                        "[data.columns.{table}] maps unknown field `{key}`; the fields are {}",
-                        known.join(", ")
-                    ),
-                });
-            }
-        }
-        let mut columns = Vec::with_capacity(fields.len());
-        for field in fields {
-            let column = match mapping.get(field.name) {
-                Some(header) => {
-                    let wanted = normalise(header);
-                    let at = headers
-                        .iter()
-                        .position(|h| h == header)
-                        .or_else(|| normalised.iter().position(|h| *h == wanted));
-                    Some(at.ok_or_else(|| DataError::MappedColumnMissing {
-                        file: file.to_path_buf(),
-                        table,
-                        field: field.name.to_string(),
-                        header: header.clone(),
-                        found: found(),
-                    })?)
+        duplicate_headers(file, &headers, &normalised)?;
+        let columns = resolve_columns(file, table, fields, mapping, &headers, &normalised)?;
+        let min_width = headers.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1);
+        let mut this = Table {
+            file: file.to_path_buf(),
+            table,
+            headers,
+            min_width,
+            columns,
+            text: String::new(),
+            delimiter,
+            decimal: Decimal::Point,
+            notes: Vec::new(),
+        };
+        let survey = this.survey(records, fields)?;
+        this.decimal = this.decide_decimal(&survey, format, &mut notes)?;
+        this.check_rows(&survey, rows, &mut notes)?;
+        this.notes = notes;
+        this.text = text;
+        Ok(this)
+    }
+
+    /// First pass: counts rows, notes rows of empty cells, and collects the number cells that show the
+    /// decimal mark. Stops at a quote that never closes.
+    fn survey(&self, records: Records<'_>, fields: &[Field]) -> Result<Survey, DataError> {
+        let mut survey = Survey::default();
+        let numeric: Vec<(usize, bool)> = fields
+            .iter()
+            .zip(&self.columns)
+            .filter_map(|(f, c)| match f.kind {
+                Kind::Number => c.map(|c| (c, false)),
+                Kind::Money => c.map(|c| (c, true)),
+                _ => None,
+            })
+            .collect();
+        for record in records {
+            let record =
+                record.map_err(|u| DataError::UnclosedQuote { file: self.file.clone(), line: u.line })?;
+            match self.shape(&record) {
+                Shape::Empty => survey.empty.push(record.line),
+                Shape::Bad(_) => survey.rows += 1,
+                Shape::Data => {
+                    survey.rows += 1;
+                    for &(c, money) in &numeric {
+                        let Some(raw) = record.cells.get(c).map(|c| c.trim()).filter(|c| !c.is_empty())
+                        else {
+                            continue;
+                        };
+                        let slot = match numbers::evidence(raw, money) {
+                            Evidence::Nothing => continue,
+                            Evidence::Point => &mut survey.point,
+                            Evidence::Comma => &mut survey.comma,
+                            Evidence::Either(_) => &mut survey.either,
+                        };
+                        if slot.is_none() {
+                            *slot = Some(Example {
+                                raw: raw.to_string(),
+                                money,
+                                line: record.line,
+                                column: self.headers[c].clone(),
+                            });
+                        }
+                    }
                 }
-                None => field.aliases.iter().find_map(|alias| normalised.iter().position(|h| h == alias)),
-            };
-            if column.is_none() && field.required {
-                return Err(DataError::MissingColumn {
-                    file: file.to_path_buf(),
-                    table,
-                    field: field.name,
-                    aliases: field.aliases.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", "),
-                    found: found(),
+            }
+        }
+        Ok(survey)
+    }
+
+    /// The decimal mark: the scenario's, else the file's evidence; refused when it is mixed or cannot tell.
+    fn decide_decimal(
+        &self,
+        survey: &Survey,
+        format: &Format,
+        notes: &mut Vec<Assumption>,
+    ) -> Result<Decimal, DataError> {
+        if let Some(d) = format.decimal {
+            return Ok(d);
+        }
+        match (&survey.point, &survey.comma, &survey.either) {
+            (Some(point), Some(comma), _) => Err(DataError::MixedDecimal {
+                file: self.file.clone(),
+                point: point.to_string(),
+                comma: comma.to_string(),
+            }),
+            (None, Some(comma), _) => {
+                notes.push(Assumption::new(
+                    "decimal",
+                    self.file.display().to_string(),
+                    format!(
+                        "numbers read with a decimal comma (1.234,5 is 1234.5), as {comma} shows; set [data] \
+                         decimal = \",\" to say so"
+                    ),
+                ));
+                Ok(Decimal::Comma)
+            }
+            (None, None, Some(either)) => {
+                let (as_thousands, as_decimal) = numbers::both_readings(&either.raw, either.money);
+                Err(DataError::AmbiguousDecimal {
+                    file: self.file.clone(),
+                    example: either.to_string(),
+                    as_thousands,
+                    as_decimal,
+                })
+            }
+            _ => Ok(Decimal::Point),
+        }
+    }
+
+    /// A header with no rows, or only rows of empty cells, is refused where rows are required; skipped rows
+    /// of empty cells are noted.
+    fn check_rows(&self, survey: &Survey, rows: Rows, notes: &mut Vec<Assumption>) -> Result<(), DataError> {
+        let file = self.file.clone();
+        match (survey.rows, survey.empty.first(), survey.empty.last(), rows) {
+            (0, None, _, Rows::Required) => return Err(DataError::NoRows { file, table: self.table }),
+            (0, Some(&first), Some(&last), Rows::Required) => {
+                return Err(DataError::OnlyEmptyRows {
+                    file,
+                    table: self.table,
+                    rows: survey.empty.len() as u64,
+                    first,
+                    last,
                 });
             }
-            columns.push(column);
+            _ => {}
         }
-        Ok(Table { table, headers, columns, reader, newlines })
+        if !survey.empty.is_empty() {
+            let shown: Vec<String> = survey.empty.iter().take(5).map(u64::to_string).collect();
+            let more = if survey.empty.len() > 5 { ", ..." } else { "" };
+            notes.push(Assumption::new(
+                "empty_rows",
+                file.display().to_string(),
+                format!(
+                    "skipped {} row{} of empty cells (line{} {}{more}); delete them to silence this",
+                    survey.empty.len(),
+                    if survey.empty.len() == 1 { "" } else { "s" },
+                    if survey.empty.len() == 1 { "" } else { "s" },
+                    shown.join(", ")
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether a record is data, a row of empty cells, or a row whose structure is wrong.
+    fn shape(&self, record: &Record<'_>) -> Shape {
+        if let Some(problem) = record.quote {
+            return Shape::Bad(quote_error(record, problem, &self.headers));
+        }
+        if record.cells.iter().all(|c| c.trim().is_empty()) {
+            return Shape::Empty;
+        }
+        let n = record.cells.len();
+        let width = self.headers.len();
+        let row_error =
+            |message: String| RowError { line: record.line, column: String::new(), field: "record", message };
+        // Exact text first: a pasted header is a copy, and this runs on every row.
+        if n == width
+            && record
+                .cells
+                .iter()
+                .zip(&self.headers)
+                .all(|(c, h)| c.trim().trim_start_matches('\u{feff}') == h)
+        {
+            return Shape::Bad(row_error(
+                "this row repeats the header row (two exports joined?); remove it".to_string(),
+            ));
+        }
+        if n < self.min_width {
+            return Shape::Bad(row_error(format!(
+                "the row has {n} cells but the header has {width}: a cell is missing or the row was cut; give \
+                 every row one cell per column (empty cells included)"
+            )));
+        }
+        if n > width && record.cells[width..].iter().any(|c| !c.trim().is_empty()) {
+            let d = match self.delimiter {
+                Delimiter::Tab => "a tab".to_string(),
+                d => format!("'{}'", d.name()),
+            };
+            return Shape::Bad(row_error(format!(
+                "the row has {n} cells but the header has {width}: probably a cell that holds {d} without \
+                 quotes (the cells after it are shifted); put quotes around that cell"
+            )));
+        }
+        Shape::Data
     }
 
     /// True when the field has a column.
@@ -176,56 +356,190 @@ impl Table {
         self.columns[field].is_some()
     }
 
-    /// Calls `each` for every record; records the parser cannot read are reported as row errors.
+    /// Calls `each` for every data record; records whose structure is wrong (short, long, badly quoted, a
+    /// repeated header) are reported as row errors instead, so no cell is read shifted.
     pub(crate) fn for_each(
         &mut self,
         errors: &mut RowErrors,
         mut each: impl FnMut(&Row<'_>, &mut RowErrors),
     ) {
-        let mut record = csv::StringRecord::new();
-        loop {
-            let at = self.reader.position().byte();
-            match self.reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    if record.iter().all(|c| c.trim().is_empty()) {
-                        continue;
-                    }
-                    let line = self.newlines.borrow_mut().line_of(record.position().map_or(at, |p| p.byte()));
-                    // Split borrow: the row needs `self` immutably while the reader is done with this record.
-                    let table: &Table = self;
-                    each(&Row { table, record: &record, line }, errors);
-                }
-                Err(e) => {
-                    let line = self.newlines.borrow_mut().line_of(e.position().map_or(at, |p| p.byte()));
+        let table: &Table = self;
+        for record in Records::new(&table.text, table.delimiter.byte()).skip(1) {
+            let record = match record {
+                Ok(r) => r,
+                Err(u) => {
+                    // The survey refused such a file already; kept so that no path reads past it.
                     errors.push(RowError {
-                        line,
+                        line: u.line,
                         column: String::new(),
                         field: "record",
-                        message: format!("{e}; check the quoting of this line"),
+                        message: "a quote opens here and never closes; close it".to_string(),
                     });
-                    if !matches!(
-                        e.kind(),
-                        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                    ) {
-                        break;
-                    }
+                    break;
                 }
+            };
+            match table.shape(&record) {
+                Shape::Data => each(&Row { table, cells: &record.cells, line: record.line }, errors),
+                Shape::Empty => {}
+                Shape::Bad(e) => errors.push(e),
             }
         }
+    }
+
+    /// The header of a field's column as the file writes it.
+    pub(crate) fn header(&self, field: usize) -> Option<&str> {
+        self.columns[field].map(|c| self.headers[c].as_str())
     }
 
     /// The table name (accounts, reps, plan, carveouts).
     pub(crate) fn name(&self) -> &'static str {
         self.table
     }
+
+    /// What was decided about the file rather than given by the user (its encoding, delimiter or decimal
+    /// mark, skipped empty rows), to declare as assumptions.
+    pub(crate) fn notes(&self) -> &[Assumption] {
+        &self.notes
+    }
+}
+
+/// The delimiter: the scenario's, else sniffed (a non-comma choice is noted).
+fn decide_delimiter(
+    file: &Path,
+    text: &str,
+    format: &Format,
+    notes: &mut Vec<Assumption>,
+) -> Result<Delimiter, DataError> {
+    if let Some(d) = format.delimiter {
+        return Ok(d);
+    }
+    match sniff(text) {
+        Sniffed::Chosen(Delimiter::Comma) => Ok(Delimiter::Comma),
+        Sniffed::Chosen(d) => {
+            notes.push(Assumption::new(
+                "delimiter",
+                file.display().to_string(),
+                format!(
+                    "cells read as separated by '{}' (from the header and first rows); set [data] delimiter = \
+                     \"{}\" to say so",
+                    if d == Delimiter::Tab { "\\t" } else { d.name() },
+                    d.name()
+                ),
+            ));
+            Ok(d)
+        }
+        Sniffed::Ambiguous(candidates) => Err(DataError::AmbiguousDelimiter {
+            file: file.to_path_buf(),
+            candidates: candidates
+                .iter()
+                .map(|d| format!("\"{}\"", d.name()))
+                .collect::<Vec<_>>()
+                .join(" and "),
+            suggest: candidates.first().map_or(",", |d| d.name()).to_string(),
+        }),
+    }
+}
+
+fn quote_error(record: &Record<'_>, problem: QuoteProblem, headers: &[String]) -> RowError {
+    let (cell, message) = match problem {
+        QuoteProblem::Unescaped(c) => (
+            c,
+            "a quote (\") inside a cell that does not start with one; quote the whole cell and double the \
+             quotes inside it: \"Acme \"\"West\"\"\"",
+        ),
+        QuoteProblem::AfterClosing(c) => (
+            c,
+            "text after the closing quote of a quoted cell: a quote inside the cell is not doubled; write \"\" \
+             for each quote inside a quoted cell",
+        ),
+    };
+    let column = headers.get(cell).cloned().unwrap_or_default();
+    let cell_text = record.cells.get(cell).map_or("", |c| c.as_ref());
+    let shown: String = cell_text.chars().take(40).collect();
+    RowError {
+        line: record.line,
+        column,
+        field: if headers.is_empty() { "header" } else { "record" },
+        message: format!("{message} (cell {}: {shown})", cell + 1),
+    }
+}
+
+/// Two columns with the same header: which one holds the data would be a guess.
+fn duplicate_headers(file: &Path, headers: &[String], normalised: &[String]) -> Result<(), DataError> {
+    for (j, h) in normalised.iter().enumerate().filter(|(_, h)| !h.is_empty()) {
+        if let Some(i) = normalised[..j].iter().position(|n| n == h) {
+            return Err(DataError::DuplicateHeader {
+                file: file.to_path_buf(),
+                first: headers[i].clone(),
+                first_column: i + 1,
+                second: headers[j].clone(),
+                second_column: j + 1,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The column of each field: the scenario's mapping first, then the first alias the header has.
+fn resolve_columns(
+    file: &Path,
+    table: &'static str,
+    fields: &[Field],
+    mapping: &BTreeMap<String, String>,
+    headers: &[String],
+    normalised: &[String],
+) -> Result<Vec<Option<usize>>, DataError> {
+    let found = || headers.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", ");
+    for key in mapping.keys() {
+        if !fields.iter().any(|f| f.name == key) {
+            let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
+            return Err(DataError::Read {
+                file: file.to_path_buf(),
+                reason: format!(
+                    "[data.columns.{table}] maps unknown field `{key}`; the fields are {}",
+                    known.join(", ")
+                ),
+            });
+        }
+    }
+    let mut columns = Vec::with_capacity(fields.len());
+    for field in fields {
+        let column = match mapping.get(field.name) {
+            Some(header) => {
+                let wanted = normalise(header);
+                let at = headers
+                    .iter()
+                    .position(|h| h == header)
+                    .or_else(|| normalised.iter().position(|h| *h == wanted));
+                Some(at.ok_or_else(|| DataError::MappedColumnMissing {
+                    file: file.to_path_buf(),
+                    table,
+                    field: field.name.to_string(),
+                    header: header.clone(),
+                    found: found(),
+                })?)
+            }
+            None => field.aliases.iter().find_map(|alias| normalised.iter().position(|h| h == alias)),
+        };
+        if column.is_none() && field.required {
+            return Err(DataError::MissingColumn {
+                file: file.to_path_buf(),
+                table,
+                field: field.name,
+                aliases: field.aliases.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", "),
+                found: found(),
+            });
+        }
+        columns.push(column);
+    }
+    Ok(columns)
 }
 
 impl Row<'_> {
     /// The trimmed cell of a field, `None` when the column is absent or the cell empty.
     pub(crate) fn get(&self, field: usize) -> Option<&str> {
         let col = self.table.columns[field]?;
-        let cell = self.record.get(col)?.trim();
+        let cell = self.cells.get(col)?.trim();
         (!cell.is_empty()).then_some(cell)
     }
 
@@ -234,41 +548,18 @@ impl Row<'_> {
         let column = self.table.columns[field].map_or(String::new(), |c| self.table.headers[c].clone());
         RowError { line: self.line, column, field: name, message: message.into() }
     }
-}
 
-/// Parses an amount of money as exports write it: `$1,234,567.00`, `€ 12 000`, `1.2M`, `350K`. Negative
-/// amounts and NaN are rejected.
-pub(crate) fn parse_money(raw: &str) -> Result<f64, String> {
-    let cleaned: String = raw
-        .chars()
-        .filter(|c| !matches!(c, '$' | '€' | '£' | '¥' | ',' | '_' | '\'') && !c.is_whitespace())
-        .collect();
-    let cleaned = cleaned
-        .trim_start_matches(|c: char| c.is_ascii_alphabetic() && c.is_uppercase() && cleaned.len() > 3);
-    let (number, scale) = match cleaned.chars().last() {
-        Some('k' | 'K') => (&cleaned[..cleaned.len() - 1], 1e3),
-        Some('m' | 'M') => (&cleaned[..cleaned.len() - 1], 1e6),
-        Some('b' | 'B') => (&cleaned[..cleaned.len() - 1], 1e9),
-        _ => (cleaned, 1.0),
-    };
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("\"{raw}\" is not an amount; write it like 1234567.89 or $1,234,567"))?;
-    let value = value * scale;
-    if !value.is_finite() {
-        return Err(format!("\"{raw}\" is not a finite amount"));
+    /// A number cell read with the file's decimal mark (`1,200` and `1.200` are read as the file writes
+    /// numbers, never guessed cell by cell).
+    pub(crate) fn parse_number(&self, raw: &str) -> Result<f64, String> {
+        numbers::parse_number(raw, self.table.decimal)
     }
-    if value < 0.0 {
-        return Err(format!("{raw} is negative; amounts must be zero or more"));
-    }
-    Ok(value)
-}
 
-/// Parses a finite number, allowing thousands separators.
-pub(crate) fn parse_number(raw: &str) -> Result<f64, String> {
-    let cleaned: String = raw.chars().filter(|c| *c != ',' && *c != '_' && !c.is_whitespace()).collect();
-    let value: f64 = cleaned.parse().map_err(|_| format!("\"{raw}\" is not a number"))?;
-    if value.is_finite() { Ok(value) } else { Err(format!("\"{raw}\" is not a finite number")) }
+    /// An amount of money read with the file's decimal mark: `$1,234,567.00`, `7.358,63 €`, `1.2M`, `350K`.
+    /// Negative amounts and NaN are rejected.
+    pub(crate) fn parse_money(&self, raw: &str) -> Result<f64, String> {
+        numbers::parse_money(raw, self.table.decimal)
+    }
 }
 
 /// Parses a yes/no cell.
@@ -284,6 +575,34 @@ pub(crate) fn parse_bool(raw: &str) -> Option<bool> {
 mod tests {
     use super::*;
 
+    const ID_HOURS: &[Field] = &[
+        Field { name: "id", aliases: &["id"], required: true, kind: Kind::Text },
+        Field { name: "hours", aliases: &["hours"], required: false, kind: Kind::Number },
+    ];
+
+    fn table(bytes: &[u8]) -> Result<Table, DataError> {
+        Table::from_bytes(
+            Path::new("t.csv"),
+            bytes,
+            "t",
+            ID_HOURS,
+            &BTreeMap::new(),
+            &Format::default(),
+            Rows::Required,
+        )
+    }
+
+    /// (line, hours) of every row read, and the row errors as text.
+    fn read(bytes: &[u8]) -> (Vec<(u64, Option<f64>)>, Vec<String>) {
+        let mut t = table(bytes).unwrap();
+        let mut rows = Vec::new();
+        let mut errors = RowErrors::default();
+        t.for_each(&mut errors, |row, _| {
+            rows.push((row.line, row.get(1).map(|h| row.parse_number(h).unwrap())))
+        });
+        (rows, errors.errors.iter().map(ToString::to_string).collect())
+    }
+
     #[test]
     fn headers_normalise_across_crm_spellings() {
         assert_eq!(normalise("Billing State/Province"), "billingstateprovince");
@@ -292,28 +611,8 @@ mod tests {
         assert_eq!(normalise("Number of Employees"), "numberofemployees");
     }
 
-    #[test]
-    fn money_in_export_shapes() {
-        assert_eq!(parse_money("$1,234,567.00"), Ok(1_234_567.0));
-        assert_eq!(parse_money("€ 12 000"), Ok(12_000.0));
-        assert_eq!(parse_money("1.2M"), Ok(1_200_000.0));
-        assert_eq!(parse_money("350K"), Ok(350_000.0));
-        assert_eq!(parse_money("USD 5,000"), Ok(5_000.0));
-        assert!(parse_money("-5").is_err());
-        assert!(parse_money("NaN").is_err());
-        assert!(parse_money("lots").is_err());
-    }
-
     fn lines_seen(text: &str) -> Vec<u64> {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("t.csv");
-        std::fs::write(&file, text).unwrap();
-        let fields = [Field { name: "id", aliases: &["id"], required: true, kind: Kind::Text }];
-        let mut table = Table::open(&file, "t", &fields, &BTreeMap::new()).unwrap();
-        let mut lines = Vec::new();
-        let mut errors = RowErrors::default();
-        table.for_each(&mut errors, |row, _| lines.push(row.line));
-        lines
+        read(text.as_bytes()).0.iter().map(|r| r.0).collect()
     }
 
     #[test]
@@ -328,9 +627,60 @@ mod tests {
     }
 
     #[test]
-    fn numbers_and_booleans() {
-        assert_eq!(parse_number("1,200"), Ok(1200.0));
-        assert!(parse_number("inf").is_err());
+    fn structure_is_named() {
+        assert!(matches!(table(b""), Err(DataError::Empty { .. })));
+        assert!(matches!(table(b"\xEF\xBB\xBF \r\n"), Err(DataError::Empty { .. })));
+        assert!(matches!(table(b"id,hours\n"), Err(DataError::NoRows { .. })));
+        assert!(matches!(
+            table(b"id,hours\n,\n , \n"),
+            Err(DataError::OnlyEmptyRows { rows: 2, first: 2, last: 3, .. })
+        ));
+        assert!(matches!(
+            table(b"id,Hours,hours\n1,2,3\n"),
+            Err(DataError::DuplicateHeader { first_column: 2, second_column: 3, .. })
+        ));
+        assert!(matches!(table(b"id,hours\n1,\"2\n3,4\n"), Err(DataError::UnclosedQuote { line: 2, .. })));
+        let (rows, errors) = read(b"id,hours\n1,2\n2\n3,4,5\nid,hours\n4,5 \"x\"\n5,6,\n");
+        assert_eq!(rows, vec![(2, Some(2.0)), (7, Some(6.0))]);
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(errors[0].starts_with("line 3") && errors[0].contains("has 1 cells but the header has 2"));
+        assert!(errors[1].starts_with("line 4") && errors[1].contains("without quotes"));
+        assert!(errors[2].starts_with("line 5") && errors[2].contains("repeats the header"));
+        assert!(errors[3].starts_with("line 6") && errors[3].contains("column \"hours\""));
+        let t = table(b"id,hours\n1,2\n,\n").unwrap();
+        assert!(t.notes().iter().any(|n| n.code == "empty_rows" && n.message.contains("line 3")));
+    }
+
+    #[test]
+    fn delimiter_and_decimal_are_decided_per_file_and_noted() {
+        let t = table(b"id;hours\n1;137,5\n2;1.200\n").unwrap();
+        let codes: Vec<&str> = t.notes().iter().map(|n| n.code.as_str()).collect();
+        assert_eq!(codes, ["delimiter", "decimal"]);
+        assert_eq!(read(b"id;hours\n1;137,5\n2;1.200\n").0, vec![(2, Some(137.5)), (3, Some(1200.0))]);
+        assert_eq!(read(b"id,hours\n1,1.5\n2,\"1,200\"\n").0, vec![(2, Some(1.5)), (3, Some(1200.0))]);
+        assert!(matches!(table(b"id,hours\n1,1.5\n2,\"2,5\"\n"), Err(DataError::MixedDecimal { .. })));
+        let err = table(b"id,hours\n1,\"1,200\"\n").err().unwrap().to_string();
+        assert!(
+            err.contains("\"1,200\" (line 2, column \"hours\") could be 1200") && err.contains("1.2"),
+            "{err}"
+        );
+        assert!(matches!(table(b"id,hours;x\n1,2;3\n"), Err(DataError::AmbiguousDelimiter { .. })));
+        let comma = Format { decimal: Some(Decimal::Comma), ..Format::default() };
+        let t = Table::from_bytes(
+            Path::new("t.csv"),
+            b"id;hours\n1;1.200\n",
+            "t",
+            ID_HOURS,
+            &BTreeMap::new(),
+            &comma,
+            Rows::Required,
+        )
+        .unwrap();
+        assert!(t.notes().iter().all(|n| n.code != "decimal"));
+    }
+
+    #[test]
+    fn booleans() {
         assert_eq!(parse_bool("Yes"), Some(true));
         assert_eq!(parse_bool("maybe"), None);
     }

@@ -99,6 +99,175 @@ pub enum DataError {
     /// A cross-file invariant.
     #[error("{0}")]
     Market(#[from] MarketError),
+    /// The file has no bytes, or only whitespace.
+    #[error("{file}: is empty; export the {table} with its header row and at least one row")]
+    Empty {
+        /// The file.
+        file: PathBuf,
+        /// Which table.
+        table: &'static str,
+    },
+    /// The file has a header row and nothing under it.
+    #[error(
+        "{file}: has a header row but no data rows; export the {table} with their rows (a header-only file \
+         would run on zero {table})"
+    )]
+    NoRows {
+        /// The file.
+        file: PathBuf,
+        /// Which table.
+        table: &'static str,
+    },
+    /// Every row under the header is a row of empty cells.
+    #[error(
+        "{file}: has only empty rows ({rows} rows of empty cells under the header, lines {first} to {last}); \
+         export the {table} with their values"
+    )]
+    OnlyEmptyRows {
+        /// The file.
+        file: PathBuf,
+        /// Which table.
+        table: &'static str,
+        /// How many empty rows.
+        rows: u64,
+        /// The first of them.
+        first: u64,
+        /// The last of them.
+        last: u64,
+    },
+    /// Not text at all: a spreadsheet workbook, or binary bytes.
+    #[error("{file}: is not a CSV text file: {what}; save or export it as CSV (UTF-8)")]
+    NotText {
+        /// The file.
+        file: PathBuf,
+        /// What it looks like instead.
+        what: String,
+    },
+    /// A byte-order mark after the start of the file: usually two exports concatenated.
+    #[error(
+        "{file}: line {line}: a byte-order mark (U+FEFF) inside the file, at byte {byte}; it marks the start \
+         of a second export pasted onto the first: remove it (and the second header row, if there is one)"
+    )]
+    ByteOrderMark {
+        /// The file.
+        file: PathBuf,
+        /// The line it is on.
+        line: u64,
+        /// Its byte offset in the file.
+        byte: u64,
+    },
+    /// The bytes are not in the encoding the file says or the scenario sets, or in no single one.
+    #[error("{file}: line {line}: {problem}; {fix}")]
+    Encoding {
+        /// The file.
+        file: PathBuf,
+        /// The line of the first offending byte.
+        line: u64,
+        /// What is wrong with the bytes.
+        problem: String,
+        /// How to fix it.
+        fix: String,
+    },
+    /// The delimiter cannot be told from the header and first rows.
+    #[error(
+        "{file}: the delimiter is ambiguous: the header and first rows split evenly on {candidates}; set it in \
+         the scenario, e.g. [data] delimiter = \"{suggest}\" (or \"tab\")"
+    )]
+    AmbiguousDelimiter {
+        /// The file.
+        file: PathBuf,
+        /// The delimiters that fit, quoted and listed.
+        candidates: String,
+        /// The first of them, as a suggestion.
+        suggest: String,
+    },
+    /// A quote opened and never closed: the rest of the file would be one cell.
+    #[error(
+        "{file}: line {line}: a quote opens a cell that is never closed (the rest of the file would be one \
+         cell); close the quote, or double it (\"\") if it is part of the text"
+    )]
+    UnclosedQuote {
+        /// The file.
+        file: PathBuf,
+        /// The line where the quote opened.
+        line: u64,
+    },
+    /// Two columns with the same header (or two headers meaning the same field).
+    #[error(
+        "{file}: columns {first_column} (\"{first}\") and {second_column} (\"{second}\") are the same \
+         header; which one holds the data is ambiguous: remove or rename one of them"
+    )]
+    DuplicateHeader {
+        /// The file.
+        file: PathBuf,
+        /// The first header as written.
+        first: String,
+        /// Its 1-based column.
+        first_column: usize,
+        /// The second header as written.
+        second: String,
+        /// Its 1-based column.
+        second_column: usize,
+    },
+    /// Number cells that use a decimal point and others that use a decimal comma.
+    #[error(
+        "{file}: mixes number formats: {point} reads with a decimal point, {comma} with a decimal comma; \
+         write every number one way, or set [data] decimal = \".\" or \",\" and fix the cells that differ"
+    )]
+    MixedDecimal {
+        /// An example cell with a decimal point: `"1,234.5" (line 3, column "Quota")`.
+        point: String,
+        /// An example cell with a decimal comma.
+        comma: String,
+        /// The file.
+        file: PathBuf,
+    },
+    /// A history whose stage values say nothing about won and lost (HubSpot pipeline ids, custom names),
+    /// with no `[data.stages]` and no closed flag to tell.
+    #[error(
+        "{file}: the stage column \"{column}\" {why}: {values}; terrasim cannot tell won, lost and open deals \
+         apart: list the stages in the scenario, e.g. [data.stages] won = [\"{example}\"] lost = [...] open = \
+         [...]"
+    )]
+    UnmappedStages {
+        /// The file.
+        file: PathBuf,
+        /// The stage column's header.
+        column: String,
+        /// Why the values cannot be read by name.
+        why: String,
+        /// The distinct values with their counts, most frequent first (a few).
+        values: String,
+        /// One value, for the example fix.
+        example: String,
+    },
+    /// A history with no won or lost deal: nothing to calibrate from.
+    #[error(
+        "{file}: has no closed deal ({open} open opportunities, 0 won, 0 lost); calibration needs won and lost \
+         deals: check the stages ([data.stages] won = [...] lost = [...]) or the IsClosed / IsWon columns"
+    )]
+    NoClosedDeals {
+        /// The file.
+        file: PathBuf,
+        /// Opportunities read, all open.
+        open: usize,
+    },
+    /// Numbers whose separator could be a decimal or a thousands mark, and nothing in the file to decide.
+    #[error(
+        "{file}: the decimal mark is ambiguous: {example} could be {as_thousands} (thousands separator) or \
+         {as_decimal} (decimal mark), and no other number in the file decides it; set it in the scenario: \
+         [data] decimal = \".\" (1,200 is twelve hundred) or decimal = \",\" (1,5 is one and a half)"
+    )]
+    AmbiguousDecimal {
+        /// The file.
+        file: PathBuf,
+        /// The first ambiguous cell: `"1,200" (line 3, column "Employees")`.
+        example: String,
+        /// Its value read with a thousands separator.
+        as_thousands: String,
+        /// Its value read with a decimal mark.
+        as_decimal: String,
+    },
 }
 
 fn rows_message(file: &std::path::Path, errors: &[RowError], more: usize) -> String {

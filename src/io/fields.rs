@@ -18,7 +18,7 @@ pub(crate) mod reps_fields {
     fields! {
         Id = "id", true, Text, ["id", "repid", "userid", "ownerid", "hubspotownerid"];
         Name = "name", false, Text, ["name", "repname", "fullname", "username", "ownername"];
-        Role = "role", true, Text, ["role", "segment", "sizeband", "rolec", "segmentc"];
+        Role = "role", true, Text, ["role", "segment", "sizeband", "rolec", "segmentc", "userrolename", "title", "jobtitle"];
         Team = "team", false, Text, ["team", "teamname"];
         Region = "region", true, Text, ["region", "homeregion", "regionc"];
         Lat = "latitude", false, Number, ["latitude", "lat", "homelatitude"];
@@ -34,6 +34,37 @@ pub(crate) mod reps_fields {
     }
     pub(crate) use Col as R;
     pub(crate) const REPS: &[Field] = FIELDS;
+}
+
+pub(crate) mod user_fields {
+    use super::{Field, Kind};
+    fields! {
+        Id = "id", true, Text, ["id", "userid", "ownerid", "hubspotownerid", "recordid"];
+        Name = "name", false, Text, ["name", "fullname", "username", "ownername"];
+        First = "first_name", false, Text, ["firstname", "givenname"];
+        Last = "last_name", false, Text, ["lastname", "surname", "familyname"];
+        Email = "email", false, Text, ["email", "emailaddress", "useremail"];
+        Role = "role", false, Text, ["userrolename", "role", "rolename", "title", "jobtitle"];
+        Team = "team", false, Text, ["teams", "team", "primaryteam", "division"];
+        Active = "is_active", false, Flag, ["isactive", "active", "status"];
+        Region = "region", false, Text, ["region", "regionc", "salesregion"];
+        Country = "country", false, Text, ["country", "countrycode"];
+    }
+    pub(crate) use Col as UF;
+    pub(crate) const USERS: &[Field] = FIELDS;
+}
+
+pub(crate) mod quota_fields {
+    use super::{Field, Kind};
+    fields! {
+        Rep = "rep", true, Text, ["rep", "repid", "userid", "ownerid", "id", "email", "name", "repname", "owner"];
+        Quota = "annual_quota", true, Money, ["annualquota", "quota", "quotaamount"];
+        Capacity = "capacity_hours", false, Number, ["capacityhours", "capacity", "sellinghours", "hourspermonth"];
+        Region = "region", false, Text, ["region", "homeregion", "regionc"];
+        Role = "role", false, Text, ["role", "segment", "sizeband"];
+    }
+    pub(crate) use Col as Q;
+    pub(crate) const QUOTAS: &[Field] = FIELDS;
 }
 
 pub(crate) mod account_fields {
@@ -52,6 +83,8 @@ pub(crate) mod account_fields {
         Employees = "employees", false, Number, ["employees", "numberofemployees"];
         Revenue = "annual_revenue", false, Money, ["annualrevenue", "revenue"];
         Customer = "is_customer", false, Flag, ["iscustomer", "customer", "iscustomerc"];
+        Type = "account_type", false, Text, ["type", "accounttype"];
+        Lifecycle = "lifecycle_stage", false, Text, ["lifecyclestage", "lifecycle", "hslifecyclestage"];
         Icp = "icp_fit", false, Number, ["icpfit", "icpfitc", "icpscore"];
         Signal = "signal_recency", false, Number, ["signalrecency", "signalrecencyc", "buyingsignalrecency"];
         Whitespace = "whitespace", false, Number, ["whitespace", "whitespacec", "whitespacescore"];

@@ -7,16 +7,17 @@
 //! that is not in the accounts file, ...) are counted by reason in [`History::rejected`], never dropped
 //! silently.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::calibrate::{History, Opportunity, Outcome};
 use crate::market::{Market, parse_crm_date};
 use crate::scenario::{Scenario, StageMap};
 
-use super::csv_table::{Row, Table, normalise, parse_bool, parse_money};
-use super::fields::history_fields::{H, HISTORY};
+use super::csv_table::{Row, Table, normalise, parse_bool};
 use super::error::{DataError, RowErrors};
+use super::fields::history_fields::{H, HISTORY};
+use super::format::Format;
 
 const ID: usize = H::Id as usize;
 const ACCOUNT: usize = H::Account as usize;
@@ -41,7 +42,8 @@ mod reason {
 
 /// Reads the opportunity history `file` of `scenario` and joins it to `market`.
 pub fn load_history(file: &Path, scenario: &Scenario, market: &Market) -> Result<History, DataError> {
-    let mut table = Table::open(file, "history", HISTORY, &scenario.data.columns.history)?;
+    let mut table =
+        Table::open(file, "history", HISTORY, &scenario.data.columns.history, &Format::of(&scenario.data))?;
     let stages = &scenario.data.stages;
     if !table.has(STAGE) && !table.has(IS_WON) {
         return Err(DataError::MissingColumn {
@@ -58,7 +60,11 @@ pub fn load_history(file: &Path, scenario: &Scenario, market: &Market) -> Result
     let mut errors = RowErrors::default();
     let mut history = History::default();
     let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut stage_counts: BTreeMap<String, u64> = BTreeMap::new();
     table.for_each(&mut errors, |row, errors| {
+        if let Some(stage) = row.get(STAGE) {
+            *stage_counts.entry(stage.to_string()).or_default() += 1;
+        }
         let Some(parsed) = parse_row(row, stages, errors) else { return };
         let line = row.line;
         let Some(account_cell) = row.get(ACCOUNT) else {
@@ -111,6 +117,9 @@ pub fn load_history(file: &Path, scenario: &Scenario, market: &Market) -> Result
             amount: parsed.amount,
         });
     });
+    if stages.is_empty() && !table.has(IS_CLOSED) {
+        stages_readable_by_name(file, &table, &stage_counts)?;
+    }
     errors.into_result(file)?;
     if history.opportunities.is_empty() {
         return Err(DataError::Read {
@@ -122,7 +131,49 @@ pub fn load_history(file: &Path, scenario: &Scenario, market: &Market) -> Result
             ),
         });
     }
+    if history.opportunities.iter().all(|o| o.outcome == Outcome::Open) {
+        return Err(DataError::NoClosedDeals { file: file.to_path_buf(), open: history.opportunities.len() });
+    }
     Ok(history)
+}
+
+/// Without `[data.stages]` or an IsClosed column, the stages are read by name: refused when they are
+/// numeric pipeline ids (HubSpot custom pipelines), or when, with no won flag either, none names won or lost
+/// (every deal would read as open).
+fn stages_readable_by_name(
+    file: &Path,
+    table: &Table,
+    counts: &BTreeMap<String, u64>,
+) -> Result<(), DataError> {
+    let numeric = counts.keys().any(|s| s.bytes().all(|b| b.is_ascii_digit()));
+    let named = counts.keys().any(|s| {
+        let n = normalise(s);
+        n.contains("won") || n.contains("lost")
+    });
+    let why = if numeric {
+        "holds numeric ids (a custom pipeline exports its internal stage ids)"
+    } else if !named && !table.has(IS_WON) {
+        "holds values of which none names won or lost, and there is no IsClosed or IsWon column"
+    } else {
+        return Ok(());
+    };
+    let mut by_count: Vec<(&String, &u64)> = counts.iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let mut values: Vec<String> = by_count
+        .iter()
+        .take(8)
+        .map(|(v, n)| format!("\"{v}\" ({n} row{})", if **n == 1 { "" } else { "s" }))
+        .collect();
+    if by_count.len() > 8 {
+        values.push(format!("and {} more", by_count.len() - 8));
+    }
+    Err(DataError::UnmappedStages {
+        file: file.to_path_buf(),
+        column: table.header(STAGE).unwrap_or("stage").to_string(),
+        why: why.to_string(),
+        values: values.join(", "),
+        example: by_count.first().map_or_else(String::new, |(v, _)| v.to_string()),
+    })
 }
 
 struct Parsed {
@@ -149,7 +200,7 @@ fn parse_row(row: &Row<'_>, stages: &StageMap, errors: &mut RowErrors) -> Option
     };
     let created = date(CREATED, "created_date", errors, &mut ok);
     let close = date(CLOSE, "close_date", errors, &mut ok);
-    let amount = match row.get(AMOUNT).map(parse_money) {
+    let amount = match row.get(AMOUNT).map(|raw| row.parse_money(raw)) {
         None => None,
         Some(Ok(v)) => Some(v),
         Some(Err(e)) => {

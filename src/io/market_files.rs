@@ -5,13 +5,18 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::market::{
-    Account, AccountId, CarveOut, GeoPoint, Market, Money, Motion, Plan, Region, Rep, RepId, ScoreInputs,
-    SizeBand, Tier, parse_crm_date, parse_iso_date,
+    Account, AccountId, CarveOut, GeoPoint, Market, Money, Motion, Plan, Rep, RepId, ScoreInputs, Tier,
+    parse_crm_date, parse_iso_date,
 };
+use crate::market::{Assumption, did_you_mean};
 use crate::scenario::Scenario;
+use crate::scenario::UnknownOwners;
 
-use super::csv_table::{Row, Table, parse_bool, parse_money, parse_number};
+use super::account_defaults::AccountStats;
+use super::csv_table::{Row, Table, parse_bool};
 use super::error::{DataError, RowError, RowErrors};
+use super::format::Format;
+use super::vocabulary::{self, HUBSPOT_STAGES, RegionVocabulary, SALESFORCE_TYPES};
 
 use super::fields::{
     account_fields::{A, ACCOUNTS},
@@ -25,27 +30,52 @@ use super::fields::{
 /// collected per file), then against each other and the scenario's events.
 pub fn load_market(scenario: &Scenario) -> Result<Market, DataError> {
     let data = &scenario.data;
-    let mut reps = read_reps(&scenario.resolve_path(&data.reps), scenario)?;
+    // What each file's reading decided (encoding, delimiter, decimal mark, skipped rows), to declare.
+    let mut notes: Vec<Assumption> = Vec::new();
+    let vocab = RegionVocabulary::new(data);
+    let (reps_file, mut reps, reps_rows) = read_rep_source(scenario, &vocab, &mut notes)?;
+    check_reps(&reps_file, &reps, &reps_rows)?;
     apply_skills(scenario, &mut reps)?;
     let owners = OwnerIndex::new(&reps);
-    let (accounts, account_owners) =
-        read_accounts(&scenario.resolve_path(&data.accounts), scenario, &owners)?;
+    let accounts_file = scenario.resolve_path(&data.accounts);
+    let (accounts, account_owners, stats) =
+        read_accounts(&accounts_file, scenario, &owners, &vocab, &mut notes)?;
+    if accounts.is_empty() {
+        return Err(DataError::NoRows { file: accounts_file, table: "accounts" });
+    }
+    check_vocabularies(&reps_file, &reps, &reps_rows, &accounts)?;
+    stats.declare(&accounts_file, scenario, accounts.len(), &mut notes);
     let account_ix: HashMap<&str, usize> =
         accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     let plan = match &data.plan {
-        Some(path) => {
-            read_plan(&scenario.resolve_path(path), scenario, &account_ix, &owners, accounts.len())?
-        }
+        Some(path) => read_plan(
+            &scenario.resolve_path(path),
+            scenario,
+            &account_ix,
+            &owners,
+            accounts.len(),
+            &mut notes,
+        )?,
         None => Plan::from_owners(account_owners.iter().map(|o| o.map(|r| r as u32)).collect()),
     };
     let carveouts = match &data.carveouts {
-        Some(path) => {
-            read_carveouts(&scenario.resolve_path(path), scenario, &account_ix, &owners, &plan, &reps)?
-        }
+        Some(path) => read_carveouts(
+            &scenario.resolve_path(path),
+            scenario,
+            &account_ix,
+            &owners,
+            &plan,
+            &reps,
+            &mut notes,
+        )?,
         None => Vec::new(),
     };
     check_events(scenario, &reps)?;
-    Ok(Market::new(accounts, reps, plan, carveouts)?)
+    let mut market = Market::new(accounts, reps, plan, carveouts)?;
+    for note in notes {
+        market.declare(note);
+    }
+    Ok(market)
 }
 
 /// Loads a plan file (account id → owner id or name) against `market`: every account named once, every
@@ -54,7 +84,8 @@ pub fn load_plan(file: &Path, scenario: &Scenario, market: &Market) -> Result<Pl
     let owners = OwnerIndex::new(market.reps());
     let account_ix: HashMap<&str, usize> =
         market.accounts().iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-    let plan = read_plan(file, scenario, &account_ix, &owners, market.accounts().len())?;
+    // The plan's reading notes are not kept: a plan file loaded on its own has no result to declare them in.
+    let plan = read_plan(file, scenario, &account_ix, &owners, market.accounts().len(), &mut Vec::new())?;
     for c in market.carveouts() {
         if plan.owner(c.account) != Some(c.owner) {
             return Err(DataError::Read {
@@ -75,7 +106,7 @@ pub fn load_plan(file: &Path, scenario: &Scenario, market: &Market) -> Result<Pl
 /// Loads a geographic unit table: a unit id (`fips`, `unit`, ...), optional `lat`/`lon`, and `neighbors`
 /// (`;`-separated unit ids).
 pub fn load_units(file: &Path) -> Result<crate::optimize::UnitGraph, DataError> {
-    let mut table = Table::open(file, "units", UNITS, &Default::default())?;
+    let mut table = Table::open(file, "units", UNITS, &Default::default(), &Format::default())?;
     let mut errors = RowErrors::default();
     let mut units = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -92,15 +123,17 @@ pub fn load_units(file: &Path) -> Result<crate::optimize::UnitGraph, DataError> 
             ));
             return;
         }
-        let coord =
-            |c: U, name: &'static str, errors: &mut RowErrors| match row.get(c as usize).map(parse_number) {
-                None => None,
-                Some(Ok(v)) => Some(v),
-                Some(Err(e)) => {
-                    errors.push(row.error(c as usize, name, e));
-                    None
-                }
-            };
+        let coord = |c: U, name: &'static str, errors: &mut RowErrors| match row
+            .get(c as usize)
+            .map(|raw| row.parse_number(raw))
+        {
+            None => None,
+            Some(Ok(v)) => Some(v),
+            Some(Err(e)) => {
+                errors.push(row.error(c as usize, name, e));
+                None
+            }
+        };
         let lat = coord(U::Lat, "lat", errors);
         let lon = coord(U::Lon, "lon", errors);
         let at = match (lat, lon) {
@@ -113,14 +146,59 @@ pub fn load_units(file: &Path) -> Result<crate::optimize::UnitGraph, DataError> 
             .unwrap_or_default();
         units.push((id.to_string(), at, neighbors));
     });
+    let column = table.header(U::Neighbors as usize).unwrap_or("neighbors").to_string();
+    check_neighbours(&units, &seen, &column, &mut errors);
     errors.into_result(file)?;
     Ok(crate::optimize::UnitGraph::new(units))
+}
+
+/// A neighbour that is no unit of the table is allowed when the adjacency is otherwise whole: adjacency data
+/// names units beyond a table's coverage (the shipped county table names four retired county codes). It is
+/// a typo, refused, when the unit also misses a neighbour that names it: the adjacency is symmetric, so that
+/// neighbour is the one it meant.
+fn check_neighbours(
+    units: &[(String, Option<GeoPoint>, Vec<String>)],
+    lines: &HashMap<String, u64>,
+    column: &str,
+    errors: &mut RowErrors,
+) {
+    let mut named_by: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (id, _, neighbors) in units {
+        for n in neighbors {
+            named_by.entry(n.as_str()).or_default().push(id.as_str());
+        }
+    }
+    for (id, _, neighbors) in units {
+        let mut missed: Vec<&str> = named_by
+            .get(id.as_str())
+            .map(|by| by.iter().copied().filter(|y| !neighbors.iter().any(|n| n == y)).collect())
+            .unwrap_or_default();
+        if missed.is_empty() {
+            continue;
+        }
+        missed.sort_unstable();
+        for n in neighbors.iter().filter(|n| !lines.contains_key(n.as_str())) {
+            let meant = crate::market::closest(n, missed.iter().copied()).unwrap_or(missed[0]);
+            errors.push(RowError {
+                line: lines[id],
+                column: column.to_string(),
+                field: "neighbors",
+                message: format!(
+                    "unit {id} names neighbour {n}, which is no unit of this file, and misses {}, which names \
+                     {id} as its neighbour; did you mean \"{meant}\"? fix the id or add the unit",
+                    missed.join(", ")
+                ),
+            });
+        }
+    }
 }
 
 /// Resolves owner cells: a rep id first, then a unique rep name (Salesforce reports give owner names).
 struct OwnerIndex {
     by_id: HashMap<String, usize>,
     by_name: HashMap<String, Option<usize>>,
+    /// Every id and name, for "did you mean".
+    known: Vec<String>,
 }
 
 impl OwnerIndex {
@@ -130,7 +208,13 @@ impl OwnerIndex {
         for (i, r) in reps.iter().enumerate() {
             by_name.entry(r.name.to_lowercase()).and_modify(|e| *e = None).or_insert(Some(i));
         }
-        OwnerIndex { by_id, by_name }
+        let known = reps.iter().flat_map(|r| [r.id.to_string(), r.name.clone()]).collect();
+        OwnerIndex { by_id, by_name, known }
+    }
+
+    /// True when `raw` is neither a rep id nor a rep name.
+    fn is_unknown(&self, raw: &str) -> bool {
+        !self.by_id.contains_key(raw) && !self.by_name.contains_key(&raw.to_lowercase())
     }
 
     fn resolve(&self, raw: &str) -> Result<usize, String> {
@@ -140,18 +224,88 @@ impl OwnerIndex {
         match self.by_name.get(&raw.to_lowercase()) {
             Some(Some(r)) => Ok(*r),
             Some(None) => Err(format!("owner \"{raw}\" matches several reps by name; use the rep id")),
-            None => Err(format!("owner \"{raw}\" is not in the reps file; add the rep or fix the owner")),
+            None => Err(format!(
+                "owner \"{raw}\" is not in the reps file{}; add the rep or fix the owner (or set [data] \
+                 unknown_owners = \"unowned\" to leave such accounts unowned)",
+                did_you_mean(raw, self.known.iter().map(String::as_str))
+            )),
         }
     }
 }
 
-fn read_reps(file: &Path, scenario: &Scenario) -> Result<Vec<Rep>, DataError> {
-    let mut table = Table::open(file, "reps", REPS, &scenario.data.columns.reps)?;
+/// The reps from the reps file, or from a users export joined to a quota file; exactly one of the two.
+fn read_rep_source(
+    scenario: &Scenario,
+    vocab: &RegionVocabulary,
+    notes: &mut Vec<Assumption>,
+) -> Result<(std::path::PathBuf, Vec<Rep>, RepsRows), DataError> {
+    let data = &scenario.data;
+    let invalid = |field: &str, message: &str| DataError::Scenario {
+        file: scenario.source.clone(),
+        field: field.to_string(),
+        message: message.to_string(),
+    };
+    match (&data.reps, &data.users, &data.quotas) {
+        (Some(reps), None, None) => {
+            let file = scenario.resolve_path(reps);
+            let (reps, rows) = read_reps(&file, scenario, vocab, notes)?;
+            Ok((file, reps, rows))
+        }
+        (None, Some(users), Some(quotas)) => {
+            let file = scenario.resolve_path(users);
+            let (reps, lines) =
+                super::users::read_users(&file, &scenario.resolve_path(quotas), scenario, vocab, notes)?;
+            let rows =
+                RepsRows { lines, region: String::new(), expert: String::new(), capacity: String::new() };
+            Ok((file, reps, rows))
+        }
+        (None, None, _) => Err(invalid(
+            "data.reps",
+            "no reps: give reps = \"reps.csv\", or users = \"users.csv\" (a Salesforce User or HubSpot owners \
+             export) with quotas = \"quotas.csv\"",
+        )),
+        (None, Some(_), None) => Err(invalid(
+            "data.quotas",
+            "users needs a quota file: give quotas = \"quotas.csv\" (rep id, email or name → annual quota)",
+        )),
+        (Some(_), _, _) => Err(invalid(
+            "data.users",
+            "give the reps one way: reps, or users with quotas, not both; remove one",
+        )),
+    }
+}
+
+/// Where each rep came from in the reps file, to name lines and columns in checks made after reading.
+struct RepsRows {
+    /// The line of each rep, in rep order.
+    lines: Vec<u64>,
+    /// The headers of the checked columns, as the file writes them.
+    region: String,
+    expert: String,
+    capacity: String,
+}
+
+impl RepsRows {
+    fn error(&self, rep: usize, column: &str, field: &'static str, message: String) -> RowError {
+        RowError { line: self.lines[rep], column: column.to_string(), field, message }
+    }
+}
+
+fn read_reps(
+    file: &Path,
+    scenario: &Scenario,
+    vocab: &RegionVocabulary,
+    notes: &mut Vec<Assumption>,
+) -> Result<(Vec<Rep>, RepsRows), DataError> {
+    let mut table =
+        Table::open(file, "reps", REPS, &scenario.data.columns.reps, &Format::of(&scenario.data))?;
+    notes.extend_from_slice(table.notes());
     let mut errors = RowErrors::default();
     let mut reps = Vec::new();
+    let mut lines = Vec::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
     table.for_each(&mut errors, |row, errors| {
-        if let Some(rep) = parse_rep(row, errors) {
+        if let Some(rep) = parse_rep(row, errors, scenario, vocab) {
             let id = rep.id.to_string();
             if let Some(first) = first_line.get(&id) {
                 errors.push(row.error(R::Id as usize, "id", format!(
@@ -160,15 +314,28 @@ fn read_reps(file: &Path, scenario: &Scenario) -> Result<Vec<Rep>, DataError> {
                 )));
             } else {
                 first_line.insert(id, row.line);
+                lines.push(row.line);
                 reps.push(rep);
             }
         }
     });
     errors.into_result(file)?;
-    Ok(reps)
+    let header = |f: R, name: &str| table.header(f as usize).unwrap_or(name).to_string();
+    let rows = RepsRows {
+        lines,
+        region: header(R::Region, "region"),
+        expert: header(R::Expert, "expert_verticals"),
+        capacity: header(R::Capacity, "capacity_hours"),
+    };
+    Ok((reps, rows))
 }
 
-fn parse_rep(row: &Row<'_>, errors: &mut RowErrors) -> Option<Rep> {
+fn parse_rep(
+    row: &Row<'_>,
+    errors: &mut RowErrors,
+    scenario: &Scenario,
+    vocab: &RegionVocabulary,
+) -> Option<Rep> {
     let mut ok = true;
     let mut fail = |e: RowError| {
         ok = false;
@@ -187,16 +354,15 @@ fn parse_rep(row: &Row<'_>, errors: &mut RowErrors) -> Option<Rep> {
         }
     };
     let role = match row.get(field(R::Role)) {
-        Some(raw) => SizeBand::parse(raw).or_else(|| {
-            fail(row.error(field(R::Role), "role", format!("\"{raw}\" is not a role; use SMB, MM or ENT")));
-            None
-        }),
+        Some(raw) => {
+            vocabulary::role(raw, &scenario.data).map_err(|e| fail(row.error(field(R::Role), "role", e))).ok()
+        }
         None => {
             fail(row.error(field(R::Role), "role", "the role is empty; use SMB, MM or ENT"));
             None
         }
     };
-    let region = match row.get(field(R::Region)).and_then(Region::new) {
+    let region = match row.get(field(R::Region)).and_then(|r| vocab.region(r)) {
         Some(r) => Some(r),
         None => {
             fail(row.error(field(R::Region), "region", "the region is empty; use AMER, EMEA or ROW"));
@@ -210,7 +376,8 @@ fn parse_rep(row: &Row<'_>, errors: &mut RowErrors) -> Option<Rep> {
                 None
             }),
             Some(raw) => {
-                let parsed = if name == "annual_quota" { parse_money(raw) } else { parse_number(raw) };
+                let parsed =
+                    if name == "annual_quota" { row.parse_money(raw) } else { row.parse_number(raw) };
                 match parsed {
                     Ok(v) if v >= min => Some(v),
                     Ok(v) => {
@@ -244,7 +411,7 @@ fn parse_rep(row: &Row<'_>, errors: &mut RowErrors) -> Option<Rep> {
     let skill = number(R::Skill, "skill", Some(1.0), 1e-9, "a positive win-rate multiplier such as 1.1");
     let end = match row.get(field(R::End)) {
         None => Some(None),
-        Some(raw) => match parse_number(raw) {
+        Some(raw) => match row.parse_number(raw) {
             Ok(v) if v >= 0.0 && v.fract() == 0.0 => Some(Some(v as u32)),
             _ => {
                 fail(row.error(field(R::End), "end_month", format!("\"{raw}\" is not a month; give the last selling month as a whole number, or leave it empty")));
@@ -252,6 +419,14 @@ fn parse_rep(row: &Row<'_>, errors: &mut RowErrors) -> Option<Rep> {
             }
         },
     };
+    if let (Some(s), Some(Some(e))) = (start, end)
+        && f64::from(e) < s
+    {
+        fail(row.error(field(R::End), "end_month", format!(
+            "rep {} ends after month {e}, before starting in month {s}; give an end_month on or after start_month, or leave it empty",
+            id.as_ref().map_or_else(|| "?".to_string(), RepId::to_string)
+        )));
+    }
     for (f, name, v) in [(R::Start, "start_month", start), (R::Ramp, "ramp_months", ramp)] {
         if v.is_some_and(|v| v.fract() != 0.0) {
             fail(row.error(field(f), name, "give a whole number of months"));
@@ -259,7 +434,7 @@ fn parse_rep(row: &Row<'_>, errors: &mut RowErrors) -> Option<Rep> {
     }
     let home = match (row.get(field(R::Lat)), row.get(field(R::Lon))) {
         (None, None) => Some(None),
-        (Some(lat), Some(lon)) => match (parse_number(lat), parse_number(lon)) {
+        (Some(lat), Some(lon)) => match (row.parse_number(lat), row.parse_number(lon)) {
             (Ok(la), Ok(lo)) => GeoPoint::new(la, lo).map(Some).or_else(|| { fail(row.error(field(R::Lat), "latitude", format!("({lat}, {lon}) is not a place; latitude must be in [-90, 90] and longitude in [-180, 180]"))); None }),
             _ => { fail(row.error(field(R::Lat), "latitude", format!("({lat}, {lon}) are not numbers"))); None }
         },
@@ -303,12 +478,32 @@ fn parse_rep(row: &Row<'_>, errors: &mut RowErrors) -> Option<Rep> {
     })
 }
 
+/// The accounts, the owner each names (its index among the reps), and what the file did not give.
+type ReadAccounts = (Vec<Account>, Vec<Option<usize>>, AccountStats);
+
+/// What `parse_account` reads against: the scenario, its scoring and region words, and the reps.
+struct AccountContext<'a> {
+    scenario: &'a Scenario,
+    scoring: crate::market::Scoring,
+    owners: &'a OwnerIndex,
+    vocab: &'a RegionVocabulary,
+}
+
 fn read_accounts(
     file: &Path,
     scenario: &Scenario,
     owners: &OwnerIndex,
-) -> Result<(Vec<Account>, Vec<Option<usize>>), DataError> {
-    let mut table = Table::open(file, "accounts", ACCOUNTS, &scenario.data.columns.accounts)?;
+    vocab: &RegionVocabulary,
+    notes: &mut Vec<Assumption>,
+) -> Result<ReadAccounts, DataError> {
+    let mut table = Table::open(
+        file,
+        "accounts",
+        ACCOUNTS,
+        &scenario.data.columns.accounts,
+        &Format::of(&scenario.data),
+    )?;
+    notes.extend_from_slice(table.notes());
     if !table.has(A::Region as usize) && !table.has(A::Country as usize) {
         return Err(DataError::MissingColumn {
             file: file.to_path_buf(),
@@ -319,13 +514,21 @@ fn read_accounts(
             found: "neither".into(),
         });
     }
-    let scoring = scenario.scoring();
+    let cx = AccountContext { scenario, scoring: scenario.scoring(), owners, vocab };
+    let mut stats = AccountStats {
+        score_columns: [A::Icp, A::Signal, A::Whitespace, A::Difficulty].map(|c| table.has(c as usize)),
+        has_value_column: table.has(A::Value as usize),
+        customer_column: [A::Customer, A::Type, A::Lifecycle]
+            .into_iter()
+            .find_map(|c| table.header(c as usize).map(str::to_string)),
+        ..AccountStats::default()
+    };
     let mut errors = RowErrors::default();
     let mut accounts = Vec::new();
     let mut account_owners = Vec::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
     table.for_each(&mut errors, |row, errors| {
-        let Some((account, owner)) = parse_account(row, errors, scenario, &scoring, owners) else { return };
+        let Some((account, owner)) = parse_account(row, errors, &cx, &mut stats) else { return };
         let id = account.id.to_string();
         if let Some(first) = first_line.get(&id) {
             errors.push(row.error(A::Id as usize, "id", format!(
@@ -338,16 +541,16 @@ fn read_accounts(
         account_owners.push(owner);
     });
     errors.into_result(file)?;
-    Ok((accounts, account_owners))
+    Ok((accounts, account_owners, stats))
 }
 
 fn parse_account(
     row: &Row<'_>,
     errors: &mut RowErrors,
-    scenario: &Scenario,
-    scoring: &crate::market::Scoring,
-    owners: &OwnerIndex,
+    cx: &AccountContext<'_>,
+    stats: &mut AccountStats,
 ) -> Option<(Account, Option<usize>)> {
+    let (scenario, scoring, owners) = (cx.scenario, &cx.scoring, cx.owners);
     let start = errors.errors.len() + errors.more;
     let f = |a: A| a as usize;
     let id = match row.get(f(A::Id)).map(AccountId::new) {
@@ -362,18 +565,21 @@ fn parse_account(
         errors.push(row.error(f(A::Name), "name", "the name is empty; give the company's name"));
     }
     let country = row.get(f(A::Country)).unwrap_or("").to_string();
-    let region = row.get(f(A::Region)).and_then(Region::new).or_else(|| Region::of_country(&country));
+    let region = match row.get(f(A::Region)) {
+        Some(raw) => cx.vocab.region(raw),
+        None => cx.vocab.of_country(&country),
+    };
     if region.is_none() {
-        errors.push(row.error(f(A::Region), "region", format!(
-            "no region, and the country \"{country}\" is not one terrasim maps; add a region column (AMER, EMEA, ROW)"
-        )));
+        let (column, field) =
+            if row.get(f(A::Country)).is_some() { (A::Country, "country") } else { (A::Region, "region") };
+        errors.push(row.error(f(column), field, RegionVocabulary::unknown_country(&country)));
     }
     let mut optional = |a: A, name: &'static str, money: bool| -> Option<f64> {
         let raw = row.get(f(a))?;
         let parsed = if money {
-            parse_money(raw)
+            row.parse_money(raw)
         } else {
-            parse_number(raw).and_then(|v| if v < 0.0 { Err(format!("{v} is negative")) } else { Ok(v) })
+            row.parse_number(raw).and_then(|v| if v < 0.0 { Err(format!("{v} is negative")) } else { Ok(v) })
         };
         parsed
             .map_err(|e| {
@@ -388,10 +594,14 @@ fn parse_account(
     let employees = optional(A::Employees, "employees", false).map(|v| v.round() as u32);
     let revenue = optional(A::Revenue, "annual_revenue", true).and_then(|v| Money::new(v).ok());
     let whitespace_value = optional(A::Value, "whitespace_value", true).and_then(|v| Money::new(v).ok());
+    let mut missing_score = false;
     let mut score = |a: A, name: &'static str| -> u8 {
         match row.get(f(a)) {
-            None => 3,
-            Some(raw) => match parse_number(raw) {
+            None => {
+                missing_score = true;
+                3
+            }
+            Some(raw) => match row.parse_number(raw) {
                 Ok(v) if (1.0..=5.0).contains(&v) && v.fract() == 0.0 => v as u8,
                 _ => {
                     errors.push(row.error(
@@ -411,7 +621,7 @@ fn parse_account(
         competitive_difficulty: score(A::Difficulty, "competitive_difficulty"),
     };
     let location = match (row.get(f(A::Lat)), row.get(f(A::Lon))) {
-        (Some(lat), Some(lon)) => match (parse_number(lat), parse_number(lon)) {
+        (Some(lat), Some(lon)) => match (row.parse_number(lat), row.parse_number(lon)) {
             (Ok(la), Ok(lo)) if GeoPoint::new(la, lo).is_some() => GeoPoint::new(la, lo),
             _ => {
                 errors.push(row.error(f(A::Lat), "latitude", format!("({lat}, {lon}) is not a place; latitude must be in [-90, 90] and longitude in [-180, 180]")));
@@ -420,19 +630,14 @@ fn parse_account(
         },
         _ => None,
     };
-    let is_customer = match row.get(f(A::Customer)) {
-        None => false,
-        Some(raw) => parse_bool(raw).unwrap_or_else(|| {
-            errors.push(row.error(
-                f(A::Customer),
-                "is_customer",
-                format!("\"{raw}\" is not yes/no; use true or false"),
-            ));
-            false
-        }),
-    };
+    let is_customer = customer_flag(row, errors);
     let owner = match row.get(f(A::Owner)) {
         None => None,
+        Some(raw) if scenario.data.unknown_owners == UnknownOwners::Unowned && owners.is_unknown(raw) => {
+            stats.unknown_owner += 1;
+            stats.unknown_owner_example.get_or_insert_with(|| raw.to_string());
+            None
+        }
         Some(raw) => match owners.resolve(raw) {
             Ok(r) => Some(r),
             Err(e) => {
@@ -467,11 +672,44 @@ fn parse_account(
     };
     account.tier = scoring.tier(account.score);
     let prefixes: Vec<String> = account.segment_path(&scenario.segmentation.hierarchy).prefixes().collect();
-    let typical = whitespace_value.unwrap_or_else(|| {
-        Money::new(scenario.segment_params(size_band, &prefixes).0.deal_size).unwrap_or(Money::ZERO)
-    });
+    stats.score_missing += usize::from(missing_score);
+    let from_revenue = scenario.scoring.potential_from_revenue.zip(revenue).map(|(share, r)| r.get() * share);
+    let typical = match (whitespace_value, from_revenue) {
+        (Some(v), _) => v,
+        (None, Some(v)) => {
+            stats.value_from_revenue += 1;
+            Money::new(v).unwrap_or(Money::ZERO)
+        }
+        (None, None) => {
+            stats.value_from_deal_size += 1;
+            Money::new(scenario.segment_params(size_band, &prefixes).0.deal_size).unwrap_or(Money::ZERO)
+        }
+    };
     account.potential = scoring.potential(account.score, typical);
     Some((account, owner))
+}
+
+/// The customer flag: an explicit is_customer column wins, then a Salesforce Account `Type`, then a HubSpot
+/// lifecycle stage; without any of them an account is a prospect (declared by the caller).
+fn customer_flag(row: &Row<'_>, errors: &mut RowErrors) -> bool {
+    type Vocabulary = &'static [(&'static str, bool)];
+    let sources: [(A, &'static str, Option<Vocabulary>, &str); 3] = [
+        (A::Customer, "is_customer", None, ""),
+        (A::Type, "account_type", Some(SALESFORCE_TYPES), "Salesforce account type"),
+        (A::Lifecycle, "lifecycle_stage", Some(HUBSPOT_STAGES), "HubSpot lifecycle stage"),
+    ];
+    for (column, name, vocabulary, what) in sources {
+        let Some(raw) = row.get(column as usize) else { continue };
+        let flag = match vocabulary {
+            None => parse_bool(raw).ok_or_else(|| format!("\"{raw}\" is not yes/no; use true or false")),
+            Some(known) => vocabulary::customer_flag(raw, known, what),
+        };
+        return flag.unwrap_or_else(|e| {
+            errors.push(row.error(column as usize, name, e));
+            false
+        });
+    }
+    false
 }
 
 fn read_plan(
@@ -480,8 +718,11 @@ fn read_plan(
     accounts: &HashMap<&str, usize>,
     owners: &OwnerIndex,
     n: usize,
+    notes: &mut Vec<Assumption>,
 ) -> Result<Plan, DataError> {
-    let mut table = Table::open(file, "plan", PLAN, &scenario.data.columns.plan)?;
+    let mut table =
+        Table::open(file, "plan", PLAN, &scenario.data.columns.plan, &Format::of(&scenario.data))?;
+    notes.extend_from_slice(table.notes());
     let mut errors = RowErrors::default();
     let mut plan = Plan::unowned(n);
     let mut seen: HashMap<usize, u64> = HashMap::new();
@@ -517,8 +758,17 @@ fn read_carveouts(
     owners: &OwnerIndex,
     plan: &Plan,
     reps: &[Rep],
+    notes: &mut Vec<Assumption>,
 ) -> Result<Vec<CarveOut>, DataError> {
-    let mut table = Table::open(file, "carveouts", CARVEOUTS, &scenario.data.columns.carveouts)?;
+    // No carve-outs is a fine answer: a header-only file is allowed.
+    let mut table = Table::open_optional(
+        file,
+        "carveouts",
+        CARVEOUTS,
+        &scenario.data.columns.carveouts,
+        &Format::of(&scenario.data),
+    )?;
+    notes.extend_from_slice(table.notes());
     let as_of = scenario.as_of.as_deref().and_then(parse_iso_date);
     let departing: Vec<bool> = reps
         .iter()
@@ -558,7 +808,7 @@ fn read_carveouts(
         }
         let floor = match row.get(C::Floor as usize) {
             None => None,
-            Some(raw) => match parse_number(raw) {
+            Some(raw) => match row.parse_number(raw) {
                 Ok(v) if v >= 0.0 && v.fract() == 0.0 => Some(v as u32),
                 _ => return errors.push(row.error(C::Floor as usize, "activity_floor_days", format!("\"{raw}\" is not a whole number of days"))),
             },
@@ -566,6 +816,10 @@ fn read_carveouts(
         let days_since = match row.get(C::Last as usize) {
             None => None,
             Some(raw) => match parse_crm_date(raw) {
+                Some(day) if as_of.is_some_and(|now| day > now) => return errors.push(row.error(C::Last as usize, "last_activity_date", format!(
+                    "{raw} is after the scenario's as_of ({}); an activity cannot be in the future: fix the date, or move as_of to the export date",
+                    scenario.as_of.as_deref().unwrap_or("")
+                ))),
                 Some(day) => as_of.map(|now| (now - day).max(0) as u32),
                 None => return errors.push(row.error(C::Last as usize, "last_activity_date", format!("\"{raw}\" is not a date; write YYYY-MM-DD or M/D/YYYY"))),
             },
@@ -580,6 +834,72 @@ fn read_carveouts(
     });
     errors.into_result(file)?;
     Ok(carveouts)
+}
+
+/// The reps file as a whole: at least one rep, and some selling capacity among them.
+fn check_reps(file: &Path, reps: &[Rep], rows: &RepsRows) -> Result<(), DataError> {
+    if reps.is_empty() {
+        return Err(DataError::NoRows { file: file.to_path_buf(), table: "reps" });
+    }
+    if reps.iter().all(|r| r.capacity_hours <= 0.0) {
+        let message = format!(
+            "every rep's capacity is 0 hours a month ({} reps), so nobody can sell; give each rep's selling hours \
+             per month (typically 80 to 140)",
+            reps.len()
+        );
+        let mut errors = RowErrors::default();
+        errors.push(rows.error(0, &rows.capacity, "capacity_hours", message));
+        return errors.into_result(file);
+    }
+    Ok(())
+}
+
+/// The reps' words against the accounts': every rep region is a region of some account, and every expert
+/// vertical is a vertical of some account. A mismatch means the two files use different vocabularies, and
+/// would silently leave reps with no eligible accounts or no expertise lift.
+fn check_vocabularies(
+    file: &Path,
+    reps: &[Rep],
+    rows: &RepsRows,
+    accounts: &[Account],
+) -> Result<(), DataError> {
+    let regions: std::collections::BTreeSet<&str> = accounts.iter().map(|a| a.region.as_str()).collect();
+    let rep_regions: std::collections::BTreeSet<&str> = reps.iter().map(|r| r.region.as_str()).collect();
+    let verticals: std::collections::BTreeSet<&str> = accounts.iter().map(|a| a.vertical.as_str()).collect();
+    let list = |set: &std::collections::BTreeSet<&str>| {
+        let mut names: Vec<&str> = set.iter().copied().take(12).collect();
+        if set.len() > 12 {
+            names.push("...");
+        }
+        names.join(", ")
+    };
+    let mut errors = RowErrors::default();
+    for (i, rep) in reps.iter().enumerate() {
+        let region = rep.region.as_str();
+        if !regions.contains(region) {
+            let target = crate::market::closest(region, regions.iter().copied()).unwrap_or("AMER");
+            errors.push(rows.error(i, &rows.region, "region", format!(
+                "region \"{region}\" of rep {} matches no account's region: the reps say {{{}}}, the accounts say \
+                 {{{}}}{}; map it in the scenario: [data.region_aliases] \"{region}\" = \"{target}\", or fix the file",
+                rep.id,
+                list(&rep_regions),
+                list(&regions),
+                did_you_mean(region, regions.iter().copied()),
+            )));
+        }
+        for v in &rep.expert_verticals {
+            if !verticals.iter().any(|k| k.eq_ignore_ascii_case(v)) {
+                errors.push(rows.error(i, &rows.expert, "expert_verticals", format!(
+                    "rep {} is expert in \"{v}\", which is no account's vertical{}; the accounts' verticals are \
+                     {{{}}}: fix the name or remove it",
+                    rep.id,
+                    did_you_mean(v, verticals.iter().copied()),
+                    list(&verticals),
+                )));
+            }
+        }
+    }
+    errors.into_result(file)
 }
 
 /// Replaces reps' skill with the scenario's `[skills]` (own or included, such as calibrated ones).

@@ -63,7 +63,9 @@ pub fn parse_crm_date(raw: &str) -> Option<i64> {
     if raw.len() <= 10 {
         return parse_iso_date(raw);
     }
-    let (date, time) = raw.split_at(10);
+    // `get` rather than `split_at`: byte 10 may fall inside a character (an en dash, CJK digits), and such
+    // a cell is simply not a date.
+    let (date, time) = (raw.get(..10)?, raw.get(10..)?);
     let day = parse_iso_date(date)?;
     let time = time.trim_start_matches(['T', ' ']);
     let (clock, offset_minutes) = split_offset(time)?;
@@ -83,14 +85,18 @@ fn split_offset(time: &str) -> Option<(&str, i64)> {
     }
     match time.rfind(['+', '-']) {
         Some(pos) => {
+            // `rfind` found an ASCII sign, so `pos` and `pos + 1` are character boundaries.
             let (clock, off) = time.split_at(pos);
             let sign = if off.starts_with('-') { -1 } else { 1 };
             let off = off[1..].replace(':', "");
-            if off.len() != 4 {
+            if off.len() != 4 || !off.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
             let hours: i64 = off[..2].parse().ok()?;
             let minutes: i64 = off[2..].parse().ok()?;
+            if hours > 18 || minutes > 59 {
+                return None;
+            }
             Some((clock, sign * (hours * 60 + minutes)))
         }
         None => Some((time, 0)),
@@ -121,5 +127,19 @@ mod tests {
         assert_eq!(parse_crm_date("2025-03-04 00:30:00+01:00"), Some(d - 1));
         assert_eq!(parse_crm_date("13/40/2025"), None);
         assert_eq!(parse_crm_date("not a date"), None);
+    }
+
+    #[test]
+    fn multibyte_characters_are_not_dates_and_never_panic() {
+        for raw in [
+            "2025\u{2013}03\u{2013}04",
+            "２０２５-03-04T10:00",
+            "2025年03月04日 10:00",
+            "2025-03-0\u{e9}T1",
+            "2025-03-04T10:00+\u{e9}\u{e9}",
+        ] {
+            assert_eq!(parse_crm_date(raw), None, "{raw}");
+        }
+        assert_eq!(parse_crm_date("2025-03-04T10:00:00+0100"), Some(parse_iso_date("2025-03-04").unwrap()));
     }
 }

@@ -44,20 +44,11 @@ impl Region {
         (!label.is_empty()).then(|| Region(label.to_uppercase()))
     }
 
-    /// The region of a country, by ISO code or common English name: the Americas are `AMER`; Europe, the
-    /// Middle East and Africa are `EMEA`; everything else is `ROW`. `None` when the country is not known.
+    /// The default region of a country, by ISO 3166 code, English name or a common CRM spelling (see
+    /// [`super::country`]): the Americas are `AMER`; Europe, the Middle East and Africa are `EMEA`; Asia-Pacific
+    /// is `ROW`. `None` when the country is not known.
     pub fn of_country(country: &str) -> Option<Self> {
-        let key: String = country.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
-        let label = if AMER.contains(&key.as_str()) {
-            "AMER"
-        } else if EMEA.contains(&key.as_str()) {
-            "EMEA"
-        } else if ROW.contains(&key.as_str()) {
-            "ROW"
-        } else {
-            return None;
-        };
-        Some(Region(label.to_string()))
+        super::country::country(country).map(|c| Region(c.region.to_string()))
     }
 
     /// The label.
@@ -79,161 +70,6 @@ impl<'de> serde::Deserialize<'de> for Region {
     }
 }
 
-const AMER: &[&str] = &[
-    "us",
-    "usa",
-    "unitedstates",
-    "unitedstatesofamerica",
-    "ca",
-    "can",
-    "canada",
-    "mx",
-    "mex",
-    "mexico",
-    "br",
-    "bra",
-    "brazil",
-    "ar",
-    "arg",
-    "argentina",
-    "cl",
-    "chl",
-    "chile",
-    "co",
-    "col",
-    "colombia",
-    "pe",
-    "per",
-    "peru",
-];
-const EMEA: &[&str] = &[
-    "gb",
-    "gbr",
-    "uk",
-    "unitedkingdom",
-    "greatbritain",
-    "england",
-    "ie",
-    "irl",
-    "ireland",
-    "de",
-    "deu",
-    "germany",
-    "fr",
-    "fra",
-    "france",
-    "nl",
-    "nld",
-    "netherlands",
-    "be",
-    "bel",
-    "belgium",
-    "es",
-    "esp",
-    "spain",
-    "it",
-    "ita",
-    "italy",
-    "se",
-    "swe",
-    "sweden",
-    "no",
-    "nor",
-    "norway",
-    "dk",
-    "dnk",
-    "denmark",
-    "fi",
-    "fin",
-    "finland",
-    "ch",
-    "che",
-    "switzerland",
-    "at",
-    "aut",
-    "austria",
-    "pl",
-    "pol",
-    "poland",
-    "pt",
-    "prt",
-    "portugal",
-    "ae",
-    "are",
-    "unitedarabemirates",
-    "uae",
-    "sa",
-    "sau",
-    "saudiarabia",
-    "il",
-    "isr",
-    "israel",
-    "za",
-    "zaf",
-    "southafrica",
-    "ng",
-    "nga",
-    "nigeria",
-    "ke",
-    "ken",
-    "kenya",
-    "eg",
-    "egy",
-    "egypt",
-    "tr",
-    "tur",
-    "turkey",
-    "cz",
-    "cze",
-    "czechia",
-    "czechrepublic",
-];
-const ROW: &[&str] = &[
-    "au",
-    "aus",
-    "australia",
-    "nz",
-    "nzl",
-    "newzealand",
-    "jp",
-    "jpn",
-    "japan",
-    "cn",
-    "chn",
-    "china",
-    "in",
-    "ind",
-    "india",
-    "sg",
-    "sgp",
-    "singapore",
-    "kr",
-    "kor",
-    "southkorea",
-    "korea",
-    "hk",
-    "hkg",
-    "hongkong",
-    "tw",
-    "twn",
-    "taiwan",
-    "id",
-    "idn",
-    "indonesia",
-    "my",
-    "mys",
-    "malaysia",
-    "th",
-    "tha",
-    "thailand",
-    "ph",
-    "phl",
-    "philippines",
-    "vn",
-    "vnm",
-    "vietnam",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +87,9 @@ mod tests {
         assert_eq!(Region::of_country("United States").unwrap().as_str(), "AMER");
         assert_eq!(Region::of_country("DE").unwrap().as_str(), "EMEA");
         assert_eq!(Region::of_country("Japan").unwrap().as_str(), "ROW");
+        assert_eq!(Region::of_country("U.S.").unwrap().as_str(), "AMER");
+        assert_eq!(Region::of_country("Mexico").unwrap().as_str(), "AMER");
+        assert_eq!(Region::of_country("Deutschland").unwrap().as_str(), "EMEA");
         assert!(Region::of_country("Atlantis").is_none());
     }
 }

@@ -7,6 +7,7 @@ mod account;
 mod assumption;
 mod audit;
 mod carveout;
+pub mod country;
 mod date;
 mod geo;
 mod ids;

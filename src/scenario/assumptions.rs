@@ -1,12 +1,150 @@
 //! Every default a run rests on, gathered in one list for the result contracts and the warnings on stderr.
+//!
+//! Only defaults that stand in for the user's data are declared: parameters not calibrated, shocks not
+//! chosen, a date not given. Settings with a documented default that describe the run rather than the
+//! business (trials, seed, horizon) are not.
 
-use crate::market::{Assumption, Market};
+use std::collections::{BTreeSet, HashSet};
+
+use crate::market::{Assumption, HierarchyLevel, Market};
 
 use super::Scenario;
 
+/// How many names a declared default lists before it counts the rest.
+const NAMES_SHOWN: usize = 10;
+
 /// The defaults a run of `scenario` on `market` rests on: the market's own (declared while its files were
-/// read) and the scenario's (parameters not calibrated, ...), in a fixed order.
+/// read), then the scenario's (parameters not calibrated, carve-out floors without a date), in a fixed
+/// order.
 pub fn declared(scenario: &Scenario, market: &Market) -> Vec<Assumption> {
-    let _ = scenario;
-    market.assumptions().to_vec()
+    let mut all = market.assumptions().to_vec();
+    all.extend(default_params(scenario, market));
+    all.extend(undated_floors(scenario, market));
+    all.extend(hire_medians(scenario));
+    all
+}
+
+/// [`declared`], plus the default shock set when the scenario lists no `[[shocks]]`: what `terrasim stress`
+/// rests on.
+pub fn declared_for_stress(scenario: &Scenario, market: &Market) -> Vec<Assumption> {
+    let mut all = declared(scenario, market);
+    if scenario.shocks.is_empty() {
+        let defaults = super::default_shocks(market);
+        let names: Vec<&str> = defaults.iter().map(|s| s.name.as_str()).collect();
+        // The default departure picks the top rep by potential, who may already leave in the scenario.
+        let idle = defaults.iter().filter_map(|s| s.depart_rep.as_ref()).find_map(|rep| {
+            let i = scenario.events.departure.iter().position(|d| d.rep == *rep)?;
+            Some(format!(" ({rep} already departs in events.departure[{i}], so that shock changes nothing)"))
+        });
+        all.push(Assumption::new(
+            "shocks_default",
+            "shocks",
+            format!(
+                "no [[shocks]] in the scenario, so the stress test runs the default set: {}{}; list [[shocks]] to \
+                 choose your own",
+                names.join(", "),
+                idle.unwrap_or_default()
+            ),
+        ));
+    }
+    all
+}
+
+/// The segments no `[params]` key reaches (neither their size band nor any prefix of their path), which
+/// therefore run on the documented defaults.
+fn default_params(scenario: &Scenario, market: &Market) -> Option<Assumption> {
+    let hierarchy = &scenario.segmentation.hierarchy;
+    let shows_band = hierarchy.contains(&HierarchyLevel::SizeBand);
+    let mut seen: HashSet<Vec<&str>> = HashSet::new();
+    let mut defaulted: BTreeSet<String> = BTreeSet::new();
+    // One buffer for every account: a million accounts have a few hundred distinct paths.
+    let mut parts: Vec<&str> = Vec::with_capacity(hierarchy.len() + 1);
+    for a in market.accounts() {
+        let band = a.size_band.label();
+        parts.clear();
+        parts.push(band);
+        parts.extend(hierarchy.iter().map(|l| a.segment_part(*l)));
+        if seen.contains(parts.as_slice()) {
+            continue;
+        }
+        seen.insert(parts.clone());
+        let path = &parts[1..];
+        let reached = scenario.params.contains_key(band)
+            || (1..=path.len()).any(|n| scenario.params.contains_key(&path[..n].join("/")));
+        if !reached {
+            let name = path.join("/");
+            defaulted.insert(if shows_band { name } else { format!("{name} ({band})") });
+        }
+    }
+    if defaulted.is_empty() {
+        return None;
+    }
+    let total = defaulted.len();
+    let mut names: Vec<String> = defaulted.into_iter().take(NAMES_SHOWN).collect();
+    if total > NAMES_SHOWN {
+        names.push(format!("and {} more", total - NAMES_SHOWN));
+    }
+    let what = if scenario.params.is_empty() {
+        "no parameters are calibrated or set".to_string()
+    } else {
+        format!("{total} segment(s) have no [params] key")
+    };
+    Some(Assumption::new(
+        "params_default",
+        "params",
+        format!(
+            "{what}, so win rates, opportunity rates, deal sizes and cycles of {} are the documented defaults; \
+             run `terrasim calibrate` on the opportunity history and add its output to include_params, or set \
+             [params.<band or segment path>]",
+            names.join(", ")
+        ),
+    ))
+}
+
+/// Hires (and optimizer additions) whose capacity or quota is the median of their role's reps.
+fn hire_medians(scenario: &Scenario) -> Vec<Assumption> {
+    let adds = scenario.optimize.as_ref().map_or(&[][..], |o| &o.add[..]);
+    let lists = [("events.hire", &scenario.events.hire[..]), ("optimize.add", adds)];
+    lists
+        .into_iter()
+        .flat_map(|(list, hires)| hires.iter().enumerate().map(move |(i, h)| (list, i, h)))
+        .filter_map(|(list, i, hire)| {
+            let missing: Vec<&str> =
+                [("capacity_hours", hire.capacity_hours), ("annual_quota", hire.annual_quota)]
+                    .into_iter()
+                    .filter_map(|(name, v)| v.is_none().then_some(name))
+                    .collect();
+            (!missing.is_empty()).then(|| {
+                Assumption::new(
+                    "hire_median",
+                    format!("{list}[{i}]"),
+                    format!(
+                        "hire {}'s {} is the median of the {} reps, not given; set {} on the hire",
+                        hire.rep,
+                        missing.join(" and "),
+                        hire.role,
+                        missing.join(" and ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Carve-outs with an activity floor cannot be judged without the date the data describes.
+fn undated_floors(scenario: &Scenario, market: &Market) -> Option<Assumption> {
+    if scenario.as_of.is_some() {
+        return None;
+    }
+    let floors = market.carveouts().iter().filter(|c| c.activity_floor_days.is_some()).count();
+    (floors > 0).then(|| {
+        Assumption::new(
+            "as_of_missing",
+            "as_of",
+            format!(
+                "no as_of date, so the activity floors of {floors} carve-out(s) cannot be judged and every \
+                 carve-out stays locked; set as_of = \"YYYY-MM-DD\", the date of the export"
+            ),
+        )
+    })
 }

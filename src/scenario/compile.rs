@@ -7,7 +7,7 @@ use crate::sim::model::{AccountTable, BookEntry, Epoch, Model, NO_OWNER, RepMode
 
 use super::events::{Departure, Hire, OrphanPolicy, Shock};
 use super::params::{QuotaPolicy, SegmentParams};
-use super::schema::Scenario;
+use super::schema::{Scenario, ScenarioError};
 
 /// A scenario that cannot be compiled against its market. The importer checks these first with file and
 /// line; this covers scenarios and markets built in code.
@@ -172,6 +172,10 @@ pub fn compile(
     plan: &Plan,
     shock: Option<&Shock>,
 ) -> Result<Model, CompileError> {
+    scenario.validate_against(market).map_err(|e| match e {
+        ScenarioError::Invalid { field, message, .. } => err(field, message),
+        other => err("scenario", other.to_string()),
+    })?;
     let h = scenario.horizon_months as usize;
     let g = &scenario.model;
     let accounts = market.accounts();

@@ -160,8 +160,8 @@ pub struct Shock {
 }
 
 impl Shock {
-    /// Checks the multipliers.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the multipliers and that the shock changes something; the error names the field.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
         for (name, v) in [
             ("win_rate_multiplier", self.win_rate_multiplier),
             ("deal_size_multiplier", self.deal_size_multiplier),
@@ -170,11 +170,29 @@ impl Shock {
             if let Some(v) = v
                 && !(v.is_finite() && v >= 0.0)
             {
-                return Err(format!("{name} = {v} must be a non-negative number"));
+                return Err((name, format!("{v} must be a non-negative number, such as 0.8 for -20%")));
             }
         }
         if self.depart_month.is_some() && self.depart_rep.is_none() {
-            return Err("depart_month needs depart_rep".into());
+            return Err(("depart_month", "depart_month needs depart_rep: name the rep who departs".into()));
+        }
+        if self.vertical_dark.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(("vertical_dark", "the vertical is empty; name a vertical of the accounts".into()));
+        }
+        let changes = self.win_rate_multiplier.is_some_and(|v| v != 1.0)
+            || self.deal_size_multiplier.is_some_and(|v| v != 1.0)
+            || self.ramp_slowdown.is_some_and(|v| v != 1.0)
+            || self.vertical_dark.is_some()
+            || self.depart_rep.is_some();
+        if !changes {
+            return Err((
+                "name",
+                format!(
+                    "shock \"{}\" changes nothing; set win_rate_multiplier, deal_size_multiplier, ramp_slowdown \
+                     (other than 1), vertical_dark or depart_rep",
+                    self.name
+                ),
+            ));
         }
         Ok(())
     }

@@ -2,12 +2,13 @@
 //! their documented defaults.
 
 mod assumptions;
+mod checks;
 mod compile;
 mod events;
 mod params;
 mod schema;
 
-pub use assumptions::declared;
+pub use assumptions::{declared, declared_for_stress};
 pub use compile::{
     AccountParams, CompileError, account_hours, account_params, compile, hire_rep, productivity,
     workload_hours,
@@ -16,5 +17,5 @@ pub use events::{CapacityChange, Departure, Events, Hire, OrphanPolicy, QuotaCha
 pub use params::{GlobalParams, ParamOverride, QuotaPolicy, SegmentParams};
 pub use schema::{
     ColumnMaps, DataFiles, OptimizeSpec, ParamsFile, Removal, SCHEMA_VERSION, Scenario, ScenarioError,
-    ScoringSpec, SegmentationSpec, StageMap, Strategy,
+    ScoringSpec, SegmentationSpec, StageMap, Strategy, UnknownOwners,
 };

@@ -48,8 +48,9 @@ pub enum ScenarioError {
 pub struct DataFiles {
     /// Accounts CSV.
     pub accounts: PathBuf,
-    /// Reps CSV.
-    pub reps: PathBuf,
+    /// Reps CSV. Give it, or `users` with `quotas` instead; one of the two is required.
+    #[serde(default)]
+    pub reps: Option<PathBuf>,
     /// Plan CSV (account id → owner id). Without it the owner column of the accounts file is the plan.
     #[serde(default)]
     pub plan: Option<PathBuf>,
@@ -65,6 +66,55 @@ pub struct DataFiles {
     /// Which stage values of the history file mean open, won and lost.
     #[serde(default)]
     pub stages: StageMap,
+    /// Text encoding of every data file: `"utf-8"`, `"utf-16"`, `"latin-1"` or `"windows-1252"`. Unset, it is
+    /// decided per file from its byte-order mark and bytes, and declared when not UTF-8.
+    #[serde(default)]
+    pub encoding: Option<crate::io::Encoding>,
+    /// Cell delimiter of every data file: `","`, `";"`, `"tab"` or `"|"`. Unset, it is sniffed per file from
+    /// the header and first rows, and declared when not a comma.
+    #[serde(default)]
+    pub delimiter: Option<crate::io::Delimiter>,
+    /// Decimal mark of numbers and amounts in every data file: `"."` or `","`. Unset, it is decided per file
+    /// from the file's own numbers; a file that mixes both, or that cannot tell, is refused.
+    #[serde(default)]
+    pub decimal: Option<crate::io::Decimal>,
+    /// Region of a country, over the ISO 3166 default (Americas `AMER`, Europe/Middle East/Africa `EMEA`,
+    /// Asia-Pacific `ROW`), for accounts without a region cell: `[data.country_regions] "Mexico" = "LATAM"`.
+    /// A key is any spelling of the country (name, alpha-2, alpha-3, "USA", ...).
+    #[serde(default)]
+    pub country_regions: BTreeMap<String, String>,
+    /// Region labels of the reps or accounts file read as another region, for when the two files use
+    /// different words: `[data.region_aliases] "North America" = "AMER"`.
+    #[serde(default)]
+    pub region_aliases: BTreeMap<String, String>,
+    /// Rep roles in CRM words mapped to a size band (`SMB`, `MM`, `ENT`):
+    /// `[data.roles] "Account Executive" = "MM"`. `SMB`, `MM`, `ENT` (and their long names) need no entry.
+    #[serde(default)]
+    pub roles: BTreeMap<String, String>,
+    /// What an account owner that is no rep of the reps file means: `"error"` (the default) refuses the
+    /// file; `"unowned"` leaves those accounts unowned and declares how many.
+    #[serde(default)]
+    pub unknown_owners: UnknownOwners,
+    /// A Salesforce User export (`Id, Name` or `FirstName, LastName, Email, UserRole.Name` or `Title`,
+    /// `IsActive`, `Country`) or a HubSpot owners export (`Owner ID, First Name, Last Name, Email, Teams`), in
+    /// place of `reps`; it needs `quotas`. Inactive users are dropped, and the count declared.
+    #[serde(default)]
+    pub users: Option<PathBuf>,
+    /// The quota file that goes with `users`: a rep (user id, email or name) → annual quota, with optional
+    /// capacity hours, region and role, which win over the users export's.
+    #[serde(default)]
+    pub quotas: Option<PathBuf>,
+}
+
+/// What an account owner that is not in the reps file means (`[data] unknown_owners`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownOwners {
+    /// Refuse the accounts file, naming the line (the default: an owner typo must not drop a book).
+    #[default]
+    Error,
+    /// Leave the account unowned, and declare the count as an assumption.
+    Unowned,
 }
 
 /// Stage values of an opportunity history, as the CRM spells them, for example
@@ -125,6 +175,11 @@ pub struct ScoringSpec {
     /// Tier thresholds (defaults 3.6 and 2.8).
     #[serde(default)]
     pub tiers: TierThresholds,
+    /// Potential from annual revenue for accounts without a whitespace value: the typical deal is this share
+    /// of the account's annual revenue (for example `0.01`), before the score factor. Unset (the default), or
+    /// for an account without revenue, the typical deal is the segment's deal size.
+    #[serde(default)]
+    pub potential_from_revenue: Option<f64>,
 }
 
 /// Segmentation settings.
@@ -336,6 +391,9 @@ pub struct Scenario {
     /// The scenario file, for messages (set by the loader).
     #[serde(skip)]
     pub source: PathBuf,
+    /// `params` keys that only included files set, so that messages about them say where they came from.
+    #[serde(skip)]
+    pub included_keys: std::collections::BTreeSet<String>,
 }
 
 fn default_horizon() -> u32 {
@@ -368,6 +426,7 @@ impl Scenario {
             .map_err(|e| ScenarioError::Parse { file: source.to_path_buf(), message: e.to_string() })?;
         scenario.source = source.to_path_buf();
         scenario.validate()?;
+        scenario.check_contiguity(text)?;
         Ok(scenario)
     }
 
@@ -381,7 +440,7 @@ impl Scenario {
         if path.is_absolute() { path.to_path_buf() } else { self.base_dir().join(path) }
     }
 
-    fn invalid(&self, field: &str, message: impl Into<String>) -> ScenarioError {
+    pub(super) fn invalid(&self, field: &str, message: impl Into<String>) -> ScenarioError {
         ScenarioError::Invalid {
             file: self.source.clone(),
             field: field.to_string(),
@@ -426,10 +485,8 @@ impl Scenario {
         self.model.validate().map_err(|m| self.invalid("model", m))?;
         self.validate_params(&self.params, "params")?;
         self.validate_skills(&self.skills, "skills")?;
-        for (i, shock) in self.shocks.iter().enumerate() {
-            shock.validate().map_err(|m| self.invalid(&format!("shocks[{i}] ({})", shock.name), m))?;
-        }
         self.validate_events()?;
+        self.validate_shocks()?;
         if let Some(opt) = &self.optimize {
             if !(opt.continuity_budget.is_finite() && (0.0..=1.0).contains(&opt.continuity_budget)) {
                 return Err(self.invalid("optimize.continuity_budget", "must be a share in [0, 1]"));
@@ -462,9 +519,62 @@ impl Scenario {
                     ));
                 }
             }
+            self.validate_hires(("optimize.add", &opt.add))?;
+            self.validate_removals(opt)?;
             if opt.trials == 0 || opt.search_effort == 0 {
                 return Err(self.invalid("optimize", "trials and search_effort must be at least 1"));
             }
+        }
+        Ok(())
+    }
+
+    /// Removals: each rep once, in a month of the horizon (0: gone before it starts).
+    fn validate_removals(&self, opt: &OptimizeSpec) -> Result<(), ScenarioError> {
+        let h = self.horizon_months;
+        for (i, r) in opt.remove.iter().enumerate() {
+            let f = format!("optimize.remove[{i}]");
+            if let Some(j) = opt.remove[..i].iter().position(|o| o.rep == r.rep) {
+                return Err(self.invalid(
+                    &format!("{f}.rep"),
+                    format!("rep {} is removed twice (also optimize.remove[{j}]); keep one", r.rep),
+                ));
+            }
+            if r.month > h {
+                return Err(self.invalid(
+                    &format!("{f}.month"),
+                    format!(
+                        "month {} is outside the {h}-month horizon; give the last selling month in 0..={h} (0: gone \
+                         before the horizon starts)",
+                        r.month
+                    ),
+                ));
+            }
+            if let Some(j) = self.events.departure.iter().position(|d| d.rep == r.rep) {
+                return Err(self.invalid(
+                    &format!("{f}.rep"),
+                    format!(
+                        "rep {} already departs in events.departure[{j}]; remove the rep in one place only",
+                        r.rep
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `contiguity = true` written out, with no unit table to be contiguous in, would be silently ignored.
+    /// (Left at its default, contiguity applies only when `adjacency` is given, as documented.)
+    fn check_contiguity(&self, text: &str) -> Result<(), ScenarioError> {
+        let Some(opt) = &self.optimize else { return Ok(()) };
+        let written = toml::from_str::<toml::Table>(text)
+            .ok()
+            .and_then(|t| t.get("optimize").and_then(|o| o.get("contiguity")).and_then(toml::Value::as_bool));
+        if written == Some(true) && opt.adjacency.is_none() {
+            return Err(self.invalid(
+                "optimize.contiguity",
+                "contiguity = true needs a unit table to be contiguous in: set adjacency = \"counties.csv\" (a \
+                 unit table with a neighbors column, as `terrasim generate` writes), or set contiguity = false",
+            ));
         }
         Ok(())
     }
@@ -504,59 +614,6 @@ impl Scenario {
         }
     }
 
-    fn validate_events(&self) -> Result<(), ScenarioError> {
-        let h = self.horizon_months;
-        for (i, hire) in self.events.hire.iter().enumerate() {
-            let f = format!("events.hire[{i}] ({})", hire.rep);
-            if !(1..=h).contains(&hire.start_month) {
-                return Err(self.invalid(&format!("{f}.start_month"), format!("must be a month in 1..={h}")));
-            }
-            for (name, v) in [("capacity_hours", hire.capacity_hours), ("annual_quota", hire.annual_quota)] {
-                if let Some(v) = v
-                    && !(v.is_finite() && v >= 0.0)
-                {
-                    return Err(
-                        self.invalid(&format!("{f}.{name}"), format!("{v} must be a non-negative number"))
-                    );
-                }
-            }
-            if !(hire.take_share.is_finite() && (0.0..=1.0).contains(&hire.take_share)) {
-                return Err(self.invalid(&format!("{f}.take_share"), "must be a share in [0, 1]"));
-            }
-        }
-        for (i, d) in self.events.departure.iter().enumerate() {
-            let f = format!("events.departure[{i}] ({})", d.rep);
-            if !(1..=h).contains(&d.month) {
-                return Err(self.invalid(&format!("{f}.month"), format!("must be a month in 1..={h}")));
-            }
-            let needs_target = d.orphan_policy == super::OrphanPolicy::Reassign;
-            if needs_target != d.reassign_to.is_some() {
-                return Err(self.invalid(
-                    &format!("{f}.reassign_to"),
-                    "give reassign_to exactly when orphan_policy = \"reassign\"",
-                ));
-            }
-        }
-        for (i, c) in self.events.capacity_change.iter().enumerate() {
-            let f = format!("events.capacity_change[{i}] ({})", c.rep);
-            if !(c.capacity_hours.is_finite() && c.capacity_hours >= 0.0) {
-                return Err(self.invalid(&format!("{f}.capacity_hours"), "capacity cannot be negative"));
-            }
-            if !(1..=h).contains(&c.from_month) {
-                return Err(self.invalid(&format!("{f}.from_month"), format!("must be a month in 1..={h}")));
-            }
-        }
-        for (i, q) in self.events.quota_change.iter().enumerate() {
-            if !(q.annual_quota.is_finite() && q.annual_quota >= 0.0) {
-                return Err(self.invalid(
-                    &format!("events.quota_change[{i}] ({}).annual_quota", q.rep),
-                    "quota cannot be negative",
-                ));
-            }
-        }
-        Ok(())
-    }
-
     /// The scoring rule of the scenario.
     pub fn scoring(&self) -> Scoring {
         Scoring { weights: self.scoring.weights, tiers: self.scoring.tiers }
@@ -571,8 +628,11 @@ impl Scenario {
     /// Adds included parameter files under the scenario's own overrides (the scenario wins).
     pub fn merge_included(&mut self, included: BTreeMap<String, ParamOverride>) {
         for (key, mut base) in included {
-            if let Some(own) = self.params.get(&key) {
-                base.overlay(own);
+            match self.params.get(&key) {
+                Some(own) => base.overlay(own),
+                None => {
+                    self.included_keys.insert(key.clone());
+                }
             }
             self.params.insert(key, base);
         }

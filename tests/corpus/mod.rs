@@ -110,7 +110,12 @@ pub fn terrasim(args: &[&str], cwd: &Path) -> Output {
 /// Returns stderr.
 pub fn refused(o: &Output, dir: &Path, out: &str, parts: &[&str]) -> String {
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert_eq!(o.status.code(), Some(2), "expected exit code 2, got {:?}; stderr:\n{stderr}", o.status.code());
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "expected exit code 2, got {:?}; stderr:\n{stderr}",
+        o.status.code()
+    );
     assert!(!stderr.contains("panicked"), "panicked:\n{stderr}");
     for part in parts {
         assert!(stderr.contains(part), "{part:?} missing from:\n{stderr}");
