@@ -147,3 +147,38 @@ pub(crate) mod history_fields {
     pub(crate) use Col as H;
     pub(crate) const HISTORY: &[Field] = FIELDS;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `docs/input-formats.md` is generated from these tables: each field has a row in its file's table that
+    /// lists every header the importer recognises for it.
+    #[test]
+    fn the_input_formats_doc_names_every_header() {
+        let doc = include_str!("../../docs/input-formats.md");
+        let tables = [
+            ("reps", reps_fields::REPS),
+            ("users", user_fields::USERS),
+            ("quotas", quota_fields::QUOTAS),
+            ("accounts", account_fields::ACCOUNTS),
+            ("plan", plan_fields::PLAN),
+            ("carveouts", carveout_fields::CARVEOUTS),
+            ("units", unit_fields::UNITS),
+            ("history", history_fields::HISTORY),
+        ];
+        for (table, fields) in tables {
+            for field in fields {
+                let start = format!("| `{}` |", field.name);
+                let row = doc.lines().find(|l| {
+                    l.starts_with(&start) && field.aliases.iter().all(|a| l.contains(&format!("`{a}`")))
+                });
+                assert!(
+                    row.is_some(),
+                    "docs/input-formats.md has no row for {table}.{} with every header",
+                    field.name
+                );
+            }
+        }
+    }
+}

@@ -720,8 +720,15 @@ fn read_plan(
     n: usize,
     notes: &mut Vec<Assumption>,
 ) -> Result<Plan, DataError> {
-    let mut table =
-        Table::open(file, "plan", PLAN, &scenario.data.columns.plan, &Format::of(&scenario.data))?;
+    // A header-only plan is a plan in which every account starts unowned (a green-field territory carve);
+    // it is allowed, and declared, because it is more often a wrong export than an intent.
+    let mut table = Table::open_optional(
+        file,
+        "plan",
+        PLAN,
+        &scenario.data.columns.plan,
+        &Format::of(&scenario.data),
+    )?;
     notes.extend_from_slice(table.notes());
     let mut errors = RowErrors::default();
     let mut plan = Plan::unowned(n);
@@ -748,6 +755,13 @@ fn read_plan(
         }
     });
     errors.into_result(file)?;
+    if seen.is_empty() {
+        notes.push(Assumption::new(
+            "plan_empty",
+            file.display().to_string(),
+            "the plan file has a header and no rows: every account starts unowned; give the plan's rows if that is not the intent",
+        ));
+    }
     Ok(plan)
 }
 
