@@ -722,13 +722,8 @@ fn read_plan(
 ) -> Result<Plan, DataError> {
     // A header-only plan is a plan in which every account starts unowned (a green-field territory carve);
     // it is allowed, and declared, because it is more often a wrong export than an intent.
-    let mut table = Table::open_optional(
-        file,
-        "plan",
-        PLAN,
-        &scenario.data.columns.plan,
-        &Format::of(&scenario.data),
-    )?;
+    let mut table =
+        Table::open_optional(file, "plan", PLAN, &scenario.data.columns.plan, &Format::of(&scenario.data))?;
     notes.extend_from_slice(table.notes());
     let mut errors = RowErrors::default();
     let mut plan = Plan::unowned(n);
