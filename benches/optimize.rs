@@ -32,7 +32,7 @@ fn generated(dir: &Path, accounts: usize, reps: usize) -> PathBuf {
     let counties = terrasim::io::load_counties(&table).expect("county table");
     let spec = terrasim::generate::GenerateSpec { seed: 20_260_101, accounts, reps };
     let market = terrasim::generate::generate_market(&spec, &counties);
-    terrasim::io::write_generated(&dir.join("data"), &market).expect("write the generated market");
+    terrasim::io::write_generated(&dir.join("data"), &market, true).expect("write the generated market");
     let scenario = dir.join("scenario.toml");
     std::fs::write(
         &scenario,

@@ -2,6 +2,7 @@
 
 mod cli;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -11,10 +12,9 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // User errors (bad input) exit 2; anything else is a bug or an environment failure and exits 1.
-            let code = if e.downcast_ref::<cli::UserError>().is_some() { 2 } else { 1 };
-            eprintln!("error: {e:#}");
-            ExitCode::from(code)
+            // The code comes from the error: 2 for the user's input, 1 for a fault of terrasim or the machine.
+            let _ = writeln!(std::io::stderr(), "{}", e.report());
+            ExitCode::from(e.exit_code())
         }
     }
 }

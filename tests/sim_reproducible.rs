@@ -61,3 +61,21 @@ fn common_random_numbers_shrink_paired_error() {
     let (_, se_indep) = mean_se(&diff(&a, &b_indep));
     assert!(se_indep >= 5.0 * se_crn, "paired se {se_crn} vs independent {se_indep}");
 }
+
+/// The run-size estimate the CLI refuses on is at least what an outcome really holds, and not wildly more:
+/// measured from the vectors' capacities of real outcomes.
+#[test]
+fn outcome_bytes_bounds_a_real_outcome() {
+    let m = test_market(400);
+    let model = compile(&scenario("seed = 3\n"), &m);
+    let outcomes = sim::run_trials(&model, 20, Some(1), &|_| {}).unwrap();
+    let estimate = sim::outcome_bytes(&model);
+    for o in &outcomes {
+        let heap = 8
+            * (o.bookings.capacity() + o.monthly.capacity() + o.covered.capacity() + o.pipeline.capacity())
+            + 4 * (o.opportunities.capacity() + o.wins.capacity());
+        let actual = (std::mem::size_of::<sim::TrialOutcome>() + heap) as u64;
+        assert!(estimate >= actual, "estimate {estimate} below the real {actual} bytes");
+        assert!(estimate <= 2 * actual, "estimate {estimate} more than twice the real {actual} bytes");
+    }
+}

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::market::{Market, Plan};
+use crate::market::{Assumption, Market, Plan};
 use crate::scenario::{CompileError, Scenario, compile};
 use crate::sim::model::{CarryIn, NO_OWNER};
 use crate::sim::{OppEventKind, inverse_normal_cdf, quantile_sorted};
@@ -162,6 +162,9 @@ pub struct Backtest {
     pub reps: Vec<UnitResult>,
     /// Per segment (calibration leaf, such as `AMER/MM`).
     pub segments: Vec<UnitResult>,
+    /// What the backtest rests on that is not the user's data: the scenario's and market's declared
+    /// defaults and the calibration's (see [`crate::scenario::declared`]).
+    pub assumptions: Vec<Assumption>,
 }
 
 /// Runs a backtest of `scenario` on `market` against `history`.
@@ -203,6 +206,12 @@ pub fn backtest(
         let mut base = fitted.params.get(key).cloned().unwrap_or_default();
         base.overlay(o);
         fitted.params.insert(key.clone(), base);
+    }
+    let mut assumptions = crate::scenario::declared(&fitted, market);
+    for a in calibration.assumptions() {
+        if !assumptions.contains(a) {
+            assumptions.push(a.clone());
+        }
     }
     let (sim_scenario, steady) = steady_state(&fitted, market, options.horizon);
     let in_place = market_at_cutoff(history, &steady, options.cutoff, &calibration.params.skills);
@@ -378,6 +387,7 @@ pub fn backtest(
         pit_histogram,
         reps,
         segments,
+        assumptions,
     })
 }
 

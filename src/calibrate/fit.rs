@@ -146,6 +146,9 @@ pub struct Diagnostics {
     pub reps: Vec<RepFit>,
     /// Spread (standard deviation) of skill across reps: its posterior mean.
     pub skill_sd: f64,
+    /// What the calibration rests on that is not in the history: the market's declared defaults, what
+    /// reading the history decided, and segments whose win rate is borrowed from an ancestor.
+    pub assumptions: Vec<Assumption>,
 }
 
 /// The result of `calibrate`: a params file a scenario includes, and the diagnostics.
@@ -226,31 +229,31 @@ fn check_history(history: &History, scenario: &Scenario) -> Result<(), Calibrate
 }
 
 impl Calibration {
-    /// What the calibration rests on that is not in the history: segments whose win rate is borrowed from
-    /// an ancestor because they have no closed deal.
-    pub fn assumptions(&self) -> Vec<Assumption> {
-        self.diagnostics
-            .segments
-            .iter()
-            .filter_map(|s| {
-                let from = s.win_rate_borrowed_from.as_ref()?;
-                let whose = if from.is_empty() { "the whole market's".to_string() } else { format!("{from}'s") };
-                // With no closed deal the posterior is the prior: its mean is the ancestor's rate exactly.
-                let rate = s.win_rate.mean;
-                Some(Assumption::new(
-                    "win_rate_borrowed",
-                    format!("segment {}", s.key),
-                    format!(
-                        "no closed deal in the history, so its win rate is {whose} ({:.1}%), not its own; add \
-                         the segment's closed opportunities to the history, or set win_rate_alpha and \
-                         win_rate_beta under [params.\"{}\"]",
-                        rate * 100.0,
-                        s.key
-                    ),
-                ))
-            })
-            .collect()
+    /// What the calibration rests on that is not in the history (see [`Diagnostics::assumptions`]).
+    pub fn assumptions(&self) -> &[Assumption] {
+        &self.diagnostics.assumptions
     }
+}
+
+/// Segments whose win rate is borrowed from an ancestor because they have no closed deal.
+fn borrowed_win_rates(segments: &[SegmentFit]) -> impl Iterator<Item = Assumption> + '_ {
+    segments.iter().filter_map(|s| {
+        let from = s.win_rate_borrowed_from.as_ref()?;
+        let whose = if from.is_empty() { "the whole market's".to_string() } else { format!("{from}'s") };
+        // With no closed deal the posterior is the prior: its mean is the ancestor's rate exactly.
+        let rate = s.win_rate.mean;
+        Some(Assumption::new(
+            "win_rate_borrowed",
+            format!("segment {}", s.key),
+            format!(
+                "no closed deal in the history, so its win rate is {whose} ({:.1}%), not its own; add the \
+                 segment's closed opportunities to the history, or set win_rate_alpha and win_rate_beta under \
+                 [params.\"{}\"]",
+                rate * 100.0,
+                s.key
+            ),
+        ))
+    })
 }
 
 /// Fits over months `first..=last` (numbered as by [`month_of`]): opportunities still open at the end of
@@ -300,6 +303,13 @@ pub fn calibrate_window(
             opportunities: history.opportunities.len(),
             rejected: history.rejected.by_reason.clone(),
             unknown_owner: history.unknown_owner,
+            assumptions: market
+                .assumptions()
+                .iter()
+                .chain(&history.notes)
+                .cloned()
+                .chain(borrowed_win_rates(&segments))
+                .collect(),
             segments,
             reps,
             skill_sd,

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::market::civil_from_days;
+use crate::market::{Assumption, civil_from_days};
 
 /// How an opportunity ended, as of the export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -73,6 +73,9 @@ pub struct History {
     /// Usable opportunities whose owner is not a rep of the reps file (kept for the segment fits, left out
     /// of the rep skills).
     pub unknown_owner: usize,
+    /// What reading the file decided that is not in its data (its encoding, delimiter or decimal mark), to
+    /// declare with the calibration.
+    pub notes: Vec<Assumption>,
 }
 
 /// The calendar month of a day number, as months since year 0 (`year × 12 + month − 1`).
@@ -101,7 +104,12 @@ impl History {
                 _ => o.clone(),
             })
             .collect();
-        History { opportunities, rejected: self.rejected.clone(), unknown_owner: self.unknown_owner }
+        History {
+            opportunities,
+            rejected: self.rejected.clone(),
+            unknown_owner: self.unknown_owner,
+            notes: self.notes.clone(),
+        }
     }
 
     /// First and last months (by [`month_of`]) with a created or close date, or `None` when empty.

@@ -1,12 +1,12 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context;
 use terrasim::calibrate::BacktestOptions;
 use terrasim::io::AtomicDir;
 
 use super::calibrate::HistoryArgs;
-use super::common::user;
+use super::common::{check_out, commit, print, results_dir, warn};
+use super::error::{CliError, usage};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -24,23 +24,25 @@ pub struct Args {
     /// Output folder for backtest.json (default: results/<scenario file name>-backtest).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// No summary.
+    /// No summary (warnings are still printed).
     #[arg(long, short)]
     pub quiet: bool,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<()> {
+pub fn run(args: &Args) -> Result<(), CliError> {
     let cutoff = terrasim::market::parse_iso_date(&args.cutoff)
-        .ok_or_else(|| user(format!("--cutoff {:?} is not a date; write it as YYYY-MM-DD", args.cutoff)))?;
+        .ok_or_else(|| usage(format!("--cutoff {:?} is not a date; write it as YYYY-MM-DD", args.cutoff)))?;
     if !(1..=120).contains(&args.horizon) {
-        return Err(user("--horizon must be between 1 and 120 months"));
+        return Err(usage("--horizon must be between 1 and 120 months"));
     }
     if args.trials == Some(0) {
-        return Err(user("--trials must be at least 1"));
+        return Err(usage("--trials must be at least 1"));
     }
+    let dir = args.out.clone().unwrap_or_else(|| results_dir(&args.input.scenario, "-backtest"));
+    check_out(&dir)?;
     let (scenario, market, history_file) = args.input.load()?;
     let started = Instant::now();
-    let history = terrasim::io::load_history(&history_file, &scenario, &market).map_err(user)?;
+    let history = terrasim::io::load_history(&history_file, &scenario, &market)?;
     let options = BacktestOptions {
         cutoff,
         horizon: args.horizon,
@@ -48,23 +50,20 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         win_rate_multiplier: 1.0,
     };
     let result = terrasim::calibrate::backtest(&history, &market, &scenario, &options)
-        .map_err(|e| user(format!("{}: {e}", history_file.display())))?;
+        .map_err(|source| CliError::Backtest { file: history_file.clone(), source })?;
+    warn(&result.assumptions);
     let elapsed = started.elapsed();
 
-    let dir = args.out.clone().unwrap_or_else(|| {
-        let stem = args
-            .input
-            .scenario
-            .file_stem()
-            .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from("results").join(format!("{stem}-backtest"))
-    });
     let mut out = AtomicDir::new(&dir);
     out.add("backtest.json", serde_json::to_vec_pretty(&result)?);
-    out.commit().with_context(|| format!("cannot write the backtest to {}", dir.display()))?;
+    commit(out, &dir)?;
     if !args.quiet {
-        print!("{}", terrasim::report::backtest_summary(&result));
-        println!("\nBacktest in {:.2} s; wrote {}/backtest.json", elapsed.as_secs_f64(), dir.display());
+        print(&terrasim::report::backtest_summary(&result));
+        print(&format!(
+            "\nBacktest in {:.2} s; wrote {}/backtest.json\n",
+            elapsed.as_secs_f64(),
+            dir.display()
+        ));
     }
     Ok(())
 }

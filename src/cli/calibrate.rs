@@ -1,12 +1,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Context;
-use terrasim::io::AtomicDir;
 use terrasim::market::Market;
 use terrasim::scenario::Scenario;
 
-use super::common::{load, user};
+use super::common::{load, print, results_dir, warn};
+use super::error::{CliError, usage};
 
 /// The inputs `calibrate` and `backtest` share: the history and the scenario it belongs to.
 #[derive(Debug, clap::Args)]
@@ -21,7 +20,7 @@ pub struct HistoryArgs {
 
 impl HistoryArgs {
     /// Loads the scenario and its market, and resolves the history file.
-    pub fn load(&self) -> anyhow::Result<(Scenario, Market, PathBuf)> {
+    pub fn load(&self) -> Result<(Scenario, Market, PathBuf), CliError> {
         let (scenario, market) = load(&self.scenario)?;
         let history = history_path(self.history.as_deref(), &scenario)?;
         Ok((scenario, market, history))
@@ -36,40 +35,53 @@ pub struct Args {
     /// it as <name>.diagnostics.json.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// No diagnostics table.
+    /// No diagnostics table (warnings are still printed).
     #[arg(long, short)]
     pub quiet: bool,
 }
 
 /// The history file: `--history`, or the scenario's `data.history`.
-fn history_path(history: Option<&Path>, scenario: &Scenario) -> anyhow::Result<PathBuf> {
+fn history_path(history: Option<&Path>, scenario: &Scenario) -> Result<PathBuf, CliError> {
     match (history, &scenario.data.history) {
         (Some(p), _) => Ok(p.to_path_buf()),
         (None, Some(p)) => Ok(scenario.resolve_path(p)),
-        (None, None) => Err(user(format!(
+        (None, None) => Err(usage(format!(
             "no opportunity history: pass --history OPPS.csv, or set history = \"...\" under [data] in {}",
             scenario.source.display()
         ))),
     }
 }
 
-pub fn run(args: &Args) -> anyhow::Result<()> {
+/// The params file to write, and its file name: `--out` must name a file, not a folder.
+fn params_file(args: &Args) -> Result<(PathBuf, String), CliError> {
+    let out = args.out.clone().unwrap_or_else(|| results_dir(&args.input.scenario, "").join("params.toml"));
+    let folder = |p: &Path| {
+        usage(format!(
+            "--out {} is a folder; calibrate writes one params file: name it, e.g. --out {}",
+            p.display(),
+            p.join("params.toml").display()
+        ))
+    };
+    let text = out.to_string_lossy();
+    if out.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+        return Err(folder(&out));
+    }
+    match out.file_name() {
+        Some(name) if name != ".." => Ok((out.clone(), name.to_string_lossy().into_owned())),
+        _ => Err(folder(&out)),
+    }
+}
+
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let (out, name) = params_file(args)?;
     let (scenario, market, history_file) = args.input.load()?;
     let started = Instant::now();
-    let history = terrasim::io::load_history(&history_file, &scenario, &market).map_err(user)?;
+    let history = terrasim::io::load_history(&history_file, &scenario, &market)?;
     let calibration = terrasim::calibrate::calibrate(&history, &market, &scenario)
-        .map_err(|e| user(format!("{}: {e}", history_file.display())))?;
+        .map_err(|source| CliError::Calibrate { file: history_file.clone(), source })?;
+    warn(calibration.assumptions());
     let elapsed = started.elapsed();
 
-    let out = args.out.clone().unwrap_or_else(|| {
-        let stem = args
-            .input
-            .scenario
-            .file_stem()
-            .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from("results").join(stem).join("params.toml")
-    });
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).context("--out must name a file")?;
     let stem = out.file_stem().map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
     let d = &calibration.diagnostics;
     let header = format!(
@@ -81,21 +93,24 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         d.opportunities,
         name
     );
-    let toml = toml::to_string(&calibration.params).context("cannot serialise the params file")?;
+    let toml = toml::to_string(&calibration.params)
+        .map_err(|e| CliError::Usage(format!("cannot write the params file: {e}")))?;
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut files = AtomicDir::new(dir);
-    files.add(&name, format!("{header}{toml}").into_bytes());
-    files.add(&format!("{stem}.diagnostics.json"), serde_json::to_vec_pretty(d)?);
-    files.commit().with_context(|| format!("cannot write {}", out.display()))?;
+    let files = [
+        (name.clone(), format!("{header}{toml}").into_bytes()),
+        (format!("{stem}.diagnostics.json"), serde_json::to_vec_pretty(d)?),
+    ];
+    terrasim::io::write_files_atomic(dir, &files)
+        .map_err(|source| CliError::Output { dir: out.clone(), source })?;
 
     if !args.quiet {
-        print!("{}", terrasim::report::calibration_summary(d));
-        println!(
-            "\nCalibrated in {:.2} s; wrote {} and {}.diagnostics.json",
+        print(&terrasim::report::calibration_summary(d));
+        print(&format!(
+            "\nCalibrated in {:.2} s; wrote {} and {}.diagnostics.json\n",
             elapsed.as_secs_f64(),
             out.display(),
             stem
-        );
+        ));
     }
     Ok(())
 }

@@ -1,11 +1,11 @@
 use std::path::PathBuf;
 
-use anyhow::Context;
 use terrasim::io::AtomicDir;
 use terrasim::optimize::{Evaluation, Org, evaluate};
-use terrasim::sim::compare::paired_differences;
+use terrasim::sim::compare::{COMPARE_SCHEMA_VERSION, CompareResult, PlanComparison, paired_differences};
 
-use super::common::{RunOptions, load, progress, user};
+use super::common::{RunOptions, check_run_size, commit, compile, load, print, progress, warn};
+use super::error::{CliError, usage};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -20,61 +20,95 @@ pub struct Args {
     pub variants: Vec<PathBuf>,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<()> {
+pub fn run(args: &Args) -> Result<(), CliError> {
     let run = &args.run;
     if args.plans.is_empty() && args.variants.is_empty() {
-        return Err(user(
+        return Err(usage(
             "give at least one --plan FILE or --variant SCENARIO to compare with the current plan",
         ));
     }
     let (scenario, market, trials) = run.load()?;
-    let spec = scenario.optimize.clone().unwrap_or_default();
+    // The org gives plans the scenario's hires as owners; compare searches nothing, so the optimizer's
+    // continuity budget (how many accounts a search may move) does not bind the plans it is given.
+    let spec = terrasim::scenario::OptimizeSpec {
+        continuity_budget: 1.0,
+        ..scenario.optimize.clone().unwrap_or_default()
+    };
     let org = Org::new(&scenario, &market, &spec)
-        .map_err(|e| user(format!("{}: {e}", scenario.source.display())))?;
-    let runs = 1 + args.plans.len() + args.variants.len();
-    let bar = progress(trials * runs as u64, "compare", run.quiet);
-    let tick = |n| bar.inc(n);
-
-    let mut names = vec!["current plan".to_string()];
-    let mut evals: Vec<Evaluation> =
-        vec![evaluate(&scenario, &market, market.plan(), trials, run.threads, &tick).map_err(user)?];
+        .map_err(|source| CliError::Org { file: scenario.source.clone(), source })?;
+    // Every input is loaded and checked before the first trial runs.
+    let mut plans = Vec::with_capacity(args.plans.len());
     for path in &args.plans {
-        let plan = terrasim::io::load_plan(path, &scenario, &org.market).map_err(user)?;
-        // A plan that gives accounts to hires runs in the org; any other in the scenario as written.
-        let eval = if org.uses_added_reps(&plan) {
-            evaluate(&org.scenario, &org.market, &plan, trials, run.threads, &tick)
-        } else {
-            evaluate(&scenario, &market, &plan, trials, run.threads, &tick)
-        };
-        evals.push(eval.map_err(|e| user(format!("{}: {e}", path.display())))?);
-        names.push(path.display().to_string());
+        plans.push(terrasim::io::load_plan(path, &scenario, &org.market)?);
     }
+    let mut variants = Vec::with_capacity(args.variants.len());
     for path in &args.variants {
         let (mut variant, variant_market) = load(path)?;
         variant.seed = scenario.seed;
+        variants.push((variant, variant_market));
+    }
+    check_run_size(&compile(&scenario, &market, market.plan(), None)?, trials, &run.trials_flag())?;
+    let mut assumptions = terrasim::scenario::declared(&scenario, &market);
+    for (variant, variant_market) in &variants {
+        for a in terrasim::scenario::declared(variant, variant_market) {
+            if !assumptions.contains(&a) {
+                assumptions.push(a);
+            }
+        }
+    }
+    warn(&assumptions);
+
+    let runs = 1 + plans.len() + variants.len();
+    let bar = progress(trials * runs as u64, "compare", run.quiet);
+    let tick = |n| bar.inc(n);
+    let mut names = vec!["current plan".to_string()];
+    let mut evals: Vec<Evaluation> = vec![
+        evaluate(&scenario, &market, market.plan(), trials, run.threads, &tick)
+            .map_err(|source| failed(&scenario.source, source))?,
+    ];
+    for (path, plan) in args.plans.iter().zip(&plans) {
+        // A plan that gives accounts to hires runs in the org; any other in the scenario as written.
+        let eval = if org.uses_added_reps(plan) {
+            evaluate(&org.scenario, &org.market, plan, trials, run.threads, &tick)
+        } else {
+            evaluate(&scenario, &market, plan, trials, run.threads, &tick)
+        };
+        evals.push(eval.map_err(|source| failed(path, source))?);
+        names.push(path.display().to_string());
+    }
+    for (path, (variant, variant_market)) in args.variants.iter().zip(&variants) {
         evals.push(
-            evaluate(&variant, &variant_market, variant_market.plan(), trials, run.threads, &tick)
-                .map_err(|e| user(format!("{}: {e}", path.display())))?,
+            evaluate(variant, variant_market, variant_market.plan(), trials, run.threads, &tick)
+                .map_err(|source| failed(path, source))?,
         );
         names.push(path.display().to_string());
     }
     bar.finish_and_clear();
     let diffs: Vec<_> = evals.iter().map(|e| paired_differences(&evals[0].headlines, &e.headlines)).collect();
-    let result = serde_json::json!({
-        "schema_version": 1,
-        "scenario": scenario.name,
-        "seed": scenario.seed,
-        "trials": trials,
-        "reference": names[0],
-        "plans": names.iter().zip(&diffs).map(|(n, d)| serde_json::json!({"name": n, "figures": d})).collect::<Vec<_>>(),
-    });
+    let result = CompareResult {
+        schema_version: COMPARE_SCHEMA_VERSION,
+        scenario: scenario.name.clone(),
+        seed: scenario.seed,
+        trials,
+        reference: names[0].clone(),
+        plans: names
+            .iter()
+            .zip(&diffs)
+            .map(|(name, figures)| PlanComparison { name: name.clone(), figures: figures.clone() })
+            .collect(),
+        assumptions,
+    };
     let dir = run.out_dir();
     let mut out = AtomicDir::new(&dir);
     out.add("compare.json", serde_json::to_vec_pretty(&result)?);
-    out.commit().with_context(|| format!("cannot write {}", dir.display()))?;
+    commit(out, &dir)?;
     if !run.quiet {
-        print!("{}", terrasim::report::compare_summary(&scenario.name, trials, &names, &diffs));
-        println!("\nwrote {}/compare.json", dir.display());
+        print(&terrasim::report::compare_summary(&scenario.name, trials, &names, &diffs));
+        print(&format!("\nwrote {}/compare.json\n", dir.display()));
     }
     Ok(())
+}
+
+fn failed(file: &std::path::Path, source: terrasim::optimize::EvaluateError) -> CliError {
+    CliError::Evaluate { file: file.to_path_buf(), source }
 }

@@ -1,9 +1,8 @@
 use std::path::PathBuf;
 
-use anyhow::Context;
 use terrasim::generate::{GenerateSpec, generate_market};
 
-use super::common::user;
+use super::error::{CliError, usage};
 
 /// Options of `terrasim generate`.
 #[derive(Debug, clap::Args)]
@@ -23,31 +22,40 @@ pub struct Args {
     /// Number of reps.
     #[arg(long, default_value_t = GenerateSpec::default().reps)]
     reps: usize,
+    /// Overwrite files in --out whose contents differ from what this seed generates (without it, generate
+    /// refuses to change them).
+    #[arg(long)]
+    force: bool,
     /// No summary line.
     #[arg(long, short)]
     quiet: bool,
 }
 
-pub fn run(args: &Args) -> anyhow::Result<()> {
+pub fn run(args: &Args) -> Result<(), CliError> {
     if args.accounts == 0 || args.reps < 9 {
-        return Err(user(
+        return Err(usage(
             "--accounts must be at least 1 and --reps at least 9 (one per region and size band)",
         ));
     }
-    let counties = terrasim::io::load_counties(&args.counties).map_err(user)?;
+    let counties = terrasim::io::load_counties(&args.counties)?;
     let spec = GenerateSpec { seed: args.seed, accounts: args.accounts, reps: args.reps };
     let market = generate_market(&spec, &counties);
-    terrasim::io::write_generated(&args.out, &market)
-        .with_context(|| format!("cannot write the market to {}", args.out.display()))?;
+    let written = terrasim::io::write_generated(&args.out, &market, args.force)
+        .map_err(|source| CliError::Output { dir: args.out.clone(), source })?;
     if !args.quiet {
-        eprintln!(
-            "wrote {} accounts, {} reps, {} carve-outs to {} (seed {})",
-            market.accounts.len(),
-            market.reps.len(),
-            market.carveouts.len(),
-            args.out.display(),
-            args.seed
-        );
+        let dir = args.out.display();
+        if written.written.is_empty() {
+            eprintln!("{dir} already holds this market (seed {}); nothing written", args.seed);
+        } else {
+            eprintln!(
+                "wrote {} of 5 files ({} accounts, {} reps, {} carve-outs) to {dir} (seed {})",
+                written.written.len(),
+                market.accounts.len(),
+                market.reps.len(),
+                market.carveouts.len(),
+                args.seed
+            );
+        }
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ mod backtest;
 mod calibrate;
 mod common;
 mod compare;
+mod error;
 mod generate;
 mod optimize;
 mod simulate;
@@ -12,7 +13,7 @@ mod validate;
 
 use clap::{Parser, Subcommand};
 
-pub use common::UserError;
+pub use error::CliError;
 
 /// Monte Carlo simulation and optimization of sales territory what-if scenarios.
 #[derive(Debug, Parser)]
@@ -44,7 +45,7 @@ enum Command {
 }
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Simulate(args) => simulate::run(&args),

@@ -1,21 +1,28 @@
 use std::time::Instant;
 
-use anyhow::Context;
 use terrasim::io::AtomicDir;
 use terrasim::optimize::{Org, move_reasons, optimize};
 
-use super::common::{RunOptions, progress, user};
+use super::common::{RunOptions, check_run_size, commit, compile, print, progress, warn};
+use super::error::CliError;
 
-pub fn run(run: &RunOptions) -> anyhow::Result<()> {
+pub fn run(run: &RunOptions) -> Result<(), CliError> {
     let (scenario, market, _) = run.load()?;
     let spec = scenario.optimize.clone().unwrap_or_default();
     let trials = u64::from(run.trials.unwrap_or(spec.trials));
     let graph = match &spec.adjacency {
-        Some(path) => Some(terrasim::io::load_units(&scenario.resolve_path(path)).map_err(user)?),
+        Some(path) => Some(terrasim::io::load_units(&scenario.resolve_path(path))?),
         None => None,
     };
     let org = Org::new(&scenario, &market, &spec)
-        .map_err(|e| user(format!("{}: {e}", scenario.source.display())))?;
+        .map_err(|source| CliError::Org { file: scenario.source.clone(), source })?;
+    // The ranking runs one candidate's trials at a time.
+    check_run_size(
+        &compile(&org.baseline_scenario, &org.baseline_market, org.baseline_market.plan(), None)?,
+        trials,
+        &format!("--trials, or trials = ... under [optimize] in {}", scenario.source.display()),
+    )?;
+    warn(&terrasim::scenario::declared(&org.baseline_scenario, &org.baseline_market));
     let started = Instant::now();
     let n = spec.strategies.len() as u64;
     // Two bars: the searches (one per strategy, in parallel), then the ranking's trials.
@@ -29,7 +36,7 @@ pub fn run(run: &RunOptions) -> anyhow::Result<()> {
     let searched = |_| search_bar.inc(1);
     let (outcome, candidates) =
         optimize(&org, &spec, graph.as_ref(), trials, run.threads, &searched, &|k| bar.inc(k))
-            .map_err(user)?;
+            .map_err(|source| CliError::Evaluate { file: scenario.source.clone(), source })?;
     search_bar.finish_and_clear();
     bar.finish_and_clear();
     let elapsed = started.elapsed();
@@ -51,15 +58,15 @@ pub fn run(run: &RunOptions) -> anyhow::Result<()> {
         "threads": run.threads.unwrap_or_else(rayon::current_num_threads),
     });
     out.add("run.json", serde_json::to_vec_pretty(&run_info)?);
-    out.commit().with_context(|| format!("cannot write the candidates to {}", dir.display()))?;
+    commit(out, &dir)?;
     if !run.quiet {
-        print!("{}", terrasim::report::optimize_summary(&outcome));
-        println!(
-            "\n{} candidates in {:.1} s; wrote {}/candidates.json and each candidate's plan.csv and diff.csv",
+        print(&terrasim::report::optimize_summary(&outcome));
+        print(&format!(
+            "\n{} candidates in {:.1} s; wrote {}/candidates.json and each candidate's plan.csv and diff.csv\n",
             outcome.candidates.len(),
             elapsed.as_secs_f64(),
             dir.display()
-        );
+        ));
     }
     Ok(())
 }

@@ -1,19 +1,23 @@
 use std::time::Instant;
 
-use anyhow::Context;
 use terrasim::io::AtomicDir;
 
-use super::common::{RunOptions, progress, user};
+use super::common::{RunOptions, check_run_size, commit, compile, print, progress, warn};
+use super::error::CliError;
 
-pub fn run(run: &RunOptions) -> anyhow::Result<()> {
+pub fn run(run: &RunOptions) -> Result<(), CliError> {
     let (scenario, market, trials) = run.load()?;
-    let model = terrasim::scenario::compile(&scenario, &market, market.plan(), None).map_err(user)?;
+    let model = compile(&scenario, &market, market.plan(), None)?;
+    check_run_size(&model, trials, &run.trials_flag())?;
+    let assumptions = terrasim::scenario::declared(&scenario, &market);
+    warn(&assumptions);
     let started = Instant::now();
     let bar = progress(trials, "simulate", run.quiet);
     let outcomes = terrasim::sim::run_trials(&model, trials, run.threads, &|n| bar.inc(n))?;
     bar.finish_and_clear();
     let elapsed = started.elapsed();
-    let result = terrasim::sim::aggregate(&model, &scenario.name, None, &outcomes);
+    let mut result = terrasim::sim::aggregate(&model, &scenario.name, None, &outcomes);
+    result.assumptions = assumptions;
 
     let dir = run.out_dir();
     let mut out = AtomicDir::new(&dir);
@@ -29,16 +33,16 @@ pub fn run(run: &RunOptions) -> anyhow::Result<()> {
         "trials": trials,
     });
     out.add("run.json", serde_json::to_vec_pretty(&run_info)?);
-    out.commit().with_context(|| format!("cannot write the results to {}", dir.display()))?;
+    commit(out, &dir)?;
 
     if !run.quiet {
-        print!("{}", terrasim::report::sim_summary(&result));
-        println!(
-            "\n{} trials in {:.2} s; wrote {}/result.json and CSV tables",
+        print(&terrasim::report::sim_summary(&result));
+        print(&format!(
+            "\n{} trials in {:.2} s; wrote {}/result.json and CSV tables\n",
             trials,
             elapsed.as_secs_f64(),
             dir.display()
-        );
+        ));
     }
     Ok(())
 }

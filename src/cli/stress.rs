@@ -1,22 +1,26 @@
-use anyhow::Context;
 use terrasim::io::AtomicDir;
 use terrasim::scenario::Shock;
 use terrasim::sim::compare::{ShockComparison, StressResult, paired_differences};
 use terrasim::sim::{Headline, headline};
 
-use super::common::{RunOptions, progress, user};
+use super::common::{RunOptions, check_run_size, commit, compile, print, progress, warn};
+use super::error::CliError;
 
-pub fn run(run: &RunOptions) -> anyhow::Result<()> {
+pub fn run(run: &RunOptions) -> Result<(), CliError> {
     let (scenario, market, trials) = run.load()?;
     let shocks = if scenario.shocks.is_empty() {
         terrasim::scenario::default_shocks(&market)
     } else {
         scenario.shocks.clone()
     };
+    // One run's outcomes are held at a time; the others keep only their headlines.
+    check_run_size(&compile(&scenario, &market, market.plan(), None)?, trials, &run.trials_flag())?;
+    let assumptions = terrasim::scenario::declared_for_stress(&scenario, &market);
+    warn(&assumptions);
     let runs = 1 + shocks.len() as u64;
     let bar = progress(trials * runs, "stress", run.quiet);
-    let run_one = |shock: Option<&Shock>| -> anyhow::Result<Vec<Headline>> {
-        let model = terrasim::scenario::compile(&scenario, &market, market.plan(), shock).map_err(user)?;
+    let run_one = |shock: Option<&Shock>| -> Result<Vec<Headline>, CliError> {
+        let model = compile(&scenario, &market, market.plan(), shock)?;
         let outcomes = terrasim::sim::run_trials(&model, trials, run.threads, &|n| bar.inc(n))?;
         Ok(outcomes.iter().map(|o| headline(&model, o)).collect())
     };
@@ -30,15 +34,20 @@ pub fn run(run: &RunOptions) -> anyhow::Result<()> {
         });
     }
     bar.finish_and_clear();
-    let result =
-        StressResult { scenario: scenario.name.clone(), seed: scenario.seed, trials, shocks: comparisons };
+    let result = StressResult {
+        scenario: scenario.name.clone(),
+        seed: scenario.seed,
+        trials,
+        shocks: comparisons,
+        assumptions,
+    };
     let dir = run.out_dir();
     let mut out = AtomicDir::new(&dir);
     out.add("stress.json", serde_json::to_vec_pretty(&result)?);
-    out.commit().with_context(|| format!("cannot write {}", dir.display()))?;
+    commit(out, &dir)?;
     if !run.quiet {
-        print!("{}", terrasim::report::stress_summary(&result));
-        println!("\nwrote {}/stress.json", dir.display());
+        print(&terrasim::report::stress_summary(&result));
+        print(&format!("\nwrote {}/stress.json\n", dir.display()));
     }
     Ok(())
 }

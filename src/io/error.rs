@@ -45,7 +45,8 @@ pub enum DataError {
     /// A required column is absent.
     #[error(
         "{file}: missing column for `{field}`: expected one of {aliases}; found {found}. Add the column, or map \
-         it in the scenario under [data.columns.{table}], e.g. {field} = \"Your Header\""
+         it in the scenario under [data.columns.{table}], e.g. {field} = \"Your Header\" (every column and its \
+         CRM headers: docs/input-formats.md)"
     )]
     MissingColumn {
         /// The file.
@@ -62,7 +63,7 @@ pub enum DataError {
     /// An explicit mapping names a header that is not in the file.
     #[error(
         "{file}: [data.columns.{table}] maps `{field}` to \"{header}\", which is not a column; the columns are \
-         {found}"
+         {found} (every column and its CRM headers: docs/input-formats.md)"
     )]
     MappedColumnMissing {
         /// The file.
@@ -256,7 +257,7 @@ pub enum DataError {
     #[error(
         "{file}: the decimal mark is ambiguous: {example} could be {as_thousands} (thousands separator) or \
          {as_decimal} (decimal mark), and no other number in the file decides it; set it in the scenario: \
-         [data] decimal = \".\" (1,200 is twelve hundred) or decimal = \",\" (1,5 is one and a half)"
+         [data] decimal = \".\" (1,200 is twelve hundred) or decimal = \",\" (1,5 is one and a half); see docs/input-formats.md"
     )]
     AmbiguousDecimal {
         /// The file.

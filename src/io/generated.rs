@@ -1,10 +1,10 @@
 //! The generator's edges: reading the county table and writing a generated market.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::generate::{County, GeneratedMarket};
 
-use super::atomic::AtomicDir;
+use super::atomic::{OutputError, WrittenFiles, write_changed_files};
 use super::error::DataError;
 
 /// Reads `us_counties.csv` (`fips,state,name,lat,lon,...,cbp2020_establishments,...,neighbors`), or the
@@ -62,10 +62,15 @@ fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Err
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-/// Writes `accounts.csv`, `reps.csv`, `plan.csv`, `carveouts.csv` and `counties.csv` into `dir`, all or
-/// nothing.
-pub fn write_generated(dir: &Path, market: &GeneratedMarket) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = AtomicDir::new(dir);
+/// Writes `accounts.csv`, `reps.csv`, `plan.csv`, `carveouts.csv` and `counties.csv` into `dir`, each
+/// file whole. The folder holds other files (the shipped data's `opportunities.csv`), so it is not replaced
+/// as a set: files that already hold these bytes are left alone, and files with other contents are
+/// overwritten only with `overwrite`; otherwise nothing is written and the error lists them.
+pub fn write_generated(
+    dir: &Path,
+    market: &GeneratedMarket,
+    overwrite: bool,
+) -> Result<WrittenFiles, OutputError> {
     let files: [CsvFile<'_>; 5] = [
         ("accounts.csv", &GeneratedMarket::ACCOUNT_HEADERS, &market.accounts),
         ("reps.csv", &GeneratedMarket::REP_HEADERS, &market.reps),
@@ -73,8 +78,14 @@ pub fn write_generated(dir: &Path, market: &GeneratedMarket) -> std::io::Result<
         ("carveouts.csv", &GeneratedMarket::CARVEOUT_HEADERS, &market.carveouts),
         ("counties.csv", &GeneratedMarket::COUNTY_HEADERS, &market.counties),
     ];
+    let mut out = Vec::with_capacity(files.len());
     for (name, headers, rows) in files {
-        out.add(name, csv_bytes(headers, rows).map_err(std::io::Error::other)?);
+        let bytes = csv_bytes(headers, rows).map_err(|e| OutputError::Io {
+            action: "format",
+            path: dir.join(name),
+            source: std::io::Error::other(e),
+        })?;
+        out.push((name.to_string(), bytes));
     }
-    out.commit()
+    write_changed_files(dir, &out, overwrite)
 }

@@ -58,7 +58,7 @@ pub fn load_history(file: &Path, scenario: &Scenario, market: &Market) -> Result
     let accounts = index_by_id_and_name(market.accounts().iter().map(|a| (a.id.as_str(), a.name.as_str())));
     let reps = index_by_id_and_name(market.reps().iter().map(|r| (r.id.as_str(), r.name.as_str())));
     let mut errors = RowErrors::default();
-    let mut history = History::default();
+    let mut history = History { notes: table.notes().to_vec(), ..History::default() };
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut stage_counts: BTreeMap<String, u64> = BTreeMap::new();
     table.for_each(&mut errors, |row, errors| {

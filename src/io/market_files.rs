@@ -886,7 +886,12 @@ fn check_vocabularies(
     for (i, rep) in reps.iter().enumerate() {
         let region = rep.region.as_str();
         if !regions.contains(region) {
-            let target = crate::market::closest(region, regions.iter().copied()).unwrap_or("AMER");
+            // The account region the rep's word most likely means: a close spelling, or the region the
+            // word names ("Europe" is EMEA), or, with one account region, that one.
+            let target = crate::market::closest(region, regions.iter().copied())
+                .or_else(|| crate::market::country::region_of_word(region).filter(|r| regions.contains(r)))
+                .or_else(|| regions.iter().copied().next().filter(|_| regions.len() == 1))
+                .unwrap_or("<one of the accounts' regions>");
             errors.push(rows.error(i, &rows.region, "region", format!(
                 "region \"{region}\" of rep {} matches no account's region: the reps say {{{}}}, the accounts say \
                  {{{}}}{}; map it in the scenario: [data.region_aliases] \"{region}\" = \"{target}\", or fix the file",

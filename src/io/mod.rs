@@ -19,7 +19,10 @@ mod text;
 mod users;
 mod vocabulary;
 
-pub use atomic::{AtomicDir, write_atomic};
+pub use atomic::{
+    AtomicDir, OutputError, WrittenFiles, check_output_dir, write_atomic, write_changed_files,
+    write_files_atomic,
+};
 pub use error::{DataError, ROW_ERROR_CAP, RowError};
 pub use format::{Decimal, Delimiter, Encoding};
 pub use generated::{load_counties, write_generated};

@@ -41,6 +41,28 @@ pub fn country(raw: &str) -> Option<&'static Country> {
     })
 }
 
+/// The default region a CRM's word for a part of the world means ("Europe", "North America", "APAC"), or
+/// a country's: to suggest the alias a reps file needs. `None` when the word names neither.
+pub fn region_of_word(raw: &str) -> Option<&'static str> {
+    const WORDS: &[(&str, &[&str])] = &[
+        (
+            "AMER",
+            &["americas", "northamerica", "na", "noram", "latam", "latinamerica", "southamerica", "amer"],
+        ),
+        (
+            "EMEA",
+            &["europe", "eu", "emea", "middleeast", "africa", "mea", "dach", "nordics", "benelux", "uki"],
+        ),
+        ("ROW", &["apac", "asia", "asiapacific", "anz", "oceania", "apj", "row", "restofworld"]),
+    ];
+    let key = country_key(raw);
+    WORDS
+        .iter()
+        .find(|(_, words)| words.contains(&key.as_str()))
+        .map(|(region, _)| *region)
+        .or_else(|| country(raw).map(|c| c.region))
+}
+
 /// Every country of ISO 3166-1 (and Kosovo, `XK`, which CRMs use), in ISO order of name.
 pub const COUNTRIES: &[Country] = &[
     Country { alpha2: "AF", alpha3: "AFG", name: "Afghanistan", region: "ROW", aliases: &[] },

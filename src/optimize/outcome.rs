@@ -75,6 +75,9 @@ pub struct OptimizeOutcome {
     pub unchanged_balance: Balance,
     /// Candidates, best first.
     pub candidates: Vec<RankedCandidate>,
+    /// What the run rests on that is not the user's data (defaults standing in for a missing column, file or
+    /// calibration); also printed as warnings on stderr. See [`crate::scenario::declared`].
+    pub assumptions: Vec<crate::market::Assumption>,
 }
 
 fn balance(c: &Candidate) -> Balance {
@@ -189,6 +192,7 @@ pub fn optimize(
             .collect(),
         unchanged_balance: balance(&unchanged),
         candidates: sorted,
+        assumptions: crate::scenario::declared(&org.baseline_scenario, &org.baseline_market),
     };
     Ok((outcome, sorted_candidates))
 }

@@ -63,6 +63,41 @@ pub struct StressResult {
     pub trials: u64,
     /// Each shock against the baseline.
     pub shocks: Vec<ShockComparison>,
+    /// What the run rests on that is not the user's data (defaults standing in for a missing column, file or
+    /// calibration); also printed as warnings on stderr. See [`crate::scenario::declared_for_stress`].
+    pub assumptions: Vec<crate::market::Assumption>,
+}
+
+/// Version of the `compare.json` contract.
+pub const COMPARE_SCHEMA_VERSION: u32 = 1;
+
+/// One plan (or scenario variant) of a comparison against the reference.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PlanComparison {
+    /// The plan file or scenario variant, as given on the command line (`current plan` for the reference).
+    pub name: String,
+    /// Paired differences of the headline figures against the reference (`shocked` is this plan's mean).
+    pub figures: Vec<PairedDifference>,
+}
+
+/// The result of `terrasim compare`: every plan on the same simulated futures as the reference.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CompareResult {
+    /// Version of this contract.
+    pub schema_version: u32,
+    /// Scenario name.
+    pub scenario: String,
+    /// Seed shared by every run.
+    pub seed: u64,
+    /// Trials per run.
+    pub trials: u64,
+    /// Name of the reference run (the scenario's current plan).
+    pub reference: String,
+    /// The reference first (its differences are zero), then each plan and variant in command-line order.
+    pub plans: Vec<PlanComparison>,
+    /// What the runs rest on that is not the user's data, across the scenario and its variants (see
+    /// [`crate::scenario::declared`]).
+    pub assumptions: Vec<crate::market::Assumption>,
 }
 
 #[cfg(test)]

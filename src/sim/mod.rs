@@ -24,4 +24,6 @@ pub use result::{
 pub use rng::{Purpose, Stream, StreamRng, TrialKey, inverse_normal_cdf};
 pub use runner::{RunError, run_trials};
 pub use stats::{Estimate, Quantile, Summary, Welford, quantile_sorted, spread};
-pub use trial::{OppEvent, OppEventKind, Scratch, TrialLog, TrialOutcome, run_trial, run_trial_logged};
+pub use trial::{
+    OppEvent, OppEventKind, Scratch, TrialLog, TrialOutcome, outcome_bytes, run_trial, run_trial_logged,
+};

@@ -123,6 +123,9 @@ pub struct SimResult {
     pub pipeline: Vec<SegmentPipeline>,
     /// Pipeline coverage flag threshold.
     pub pipeline_coverage_flag: f64,
+    /// What the run rests on that is not the user's data (defaults standing in for a missing column, file or
+    /// calibration); also printed as warnings on stderr. See [`crate::scenario::declared`].
+    pub assumptions: Vec<crate::market::Assumption>,
 }
 
 /// Per-trial headline figures, used for paired comparisons (stress tests, optimizer ranking).
@@ -273,6 +276,9 @@ pub fn aggregate(model: &Model, scenario: &str, shock: Option<&str>, outcomes: &
         coverage_rate: estimate(headlines.iter().map(|x| x.coverage_rate)),
         pipeline,
         pipeline_coverage_flag: model.pipeline_coverage_flag,
+        // The model does not know which of its inputs were defaults: the caller, which has the scenario and
+        // the market, sets them (`scenario::declared`).
+        assumptions: Vec::new(),
     }
 }
 

@@ -68,6 +68,19 @@ pub struct TrialOutcome {
     pub market_factor: f64,
 }
 
+/// Bytes one [`TrialOutcome`] of `model` holds, its heap vectors included (with an allowance for the
+/// allocator's headers): what a run of `n` trials keeps in memory is about `n` times this, since every
+/// outcome is kept for the percentiles.
+pub fn outcome_bytes(model: &Model) -> u64 {
+    let reps = model.reps.len() as u64;
+    let per_rep = 8 + 8 * model.horizon as u64 + 4 + 4 + 8;
+    let vectors = 6 * 16;
+    std::mem::size_of::<TrialOutcome>() as u64
+        + reps * per_rep
+        + 8 * model.pipeline_segments.len() as u64
+        + vectors
+}
+
 impl TrialOutcome {
     /// Bookings of the whole team, house included.
     pub fn team_bookings(&self) -> f64 {
