@@ -548,3 +548,61 @@ fn a_quota_that_is_no_amount_is_named() {
         "annual_quota",
     ]);
 }
+
+/// The open pipeline: a pipeline file that is missing is named.
+#[test]
+fn a_missing_pipeline_file_is_named() {
+    Case::new()
+        .append("s.toml", "pipeline = \"open_deals.csv\"\n")
+        .simulate_refuses(&["open_deals.csv", "cannot read"]);
+}
+
+/// A pipeline export with an amount that is no number names the file, the line and the column.
+#[test]
+fn a_pipeline_amount_that_is_not_money_names_the_cell() {
+    Case::new()
+        .write("open.csv", "Id,AccountId,OwnerId,StageName,Amount,CloseDate,CreatedDate\nP1,A2,R3,Negotiation,lots,2026-03-01,2025-12-01\n")
+        .append("s.toml", "pipeline = \"open.csv\"\n")
+        .simulate_refuses(&["open.csv", "line 2", "Amount"]);
+}
+
+/// Open deals start the year; a second open deal on one account is left out and counted, and a deal
+/// created after as_of is not open yet: both declared.
+#[test]
+fn the_open_pipeline_is_carried_in_and_what_it_leaves_out_declared() {
+    let case = Case::new()
+        .append("history.csv", "O5,A1,R1,Negotiation,9000,2026-04-01,2025-12-15\nO6,A3,R2,Prospecting,5000,2026-05-01,2026-02-01\n")
+        .append("s.toml", "history = \"history.csv\"\n");
+    let o = case.run(&["simulate", "s.toml", "--trials", "20", "--out", "out", "--quiet"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let result: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(case.path("out/result.json")).unwrap()).unwrap();
+    assert_eq!(result["open_pipeline"]["deals"], 1, "O4 on A1 (O5 is a second on A1, O6 is after as_of)");
+    assert_eq!(result["open_pipeline"]["value"], 15000.0);
+    let codes: Vec<&str> =
+        result["assumptions"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap()).collect();
+    assert!(
+        codes.contains(&"pipeline_one_per_account") && codes.contains(&"pipeline_after_as_of"),
+        "{codes:?}"
+    );
+    assert!(!codes.contains(&"open_pipeline_missing"), "{codes:?}");
+    assert!(stderr.contains("1 open opportunities are on accounts that already have one"), "{stderr}");
+}
+
+/// A history without as_of carries nothing in, and says so.
+#[test]
+fn a_history_without_as_of_declares_no_open_pipeline() {
+    let case = Case::new()
+        .edit("s.toml", "as_of = \"2026-01-01\"\n", "")
+        .append("s.toml", "history = \"history.csv\"\n");
+    let o = case.run(&["validate", "s.toml"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: as_of: [data] history names the opportunities, but the scenario has no as_of"
+        ),
+        "{stderr}"
+    );
+}

@@ -85,3 +85,21 @@ fn calibration_and_backtest_are_pinned() {
     );
     check(&dir.path().join("bt/backtest.json"), "backtest.json");
 }
+
+/// With the history named, its deals open at `as_of` start the year: pinned, and month 1 books more than
+/// the same run without them (which books only deals opened and closed within the month).
+#[test]
+fn simulate_with_the_open_pipeline_is_pinned() {
+    let dir = fixture("history = \"history.csv\"\n");
+    terrasim(&["simulate", "scenario.toml", "--trials", "200", "--out", "run", "--quiet"], dir.path());
+    check(&dir.path().join("run/result.json"), "simulate.pipeline.result.json");
+    let bare = fixture("");
+    terrasim(&["simulate", "scenario.toml", "--trials", "200", "--out", "run", "--quiet"], bare.path());
+    let month_1 = |d: &Path| {
+        let r: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join("run/result.json")).unwrap()).unwrap();
+        r["team"]["monthly_bookings"][0]["mean"].as_f64().unwrap()
+    };
+    let (with, without) = (month_1(dir.path()), month_1(bare.path()));
+    assert!(with > 2.0 * without.max(1.0), "month 1 books {with} with the open pipeline, {without} without");
+}

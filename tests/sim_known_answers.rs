@@ -183,3 +183,75 @@ fn market_factor_correlates_reps() {
     assert!(none.abs() < 4.0 / 3000f64.sqrt(), "sigma 0 gives correlation {none}");
     assert!(some > 0.3, "sigma 0.3 gives correlation {some}");
 }
+
+/// The parameters of [`deterministic_params`] with a lognormal cycle (`median`, `sigma`) and a handoff loss.
+fn pipeline_params(win: f64, median: f64, sigma: f64, handoff_loss: f64) -> String {
+    deterministic_params(win, 0.0).replace(
+        "cycle_months_median = 1.0\ncycle_sigma = 0.0\n",
+        &format!("cycle_months_median = {median}\ncycle_sigma = {sigma}\nhandoff_loss = {handoff_loss}\n"),
+    )
+}
+
+/// Open deals of `value` on accounts `0..n`, of age `age(i)` months.
+fn open_deals(n: usize, value: f64, age: impl Fn(usize) -> u32) -> Vec<terrasim::market::OpenDeal> {
+    (0..n)
+        .map(|i| terrasim::market::OpenDeal { id: format!("O{i}"), account: i, age_months: age(i), value })
+        .collect()
+}
+
+/// Known answer: the open pipeline at the start, and nothing else (no opportunity is opened in the run). A
+/// deal of age `k` has a lognormal cycle `L` (median `M`, σ) conditioned on not having closed by its age,
+/// that is on `round(L) ≥ k`, `L ≥ k − ½` (age 1: no condition); it closes within `H` months when
+/// `L < k + H − ½`, and is won with probability `w`. Expected bookings are
+/// `Σ V·w·[Φ(z(k+H−½)) − Φ(z(k−½))] / [1 − Φ(z(k−½))]`, `z(x) = (ln x − ln M)/σ`.
+#[test]
+fn open_pipeline_closes_by_the_cycle_given_its_age() {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    let (n, v, w, median, sigma, horizon) = (400, 10_000.0, 0.4, 3.0, 0.6, 6);
+    let ages = [1u32, 2, 4, 8];
+    let accounts = (0..n).map(|i| account(i, "Software", v)).collect();
+    let mut m = market(accounts, vec![rep("R1", 1e9, 1e6)], &vec![Some(0); n]);
+    m.set_open_pipeline(open_deals(n, v, |i| ages[i % 4])).unwrap();
+    let s = scenario(&format!("horizon_months = {horizon}\n{}", pipeline_params(w, median, sigma, 0.0)));
+    let outcomes = run(&compile(&s, &m), 4000);
+    let per_trial: Vec<f64> = outcomes.iter().map(|o| o.bookings[0]).collect();
+    let (mean, se) = mean_se(&per_trial);
+
+    let phi = Normal::new(0.0, 1.0).unwrap();
+    let cdf = |x: f64| phi.cdf((x.ln() - median.ln()) / sigma);
+    let h = f64::from(horizon);
+    let within = |k: f64| {
+        if k < 2.0 { cdf(k + h - 0.5) } else { (cdf(k + h - 0.5) - cdf(k - 0.5)) / (1.0 - cdf(k - 0.5)) }
+    };
+    let per_group = n as f64 / 4.0 * v * w;
+    let expected: f64 = ages.iter().map(|&k| per_group * within(f64::from(k))).sum();
+    assert!((mean - expected).abs() < 4.0 * se, "mean {mean} vs closed form {expected} (se {se})");
+    // The age matters: the same deals drawn as if new (no condition) book measurably less.
+    let unconditioned: f64 = ages.iter().map(|&k| per_group * cdf(f64::from(k) + h - 0.5)).sum();
+    assert!((unconditioned - expected).abs() > 8.0 * se, "{unconditioned} vs {expected}, se {se}");
+    // Nothing is opened in the run: every booking is one of the open deals.
+    assert!(outcomes.iter().all(|o| o.opportunities[0] == 0));
+}
+
+/// Known answer: an open deal whose owner leaves before it closes is lost in the handoff with probability
+/// `handoff_loss` (here every deal, of age 1 and a 4-month cycle, closes in month 4, after its owner left
+/// in month 3 and the book was spread): expected bookings are `n·V·w·(1 − loss)`, and the deals book under
+/// the rep who took the book.
+#[test]
+fn open_pipeline_faces_the_handoff_when_its_owner_leaves() {
+    let (n, v, w, loss) = (300, 10_000.0, 0.5, 0.3);
+    let accounts = (0..n).map(|i| account(i, "Software", v)).collect();
+    let mut m = market(accounts, vec![rep("R1", 1e9, 1e6), rep("R2", 1e9, 1e6)], &vec![Some(0); n]);
+    m.set_open_pipeline(open_deals(n, v, |_| 1)).unwrap();
+    let params = pipeline_params(w, 4.0, 0.0, loss);
+    let s = scenario(&format!(
+        "{params}[[events.departure]]\nrep = \"R1\"\nmonth = 3\norphan_policy = \"spread\"\nbackfill_delay_months = 12\n"
+    ));
+    let outcomes = run(&compile(&s, &m), 3000);
+    let per_trial: Vec<f64> = outcomes.iter().map(|o| o.bookings[1]).collect();
+    let (mean, se) = mean_se(&per_trial);
+    let expected = n as f64 * v * w * (1.0 - loss);
+    assert!((mean - expected).abs() < 4.0 * se, "mean {mean} vs closed form {expected} (se {se})");
+    assert!((n as f64 * v * w - expected).abs() > 8.0 * se, "the loss is visible");
+    assert!(outcomes.iter().all(|o| o.bookings[0] == 0.0), "the leaver books none of them");
+}

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::market::{Assumption, Market, Plan};
 use crate::scenario::{CompileError, Scenario, compile};
-use crate::sim::model::{CarryIn, NO_OWNER};
+use crate::sim::model::NO_OWNER;
 use crate::sim::{OppEventKind, inverse_normal_cdf, quantile_sorted};
 
 use super::fit::calibrate_window;
@@ -207,34 +207,23 @@ pub fn backtest(
         base.overlay(o);
         fitted.params.insert(key.clone(), base);
     }
-    let mut assumptions = crate::scenario::declared(&fitted, market);
+    // The backtest carries in the history's own open deals at the cutoff, whatever the scenario names.
+    let mut assumptions: Vec<Assumption> = crate::scenario::declared(&fitted, market)
+        .into_iter()
+        .filter(|a| a.code != crate::scenario::OPEN_PIPELINE_MISSING)
+        .collect();
     for a in calibration.assumptions() {
         if !assumptions.contains(a) {
             assumptions.push(a.clone());
         }
     }
     let (sim_scenario, steady) = steady_state(&fitted, market, options.horizon);
-    let in_place = market_at_cutoff(history, &steady, options.cutoff, &calibration.params.skills);
+    let mut in_place = market_at_cutoff(history, &steady, options.cutoff, &calibration.params.skills);
+    // The deals open at the cutoff are the first months' bookings, as the open pipeline of a plan year is.
+    let (open, _) = train.open_on(options.cutoff, |a| in_place.accounts()[a].potential.get());
+    in_place.set_open_pipeline(open).map_err(|e| BacktestError::Cutoff(e.to_string()))?;
     let mut model = compile(&sim_scenario, &in_place, in_place.plan(), None)?;
     model.win_multiplier = options.win_rate_multiplier;
-
-    let mut model_ix = vec![0u32; in_place.accounts().len()];
-    for (m, &a) in model.accounts.market_index.iter().enumerate() {
-        model_ix[a as usize] = m as u32;
-    }
-    let mut carried = vec![false; in_place.accounts().len()];
-    for o in train.opportunities.iter().filter(|o| o.outcome == Outcome::Open) {
-        let a = o.account;
-        if carried[a] || in_place.accounts()[a].is_customer {
-            continue;
-        }
-        carried[a] = true;
-        model.carry_in.push(CarryIn {
-            account: model_ix[a],
-            age_months: (cutoff_month - month_of(o.created)).max(1) as u32,
-            value: o.amount.unwrap_or_else(|| in_place.accounts()[a].potential.get()),
-        });
-    }
 
     let segs = Segments::new(scenario, market);
     let leaves: Vec<usize> = {

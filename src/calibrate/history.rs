@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::market::{Assumption, civil_from_days};
+use crate::market::{Assumption, OpenDeal, civil_from_days};
 
 /// How an opportunity ended, as of the export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -92,6 +92,30 @@ pub fn first_day(month: i64) -> i64 {
 }
 
 impl History {
+    /// The opportunities open on `day` (created before it and not closed by then), at most one per
+    /// account — the first in file order, as the model holds one open deal per account — valued at their
+    /// amount or, without one, at `potential` of their account. Also returns how many open deals were left
+    /// out because their account already had one.
+    pub fn open_on(&self, day: i64, potential: impl Fn(usize) -> f64) -> (Vec<OpenDeal>, usize) {
+        let month = month_of(day);
+        let mut seen = std::collections::HashSet::new();
+        let mut left_out = 0;
+        let mut deals = Vec::new();
+        for o in self.as_of(day).opportunities.iter().filter(|o| o.outcome == Outcome::Open) {
+            if !seen.insert(o.account) {
+                left_out += 1;
+                continue;
+            }
+            deals.push(OpenDeal {
+                id: o.id.clone(),
+                account: o.account,
+                age_months: (month - month_of(o.created)).max(1) as u32,
+                value: o.amount.unwrap_or_else(|| potential(o.account)),
+            });
+        }
+        (deals, left_out)
+    }
+
     /// The history as of `cutoff` (a day number): opportunities created before it, with those that closed
     /// on or after it turned back into open ones, so that nothing after the cutoff leaks in.
     pub fn as_of(&self, cutoff: i64) -> History {

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::calibrate::{History, Opportunity, Outcome};
-use crate::market::{Market, parse_crm_date};
+use crate::market::{Assumption, Market, parse_crm_date, parse_iso_date};
 use crate::scenario::{Scenario, StageMap};
 
 use super::csv_table::{Row, Table, normalise, parse_bool};
@@ -40,8 +40,111 @@ mod reason {
     pub const DUPLICATE: &str = "duplicate opportunity id";
 }
 
+/// Reads the opportunities open at the scenario's `as_of` from its `[data] pipeline` file, or else its
+/// history, into `market`; a scenario that names neither starts with no open pipeline (declared by
+/// [`crate::scenario::declared`]). What the file could not give is declared on the market.
+pub(crate) fn load_open_pipeline(scenario: &Scenario, market: &mut Market) -> Result<(), DataError> {
+    let Some(path) = scenario.data.pipeline.as_ref().or(scenario.data.history.as_ref()) else {
+        return Ok(());
+    };
+    let key = if scenario.data.pipeline.is_some() { "pipeline" } else { "history" };
+    let Some(as_of) = scenario.as_of.as_deref().and_then(parse_iso_date) else {
+        // Which deals are open depends on the day; without as_of there is no day to take them on.
+        market.declare(Assumption::new(
+            "pipeline_without_as_of",
+            "as_of",
+            format!(
+                "[data] {key} names the opportunities, but the scenario has no as_of, so none is carried in as \
+                 the open pipeline and the year starts with none; set as_of = \"YYYY-MM-DD\", the date of the \
+                 export"
+            ),
+        ));
+        return Ok(());
+    };
+    let file = scenario.resolve_path(path);
+    let kind = if scenario.data.pipeline.is_some() { Kind::Pipeline } else { Kind::History };
+    let history = read_opportunities(&file, scenario, market, kind)?;
+    let subject = file.display().to_string();
+    let mut notes = history.notes.clone();
+    let (deals, left_out) = history.open_on(as_of, |a| market.accounts()[a].potential.get());
+    let later = history.opportunities.iter().filter(|o| o.created >= as_of).count();
+    if later > 0 {
+        notes.push(Assumption::new(
+            "pipeline_after_as_of",
+            &subject,
+            format!(
+                "{later} opportunities were created on or after as_of {}, so they are not in the open pipeline \
+                 the year starts with; set as_of to the export's date if they should be",
+                scenario.as_of.as_deref().unwrap_or_default()
+            ),
+        ));
+    }
+    if left_out > 0 {
+        notes.push(Assumption::new(
+            "pipeline_one_per_account",
+            &subject,
+            format!(
+                "{left_out} open opportunities are on accounts that already have one, and are left out: the model \
+                 holds one open deal per account, the first in the file"
+            ),
+        ));
+    }
+    let open_ids: std::collections::HashSet<&str> = deals.iter().map(|d| d.id.as_str()).collect();
+    let unvalued = history
+        .opportunities
+        .iter()
+        .filter(|o| o.amount.is_none() && open_ids.contains(o.id.as_str()))
+        .count();
+    if unvalued > 0 {
+        notes.push(Assumption::new(
+            "pipeline_amount_default",
+            &subject,
+            format!(
+                "{unvalued} of the {} open opportunities have no amount and are valued at their account's \
+                 potential; give the amount column",
+                deals.len()
+            ),
+        ));
+    }
+    if history.rejected.total() > 0 {
+        let reasons: Vec<String> =
+            history.rejected.by_reason.iter().map(|(r, (n, _))| format!("{n} {r}")).collect();
+        notes.push(Assumption::new(
+            "pipeline_rows_rejected",
+            &subject,
+            format!(
+                "{} rows could not be used and are not in the open pipeline ({})",
+                history.rejected.total(),
+                reasons.join(", ")
+            ),
+        ));
+    }
+    market.set_open_pipeline(deals)?;
+    for note in notes {
+        market.declare(note);
+    }
+    Ok(())
+}
+
 /// Reads the opportunity history `file` of `scenario` and joins it to `market`.
 pub fn load_history(file: &Path, scenario: &Scenario, market: &Market) -> Result<History, DataError> {
+    read_opportunities(file, scenario, market, Kind::History)
+}
+
+/// What an opportunity file is for: a history must hold closed deals to learn from; an open-pipeline
+/// export holds open ones, whose stage names need not say won or lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    History,
+    Pipeline,
+}
+
+fn read_opportunities(
+    file: &Path,
+    scenario: &Scenario,
+    market: &Market,
+    kind: Kind,
+) -> Result<History, DataError> {
     let mut table =
         Table::open(file, "history", HISTORY, &scenario.data.columns.history, &Format::of(&scenario.data))?;
     let stages = &scenario.data.stages;
@@ -118,7 +221,7 @@ pub fn load_history(file: &Path, scenario: &Scenario, market: &Market) -> Result
         });
     });
     if stages.is_empty() && !table.has(IS_CLOSED) {
-        stages_readable_by_name(file, &table, &stage_counts)?;
+        stages_readable_by_name(file, &table, &stage_counts, kind)?;
     }
     errors.into_result(file)?;
     if history.opportunities.is_empty() {
@@ -131,7 +234,7 @@ pub fn load_history(file: &Path, scenario: &Scenario, market: &Market) -> Result
             ),
         });
     }
-    if history.opportunities.iter().all(|o| o.outcome == Outcome::Open) {
+    if kind == Kind::History && history.opportunities.iter().all(|o| o.outcome == Outcome::Open) {
         return Err(DataError::NoClosedDeals { file: file.to_path_buf(), open: history.opportunities.len() });
     }
     Ok(history)
@@ -139,11 +242,12 @@ pub fn load_history(file: &Path, scenario: &Scenario, market: &Market) -> Result
 
 /// Without `[data.stages]` or an IsClosed column, the stages are read by name: refused when they are
 /// numeric pipeline ids (HubSpot custom pipelines), or when, with no won flag either, none names won or lost
-/// (every deal would read as open).
+/// (every deal would read as open) in a history; an open-pipeline export may name only open stages.
 fn stages_readable_by_name(
     file: &Path,
     table: &Table,
     counts: &BTreeMap<String, u64>,
+    kind: Kind,
 ) -> Result<(), DataError> {
     let numeric = counts.keys().any(|s| s.bytes().all(|b| b.is_ascii_digit()));
     let named = counts.keys().any(|s| {
@@ -152,7 +256,7 @@ fn stages_readable_by_name(
     });
     let why = if numeric {
         "holds numeric ids (a custom pipeline exports its internal stage ids)"
-    } else if !named && !table.has(IS_WON) {
+    } else if !named && !table.has(IS_WON) && kind == Kind::History {
         "holds values of which none names won or lost, and there is no IsClosed or IsWon column"
     } else {
         return Ok(());

@@ -75,6 +75,7 @@ pub fn load_market(scenario: &Scenario) -> Result<Market, DataError> {
     for note in notes {
         market.declare(note);
     }
+    super::history::load_open_pipeline(scenario, &mut market)?;
     Ok(market)
 }
 

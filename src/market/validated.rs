@@ -4,6 +4,7 @@ use super::account::Account;
 use super::assumption::Assumption;
 use super::carveout::CarveOut;
 use super::ids::{AccountId, RepId};
+use super::pipeline::OpenDeal;
 use super::plan::Plan;
 use super::rep::Rep;
 use super::segment::{HierarchyLevel, SegmentPath};
@@ -29,6 +30,9 @@ pub enum MarketError {
     /// The plan names a rep index that does not exist.
     #[error("the plan gives an account to rep #{0}, which does not exist")]
     UnknownOwner(usize),
+    /// An open deal on an account that is not in the market, or a second on one account.
+    #[error("open deal #{0} refers to an account that does not exist or already has an open deal")]
+    OpenDeal(usize),
     /// A carve-out refers to an account or rep index that does not exist.
     #[error("carve-out #{0} refers to an account or rep that does not exist")]
     CarveOutOutOfRange(usize),
@@ -56,6 +60,7 @@ pub struct Market {
     account_index: HashMap<AccountId, usize>,
     rep_index: HashMap<RepId, usize>,
     assumptions: Vec<Assumption>,
+    open_pipeline: Vec<OpenDeal>,
 }
 
 impl Market {
@@ -98,7 +103,16 @@ impl Market {
                 });
             }
         }
-        Ok(Market { accounts, reps, plan, carveouts, account_index, rep_index, assumptions: Vec::new() })
+        Ok(Market {
+            accounts,
+            reps,
+            plan,
+            carveouts,
+            account_index,
+            rep_index,
+            assumptions: Vec::new(),
+            open_pipeline: Vec::new(),
+        })
     }
 
     /// All accounts, by dense index.
@@ -120,6 +134,26 @@ impl Market {
     /// order they were declared.
     pub fn assumptions(&self) -> &[Assumption] {
         &self.assumptions
+    }
+
+    /// The opportunities open at the scenario's `as_of`, at most one per account: every command starts its
+    /// year with them.
+    pub fn open_pipeline(&self) -> &[OpenDeal] {
+        &self.open_pipeline
+    }
+
+    /// Sets the opportunities open at the start (each account at most once; an account out of range is an
+    /// error).
+    pub fn set_open_pipeline(&mut self, deals: Vec<OpenDeal>) -> Result<(), MarketError> {
+        let mut seen = vec![false; self.accounts.len()];
+        for (i, d) in deals.iter().enumerate() {
+            match seen.get_mut(d.account) {
+                Some(s) if !*s => *s = true,
+                _ => return Err(MarketError::OpenDeal(i)),
+            }
+        }
+        self.open_pipeline = deals;
+        Ok(())
     }
 
     /// Declares a default the market rests on; a repeated declaration is kept once.

@@ -146,6 +146,13 @@ pub fn sim_summary(r: &SimResult) -> String {
     }
     out.push_str(&t.render());
     let team = &r.team;
+    if r.open_pipeline.deals > 0 {
+        out.push_str(&format!(
+            "\nOpen pipeline at the start: {} deals worth {}\n",
+            r.open_pipeline.deals,
+            money(r.open_pipeline.value)
+        ));
+    }
     out.push_str(&format!(
         "\nTeam: plan {}, bookings mean {} ± {} (P10 {}, P50 {}, P90 {}), P(team ≥ plan) {} ± {}\n",
         money(team.plan),

@@ -21,8 +21,20 @@ pub fn declared(scenario: &Scenario, market: &Market) -> Vec<Assumption> {
     all.extend(default_params(scenario, market));
     all.extend(undated_floors(scenario, market));
     all.extend(hire_medians(scenario));
+    if scenario.data.pipeline.is_none() && scenario.data.history.is_none() {
+        all.push(Assumption::new(
+            OPEN_PIPELINE_MISSING,
+            "data",
+            "no [data] history or pipeline names the opportunities open at the start, so the year starts with \
+             no open pipeline and its first months book only deals opened in the run; name the CRM's \
+             opportunity export under [data] history (or pipeline) to carry its open deals in",
+        ));
+    }
     all
 }
+
+/// The code of the declaration that a run starts with no open pipeline.
+pub const OPEN_PIPELINE_MISSING: &str = "open_pipeline_missing";
 
 /// [`declared`], plus the default shock set when the scenario lists no `[[shocks]]`: what `terrasim stress`
 /// rests on.

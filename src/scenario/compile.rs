@@ -3,7 +3,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::market::{Market, Motion, Plan, Rep, RepId, SizeBand};
-use crate::sim::model::{AccountTable, BookEntry, Epoch, Model, NO_OWNER, RepModel, SegmentModel, WinDraw};
+use crate::sim::model::{
+    AccountTable, BookEntry, CarryIn, Epoch, Model, NO_OWNER, RepModel, SegmentModel, WinDraw,
+};
 
 use super::events::{Departure, Hire, OrphanPolicy, Shock};
 use super::params::{QuotaPolicy, SegmentParams};
@@ -578,7 +580,12 @@ pub fn compile(
         win_multiplier: shock.and_then(|s| s.win_rate_multiplier).unwrap_or(1.0),
         deal_multiplier: shock.and_then(|s| s.deal_size_multiplier).unwrap_or(1.0),
         pipeline_coverage_flag: g.pipeline_coverage_flag,
-        carry_in: Vec::new(),
+        // The deals open at the start close as the first months' bookings, with their owners' hours.
+        carry_in: market
+            .open_pipeline()
+            .iter()
+            .map(|d| CarryIn { account: model_ix[d.account], age_months: d.age_months, value: d.value })
+            .collect(),
     })
 }
 

@@ -8,7 +8,7 @@ mod events;
 mod params;
 mod schema;
 
-pub use assumptions::{declared, declared_for_stress};
+pub use assumptions::{OPEN_PIPELINE_MISSING, declared, declared_for_stress};
 pub use compile::{
     AccountParams, CompileError, account_hours, account_params, compile, hire_rep, productivity,
     workload_hours,

@@ -57,9 +57,14 @@ pub struct DataFiles {
     /// Carve-outs CSV.
     #[serde(default)]
     pub carveouts: Option<PathBuf>,
-    /// Opportunity history CSV (for calibration and backtests).
+    /// Opportunity history CSV (for calibration and backtests). Its opportunities open at `as_of` are the
+    /// open pipeline every command starts with, unless `pipeline` names another file.
     #[serde(default)]
     pub history: Option<PathBuf>,
+    /// Open-pipeline CSV, in the history's format (a CRM export of open opportunities): the deals open at
+    /// `as_of`, which every command starts its year with. Default: the history's.
+    #[serde(default)]
+    pub pipeline: Option<PathBuf>,
     /// Explicit column mappings for headers the importer does not recognise.
     #[serde(default)]
     pub columns: ColumnMaps,

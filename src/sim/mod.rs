@@ -18,8 +18,8 @@ mod stats;
 mod trial;
 
 pub use result::{
-    Fan, HEADLINE_NAMES, Headline, RESULT_SCHEMA_VERSION, RepResult, SegmentPipeline, SimResult, TeamResult,
-    aggregate, headline,
+    Fan, HEADLINE_NAMES, Headline, OpenPipeline, RESULT_SCHEMA_VERSION, RepResult, SegmentPipeline,
+    SimResult, TeamResult, aggregate, headline,
 };
 pub use rng::{Purpose, Stream, StreamRng, TrialKey, inverse_normal_cdf};
 pub use runner::{RunError, run_trials};

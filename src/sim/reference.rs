@@ -390,20 +390,33 @@ impl Trial<'_, '_> {
         let cycle = (seg.cycle_mu + seg.cycle_sigma * inverse_normal_cdf(u)).exp().round().max(1.0) as usize;
         let close = cycle.saturating_sub(age);
         let h = model.horizon;
-        for t in 0..close.min(h) {
-            let owner = model.epochs[model.epoch_of_month[t]].owner[a];
-            if owner != NO_OWNER {
-                s.opp_milli[owner as usize * h + t] += seg.opp_milli_hours;
+        // As an opened deal: the owner's hours each month it is open, and a handoff loss when its owner has
+        // left by a month in which the account has another owner.
+        let handoff_draw = deal.uniform(k + 3);
+        let closing = |handoff_lost| Closing {
+            account: c.account,
+            value: c.value,
+            win_draw: deal.uniform(k + 2),
+            handoff_lost,
+        };
+        let mut current = model.epochs[model.epoch_of_month[0]].owner[a];
+        if current != NO_OWNER && close > 0 {
+            s.opp_milli[current as usize * h] += seg.opp_milli_hours;
+        }
+        for t in 1..=close.min(h - 1) {
+            let next = model.epochs[model.epoch_of_month[t]].owner[a];
+            let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
+            if handed_off && handoff_draw < seg.handoff_loss {
+                s.closings[t].push(closing(true));
+                return;
+            }
+            current = next;
+            if current != NO_OWNER && t < close {
+                s.opp_milli[current as usize * h + t] += seg.opp_milli_hours;
             }
         }
         if close < h {
-            let closing = Closing {
-                account: c.account,
-                value: c.value,
-                win_draw: deal.uniform(k + 2),
-                handoff_lost: false,
-            };
-            s.closings[close].push(closing);
+            s.closings[close].push(closing(false));
         }
     }
 }
@@ -512,6 +525,19 @@ mod tests {
         let customer = model.accounts.customer.iter().position(|&c| c).expect("a customer") as u32;
         for (i, a) in [0u32, 5, 17, 300, 301, 4000, 11_000, customer, 17].into_iter().enumerate() {
             model.carry_in.push(CarryIn { account: a, age_months: 1 + i as u32 % 5, value: 1e4 * i as f64 });
+        }
+        same_as_reference(&model, 6, 2);
+        // Open deals in the departing rep's book, which face the handoff when the book moves.
+        let leaver = model.reps.iter().position(|r| r.last_month.is_some()).expect("a departure") as u32;
+        let book: Vec<u32> = (0..model.accounts.customer.len() as u32)
+            .filter(|&a| {
+                model.epochs[0].owner[a as usize] == leaver && !model.carry_in.iter().any(|c| c.account == a)
+            })
+            .take(40)
+            .collect();
+        assert!(book.len() >= 20, "the departing rep has a book");
+        for (i, &a) in book.iter().enumerate() {
+            model.carry_in.push(CarryIn { account: a, age_months: 1 + i as u32 % 3, value: 5e4 });
         }
         same_as_reference(&model, 6, 2);
     }

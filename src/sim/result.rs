@@ -91,6 +91,15 @@ pub struct SegmentPipeline {
     pub below_flag: bool,
 }
 
+/// The open pipeline a run starts with.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct OpenPipeline {
+    /// Open deals carried in.
+    pub deals: usize,
+    /// Their total amount (each the export's amount, or its account's potential without one).
+    pub value: f64,
+}
+
 /// The result of a simulation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SimResult {
@@ -123,6 +132,9 @@ pub struct SimResult {
     pub pipeline: Vec<SegmentPipeline>,
     /// Pipeline coverage flag threshold.
     pub pipeline_coverage_flag: f64,
+    /// The deals open at the start that the run carried in (the scenario's `[data] pipeline` or history at
+    /// `as_of`).
+    pub open_pipeline: OpenPipeline,
     /// What the run rests on that is not the user's data (defaults standing in for a missing column, file or
     /// calibration); also printed as warnings on stderr. See [`crate::scenario::declared`].
     pub assumptions: Vec<crate::market::Assumption>,
@@ -276,6 +288,10 @@ pub fn aggregate(model: &Model, scenario: &str, shock: Option<&str>, outcomes: &
         coverage_rate: estimate(headlines.iter().map(|x| x.coverage_rate)),
         pipeline,
         pipeline_coverage_flag: model.pipeline_coverage_flag,
+        open_pipeline: OpenPipeline {
+            deals: model.carry_in.len(),
+            value: model.carry_in.iter().map(|c| c.value).sum(),
+        },
         // The model does not know which of its inputs were defaults: the caller, which has the scenario and
         // the market, sets them (`scenario::declared`).
         assumptions: Vec::new(),

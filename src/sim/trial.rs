@@ -883,20 +883,29 @@ impl Trial<'_, '_> {
         let cycle = (seg.cycle_mu + seg.cycle_sigma * inverse_normal_cdf(u)).exp().round().max(1.0) as usize;
         let close = cycle.saturating_sub(age);
         let h = model.horizon;
-        for t in 0..close.min(h) {
-            let owner = model.epochs[model.epoch_of_month[t]].owner[a];
-            if owner != NO_OWNER {
-                s.book_opp_hours(owner, t, t + 1, seg.opp_milli_hours, h);
+        // As an opened deal: the owner's hours each month it is open, and a handoff loss when its owner has
+        // left by a month in which the account has another owner.
+        let handoff_draw = deal.uniform(u64::from(deal_counter(number, DealDraw::Handoff)));
+        let closing =
+            |handoff_lost| Closing { account: c.account, deal: number, carry: index as u32, handoff_lost };
+        let mut current = model.epochs[model.epoch_of_month[0]].owner[a];
+        if current != NO_OWNER && close > 0 {
+            s.book_opp_hours(current, 0, 1, seg.opp_milli_hours, h);
+        }
+        for t in 1..=close.min(h - 1) {
+            let next = model.epochs[model.epoch_of_month[t]].owner[a];
+            let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
+            if handed_off && handoff_draw < seg.handoff_loss {
+                s.closings[closing_slot(model, t, book_of(model, next))].push(closing(true));
+                return;
+            }
+            current = next;
+            if current != NO_OWNER && t < close {
+                s.book_opp_hours(current, t, t + 1, seg.opp_milli_hours, h);
             }
         }
         if close < h {
-            let owner = model.epochs[model.epoch_of_month[close]].owner[a];
-            s.closings[closing_slot(model, close, book_of(model, owner))].push(Closing {
-                account: c.account,
-                deal: number,
-                carry: index as u32,
-                handoff_lost: false,
-            });
+            s.closings[closing_slot(model, close, book_of(model, current))].push(closing(false));
         }
     }
 }
