@@ -306,3 +306,85 @@ fn calibrate_and_backtest_keep_their_assumptions() {
     let out = terrasim(&["validate", "s.toml"], case.dir.path());
     assert!(out.status.success());
 }
+
+/// calibrate never replaces a file it did not write: not the history, the scenario or a data file.
+#[test]
+fn calibrate_out_at_an_input_file_is_refused_and_the_file_kept() {
+    for target in ["accounts.csv", "history.csv", "s.toml"] {
+        let case = Case::new();
+        let before = std::fs::read(case.path(target)).unwrap();
+        let o = case.run(&["calibrate", "--scenario", "s.toml", "--history", "history.csv", "--out", target]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{target}: {stderr}");
+        assert!(stderr.contains(target) && stderr.contains("not written by terrasim calibrate"), "{stderr}");
+        assert_eq!(std::fs::read(case.path(target)).unwrap(), before, "{target} was changed");
+    }
+    // A params file calibrate wrote is replaced on the next run.
+    let case = Case::new();
+    for _ in 0..2 {
+        let o = case.run(&[
+            "calibrate",
+            "--scenario",
+            "s.toml",
+            "--history",
+            "history.csv",
+            "--out",
+            "p.toml",
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+#[test]
+fn out_below_a_file_names_the_file() {
+    let case = Case::new().write("taken", "mine");
+    case.refuses(
+        &["simulate", "s.toml", "--out", "taken/sub", "--quiet"],
+        "never",
+        &["taken is a file", "--out"],
+    );
+}
+
+#[test]
+fn absurd_thread_counts_are_refused() {
+    Case::new().refuses(
+        &["simulate", "s.toml", "--threads", "100000", "--out", "out"],
+        "out",
+        &["--threads 100000", "identical for any count"],
+    );
+}
+
+/// A full disk under `> file` is a fault (exit 1), not a silent success.
+#[test]
+fn a_full_stdout_is_an_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else { return };
+    let case = Case::new();
+    let o = Command::new(env!("CARGO_BIN_EXE_terrasim"))
+        .args(["validate", "s.toml"])
+        .current_dir(case.dir.path())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot write to stdout") && !stderr.contains("panicked"), "{stderr}");
+}
+
+/// With a handful of deals the cycle's interval stays finite: no 1e76 upper bound.
+#[test]
+fn thin_calibration_intervals_stay_bounded() {
+    let case = Case::new();
+    let o =
+        case.run(&["calibrate", "--scenario", "s.toml", "--history", "history.csv", "--out", "p.toml", "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(case.path("p.diagnostics.json")).unwrap()).unwrap();
+    for s in d["segments"].as_array().unwrap() {
+        for field in ["cycle_median", "cycle_sigma"] {
+            let (mean, hi) = (s[field]["mean"].as_f64().unwrap(), s[field]["hi"].as_f64().unwrap());
+            // The widest interval is the prior's: e^(1.645) ≈ 5.2 times the mean.
+            assert!(hi <= mean * 5.2 && hi.is_finite(), "{} {field}: {hi} for mean {mean}", s["key"]);
+        }
+    }
+}

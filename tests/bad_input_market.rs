@@ -606,3 +606,65 @@ fn a_history_without_as_of_declares_no_open_pipeline() {
         "{stderr}"
     );
 }
+
+/// Stage names that look closed but are not Salesforce's or HubSpot's own are refused, listing them first.
+#[test]
+fn closed_looking_stages_that_match_no_known_name_are_refused() {
+    for (from, to) in [
+        ("Closed Won", "Gewonnen"),
+        ("Closed Lost", "Closed - No Decision"),
+        ("Closed Won", "Closed - Won't Proceed"),
+    ] {
+        Case::new().edit("history.csv", from, to).refuses(
+            &["calibrate", "--scenario", "s.toml", "--history", "history.csv", "--out", "p.toml"],
+            "p.toml",
+            &["history.csv", "look closed", to, "[data.stages]"],
+        );
+    }
+}
+
+#[test]
+fn a_stage_listed_as_won_and_lost_is_refused() {
+    Case::new()
+        .append("s.toml", "[data.stages]\nwon = [\"Closed Won\"]\nlost = [\"Closed Lost\", \"Closed Won\"]\nopen = [\"Prospecting\"]\n")
+        .refuses(
+            &["calibrate", "--scenario", "s.toml", "--history", "history.csv", "--out", "p.toml"],
+            "p.toml",
+            &["s.toml", "data.stages.lost", "\"Closed Won\" is listed under both won and lost"],
+        );
+}
+
+#[test]
+fn accounts_without_size_or_industry_are_declared() {
+    let case = Case::new().edit("accounts.csv", "A1,Acme,Retail,50,\"$1,000,000\"", "A1,Acme,,,");
+    let o = case.run(&["validate", "s.toml"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("1 of 4 accounts have neither employees nor annual revenue, so they are sized SMB"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 of 4 accounts have no industry, so their vertical is \"Unknown\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_monthly_capacity_above_a_month_of_hours_is_refused() {
+    Case::new().edit("reps.csv", "R1,Ana,SMB,AMER,120,", "R1,Ana,SMB,AMER,1500,").simulate_refuses(&[
+        "reps.csv",
+        "line 2",
+        "capacity_hours",
+        "more than a month has (744)",
+    ]);
+}
+
+#[test]
+fn an_account_carved_out_twice_is_refused() {
+    Case::new().append("carveouts.csv", "A1,R1,again,90,2025-12-01\n").simulate_refuses(&[
+        "carveouts.csv",
+        "line 3",
+        "account A1 is carved out twice (lines 2 and 3)",
+    ]);
+}

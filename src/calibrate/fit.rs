@@ -127,6 +127,10 @@ pub struct RepFit {
     pub file_skill: f64,
 }
 
+/// Standard error, on the log scale, of the cycle's median and sigma where the history cannot bound them:
+/// the widest the fit reports.
+const LOG_PRIOR_SE: f64 = 1.0;
+
 /// Diagnostics of a calibration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Diagnostics {
@@ -645,8 +649,14 @@ fn fit_nodes(segs: &Segments, sums: &[Sums], params: &AccountParams) -> Vec<Segm
                 (p.cycle_median.hi / p.cycle_median.mean).ln() / z,
                 (p.cycle_sigma.hi / p.cycle_sigma.mean).ln() / z,
             ),
-            (None, None) => (any.cycle_months_median.ln(), any.cycle_sigma.max(1e-3).ln(), 1.0, 1.0),
+            (None, None) => {
+                (any.cycle_months_median.ln(), any.cycle_sigma.max(1e-3).ln(), LOG_PRIOR_SE, LOG_PRIOR_SE)
+            }
         };
+        // A history too thin to bound the fit (a flat likelihood gives an enormous or infinite standard error)
+        // is no more certain than the prior, whose standard error on the log scale is 1 (`min` also takes
+        // the bound over a NaN).
+        let (se_mu, se_ls) = (se_mu.min(LOG_PRIOR_SE), se_ls.min(LOG_PRIOR_SE));
         let cycle_median =
             Interval { mean: mu.exp(), lo: (mu - z * se_mu).exp(), hi: (mu + z * se_mu).exp() };
         let cycle_sigma = Interval {

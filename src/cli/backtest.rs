@@ -58,12 +58,12 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     out.add("backtest.json", serde_json::to_vec_pretty(&result)?);
     commit(out, &dir)?;
     if !args.quiet {
-        print(&terrasim::report::backtest_summary(&result));
+        print(&terrasim::report::backtest_summary(&result))?;
         print(&format!(
             "\nBacktest in {:.2} s; wrote {}/backtest.json\n",
             elapsed.as_secs_f64(),
             dir.display()
-        ));
+        ))?;
     }
     Ok(())
 }

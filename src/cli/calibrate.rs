@@ -66,11 +66,33 @@ fn params_file(args: &Args) -> Result<(PathBuf, String), CliError> {
     if out.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
         return Err(folder(&out));
     }
-    match out.file_name() {
-        Some(name) if name != ".." => Ok((out.clone(), name.to_string_lossy().into_owned())),
-        _ => Err(folder(&out)),
+    let name = match out.file_name() {
+        Some(name) if name != ".." => name.to_string_lossy().into_owned(),
+        _ => return Err(folder(&out)),
+    };
+    let stem = out.file_stem().map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
+    let diagnostics = out.with_file_name(format!("{stem}.diagnostics.json"));
+    // Only files an earlier calibrate wrote may be replaced: never the history, the scenario or a data file.
+    for (file, ours) in [(&out, PARAMS_HEADER), (&diagnostics, DIAGNOSTICS_START)] {
+        match std::fs::read(file) {
+            Ok(bytes) if !bytes.starts_with(ours.as_bytes()) => {
+                return Err(usage(format!(
+                    "{} exists and was not written by terrasim calibrate; it is not replaced: choose another \
+                     --out, e.g. --out {}",
+                    file.display(),
+                    out.with_file_name("params.toml").display()
+                )));
+            }
+            _ => {}
+        }
     }
+    Ok((out, name))
 }
+
+/// How a params file written by calibrate starts.
+const PARAMS_HEADER: &str = "# Written by `terrasim calibrate`";
+/// How its diagnostics file starts (the serialisation of `Diagnostics`, first field first).
+const DIAGNOSTICS_START: &str = "{\n  \"first_month\"";
 
 pub fn run(args: &Args) -> Result<(), CliError> {
     let (out, name) = params_file(args)?;
@@ -85,7 +107,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let stem = out.file_stem().map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
     let d = &calibration.diagnostics;
     let header = format!(
-        "# Written by `terrasim calibrate` from {} ({} to {}, {} opportunities).\n\
+        "{PARAMS_HEADER} from {} ({} to {}, {} opportunities).\n\
          # Include it in a scenario with include_params = [\"{}\"]; the scenario's own [params] still win.\n\n",
         history_file.display(),
         d.first_month,
@@ -104,13 +126,13 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         .map_err(|source| CliError::Output { dir: out.clone(), source })?;
 
     if !args.quiet {
-        print(&terrasim::report::calibration_summary(d));
+        print(&terrasim::report::calibration_summary(d))?;
         print(&format!(
             "\nCalibrated in {:.2} s; wrote {} and {}.diagnostics.json\n",
             elapsed.as_secs_f64(),
             out.display(),
             stem
-        ));
+        ))?;
     }
     Ok(())
 }

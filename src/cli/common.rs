@@ -41,11 +41,17 @@ pub fn warn(assumptions: &[Assumption]) {
 }
 
 /// Writes `text` to stdout. A reader that closed early (`terrasim ... | head`) is not an error: the rest is
-/// dropped, and the outputs, written before, stand.
-pub fn print(text: &str) {
+/// dropped, and the outputs, written before, stand. Any other failure (a full disk under `> file`) is.
+pub fn print(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Stdout(e)),
+        _ => Ok(()),
+    }
 }
+
+/// More worker threads than this only add overhead: results are identical for any count.
+const MAX_THREADS: usize = 256;
 
 /// Above this, a run's outcomes are worth a warning.
 const LARGE_RUN_BYTES: u64 = 1 << 30;
@@ -145,6 +151,13 @@ impl RunOptions {
         }
         if self.threads == Some(0) {
             return Err(usage("--threads must be at least 1 (omit it to use every core)"));
+        }
+        if let Some(n) = self.threads.filter(|&n| n > MAX_THREADS) {
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            return Err(usage(format!(
+                "--threads {n} is more than {MAX_THREADS}; this machine has {cores} cores and results are \
+                 identical for any count, so omit it (every core) or give at most {cores}"
+            )));
         }
         check_out(&self.out_dir())?;
         let (mut scenario, market) = load(&self.scenario)?;

@@ -103,8 +103,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     out.add("compare.json", serde_json::to_vec_pretty(&result)?);
     commit(out, &dir)?;
     if !run.quiet {
-        print(&terrasim::report::compare_summary(&scenario.name, trials, &names, &diffs));
-        print(&format!("\nwrote {}/compare.json\n", dir.display()));
+        print(&terrasim::report::compare_summary(&scenario.name, trials, &names, &diffs))?;
+        print(&format!("\nwrote {}/compare.json\n", dir.display()))?;
     }
     Ok(())
 }

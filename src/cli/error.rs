@@ -83,6 +83,9 @@ pub enum CliError {
         #[source]
         source: OutputError,
     },
+    /// The summary could not be written to stdout (other than a reader closing it early).
+    #[error("cannot write to stdout")]
+    Stdout(#[source] std::io::Error),
     /// A result could not be serialised (a bug).
     #[error("cannot serialise the result")]
     Serialise(#[from] serde_json::Error),
@@ -102,7 +105,7 @@ impl CliError {
             CliError::Backtest { source, .. } => source.exit_code(),
             CliError::Run(e) => e.exit_code(),
             CliError::Output { source, .. } => source.exit_code(),
-            CliError::Serialise(_) => INTERNAL,
+            CliError::Stdout(_) | CliError::Serialise(_) => INTERNAL,
         }
     }
 

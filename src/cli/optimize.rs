@@ -60,13 +60,13 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     out.add("run.json", serde_json::to_vec_pretty(&run_info)?);
     commit(out, &dir)?;
     if !run.quiet {
-        print(&terrasim::report::optimize_summary(&outcome));
+        print(&terrasim::report::optimize_summary(&outcome))?;
         print(&format!(
             "\n{} candidates in {:.1} s; wrote {}/candidates.json and each candidate's plan.csv and diff.csv\n",
             outcome.candidates.len(),
             elapsed.as_secs_f64(),
             dir.display()
-        ));
+        ))?;
     }
     Ok(())
 }

@@ -36,13 +36,13 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     commit(out, &dir)?;
 
     if !run.quiet {
-        print(&terrasim::report::sim_summary(&result));
+        print(&terrasim::report::sim_summary(&result))?;
         print(&format!(
             "\n{} trials in {:.2} s; wrote {}/result.json and CSV tables\n",
             trials,
             elapsed.as_secs_f64(),
             dir.display()
-        ));
+        ))?;
     }
     Ok(())
 }

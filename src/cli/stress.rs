@@ -46,8 +46,8 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     out.add("stress.json", serde_json::to_vec_pretty(&result)?);
     commit(out, &dir)?;
     if !run.quiet {
-        print(&terrasim::report::stress_summary(&result));
-        print(&format!("\nwrote {}/stress.json\n", dir.display()));
+        print(&terrasim::report::stress_summary(&result))?;
+        print(&format!("\nwrote {}/stress.json\n", dir.display()))?;
     }
     Ok(())
 }

@@ -30,15 +30,15 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         if let Some(fields) = json.as_object_mut() {
             fields.insert("assumptions".into(), serde_json::to_value(&assumptions)?);
         }
-        print(&format!("{}\n", serde_json::to_string_pretty(&json)?));
+        print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
     } else {
         let declared = if assumptions.is_empty() {
             String::new()
         } else {
             format!(" ({} defaults declared above)", assumptions.len())
         };
-        print(&format!("{}: valid scenario \"{}\"{declared}\n\n", args.scenario.display(), scenario.name));
-        print(&terrasim::report::audit_summary(&audit));
+        print(&format!("{}: valid scenario \"{}\"{declared}\n\n", args.scenario.display(), scenario.name))?;
+        print(&terrasim::report::audit_summary(&audit))?;
     }
     Ok(())
 }

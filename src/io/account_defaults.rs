@@ -24,6 +24,10 @@ pub(super) struct AccountStats {
     /// Accounts whose owner is no rep, left unowned (`unknown_owners = "unowned"`), and one such owner.
     pub(super) unknown_owner: usize,
     pub(super) unknown_owner_example: Option<String>,
+    /// Accounts with neither employees nor annual revenue, sized SMB.
+    pub(super) size_unknown: usize,
+    /// Accounts without a vertical, in the vertical `Unknown`.
+    pub(super) vertical_unknown: usize,
 }
 
 impl AccountStats {
@@ -100,6 +104,27 @@ impl AccountStats {
                 format!(
                     "no is_customer column (nor a Salesforce Type or HubSpot Lifecycle Stage column): all {n} accounts \
                  are prospects, none opens expansion; add one of those columns"
+                ),
+            );
+        }
+        if self.size_unknown > 0 {
+            declare(
+                "size_band_default",
+                format!(
+                    "{} of {n} accounts have neither employees nor annual revenue, so they are sized SMB (and take \
+                 SMB parameters and SMB reps); give NumberOfEmployees or AnnualRevenue",
+                    self.size_unknown
+                ),
+            );
+        }
+        if self.vertical_unknown > 0 {
+            declare(
+                "vertical_default",
+                format!(
+                    "{} of {n} accounts have no industry, so their vertical is \"Unknown\" (no expertise lift, one \
+                 segment for all of them); fill the Industry cells or map a column to vertical under \
+                 [data.columns.accounts]",
+                    self.vertical_unknown
                 ),
             );
         }

@@ -439,6 +439,11 @@ pub fn check_output_dir(dir: &Path) -> Result<(), OutputError> {
 fn check_target(path: &Path) -> Result<bool, OutputError> {
     match fs::symlink_metadata(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        // `taken/sub` where `taken` is a file: the file is what the user must change.
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
+            let file = path.ancestors().skip(1).find(|a| a.is_file()).unwrap_or(path);
+            Err(OutputError::TargetIsFile { path: file.to_path_buf() })
+        }
         Err(e) => Err(io_err("inspect", path)(e)),
         Ok(m) if !m.is_dir() => Err(OutputError::TargetIsFile { path: path.to_path_buf() }),
         Ok(_) => {

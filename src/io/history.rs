@@ -148,6 +148,7 @@ fn read_opportunities(
     let mut table =
         Table::open(file, "history", HISTORY, &scenario.data.columns.history, &Format::of(&scenario.data))?;
     let stages = &scenario.data.stages;
+    check_stage_lists(scenario)?;
     if !table.has(STAGE) && !table.has(IS_WON) {
         return Err(DataError::MissingColumn {
             file: file.to_path_buf(),
@@ -250,19 +251,25 @@ fn stages_readable_by_name(
     kind: Kind,
 ) -> Result<(), DataError> {
     let numeric = counts.keys().any(|s| s.bytes().all(|b| b.is_ascii_digit()));
-    let named = counts.keys().any(|s| {
-        let n = normalise(s);
-        n.contains("won") || n.contains("lost")
-    });
+    let named = counts.keys().any(|s| stage_by_name(s) != StageName::Open);
+    let closed_looking: Vec<&String> =
+        counts.keys().filter(|s| stage_by_name(s) == StageName::Unknown).collect();
     let why = if numeric {
         "holds numeric ids (a custom pipeline exports its internal stage ids)"
+    } else if !closed_looking.is_empty() {
+        "holds stage names that look closed but are neither Closed Won nor Closed Lost (read by name, they would \
+         count as open or as the wrong outcome)"
     } else if !named && !table.has(IS_WON) && kind == Kind::History {
         "holds values of which none names won or lost, and there is no IsClosed or IsWon column"
     } else {
         return Ok(());
     };
+    // The names that decide come first: the closed-looking ones, then the rest by count.
     let mut by_count: Vec<(&String, &u64)> = counts.iter().collect();
-    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    by_count.sort_by(|a, b| {
+        let unknown = |s: &String| stage_by_name(s) != StageName::Unknown;
+        unknown(a.0).cmp(&unknown(b.0)).then(b.1.cmp(a.1)).then(a.0.cmp(b.0))
+    });
     let mut values: Vec<String> = by_count
         .iter()
         .take(8)
@@ -361,16 +368,81 @@ fn parse_row(row: &Row<'_>, stages: &StageMap, errors: &mut RowErrors) -> Option
     ok.then_some(Parsed { created, close, outcome, amount })
 }
 
-/// The outcome a stage value means: from the scenario's `[data.stages]` when it lists any, else by name.
+/// A stage listed under two outcomes of `[data.stages]` is refused: which one it means is the user's to say.
+fn check_stage_lists(scenario: &Scenario) -> Result<(), DataError> {
+    let stages = &scenario.data.stages;
+    let lists = [("open", &stages.open), ("won", &stages.won), ("lost", &stages.lost)];
+    for (i, (first, a)) in lists.iter().enumerate() {
+        for (second, b) in &lists[i + 1..] {
+            if let Some(both) = a.iter().find(|x| b.iter().any(|y| y.trim().eq_ignore_ascii_case(x.trim()))) {
+                return Err(DataError::Scenario {
+                    file: scenario.source.clone(),
+                    field: format!("data.stages.{second}"),
+                    message: format!(
+                        "stage \"{both}\" is listed under both {first} and {second}; a stage means one outcome: \
+                         keep it in one list"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a stage name says without a `[data.stages]` map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StageName {
+    Won,
+    Lost,
+    Open,
+    /// A name that looks closed ("Closed - No Decision", "Gewonnen", "Disqualified") but is not one of the
+    /// CRMs' own won and lost names: what it means is the user's to say.
+    Unknown,
+}
+
+/// Salesforce's and HubSpot's won and lost stages (any case and punctuation: `Closed Won`, `closedwon`).
+const WON_NAMES: &[&str] = &["closedwon", "won"];
+const LOST_NAMES: &[&str] = &["closedlost", "lost"];
+/// Parts of stage names that say a deal is closed, in the languages CRM exports come in.
+const CLOSED_WORDS: &[&str] = &[
+    "closed",
+    "won",
+    "lost",
+    "gewonnen",
+    "verloren",
+    "gagn",
+    "perdu",
+    "ganad",
+    "perdid",
+    "vinto",
+    "disqualif",
+    "nodecision",
+    "geschlossen",
+    "ferm",
+    "cerrad",
+];
+
+fn stage_by_name(raw: &str) -> StageName {
+    let n = normalise(raw);
+    if WON_NAMES.contains(&n.as_str()) {
+        StageName::Won
+    } else if LOST_NAMES.contains(&n.as_str()) {
+        StageName::Lost
+    } else if CLOSED_WORDS.iter().any(|w| n.contains(w)) {
+        StageName::Unknown
+    } else {
+        StageName::Open
+    }
+}
+
+/// The outcome a stage value means: from the scenario's `[data.stages]` when it lists any, else by name
+/// (a closed-looking name that is not a known one reads as open here, and the file is refused as a whole).
 fn stage_outcome(raw: &str, stages: &StageMap) -> Result<Option<Outcome>, String> {
     if stages.is_empty() {
-        let n = normalise(raw);
-        return Ok(Some(if n.contains("won") {
-            Outcome::Won
-        } else if n.contains("lost") {
-            Outcome::Lost
-        } else {
-            Outcome::Open
+        return Ok(Some(match stage_by_name(raw) {
+            StageName::Won => Outcome::Won,
+            StageName::Lost => Outcome::Lost,
+            StageName::Open | StageName::Unknown => Outcome::Open,
         }));
     }
     let listed = |list: &[String]| list.iter().any(|s| s.trim().eq_ignore_ascii_case(raw.trim()));

@@ -428,6 +428,12 @@ fn parse_rep(
             id.as_ref().map_or_else(|| "?".to_string(), RepId::to_string)
         )));
     }
+    // A month has at most 744 hours: more is a yearly figure, or a unit mix-up.
+    if let Some(c) = capacity.filter(|&c| c > MAX_MONTHLY_HOURS) {
+        fail(row.error(field(R::Capacity), "capacity_hours", format!(
+            "{c} hours is more than a month has ({MAX_MONTHLY_HOURS}); give selling hours per month (about 100 to 140 for a full-time rep), not per year"
+        )));
+    }
     for (f, name, v) in [(R::Start, "start_month", start), (R::Ramp, "ramp_months", ramp)] {
         if v.is_some_and(|v| v.fract() != 0.0) {
             fail(row.error(field(f), name, "give a whole number of months"));
@@ -651,6 +657,8 @@ fn parse_account(
         return None;
     }
     let size_band = scenario.size_bands.band(employees, revenue);
+    stats.size_unknown += usize::from(employees.is_none() && revenue.is_none());
+    stats.vertical_unknown += usize::from(row.get(f(A::Vertical)).is_none());
     let mut account = Account {
         id: id?,
         name: name?,
@@ -761,6 +769,9 @@ fn read_plan(
     Ok(plan)
 }
 
+/// Hours in the longest month (31 days × 24 hours): no rep sells more in a month.
+const MAX_MONTHLY_HOURS: f64 = 744.0;
+
 fn read_carveouts(
     file: &Path,
     scenario: &Scenario,
@@ -789,6 +800,7 @@ fn read_carveouts(
         .collect();
     let mut errors = RowErrors::default();
     let mut carveouts = Vec::new();
+    let mut seen: HashMap<usize, u64> = HashMap::new();
     table.for_each(&mut errors, |row, errors| {
         let Some(raw) = row.get(C::Account as usize) else {
             errors.push(row.error(C::Account as usize, "account_id", "the account id is empty"));
@@ -798,6 +810,11 @@ fn read_carveouts(
             errors.push(row.error(C::Account as usize, "account_id", format!("account {raw} is not in the accounts file")));
             return;
         };
+        if let Some(first) = seen.insert(a, row.line) {
+            return errors.push(row.error(C::Account as usize, "account_id", format!(
+                "account {raw} is carved out twice (lines {first} and {}); keep one row", row.line
+            )));
+        }
         let owner = match row.get(C::Owner as usize).map(|o| owners.resolve(o)) {
             Some(Ok(r)) => r,
             Some(Err(e)) => return errors.push(row.error(C::Owner as usize, "owner_id", e)),
