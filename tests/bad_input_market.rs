@@ -668,3 +668,24 @@ fn an_account_carved_out_twice_is_refused() {
         "account A1 is carved out twice (lines 2 and 3)",
     ]);
 }
+
+/// A plan file that leaves out accounts the accounts file gives an owner: they start unowned, declared.
+#[test]
+fn a_plan_that_omits_owned_accounts_is_declared() {
+    let case = Case::new().write("plan.csv", "account_id,owner_id\nA1,R1\n");
+    let o = case.run(&["validate", "s.toml"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("2 accounts have an owner in the accounts file but no row in the plan file"),
+        "{stderr}"
+    );
+}
+
+/// A plan exported from Salesforce with the owner's id under its report label.
+#[test]
+fn a_plan_with_salesforce_report_headers_loads() {
+    let case = Case::new().write("plan.csv", "Account ID,Account Owner ID\nA1,R1\nA2,R3\nA3,R2\n");
+    let o = case.run(&["validate", "s.toml"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

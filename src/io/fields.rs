@@ -99,8 +99,8 @@ pub(crate) mod account_fields {
 pub(crate) mod plan_fields {
     use super::{Field, Kind};
     fields! {
-        Account = "account_id", true, Text, ["accountid", "account", "id"];
-        Owner = "owner_id", true, Text, ["ownerid", "owner", "repid", "newownerid"];
+        Account = "account_id", true, Text, ["accountid", "account", "id", "recordid"];
+        Owner = "owner_id", true, Text, ["ownerid", "owner", "repid", "newownerid", "accountowner", "accountownerid", "hubspotownerid", "companyowner"];
     }
     pub(crate) use Col as P;
     pub(crate) const PLAN: &[Field] = FIELDS;
@@ -109,8 +109,8 @@ pub(crate) mod plan_fields {
 pub(crate) mod carveout_fields {
     use super::{Field, Kind};
     fields! {
-        Account = "account_id", true, Text, ["accountid", "account", "id"];
-        Owner = "owner_id", true, Text, ["ownerid", "owner", "repid"];
+        Account = "account_id", true, Text, ["accountid", "account", "id", "recordid"];
+        Owner = "owner_id", true, Text, ["ownerid", "owner", "repid", "accountowner", "accountownerid", "hubspotownerid", "companyowner"];
         Reason = "reason", false, Text, ["reason", "carveoutreason"];
         Floor = "activity_floor_days", false, Number, ["activityfloordays", "activityfloor", "floordays"];
         Last = "last_activity_date", false, Date, ["lastactivitydate", "lastactivity"];

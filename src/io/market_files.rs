@@ -53,7 +53,7 @@ pub fn load_market(scenario: &Scenario) -> Result<Market, DataError> {
             scenario,
             &account_ix,
             &owners,
-            accounts.len(),
+            Some(&account_owners),
             &mut notes,
         )?,
         None => Plan::from_owners(account_owners.iter().map(|o| o.map(|r| r as u32)).collect()),
@@ -86,7 +86,7 @@ pub fn load_plan(file: &Path, scenario: &Scenario, market: &Market) -> Result<Pl
     let account_ix: HashMap<&str, usize> =
         market.accounts().iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     // The plan's reading notes are not kept: a plan file loaded on its own has no result to declare them in.
-    let plan = read_plan(file, scenario, &account_ix, &owners, market.accounts().len(), &mut Vec::new())?;
+    let plan = read_plan(file, scenario, &account_ix, &owners, None, &mut Vec::new())?;
     for c in market.carveouts() {
         if plan.owner(c.account) != Some(c.owner) {
             return Err(DataError::Read {
@@ -726,9 +726,10 @@ fn read_plan(
     scenario: &Scenario,
     accounts: &HashMap<&str, usize>,
     owners: &OwnerIndex,
-    n: usize,
+    file_owners: Option<&[Option<usize>]>,
     notes: &mut Vec<Assumption>,
 ) -> Result<Plan, DataError> {
+    let n = accounts.len();
     // A header-only plan is a plan in which every account starts unowned (a green-field territory carve);
     // it is allowed, and declared, because it is more often a wrong export than an intent.
     let mut table =
@@ -759,6 +760,21 @@ fn read_plan(
         }
     });
     errors.into_result(file)?;
+    // Accounts the plan file leaves out are unowned although the accounts file names their owners: a plan
+    // exported for part of the book, most likely.
+    if let Some(file_owners) = file_owners {
+        let omitted = (0..n).filter(|a| file_owners[*a].is_some() && !seen.contains_key(a)).count();
+        if omitted > 0 {
+            notes.push(Assumption::new(
+                "plan_omits_owned",
+                file.display().to_string(),
+                format!(
+                    "{omitted} accounts have an owner in the accounts file but no row in the plan file, so they \
+                     start unowned; add their rows, or drop [data] plan to use the accounts' owners"
+                ),
+            ));
+        }
+    }
     if seen.is_empty() {
         notes.push(Assumption::new(
             "plan_empty",
