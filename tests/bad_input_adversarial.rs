@@ -1477,22 +1477,6 @@ fn history_close_date_as_an_excel_serial() {
         );
 }
 
-/// 25/06/2025 cannot be M/D/YYYY.
-#[test]
-fn history_close_date_day_first_beyond_twelve() {
-    Case::new()
-        .edit(
-            "history.csv",
-            "O1,A1,R1,Closed Won,12000,2025-06-01,2025-03-01",
-            "O1,A1,R1,Closed Won,12000,25/06/2025,2025-03-01",
-        )
-        .refuses(
-            &CALIBRATE,
-            "out/params.toml",
-            &["history.csv", "line 2", "close_date", "\"25/06/2025\" is not a date", "M/D/YYYY"],
-        );
-}
-
 /// Jun 1 2025.
 #[test]
 fn history_close_date_with_a_month_name() {

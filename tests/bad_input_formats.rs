@@ -365,13 +365,11 @@ fn ambiguous_decimal_marks_only() {
 
 #[test]
 fn ambiguous_decimal_settled_by_the_scenario() {
-    let case = Case::new().edit("reps.csv", "R2,Ben,SMB,AMER,120,", "R2,Ben,SMB,AMER,\"1,200\",").edit(
-        "s.toml",
-        "[data]\n",
-        "[data]\ndecimal = \".\"\n",
-    );
+    let case = Case::new()
+        .edit("reps.csv", "R2,Ben,SMB,AMER,120,500000,", "R2,Ben,SMB,AMER,120,\"1,200\",")
+        .edit("s.toml", "[data]\n", "[data]\ndecimal = \".\"\n");
     let (market, notes) = loads(&case);
-    assert_eq!(market.reps()[1].capacity_hours, 1200.0);
+    assert_eq!(market.reps()[1].annual_quota.get(), 1200.0);
     assert!(notes.iter().all(|n| !n.starts_with("decimal")), "{notes:?}");
 }
 

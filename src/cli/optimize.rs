@@ -16,6 +16,9 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     };
     let org = Org::new(&scenario, &market, &spec)
         .map_err(|source| CliError::Org { file: scenario.source.clone(), source })?;
+    // The geographic strategies need accounts to place (compare builds an org but no candidates).
+    org.check_geography(&spec, graph.as_ref())
+        .map_err(|source| CliError::Org { file: scenario.source.clone(), source })?;
     // The ranking runs one candidate's trials at a time.
     check_run_size(
         &compile(&org.baseline_scenario, &org.baseline_market, org.baseline_market.plan(), None)?,

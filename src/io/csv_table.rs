@@ -1,17 +1,19 @@
 //! Reading a CRM export: the file decoded whole (encoding decided), its delimiter sniffed, its structure
 //! checked (empty, header-only, empty rows, duplicate or repeated headers, short and long rows, quoting),
-//! header recognition with aliases and explicit mappings, and the file's decimal mark decided from its own
-//! number and money cells. Every decision that did not come from the user is kept as a note.
+//! header recognition with aliases and explicit mappings (two headers meaning one field refused, or the id
+//! column of an id/name pair read), the file's decimal mark decided from its own number and money cells, and
+//! the order of day and month in its slash dates from its own date cells. Every decision that did not come
+//! from the user is kept as a note.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::error::{DataError, RowError, RowErrors};
-use super::format::{Decimal, Delimiter, Format};
+use super::format::{DateOrder, Decimal, Delimiter, Format};
 use super::numbers::{self, Evidence};
 use super::records::{QuoteProblem, Record, Records, Sniffed, sniff};
-use crate::market::Assumption;
+use crate::market::{Assumption, days_from_civil};
 
 /// A canonical field and the headers that mean it, normalised (lowercase, alphanumerics only).
 pub(crate) struct Field {
@@ -54,7 +56,82 @@ pub(crate) struct Table {
     text: String,
     delimiter: Delimiter,
     decimal: Decimal,
+    /// The column and field name of each date field the file has.
+    dates: Vec<(usize, &'static str)>,
+    /// How the file's slash dates are read.
+    date_order: DateOrder,
     notes: Vec<Assumption>,
+}
+
+/// What one date cell says about the order of day and month in its file's slash dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateEvidence {
+    /// No slash date (`2025-03-04`, a datetime, text), one whose day and month are equal (`3/3/2025`), or
+    /// one that no order reads (`13/13/2025`, left to the field's own error).
+    Nothing,
+    /// Only day first reads it: `25/03/2025`.
+    DayFirst,
+    /// Only month first reads it: `03/25/2025`.
+    MonthFirst,
+    /// Both read it, as different days: `03/04/2025`.
+    Either,
+    /// A slash date whose year does not have four digits: `6/1/25`, `12/1/-5`.
+    BadYear,
+}
+
+/// The two leading parts and the year of a slash date (`3/4/2025`, `03/04/2025 17:30`) as written, the
+/// leading parts of one or two digits; `None` for any other form (`2025/03/04` included).
+fn slash_parts(raw: &str) -> Option<(u32, u32, &str)> {
+    let token = raw.split_whitespace().next()?;
+    let mut parts = token.splitn(3, '/');
+    let small = |p: &str| {
+        (!p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
+    };
+    let a = small(parts.next()?)?;
+    let b = small(parts.next()?)?;
+    Some((a, b, parts.next()?))
+}
+
+/// A year of four digits, 1000 to 9999.
+fn four_digit_year(raw: &str) -> Option<i32> {
+    (raw.len() == 4 && raw.bytes().all(|b| b.is_ascii_digit()) && !raw.starts_with('0'))
+        .then(|| raw.parse().ok())?
+}
+
+fn date_evidence(raw: &str) -> DateEvidence {
+    let Some((a, b, year)) = slash_parts(raw) else { return DateEvidence::Nothing };
+    let Some(y) = four_digit_year(year) else { return DateEvidence::BadYear };
+    if a == b {
+        return DateEvidence::Nothing;
+    }
+    let month_first = days_from_civil(y, a, b).is_some();
+    let day_first = days_from_civil(y, b, a).is_some();
+    match (month_first, day_first) {
+        (true, true) => DateEvidence::Either,
+        (true, false) => DateEvidence::MonthFirst,
+        (false, true) => DateEvidence::DayFirst,
+        (false, false) => DateEvidence::Nothing,
+    }
+}
+
+/// A slash date read in `order`, as `YYYY-MM-DD`; `None` when it is no slash date or no day in that order.
+fn slash_date_iso(raw: &str, order: DateOrder) -> Option<String> {
+    let (a, b, year) = slash_parts(raw)?;
+    let y = four_digit_year(year)?;
+    let (m, d) = if order == DateOrder::MonthFirst { (a, b) } else { (b, a) };
+    days_from_civil(y, m, d)?;
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The message for a slash date whose year does not have four digits.
+fn bad_year_message(raw: &str) -> String {
+    let year = slash_parts(raw).map_or("", |p| p.2);
+    let why = if !year.is_empty() && year.len() <= 2 && year.bytes().all(|b| b.is_ascii_digit()) {
+        format!("a two-digit year (\"{year}\" could be 19{year:0>2} or 20{year:0>2})")
+    } else {
+        format!("no year of four digits (\"{year}\")")
+    };
+    format!("\"{raw}\" has {why}; write the year with four digits (M/D/YYYY), or the date as YYYY-MM-DD")
 }
 
 /// One record with access by field.
@@ -104,6 +181,12 @@ struct Survey {
     point: Option<Example>,
     comma: Option<Example>,
     either: Option<Example>,
+    /// A slash date only day first reads, one only month first reads, and one both read.
+    day_first: Option<Example>,
+    month_first: Option<Example>,
+    either_date: Option<Example>,
+    /// Slash dates whose year does not have four digits.
+    bad_years: RowErrors,
 }
 
 impl Table {
@@ -165,7 +248,13 @@ impl Table {
             header.cells.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
         let normalised: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
         duplicate_headers(file, &headers, &normalised)?;
-        let columns = resolve_columns(file, table, fields, mapping, &headers, &normalised)?;
+        let columns = resolve_columns(file, table, fields, mapping, &headers, &normalised, &mut notes)?;
+        let dates = fields
+            .iter()
+            .zip(&columns)
+            .filter(|(f, _)| f.kind == Kind::Date)
+            .filter_map(|(f, c)| c.map(|c| (c, f.name)))
+            .collect();
         let min_width = headers.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1);
         let mut this = Table {
             file: file.to_path_buf(),
@@ -176,18 +265,22 @@ impl Table {
             text: String::new(),
             delimiter,
             decimal: Decimal::Point,
+            dates,
+            date_order: DateOrder::MonthFirst,
             notes: Vec::new(),
         };
-        let survey = this.survey(records, fields)?;
+        let mut survey = this.survey(records, fields)?;
         this.decimal = this.decide_decimal(&survey, format, &mut notes)?;
         this.check_rows(&survey, rows, &mut notes)?;
+        this.date_order = this.decide_date_order(&mut survey, format.date_order, &mut notes)?;
         this.notes = notes;
         this.text = text;
         Ok(this)
     }
 
     /// First pass: counts rows, notes rows of empty cells, and collects the number cells that show the
-    /// decimal mark. Stops at a quote that never closes.
+    /// decimal mark and the date cells that show the order of day and month. Stops at a quote that never
+    /// closes.
     fn survey(&self, records: Records<'_>, fields: &[Field]) -> Result<Survey, DataError> {
         let mut survey = Survey::default();
         let numeric: Vec<(usize, bool)> = fields
@@ -222,6 +315,35 @@ impl Table {
                             *slot = Some(Example {
                                 raw: raw.to_string(),
                                 money,
+                                line: record.line,
+                                column: self.headers[c].clone(),
+                            });
+                        }
+                    }
+                    for &(c, field) in &self.dates {
+                        let Some(raw) = record.cells.get(c).map(|c| c.trim()).filter(|c| !c.is_empty())
+                        else {
+                            continue;
+                        };
+                        let slot = match date_evidence(raw) {
+                            DateEvidence::Nothing => continue,
+                            DateEvidence::DayFirst => &mut survey.day_first,
+                            DateEvidence::MonthFirst => &mut survey.month_first,
+                            DateEvidence::Either => &mut survey.either_date,
+                            DateEvidence::BadYear => {
+                                survey.bad_years.push(RowError {
+                                    line: record.line,
+                                    column: self.headers[c].clone(),
+                                    field,
+                                    message: bad_year_message(raw),
+                                });
+                                continue;
+                            }
+                        };
+                        if slot.is_none() {
+                            *slot = Some(Example {
+                                raw: raw.to_string(),
+                                money: false,
                                 line: record.line,
                                 column: self.headers[c].clone(),
                             });
@@ -270,6 +392,57 @@ impl Table {
                 })
             }
             _ => Ok(Decimal::Point),
+        }
+    }
+
+    /// The order of day and month in slash dates, from the file's date cells: a date only day first reads
+    /// (`25/03/2025`) decides day first, one only month first reads (`03/25/2025`) month first, and a file
+    /// with both is refused. A file whose slash dates all read both ways is read month first (the US export
+    /// default) and said so. Years that are not four digits are refused first, cell by cell.
+    fn decide_date_order(
+        &self,
+        survey: &mut Survey,
+        setting: Option<DateOrder>,
+        notes: &mut Vec<Assumption>,
+    ) -> Result<DateOrder, DataError> {
+        std::mem::take(&mut survey.bad_years).into_result(&self.file)?;
+        // The scenario's word: a cell it cannot read is that cell's error.
+        if let Some(order) = setting {
+            return Ok(order);
+        }
+        match (&survey.day_first, &survey.month_first, &survey.either_date) {
+            (Some(day_first), Some(month_first), _) => Err(DataError::MixedDateOrder {
+                file: self.file.clone(),
+                day_first: day_first.to_string(),
+                month_first: month_first.to_string(),
+            }),
+            (Some(day_first), None, _) => {
+                let day = slash_parts(&day_first.raw).map_or(0, |p| p.0);
+                notes.push(Assumption::new(
+                    "date_order",
+                    self.file.display().to_string(),
+                    format!(
+                        "dates with slashes read day first (D/M/YYYY: 03/04/2025 is 2025-04-03), as {day_first} \
+                         shows ({day} is no month); dates written YYYY-MM-DD need no such decision"
+                    ),
+                ));
+                Ok(DateOrder::DayFirst)
+            }
+            (None, None, Some(either)) => {
+                let read = slash_date_iso(&either.raw, DateOrder::MonthFirst).unwrap_or_default();
+                let other = slash_date_iso(&either.raw, DateOrder::DayFirst).unwrap_or_default();
+                notes.push(Assumption::new(
+                    "date_order",
+                    self.file.display().to_string(),
+                    format!(
+                        "dates with slashes read month first (M/D/YYYY, the US export default), because nothing \
+                         in the file decides: every one reads both ways, and {either} is read as {read}, not \
+                         {other}; if the file writes the day first, set [data] date_order = \"dmy\""
+                    ),
+                ));
+                Ok(DateOrder::MonthFirst)
+            }
+            _ => Ok(DateOrder::MonthFirst),
         }
     }
 
@@ -379,6 +552,20 @@ impl Table {
                 }
             };
             match table.shape(&record) {
+                Shape::Data if table.date_order == DateOrder::DayFirst => {
+                    // The callers read dates month first: a day-first file's slash dates are handed over as
+                    // the YYYY-MM-DD they mean (a cell no day-first reading fits is passed as written, and
+                    // refused by the caller as no date).
+                    let mut cells = record.cells;
+                    for &(c, _) in &table.dates {
+                        if let Some(iso) =
+                            cells.get(c).and_then(|raw| slash_date_iso(raw.trim(), DateOrder::DayFirst))
+                        {
+                            cells[c] = Cow::Owned(iso);
+                        }
+                    }
+                    each(&Row { table, cells: &cells, line: record.line }, errors)
+                }
                 Shape::Data => each(&Row { table, cells: &record.cells, line: record.line }, errors),
                 Shape::Empty => {}
                 Shape::Bad(e) => errors.push(e),
@@ -480,7 +667,22 @@ fn duplicate_headers(file: &Path, headers: &[String], normalised: &[String]) -> 
     Ok(())
 }
 
-/// The column of each field: the scenario's mapping first, then the first alias the header has.
+/// The tables whose columns the scenario can map (`[data.columns.<table>]`, `ColumnMaps` in
+/// `crate::scenario`); the others can only be fixed in the file.
+const MAPPABLE: &[&str] = &["accounts", "reps", "plan", "carveouts", "history"];
+
+/// True when `id` is the id column of the record `name` names: `Account Owner ID` of `Account Owner`,
+/// `Account ID` of `Account Name`, `Id` of `Name`, `Associated Company IDs` of `Associated Company`
+/// (normalised headers).
+fn is_id_of(id: &str, name: &str) -> bool {
+    let stem = name.strip_suffix("name").unwrap_or(name);
+    [name, stem].iter().any(|base| id.strip_prefix(base).is_some_and(|rest| rest == "id" || rest == "ids"))
+}
+
+/// The column of each field: the scenario's mapping first, else the column whose header is one of the
+/// field's aliases. Two such columns are refused, naming both (the mapping is the fix), except for a record's
+/// name and its id (`Account Owner` and `Account Owner ID`): the id column is read, since ids are what the
+/// files are joined on, and the choice is noted.
 fn resolve_columns(
     file: &Path,
     table: &'static str,
@@ -488,6 +690,7 @@ fn resolve_columns(
     mapping: &BTreeMap<String, String>,
     headers: &[String],
     normalised: &[String],
+    notes: &mut Vec<Assumption>,
 ) -> Result<Vec<Option<usize>>, DataError> {
     let found = || headers.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(", ");
     for key in mapping.keys() {
@@ -519,7 +722,7 @@ fn resolve_columns(
                     found: found(),
                 })?)
             }
-            None => field.aliases.iter().find_map(|alias| normalised.iter().position(|h| h == alias)),
+            None => by_alias(file, table, field, headers, normalised, notes)?,
         };
         if column.is_none() && field.required {
             return Err(DataError::MissingColumn {
@@ -533,6 +736,74 @@ fn resolve_columns(
         columns.push(column);
     }
     Ok(columns)
+}
+
+/// The one column whose header is an alias of `field`; see [`resolve_columns`].
+fn by_alias(
+    file: &Path,
+    table: &'static str,
+    field: &Field,
+    headers: &[String],
+    normalised: &[String],
+    notes: &mut Vec<Assumption>,
+) -> Result<Option<usize>, DataError> {
+    let hits: Vec<usize> =
+        (0..normalised.len()).filter(|&c| field.aliases.contains(&normalised[c].as_str())).collect();
+    let (first, second) = match hits.as_slice() {
+        [] => return Ok(None),
+        [one] => return Ok(Some(*one)),
+        [first, second, ..] => (*first, *second),
+    };
+    let id = hits
+        .iter()
+        .copied()
+        .find(|&id| hits.iter().all(|&other| other == id || is_id_of(&normalised[id], &normalised[other])));
+    if let Some(id) = id {
+        let others: Vec<String> =
+            hits.iter().filter(|&&c| c != id).map(|&c| format!("\"{}\"", headers[c])).collect();
+        let map = if MAPPABLE.contains(&table) {
+            format!(
+                "; map [data.columns.{table}] {} = {} to read the other",
+                field.name,
+                others.first().map_or("", String::as_str)
+            )
+        } else {
+            String::new()
+        };
+        notes.push(Assumption::new(
+            "column_choice",
+            file.display().to_string(),
+            format!(
+                "both \"{}\" and {} could be the {table} field `{}`; read \"{}\" (the id, not the name){map}",
+                headers[id],
+                others.join(" and "),
+                field.name,
+                headers[id],
+            ),
+        ));
+        return Ok(Some(id));
+    }
+    let fix = if MAPPABLE.contains(&table) {
+        format!(
+            "remove one, or map the field under [data.columns.{table}], e.g. {} = \"{}\"",
+            field.name, headers[first]
+        )
+    } else {
+        format!("remove or rename one of them (the {table} file takes no [data.columns] mapping)")
+    };
+    Err(DataError::AmbiguousColumns {
+        file: file.to_path_buf(),
+        table,
+        field: field.name,
+        columns: format!(
+            "{} (\"{}\") and {} (\"{}\")",
+            first + 1,
+            headers[first],
+            second + 1,
+            headers[second]
+        ),
+        fix,
+    })
 }
 
 impl Row<'_> {
@@ -677,6 +948,172 @@ mod tests {
         )
         .unwrap();
         assert!(t.notes().iter().all(|n| n.code != "decimal"));
+    }
+
+    const DATES: &[Field] = &[
+        Field { name: "id", aliases: &["id"], required: true, kind: Kind::Text },
+        Field { name: "close_date", aliases: &["closedate"], required: false, kind: Kind::Date },
+        Field { name: "created_date", aliases: &["createddate"], required: false, kind: Kind::Date },
+    ];
+
+    fn dated(text: &str) -> Result<Table, DataError> {
+        Table::from_bytes(
+            Path::new("d.csv"),
+            text.as_bytes(),
+            "history",
+            DATES,
+            &BTreeMap::new(),
+            &Format::default(),
+            Rows::Required,
+        )
+    }
+
+    /// The close and created cells of a row as the callers get them.
+    type DateCells = (Option<String>, Option<String>);
+
+    /// The date cells of every row, and the file's date notes.
+    fn read_dates(text: &str) -> (Vec<DateCells>, Vec<String>) {
+        let mut t = dated(text).unwrap();
+        let mut rows = Vec::new();
+        t.for_each(&mut RowErrors::default(), |row, _| {
+            rows.push((row.get(1).map(str::to_string), row.get(2).map(str::to_string)))
+        });
+        let notes = t.notes().iter().filter(|n| n.code == "date_order").map(|n| n.message.clone()).collect();
+        (rows, notes)
+    }
+
+    #[test]
+    fn the_order_of_day_and_month_is_decided_per_file() {
+        let s = |v: &str| Some(v.to_string());
+        // A day above 12 in first place decides day first for every slash date of the file, both columns.
+        let (rows, notes) = read_dates("id,closedate,createddate\n1,25/03/2025,03/04/2025\n2,2025-01-02,\n");
+        assert_eq!(rows, vec![(s("2025-03-25"), s("2025-04-03")), (s("2025-01-02"), None)]);
+        assert!(
+            notes.len() == 1
+                && notes[0].contains("day first")
+                && notes[0].contains("(25 is no month)")
+                && notes[0].contains("\"25/03/2025\" (line 2, column \"closedate\")"),
+            "{notes:?}"
+        );
+        // A day above 12 in second place: month first, the default, with nothing to declare.
+        let (rows, notes) = read_dates("id,closedate\n1,03/25/2025\n2,3/4/2025 17:30\n");
+        assert_eq!(rows, vec![(s("03/25/2025"), None), (s("3/4/2025 17:30"), None)]);
+        assert!(notes.is_empty(), "{notes:?}");
+        // Only dates that read both ways: month first, declared with both readings.
+        let (rows, notes) = read_dates("id,closedate\n1,03/04/2025\n2,5/5/2025\n");
+        assert_eq!(rows[0].0, s("03/04/2025"));
+        assert!(
+            notes.len() == 1
+                && notes[0].contains("month first")
+                && notes[0].contains("2025-03-04, not 2025-04-03"),
+            "{notes:?}"
+        );
+        // Equal day and month, or ISO dates only: nothing to decide.
+        assert!(read_dates("id,closedate\n1,3/3/2025\n2,2025-03-04\n").1.is_empty());
+        // Both ways in one file: refused with an example of each.
+        let err =
+            dated("id,closedate,createddate\n1,25/03/2025,\n2,,03/25/2025\n").err().unwrap().to_string();
+        assert!(
+            err.contains("\"25/03/2025\" (line 2, column \"closedate\") only reads day first")
+                && err.contains("\"03/25/2025\" (line 3, column \"createddate\") only month first"),
+            "{err}"
+        );
+        // A cell no order reads is left to the caller, as written.
+        let (rows, _) = read_dates("id,closedate\n1,25/03/2025\n2,13/13/2025\n");
+        assert_eq!(rows[1].0, s("13/13/2025"));
+    }
+
+    #[test]
+    fn years_without_four_digits_are_refused_cell_by_cell() {
+        let err = dated("id,closedate,createddate\n1,6/1/25,6/1/2025\n2,6/1/99,12/1/-5\n").err().unwrap();
+        let DataError::Rows { errors, .. } = &err else { panic!("{err}") };
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 3, "{shown:?}");
+        assert!(
+            shown[0]
+                .starts_with("line 2, column \"closedate\" (close_date): \"6/1/25\" has a two-digit year")
+        );
+        assert!(shown[0].contains("1925 or 2025") && shown[0].contains("write the year with four digits"));
+        assert!(shown[1].starts_with("line 3") && shown[1].contains("1999 or 2099"));
+        assert!(shown[2].starts_with("line 3, column \"createddate\"") && shown[2].contains("\"-5\""));
+        assert!(matches!(dated("id,closedate\n1,1/2/0000\n"), Err(DataError::Rows { .. })));
+    }
+
+    const OWNERS: &[Field] = &[
+        Field { name: "id", aliases: &["id", "recordid"], required: true, kind: Kind::Text },
+        Field { name: "country", aliases: &["country", "billingcountry"], required: false, kind: Kind::Text },
+        Field {
+            name: "owner_id",
+            aliases: &["ownerid", "accountowner", "accountownerid"],
+            required: false,
+            kind: Kind::Text,
+        },
+    ];
+
+    fn owned(text: &str, table: &'static str, mapping: &[(&str, &str)]) -> Result<Table, DataError> {
+        let mapping = mapping.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Table::from_bytes(
+            Path::new("a.csv"),
+            text.as_bytes(),
+            table,
+            OWNERS,
+            &mapping,
+            &Format::default(),
+            Rows::Required,
+        )
+    }
+
+    #[test]
+    fn two_headers_meaning_one_field_are_refused_unless_mapped() {
+        let err = owned("Id,Country,Billing Country\n1,US,DE\n", "accounts", &[]).err().unwrap();
+        assert!(matches!(&err, DataError::AmbiguousColumns { field: "country", .. }));
+        let err = err.to_string();
+        assert!(
+            err.contains(
+                "columns 2 (\"Country\") and 3 (\"Billing Country\") could both be the accounts field"
+            ) && err.contains("[data.columns.accounts], e.g. country = \"Country\""),
+            "{err}"
+        );
+        let err = owned("Id,Record ID\n1,2\n", "accounts", &[]).err().unwrap().to_string();
+        assert!(err.contains("`id`") && err.contains("remove one, or map"), "{err}");
+        // A table without mappings names the fix it has.
+        let err = owned("Id,Record ID\n1,2\n", "quotas", &[]).err().unwrap().to_string();
+        assert!(err.contains("remove or rename one") && !err.contains("[data.columns.quotas]"), "{err}");
+        // The mapped header wins, whichever it is.
+        let t = owned("Id,Country,Billing Country\n1,US,DE\n", "accounts", &[("country", "Billing Country")])
+            .unwrap();
+        assert_eq!(t.header(1), Some("Billing Country"));
+        assert!(t.notes().is_empty());
+    }
+
+    #[test]
+    fn of_a_name_and_its_id_the_id_is_read_and_said() {
+        let t = owned("Id,Account Owner,Account Owner ID\n1,Ana,R1\n", "accounts", &[]).unwrap();
+        assert_eq!(t.header(2), Some("Account Owner ID"));
+        let note = t.notes().iter().find(|n| n.code == "column_choice").unwrap();
+        assert!(
+            note.message.contains("read \"Account Owner ID\"")
+                && note.message.contains("owner_id = \"Account Owner\""),
+            "{note}"
+        );
+        let t = owned(
+            "Id,Account Owner,Account Owner ID\n1,Ana,R1\n",
+            "accounts",
+            &[("owner_id", "Account Owner")],
+        )
+        .unwrap();
+        assert_eq!(t.header(2), Some("Account Owner"));
+        assert!(t.notes().is_empty());
+        assert!(
+            is_id_of("id", "name")
+                && is_id_of("accountid", "accountname")
+                && is_id_of("associatedcompanyids", "associatedcompany")
+        );
+        assert!(
+            !is_id_of("recordid", "id")
+                && !is_id_of("hubspotownerid", "companyowner")
+                && !is_id_of("name", "id")
+        );
     }
 
     #[test]

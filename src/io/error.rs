@@ -210,6 +210,36 @@ pub enum DataError {
         /// Its 1-based column.
         second_column: usize,
     },
+    /// Two columns with different headers that both mean one field, and no `[data.columns]` mapping to say
+    /// which one holds it (`Country` and `Billing Country`, `Industry` and `Sector`).
+    #[error(
+        "{file}: columns {columns} could both be the {table} field `{field}`; which one holds it is ambiguous: {fix}"
+    )]
+    AmbiguousColumns {
+        /// The file.
+        file: PathBuf,
+        /// Which table.
+        table: &'static str,
+        /// The canonical field.
+        field: &'static str,
+        /// The two columns, numbered and as written: `6 ("Billing Country") and 7 ("Country")`.
+        columns: String,
+        /// How to fix it: remove a column, or map the field.
+        fix: String,
+    },
+    /// Slash dates that only read day first and others that only read month first.
+    #[error(
+        "{file}: writes dates both ways: {day_first} only reads day first (D/M/YYYY), {month_first} only month \
+         first (M/D/YYYY); write every date one way (YYYY-MM-DD is never ambiguous) and fix the cells that differ"
+    )]
+    MixedDateOrder {
+        /// The file.
+        file: PathBuf,
+        /// An example cell that only reads day first: `"25/03/2025" (line 3, column "CloseDate")`.
+        day_first: String,
+        /// An example cell that only reads month first.
+        month_first: String,
+    },
     /// Number cells that use a decimal point and others that use a decimal comma.
     #[error(
         "{file}: mixes number formats: {point} reads with a decimal point, {comma} with a decimal comma; \

@@ -102,11 +102,30 @@ pub(crate) struct Format {
     pub(crate) encoding: Option<Encoding>,
     pub(crate) delimiter: Option<Delimiter>,
     pub(crate) decimal: Option<Decimal>,
+    pub(crate) date_order: Option<DateOrder>,
+}
+
+/// Which part of a slash date is the month. Unset, it is decided per file from the file's own dates
+/// (`25/06/2025` can only be day first, `06/25/2025` only month first); a file with both is refused, and
+/// one whose every slash date reads both ways is read month first and declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum DateOrder {
+    /// `M/D/YYYY`: US exports (Salesforce and HubSpot in US English).
+    #[serde(rename = "mdy")]
+    MonthFirst,
+    /// `D/M/YYYY`: most other locales.
+    #[serde(rename = "dmy")]
+    DayFirst,
 }
 
 impl Format {
     /// The settings of a scenario's `[data]` table.
     pub(crate) fn of(data: &crate::scenario::DataFiles) -> Self {
-        Format { encoding: data.encoding, delimiter: data.delimiter, decimal: data.decimal }
+        Format {
+            encoding: data.encoding,
+            delimiter: data.delimiter,
+            decimal: data.decimal,
+            date_order: data.date_order,
+        }
     }
 }

@@ -24,7 +24,7 @@ pub use atomic::{
     write_files_atomic,
 };
 pub use error::{DataError, ROW_ERROR_CAP, RowError};
-pub use format::{Decimal, Delimiter, Encoding};
+pub use format::{DateOrder, Decimal, Delimiter, Encoding};
 pub use generated::{load_counties, write_generated};
 pub use history::{load_history, write_history};
 pub use market_files::{load_market, load_plan, load_units};

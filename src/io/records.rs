@@ -186,11 +186,11 @@ pub(crate) enum Sniffed {
 /// Records the sniffer looks at.
 const SNIFF_RECORDS: usize = 50;
 
-/// Tells `,`, `;` and tab apart: a candidate fits when the header splits into two cells or more on it, and
+/// Tells `,`, `;`, tab and `|` apart: a candidate fits when the header splits into two cells or more on it, and
 /// fits better the more of the first records have the header's number of cells.
 pub(crate) fn sniff(text: &str) -> Sniffed {
     let mut fits: Vec<(Delimiter, usize)> = Vec::new();
-    for d in [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab] {
+    for d in [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab, Delimiter::Pipe] {
         let mut records = Records::new(text, d.byte()).take(SNIFF_RECORDS).map_while(Result::ok);
         let Some(header) = records.next() else { continue };
         let width = header.cells.len();
@@ -241,6 +241,10 @@ mod tests {
         assert!(matches!(sniff("a;b;c\n1;2,5;3\n"), Sniffed::Chosen(Delimiter::Semicolon)));
         assert!(matches!(sniff("a,b\n\"1;2\",3\n"), Sniffed::Chosen(Delimiter::Comma)));
         assert!(matches!(sniff("a\tb\n1\t2\n"), Sniffed::Chosen(Delimiter::Tab)));
+        assert!(matches!(sniff("a|b|c\n1|2,5|3\n"), Sniffed::Chosen(Delimiter::Pipe)));
+        // A pipe inside a comma file's cells does not make it a pipe file.
+        assert!(matches!(sniff("a,b\nx|y,2\n"), Sniffed::Chosen(Delimiter::Comma)));
+        assert!(matches!(sniff("a|b,c\n1|2,3\n"), Sniffed::Ambiguous(_)));
         assert!(matches!(sniff("a,b;c\n1,2;3\n"), Sniffed::Ambiguous(_)));
         assert!(matches!(sniff("id\n1\n"), Sniffed::Chosen(Delimiter::Comma)));
     }

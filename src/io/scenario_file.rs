@@ -1,22 +1,114 @@
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::scenario::{ParamsFile, Scenario, ScenarioError};
 
 /// Reads, parses and validates a scenario file, then its `include_params` files (relative to it).
+///
+/// Precedence: the scenario's own `[params]` and `[skills]` win over every included file. Included files
+/// must not contradict each other: two that set the same parameter of the same key (or the same rep's skill)
+/// to different values are refused, naming both, unless the scenario sets it itself.
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
     let text = read_toml(path)?;
     let mut scenario = Scenario::from_toml(&text, path)?;
-    for include in scenario.include_params.clone() {
-        let file = scenario.resolve_path(&include);
+    let mut origins = Origins::new(&scenario);
+    for (i, include) in scenario.include_params.clone().iter().enumerate() {
+        let file = scenario.resolve_path(include);
         let text = read_toml(&file)?;
         let parsed: ParamsFile = toml::from_str(&text)
             .map_err(|e| ScenarioError::Parse { file: file.clone(), message: e.to_string() })?;
         scenario.validate_params(&parsed.params, &format!("{} params", file.display()))?;
         scenario.validate_skills(&parsed.skills, &format!("{} skills", file.display()))?;
+        origins.add(&scenario.source, (i, include), &parsed)?;
         scenario.merge_included(parsed.params);
         scenario.merge_included_skills(parsed.skills);
     }
     Ok(scenario)
+}
+
+/// Which included file first set each value the scenario does not set itself, to refuse a second file that
+/// sets it otherwise (merging would keep the first silently).
+struct Origins {
+    /// (`params` key, parameter) the scenario sets itself.
+    own_params: std::collections::BTreeSet<(String, &'static str)>,
+    /// Reps whose skill the scenario sets itself.
+    own_skills: std::collections::BTreeSet<String>,
+    /// (key, parameter) → (include index, file as written, value).
+    params: BTreeMap<(String, &'static str), (usize, String, f64)>,
+    /// Rep → (include index, file as written, value).
+    skills: BTreeMap<String, (usize, String, f64)>,
+}
+
+impl Origins {
+    fn new(scenario: &Scenario) -> Self {
+        let own_params = scenario
+            .params
+            .iter()
+            .flat_map(|(key, o)| o.set_fields().into_iter().map(move |(name, _)| (key.clone(), name)))
+            .collect();
+        Origins {
+            own_params,
+            own_skills: scenario.skills.keys().cloned().collect(),
+            params: BTreeMap::new(),
+            skills: BTreeMap::new(),
+        }
+    }
+
+    /// Records the values of included file `i` (`include`, as the scenario writes it), refusing one that
+    /// an earlier included file sets to another value.
+    fn add(
+        &mut self,
+        scenario_file: &Path,
+        (i, include): (usize, &Path),
+        parsed: &ParamsFile,
+    ) -> Result<(), ScenarioError> {
+        let here = include.display().to_string();
+        let conflict = |what: String, (j, first, old): &(usize, String, f64), new: f64, fix: String| {
+            ScenarioError::Invalid {
+                file: scenario_file.to_path_buf(),
+                field: format!("include_params[{i}]"),
+                message: format!(
+                    "{what} is {old} in {first} (include_params[{j}]) but {new} in {here}; included files are \
+                     read in order and must not contradict each other: keep the value in one file, or set \
+                     {fix} in the scenario itself (the scenario's own values win over included files)"
+                ),
+            }
+        };
+        for (key, o) in &parsed.params {
+            for (name, v) in o.set_fields() {
+                let at = (key.clone(), name);
+                if self.own_params.contains(&at) {
+                    continue;
+                }
+                match self.params.get(&at) {
+                    Some(first) if first.2 != v => {
+                        let what = format!("params.\"{key}\".{name}");
+                        return Err(conflict(what, first, v, format!("[params.\"{key}\"] {name}")));
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.params.insert(at, (i, here.clone(), v));
+                    }
+                }
+            }
+        }
+        for (rep, &v) in &parsed.skills {
+            if self.own_skills.contains(rep) {
+                continue;
+            }
+            match self.skills.get(rep) {
+                Some(first) if first.2 != v => {
+                    let what = format!("skills.\"{rep}\"");
+                    return Err(conflict(what, first, v, format!("[skills] \"{rep}\"")));
+                }
+                Some(_) => {}
+                None => {
+                    self.skills.insert(rep.clone(), (i, here.clone(), v));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The text of a TOML file: UTF-8, with a leading byte-order mark dropped (Windows editors write one).

@@ -5,6 +5,9 @@
 //! Middle East, Africa and the former Soviet states of Central Asia are `EMEA`; Asia-Pacific is `ROW`.
 //! A scenario overrides any of them with `[data.country_regions]` (for example `"Mexico" = "LATAM"`).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// One country of ISO 3166-1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Country {
@@ -26,24 +29,50 @@ pub fn country_key(raw: &str) -> String {
     raw.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
+/// True for the cells spreadsheets and CRMs write for "no value" that would otherwise read as Namibia
+/// (`NA`): `N/A`, `n/a`, `#N/A`, `N.A.`. Only the bare two letters `NA` (any case) are the ISO code; with a
+/// slash, a dot or a `#` they are a placeholder, and an empty cell is what they mean.
+pub fn is_placeholder(raw: &str) -> bool {
+    let raw = raw.trim();
+    country_key(raw) == "na" && raw.chars().any(|c| !c.is_alphanumeric())
+}
+
+/// Every spelling's [`country_key`] → its country, built once (the table is matched on every country cell).
+fn by_key() -> &'static HashMap<String, &'static Country> {
+    static BY_KEY: OnceLock<HashMap<String, &'static Country>> = OnceLock::new();
+    BY_KEY.get_or_init(|| {
+        let mut map = HashMap::new();
+        for c in COUNTRIES {
+            for spelling in [c.alpha2, c.alpha3, c.name].iter().chain(c.aliases) {
+                // The first country in table order keeps a key (the table test checks none has two).
+                map.entry(country_key(spelling)).or_insert(c);
+            }
+        }
+        map
+    })
+}
+
 /// The country a CRM spelling names (a name, an alias, an alpha-2 or an alpha-3 code, any case and
-/// punctuation); `None` when it names none.
+/// punctuation); `None` when it names none, and for a "no value" placeholder such as `N/A` (see
+/// [`is_placeholder`]), which is read as no country rather than as Namibia.
 pub fn country(raw: &str) -> Option<&'static Country> {
+    if is_placeholder(raw) {
+        return None;
+    }
     let key = country_key(raw);
     if key.is_empty() {
         return None;
     }
-    COUNTRIES.iter().find(|c| {
-        country_key(c.alpha2) == key
-            || country_key(c.alpha3) == key
-            || country_key(c.name) == key
-            || c.aliases.iter().any(|a| country_key(a) == key)
-    })
+    by_key().get(&key).copied()
 }
 
 /// The default region a CRM's word for a part of the world means ("Europe", "North America", "APAC"), or
-/// a country's: to suggest the alias a reps file needs. `None` when the word names neither.
+/// a country's: to suggest the alias a reps file needs. `None` when the word names neither, and for a
+/// placeholder such as `N/A` (which is no region, not North America).
 pub fn region_of_word(raw: &str) -> Option<&'static str> {
+    if is_placeholder(raw) {
+        return None;
+    }
     const WORDS: &[(&str, &[&str])] = &[
         (
             "AMER",
@@ -604,6 +633,30 @@ mod tests {
         }
         assert_eq!(country("Atlantis"), None);
         assert_eq!(country(""), None);
+    }
+
+    #[test]
+    fn placeholders_are_no_country_but_na_is_namibia() {
+        for raw in ["NA", "na", " Na ", "NAM", "Namibia"] {
+            assert_eq!(country(raw).map(|c| c.alpha2), Some("NA"), "{raw}");
+        }
+        for raw in ["N/A", "n/a", " #N/A ", "#n/a", "N.A.", "n.a", "N/a"] {
+            assert!(is_placeholder(raw), "{raw}");
+            assert_eq!(country(raw), None, "{raw}");
+            assert_eq!(region_of_word(raw), None, "{raw}");
+        }
+        assert_eq!(region_of_word("NA"), Some("AMER"));
+        assert!(!is_placeholder("U.S.") && !is_placeholder("NA"));
+    }
+
+    #[test]
+    fn the_key_map_finds_what_a_scan_of_the_table_finds() {
+        for c in COUNTRIES {
+            for spelling in [c.alpha2, c.alpha3, c.name].iter().chain(c.aliases) {
+                assert_eq!(country(spelling), Some(c), "{spelling}");
+                assert_eq!(country(&spelling.to_lowercase()), Some(c), "{spelling}");
+            }
+        }
     }
 
     #[test]

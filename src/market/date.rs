@@ -38,26 +38,45 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-/// Parses `YYYY-MM-DD` into a day number.
+/// A year written with four digits, 1000 to 9999: `25` (a guess between 1925 and 2025), `-5`, `+2025`
+/// and `0000` are no year.
+fn four_digit_year(raw: &str) -> Option<i32> {
+    if raw.len() != 4 || !raw.bytes().all(|b| b.is_ascii_digit()) || raw.starts_with('0') {
+        return None;
+    }
+    raw.parse().ok()
+}
+
+/// A month or day: one or two ASCII digits (no sign, no spaces).
+fn one_or_two_digits(raw: &str) -> Option<u32> {
+    if raw.is_empty() || raw.len() > 2 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    raw.parse().ok()
+}
+
+/// Parses `YYYY-MM-DD` into a day number; the year must have four digits.
 pub fn parse_iso_date(raw: &str) -> Option<i64> {
     let mut parts = raw.trim().splitn(3, '-');
-    let y = parts.next()?.parse().ok()?;
-    let m = parts.next()?.parse().ok()?;
-    let d = parts.next()?.parse().ok()?;
+    let y = four_digit_year(parts.next()?)?;
+    let m = one_or_two_digits(parts.next()?)?;
+    let d = one_or_two_digits(parts.next()?)?;
     days_from_civil(y, m, d)
 }
 
-/// Parses the date forms CRM exports use into a day number: `YYYY-MM-DD`, `M/D/YYYY` (US reports), and an
-/// ISO datetime with a time zone such as `2025-03-04T17:30:00Z` or `2025-03-04 17:30:00+01:00`, whose
-/// calendar date is converted to UTC.
+/// Parses the date forms CRM exports use into a day number: `YYYY-MM-DD`, `M/D/YYYY` (US reports; a time
+/// after a space is ignored), and an ISO datetime with a time zone such as `2025-03-04T17:30:00Z` or
+/// `2025-03-04 17:30:00+01:00`, whose calendar date is converted to UTC. The year must have four digits:
+/// `6/1/25` is no date (1925 or 2025 would be a guess). Slash dates are read month first; a file that
+/// writes them day first is told apart by its own cells (see `crate::io`, which reads such a file's dates
+/// day first before they get here).
 pub fn parse_crm_date(raw: &str) -> Option<i64> {
     let raw = raw.trim();
     if raw.contains('/') {
         let mut parts = raw.split_whitespace().next()?.splitn(3, '/');
-        let m = parts.next()?.parse().ok()?;
-        let d = parts.next()?.parse().ok()?;
-        let y: i32 = parts.next()?.parse().ok()?;
-        let y = if y < 100 { 2000 + y } else { y };
+        let m = one_or_two_digits(parts.next()?)?;
+        let d = one_or_two_digits(parts.next()?)?;
+        let y = four_digit_year(parts.next()?)?;
         return days_from_civil(y, m, d);
     }
     if raw.len() <= 10 {
@@ -125,8 +144,37 @@ mod tests {
         assert_eq!(parse_crm_date("2025-03-04T17:30:00Z"), Some(d));
         assert_eq!(parse_crm_date("2025-03-04T23:30:00-05:00"), Some(d + 1));
         assert_eq!(parse_crm_date("2025-03-04 00:30:00+01:00"), Some(d - 1));
+        assert_eq!(parse_crm_date("3/4/2025 5:30 PM"), Some(d));
         assert_eq!(parse_crm_date("13/40/2025"), None);
         assert_eq!(parse_crm_date("not a date"), None);
+    }
+
+    #[test]
+    fn years_have_four_digits() {
+        for raw in [
+            "6/1/25",
+            "6/1/99",
+            "12/1/-5",
+            "12/1/0",
+            "12/1/0000",
+            "12/1/0999",
+            "12/1/+2025",
+            "12/1/20255",
+            "25-06-01",
+            "0000-06-01",
+            "-2025-06-01",
+            "+2025-06-01",
+            "2025-+6-01",
+            "2025-06-001",
+        ] {
+            assert_eq!(parse_crm_date(raw), None, "{raw}");
+        }
+        assert_eq!(parse_iso_date("25-06-01"), None);
+        assert_eq!(parse_iso_date("2025-6-1"), parse_iso_date("2025-06-01"));
+        assert_eq!(parse_crm_date("12/1/1995"), parse_iso_date("1995-12-01"));
+        // Year-first with slashes and dotted day-first dates stay refused, not guessed.
+        assert_eq!(parse_crm_date("2025/06/01"), None);
+        assert_eq!(parse_crm_date("31.12.2025"), None);
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! under the same headcount changes.
 
 use crate::market::{Market, RepId};
-use crate::scenario::{Departure, OptimizeSpec, OrphanPolicy, Scenario, hire_rep};
+use crate::scenario::{Departure, OptimizeSpec, OrphanPolicy, Scenario, Strategy, hire_rep};
 
 use super::problem::Problem;
+use super::units::UnitGraph;
 
 /// A headcount change the optimizer cannot plan for.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -46,6 +47,75 @@ impl Org {
     /// runs in the org's scenario and market, where those reps have books of their own.
     pub fn uses_added_reps(&self, plan: &crate::market::Plan) -> bool {
         plan.owners().iter().flatten().any(|&r| self.added[r as usize])
+    }
+
+    /// Checks that `spec`'s geographic strategies have geography to build on, and that the unit table of
+    /// `spec.adjacency` (loaded as `graph`) is the accounts' own. Without a unit table the geographic
+    /// strategy (and the hybrid's field teams) sweeps states and countries west to east by the accounts'
+    /// longitudes: with no account located, that is alphabetical order, nothing geographic. With a unit
+    /// table, territories grow over the units holding accounts (by `county_fips`): with none matched, it falls
+    /// back to that sweep. `optimize` runs this before any search; `compare`, which builds no candidate,
+    /// does not.
+    pub fn check_geography(&self, spec: &OptimizeSpec, graph: Option<&UnitGraph>) -> Result<(), OrgError> {
+        let accounts = self.market.accounts();
+        if let Some(g) = graph {
+            let matched =
+                accounts.iter().any(|a| a.county_fips.as_deref().is_some_and(|f| g.unit(f).is_some()));
+            if !matched {
+                let table =
+                    spec.adjacency.as_ref().map_or("the unit table".into(), |p| p.display().to_string());
+                let unit =
+                    g.ids.first().map_or("(no unit at all)".into(), |u| format!("ids such as \"{u}\""));
+                let theirs = match accounts.iter().find(|a| a.county_fips.is_some()) {
+                    Some(a) => format!(
+                        "the accounts' county_fips are codes such as \"{}\" (account {})",
+                        a.county_fips.as_deref().unwrap_or_default(),
+                        a.id
+                    ),
+                    None => "no account has a county_fips".into(),
+                };
+                return Err(err(
+                    "optimize.adjacency",
+                    format!(
+                        "no unit of {table} is the county_fips of any account ({table} has {unit}; {theirs}), so \
+                         geographic territories would have no units to grow from; key the unit table by the \
+                         accounts' county FIPS codes (its fips or unit column), give the accounts a matching \
+                         county_fips column, or remove adjacency"
+                    ),
+                ));
+            }
+            return Ok(());
+        }
+        if accounts.iter().any(|a| a.location.is_some()) {
+            return Ok(());
+        }
+        let p = &self.problem;
+        // A hybrid builds geographically only in pools whose reps are mostly field reps.
+        let field_pool = p.pools.iter().find(|pool| {
+            let field = pool.reps.iter().filter(|&&r| p.reps[r as usize].field).count();
+            field * 2 > pool.reps.len() && !pool.accounts.is_empty()
+        });
+        for (i, s) in spec.strategies.iter().enumerate() {
+            let what = match (s, field_pool) {
+                (Strategy::Geographic, _) => "strategy \"geographic\" builds territories".to_string(),
+                (Strategy::Hybrid, Some(pool)) => {
+                    format!("strategy \"hybrid\" builds the field team's territories (pool {})", pool.label)
+                }
+                _ => continue,
+            };
+            return Err(err(
+                format!("optimize.strategies[{i}]"),
+                format!(
+                    "{what} from where the accounts are, and no account has a latitude and longitude and there \
+                     is no adjacency unit table, so its candidate would be states and countries in alphabetical \
+                     order, with nothing geographic behind it; give the accounts latitude and longitude columns \
+                     (or county_fips, with adjacency = \"counties.csv\", a unit table with a neighbors column), or \
+                     list strategies without \"{}\" under [optimize] (unset, strategies lists all five)",
+                    s.label()
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Builds the org for `spec`.

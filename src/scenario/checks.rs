@@ -23,6 +23,80 @@ impl Scenario {
         by_rep
     }
 
+    /// Checks the top-level settings: a name, a revenue share that is a share, each hierarchy level once.
+    pub(super) fn validate_settings(&self) -> Result<(), ScenarioError> {
+        if self.name.trim().is_empty() {
+            return Err(self.invalid(
+                "name",
+                "the name is empty; give the scenario a short name, such as name = \"baseline\" (reports and \
+                 comparisons show it)",
+            ));
+        }
+        if let Some(share) = self.scoring.potential_from_revenue
+            && !(share.is_finite() && share > 0.0 && share <= 1.0)
+        {
+            return Err(self.invalid(
+                "scoring.potential_from_revenue",
+                format!(
+                    "{share} is not a share in (0, 1]: it is the share of an account's annual revenue that its \
+                     typical deal is; give a share such as 0.01 (1% of revenue), or leave it unset to use the \
+                     segment's deal size"
+                ),
+            ));
+        }
+        let levels = &self.segmentation.hierarchy;
+        for (i, level) in levels.iter().enumerate() {
+            if let Some(j) = levels[..i].iter().position(|l| l == level) {
+                return Err(self.invalid(
+                    &format!("segmentation.hierarchy[{i}]"),
+                    format!(
+                        "level \"{}\" is listed twice (also segmentation.hierarchy[{j}]), so every segment path \
+                         would repeat its label (such as AMER/AMER); list each level once, for example [\"region\", \
+                         \"size_band\", \"vertical\"]",
+                        level_name(level)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Settings whose default cannot tell whether they were written: `take_share` means nothing without
+    /// `take_from` (a hire's) or at all (an optimizer addition, whose book the optimizer sizes). `table` is the
+    /// scenario text as a TOML table.
+    pub(super) fn check_take_share(&self, table: &toml::Table) -> Result<(), ScenarioError> {
+        let written = |top: &str, list: &str, i: usize| {
+            table
+                .get(top)
+                .and_then(|t| t.get(list))
+                .and_then(|l| l.get(i))
+                .is_some_and(|h| h.get("take_share").is_some())
+        };
+        for (i, hire) in self.events.hire.iter().enumerate() {
+            if hire.take_from.is_empty() && written("events", "hire", i) {
+                return Err(self.invalid(
+                    &format!("events.hire[{i}].take_share"),
+                    format!(
+                        "take_share needs take_from (the reps it takes accounts from): without it hire {} takes \
+                         nothing; add take_from = [...] listing the reps whose books it shares, or remove \
+                         take_share",
+                        hire.rep
+                    ),
+                ));
+            }
+        }
+        let adds = self.optimize.as_ref().map_or(&[][..], |o| &o.add[..]);
+        for i in 0..adds.len() {
+            if written("optimize", "add", i) {
+                return Err(self.invalid(
+                    &format!("optimize.add[{i}].take_share"),
+                    "the optimizer sizes an added rep's book itself; remove take_share",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks the events on their own: months inside the horizon, nothing twice, no contradiction.
     pub(super) fn validate_events(&self) -> Result<(), ScenarioError> {
         self.validate_hires(("events.hire", &self.events.hire))?;
@@ -163,18 +237,32 @@ impl Scenario {
 
     fn validate_changes(&self) -> Result<(), ScenarioError> {
         let h = self.horizon_months;
+        let departures = self.departures_by_rep();
         let mut seen: BTreeMap<(&RepId, u32), usize> = BTreeMap::new();
         for (i, c) in self.events.capacity_change.iter().enumerate() {
             let f = format!("events.capacity_change[{i}]");
-            if !(c.capacity_hours.is_finite() && c.capacity_hours >= 0.0) {
-                return Err(self.invalid(&format!("{f}.capacity_hours"), "capacity cannot be negative"));
-            }
+            check_amount(c.capacity_hours, "capacity_hours", "100 (hours per month)")
+                .map_err(|m| self.invalid(&format!("{f}.capacity_hours"), m))?;
             if !(1..=h).contains(&c.from_month) {
                 return Err(self.invalid(
                     &format!("{f}.from_month"),
                     format!(
                         "month {} is outside the {h}-month horizon; give a month in 1..={h}",
                         c.from_month
+                    ),
+                ));
+            }
+            // The model is a reassignment to a departed rep: a change after the rep has gone does nothing.
+            if let Some(&(j, last)) = departures.get(&c.rep)
+                && c.from_month > last
+            {
+                return Err(self.invalid(
+                    &format!("{f}.from_month"),
+                    format!(
+                        "rep {} leaves after month {last} (events.departure[{j}]), so a capacity change from month \
+                         {} comes after they have gone; change the capacity from month {last} at the latest, or \
+                         remove one of the two events",
+                        c.rep, c.from_month
                     ),
                 ));
             }
@@ -191,9 +279,8 @@ impl Scenario {
         let mut quotas: BTreeMap<&RepId, usize> = BTreeMap::new();
         for (i, q) in self.events.quota_change.iter().enumerate() {
             let f = format!("events.quota_change[{i}]");
-            if !(q.annual_quota.is_finite() && q.annual_quota >= 0.0) {
-                return Err(self.invalid(&format!("{f}.annual_quota"), "quota cannot be negative"));
-            }
+            check_amount(q.annual_quota, "annual_quota", "500000")
+                .map_err(|m| self.invalid(&format!("{f}.annual_quota"), m))?;
             if let Some(j) = quotas.insert(&q.rep, i) {
                 return Err(self.invalid(
                     &format!("{f}.rep"),
@@ -227,6 +314,17 @@ impl Scenario {
                 ));
             }
             s.validate().map_err(|(field, m)| self.invalid(&format!("{f}.{field}"), m))?;
+            if let Some(rep) = &s.depart_rep
+                && s.depart_month.is_none()
+            {
+                return Err(self.invalid(
+                    &format!("{f}.depart_month"),
+                    format!(
+                        "depart_rep needs depart_month: give the last month {rep} sells, in 1..={h}, such as \
+                         depart_month = 3"
+                    ),
+                ));
+            }
             if let Some(m) = s.depart_month
                 && !(1..=h).contains(&m)
             {
@@ -462,6 +560,21 @@ impl Scenario {
                 }
             }
         }
+        for (i, c) in self.events.capacity_change.iter().enumerate() {
+            if let Some(end) = end_of(&c.rep)
+                && c.from_month > end
+            {
+                return Err(self.invalid(
+                    &format!("events.capacity_change[{i}].from_month"),
+                    format!(
+                        "rep {} leaves after month {end} (end_month in the reps file), so a capacity change from \
+                         month {} comes after they have gone; change the capacity from month {end} at the latest, or \
+                         remove the event",
+                        c.rep, c.from_month
+                    ),
+                ));
+            }
+        }
         for (i, shock) in self.shocks.iter().enumerate() {
             let Some(rep) = &shock.depart_rep else { continue };
             let month = shock.depart_month.unwrap_or(3).min(self.horizon_months);
@@ -551,15 +664,29 @@ impl<'a> Known<'a> {
     }
 }
 
+/// A hierarchy level as the scenario spells it (`size_band`).
+fn level_name(level: &HierarchyLevel) -> String {
+    toml::Value::try_from(level)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| format!("{level:?}"))
+}
+
 /// `region > size_band > vertical`, as the scenario spells the levels.
 fn hierarchy_label(hierarchy: &[HierarchyLevel]) -> String {
-    let name = |l: &HierarchyLevel| {
-        toml::Value::try_from(l)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_else(|| format!("{l:?}"))
-    };
-    hierarchy.iter().map(name).collect::<Vec<_>>().join(" > ")
+    hierarchy.iter().map(level_name).collect::<Vec<_>>().join(" > ")
+}
+
+/// An amount of an event (hours, quota): a finite number, not negative. The message names `name` and shows
+/// `example`.
+fn check_amount(v: f64, name: &str, example: &str) -> Result<(), String> {
+    if !v.is_finite() {
+        return Err(format!("{name} = {v} must be a finite number, such as {example}"));
+    }
+    if v < 0.0 {
+        return Err(format!("{name} = {v} cannot be negative; give a number such as {example}"));
+    }
+    Ok(())
 }
 
 /// Up to ten names, comma-separated, with the count of the rest.

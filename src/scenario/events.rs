@@ -51,7 +51,8 @@ pub struct Hire {
     #[serde(default)]
     pub take_from: Vec<RepId>,
     /// Share of each `take_from` book that moves to the hire, picked evenly across the book's priority
-    /// order so that potential moves in proportion (default 0.25). Carve-outs never move.
+    /// order so that potential moves in proportion (default 0.25). Carve-outs never move. Written out, it needs
+    /// `take_from`.
     #[serde(default = "default_take_share")]
     pub take_share: f64,
 }
@@ -154,7 +155,7 @@ pub struct Shock {
     /// A rep who departs (held book, default backfill) in `depart_month`.
     #[serde(default)]
     pub depart_rep: Option<RepId>,
-    /// Month of `depart_rep`'s departure (default 3).
+    /// Last selling month of `depart_rep` (1-based); required with it, and only with it.
     #[serde(default)]
     pub depart_month: Option<u32>,
 }

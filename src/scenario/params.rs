@@ -161,6 +161,13 @@ macro_rules! overrides {
                 $( if top.$field.is_some() { self.$field = top.$field; } )*
             }
 
+            /// The fields this override sets, by name, in declaration order.
+            pub fn set_fields(&self) -> Vec<(&'static str, f64)> {
+                let mut set = Vec::new();
+                $( if let Some(v) = self.$field { set.push((stringify!($field), v)); } )*
+                set
+            }
+
             /// True when this override sets the win-rate Beta (so the segment owns its own draw).
             pub fn sets_win_rate(&self) -> bool {
                 self.win_rate_alpha.is_some() || self.win_rate_beta.is_some()

@@ -83,6 +83,10 @@ pub struct DataFiles {
     /// from the file's own numbers; a file that mixes both, or that cannot tell, is refused.
     #[serde(default)]
     pub decimal: Option<crate::io::Decimal>,
+    /// Order of day and month in slash dates of every data file: `"mdy"` (3/4/2025 is March 4) or `"dmy"`
+    /// (April 3). Unset, it is decided per file from its own dates, and declared.
+    #[serde(default)]
+    pub date_order: Option<crate::io::DateOrder>,
     /// Region of a country, over the ISO 3166 default (Americas `AMER`, Europe/Middle East/Africa `EMEA`,
     /// Asia-Pacific `ROW`), for accounts without a region cell: `[data.country_regions] "Mexico" = "LATAM"`.
     /// A key is any spelling of the country (name, alpha-2, alpha-3, "USA", ...).
@@ -374,7 +378,10 @@ pub struct Scenario {
     /// Parameters that are not per segment.
     #[serde(default)]
     pub model: GlobalParams,
-    /// Parameter files (such as `terrasim calibrate` output) read before `params`, in order.
+    /// Parameter files (such as `terrasim calibrate` output) read before `params`, in order. The scenario's
+    /// own `[params]` and `[skills]` win over every included file; two included files that set the same
+    /// parameter of the same key (or the same rep's skill) to different values are refused, unless the
+    /// scenario sets it itself.
     #[serde(default)]
     pub include_params: Vec<PathBuf>,
     /// Per-segment parameter overrides, keyed by size band (`MM`) or segment path (`AMER/MM`).
@@ -431,7 +438,10 @@ impl Scenario {
             .map_err(|e| ScenarioError::Parse { file: source.to_path_buf(), message: e.to_string() })?;
         scenario.source = source.to_path_buf();
         scenario.validate()?;
-        scenario.check_contiguity(text)?;
+        // What a default cannot tell: whether a field was written out.
+        let written = toml::from_str::<toml::Table>(text).unwrap_or_default();
+        scenario.check_contiguity(&written)?;
+        scenario.check_take_share(&written)?;
         Ok(scenario)
     }
 
@@ -464,6 +474,7 @@ impl Scenario {
                 ),
             ));
         }
+        self.validate_settings()?;
         if !(1..=120).contains(&self.horizon_months) {
             return Err(self.invalid("horizon_months", "must be between 1 and 120 months"));
         }
@@ -505,6 +516,18 @@ impl Scenario {
             }
             if opt.strategies.is_empty() {
                 return Err(self.invalid("optimize.strategies", "list at least one strategy"));
+            }
+            for (i, s) in opt.strategies.iter().enumerate() {
+                if let Some(j) = opt.strategies[..i].iter().position(|t| t == s) {
+                    return Err(self.invalid(
+                        &format!("optimize.strategies[{i}]"),
+                        format!(
+                            "strategy \"{}\" is listed twice (also optimize.strategies[{j}]); a strategy builds the \
+                             same candidate every time: list each strategy once",
+                            s.label()
+                        ),
+                    ));
+                }
             }
             if let Some(bad) = opt
                 .eligibility
@@ -569,11 +592,9 @@ impl Scenario {
 
     /// `contiguity = true` written out, with no unit table to be contiguous in, would be silently ignored.
     /// (Left at its default, contiguity applies only when `adjacency` is given, as documented.)
-    fn check_contiguity(&self, text: &str) -> Result<(), ScenarioError> {
+    fn check_contiguity(&self, table: &toml::Table) -> Result<(), ScenarioError> {
         let Some(opt) = &self.optimize else { return Ok(()) };
-        let written = toml::from_str::<toml::Table>(text)
-            .ok()
-            .and_then(|t| t.get("optimize").and_then(|o| o.get("contiguity")).and_then(toml::Value::as_bool));
+        let written = table.get("optimize").and_then(|o| o.get("contiguity")).and_then(toml::Value::as_bool);
         if written == Some(true) && opt.adjacency.is_none() {
             return Err(self.invalid(
                 "optimize.contiguity",
@@ -630,7 +651,8 @@ impl Scenario {
         params::resolve(&self.params, band, prefixes)
     }
 
-    /// Adds included parameter files under the scenario's own overrides (the scenario wins).
+    /// Adds an included parameter file under the overrides so far (the scenario's own, then earlier
+    /// included files, win). `load_scenario` refuses included files that contradict each other first.
     pub fn merge_included(&mut self, included: BTreeMap<String, ParamOverride>) {
         for (key, mut base) in included {
             match self.params.get(&key) {
