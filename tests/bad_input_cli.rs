@@ -388,3 +388,22 @@ fn thin_calibration_intervals_stay_bounded() {
         }
     }
 }
+
+#[test]
+fn a_variant_with_another_horizon_is_refused() {
+    let case = Case::new()
+        .write("v.toml", corpus::SCENARIO.replace("trials = 20", "trials = 20\nhorizon_months = 6"));
+    case.refuses(
+        &["compare", "s.toml", "--variant", "v.toml", "--out", "out", "--quiet"],
+        "out",
+        &["v.toml simulates 6 months", "horizon_months = 12"],
+    );
+}
+
+#[test]
+fn a_missing_history_is_named_by_validate() {
+    Case::new()
+        .edit("s.toml", "as_of = \"2026-01-01\"\n", "")
+        .append("s.toml", "history = \"gone.csv\"\n")
+        .validate_refuses(&["gone.csv"]);
+}

@@ -478,3 +478,12 @@ fn capacity_change_not_a_number() {
         ]);
     assert!(!stderr.contains("negative"), "{stderr}");
 }
+
+#[test]
+fn a_hire_with_more_hours_than_a_month_is_refused() {
+    Case::new().append("s.toml", &hire("capacity_hours = 2000.0\n")).validate_refuses(&[
+        "s.toml",
+        "events.hire[0].capacity_hours",
+        "more than a month has (744)",
+    ]);
+}

@@ -44,6 +44,18 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let mut variants = Vec::with_capacity(args.variants.len());
     for path in &args.variants {
         let (mut variant, variant_market) = load(path)?;
+        // Paired differences compare trial with trial: the futures must be as long.
+        if variant.horizon_months != scenario.horizon_months {
+            return Err(usage(format!(
+                "{} simulates {} months and {} simulates {}: a variant is compared month for month on the same \
+                 futures, so give it horizon_months = {}",
+                path.display(),
+                variant.horizon_months,
+                scenario.source.display(),
+                scenario.horizon_months,
+                scenario.horizon_months
+            )));
+        }
         variant.seed = scenario.seed;
         variants.push((variant, variant_market));
     }

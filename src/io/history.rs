@@ -48,6 +48,9 @@ pub(crate) fn load_open_pipeline(scenario: &Scenario, market: &mut Market) -> Re
         return Ok(());
     };
     let key = if scenario.data.pipeline.is_some() { "pipeline" } else { "history" };
+    let file = scenario.resolve_path(path);
+    // The file is checked even when as_of keeps it from being read: validate checks every named input.
+    std::fs::metadata(&file).map_err(|e| DataError::Read { file: file.clone(), reason: e.to_string() })?;
     let Some(as_of) = scenario.as_of.as_deref().and_then(parse_iso_date) else {
         // Which deals are open depends on the day; without as_of there is no day to take them on.
         market.declare(Assumption::new(
@@ -61,7 +64,6 @@ pub(crate) fn load_open_pipeline(scenario: &Scenario, market: &mut Market) -> Re
         ));
         return Ok(());
     };
-    let file = scenario.resolve_path(path);
     let kind = if scenario.data.pipeline.is_some() { Kind::Pipeline } else { Kind::History };
     let history = read_opportunities(&file, scenario, market, kind)?;
     let subject = file.display().to_string();

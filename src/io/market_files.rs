@@ -663,7 +663,8 @@ fn parse_account(
         id: id?,
         name: name?,
         region: region?,
-        country,
+        // `N/A` and its kin are no country: not kept as one (the region lookup already reads them so).
+        country: if crate::market::country::is_placeholder(&country) { String::new() } else { country },
         state: row.get(f(A::State)).unwrap_or("").to_string(),
         county_fips: row.get(f(A::Fips)).map(str::to_string),
         postal_code: row.get(f(A::Postal)).map(str::to_string),

@@ -10,6 +10,9 @@ use crate::market::{HierarchyLevel, Market, Region, RepId, SizeBand, did_you_mea
 use super::events::{Hire, OrphanPolicy};
 use super::schema::{Scenario, ScenarioError};
 
+/// Hours in the longest month (31 days × 24 hours): no rep sells more in a month.
+const MAX_MONTHLY_HOURS: f64 = 744.0;
+
 /// Hires or additions, by the list they come from (`events.hire`, `optimize.add`).
 type HireList<'a> = (&'a str, &'a [Hire]);
 
@@ -141,6 +144,11 @@ impl Scenario {
                     );
                 }
             }
+            if let Some(c) = hire.capacity_hours.filter(|&c| c > MAX_MONTHLY_HOURS) {
+                return Err(self.invalid(&format!("{f}.capacity_hours"), format!(
+                    "{c} hours is more than a month has ({MAX_MONTHLY_HOURS}); give selling hours per month (about 100 to 140 for a full-time rep)"
+                )));
+            }
             if !(hire.take_share.is_finite() && (0.0..=1.0).contains(&hire.take_share)) {
                 return Err(self.invalid(&format!("{f}.take_share"), "must be a share in [0, 1]"));
             }
@@ -243,6 +251,12 @@ impl Scenario {
             let f = format!("events.capacity_change[{i}]");
             check_amount(c.capacity_hours, "capacity_hours", "100 (hours per month)")
                 .map_err(|m| self.invalid(&format!("{f}.capacity_hours"), m))?;
+            if c.capacity_hours > MAX_MONTHLY_HOURS {
+                return Err(self.invalid(&format!("{f}.capacity_hours"), format!(
+                    "{} hours is more than a month has ({MAX_MONTHLY_HOURS}); give selling hours per month",
+                    c.capacity_hours
+                )));
+            }
             if !(1..=h).contains(&c.from_month) {
                 return Err(self.invalid(
                     &format!("{f}.from_month"),
