@@ -242,7 +242,7 @@ fn latitude_beyond_the_pole() {
         .edit("accounts.csv", "Germany,R3\n", "Germany,R3,,\n")
         .edit("accounts.csv", "United States,R2\n", "United States,R2,,\n")
         .edit("accounts.csv", "Canada,\n", "Canada,,,\n")
-        .validate_refuses(&["accounts.csv", "line 2", "latitude", "is not a place", "[-90, 90]"]);
+        .validate_refuses(&["accounts.csv", "line 2", "latitude", "91 is outside [-90, 90]"]);
 }
 
 /// Degrees and minutes are not decimal degrees.
@@ -254,7 +254,7 @@ fn latitude_in_degrees_minutes_seconds() {
         .edit("accounts.csv", "Germany,R3\n", "Germany,R3,,\n")
         .edit("accounts.csv", "United States,R2\n", "United States,R2,,\n")
         .edit("accounts.csv", "Canada,\n", "Canada,,,\n")
-        .validate_refuses(&["accounts.csv", "line 2", "latitude", "is not a place"]);
+        .validate_refuses(&["accounts.csv", "line 2", "latitude", "give the latitude in degrees"]);
 }
 
 /// A flag emoji is no ISO 3166 country.

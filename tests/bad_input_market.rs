@@ -689,3 +689,38 @@ fn a_plan_with_salesforce_report_headers_loads() {
     let o = case.run(&["validate", "s.toml"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// A place names the cell at fault: the longitude out of range, or the half of the pair that is missing.
+#[test]
+fn a_bad_longitude_or_half_a_place_names_the_cell() {
+    let located = |a1: &str| {
+        Case::new()
+            .edit("accounts.csv", "OwnerId\n", "OwnerId,Latitude,Longitude\n")
+            .edit("accounts.csv", "United States,R1\n", &format!("United States,R1,{a1}\n"))
+            .edit("accounts.csv", "Germany,R3\n", "Germany,R3,,\n")
+            .edit("accounts.csv", "United States,R2\n", "United States,R2,,\n")
+            .edit("accounts.csv", "Canada,\n", "Canada,,,\n")
+    };
+    located("10,200").validate_refuses(&[
+        "accounts.csv",
+        "line 2",
+        "\"Longitude\"",
+        "200 is outside [-180, 180]",
+    ]);
+    located("40.7,").validate_refuses(&[
+        "accounts.csv",
+        "line 2",
+        "\"Longitude\"",
+        "give the longitude too, or neither",
+    ]);
+}
+
+#[test]
+fn a_negative_activity_floor_says_negative() {
+    Case::new().edit("carveouts.csv", "strategic,90,", "strategic,-90,").simulate_refuses(&[
+        "carveouts.csv",
+        "line 2",
+        "activity_floor_days",
+        "-90 is negative",
+    ]);
+}

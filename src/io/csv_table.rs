@@ -199,9 +199,7 @@ impl Table {
         mapping: &BTreeMap<String, String>,
         format: &Format,
     ) -> Result<Self, DataError> {
-        let bytes = std::fs::read(file)
-            .map_err(|e| DataError::Read { file: file.to_path_buf(), reason: e.to_string() })?;
-        Self::from_bytes(file, &bytes, table, fields, mapping, format, Rows::Required)
+        Self::read(file, table, fields, mapping, format, Rows::Required)
     }
 
     /// As [`Table::open`], for a file that may have a header and no rows.
@@ -212,9 +210,20 @@ impl Table {
         mapping: &BTreeMap<String, String>,
         format: &Format,
     ) -> Result<Self, DataError> {
+        Self::read(file, table, fields, mapping, format, Rows::Optional)
+    }
+
+    fn read(
+        file: &Path,
+        table: &'static str,
+        fields: &[Field],
+        mapping: &BTreeMap<String, String>,
+        format: &Format,
+        rows: Rows,
+    ) -> Result<Self, DataError> {
         let bytes = std::fs::read(file)
             .map_err(|e| DataError::Read { file: file.to_path_buf(), reason: e.to_string() })?;
-        Self::from_bytes(file, &bytes, table, fields, mapping, format, Rows::Optional)
+        Self::from_bytes(file, &bytes, table, fields, mapping, format, rows)
     }
 
     /// The table of `bytes`, named `file` in messages.

@@ -439,14 +439,7 @@ fn parse_rep(
             fail(row.error(field(f), name, "give a whole number of months"));
         }
     }
-    let home = match (row.get(field(R::Lat)), row.get(field(R::Lon))) {
-        (None, None) => Some(None),
-        (Some(lat), Some(lon)) => match (row.parse_number(lat), row.parse_number(lon)) {
-            (Ok(la), Ok(lo)) => GeoPoint::new(la, lo).map(Some).or_else(|| { fail(row.error(field(R::Lat), "latitude", format!("({lat}, {lon}) is not a place; latitude must be in [-90, 90] and longitude in [-180, 180]"))); None }),
-            _ => { fail(row.error(field(R::Lat), "latitude", format!("({lat}, {lon}) are not numbers"))); None }
-        },
-        _ => { fail(row.error(field(R::Lat), "latitude", "give both latitude and longitude, or neither")); None }
-    };
+    let home = location(row, field(R::Lat), field(R::Lon)).map_err(&mut fail).ok();
     let motion = match row.get(field(R::Motion)) {
         None => role.map(Motion::default_for),
         Some(raw) => Motion::parse(raw).or_else(|| {
@@ -627,16 +620,10 @@ fn parse_account(
         whitespace: score(A::Whitespace, "whitespace"),
         competitive_difficulty: score(A::Difficulty, "competitive_difficulty"),
     };
-    let location = match (row.get(f(A::Lat)), row.get(f(A::Lon))) {
-        (Some(lat), Some(lon)) => match (row.parse_number(lat), row.parse_number(lon)) {
-            (Ok(la), Ok(lo)) if GeoPoint::new(la, lo).is_some() => GeoPoint::new(la, lo),
-            _ => {
-                errors.push(row.error(f(A::Lat), "latitude", format!("({lat}, {lon}) is not a place; latitude must be in [-90, 90] and longitude in [-180, 180]")));
-                None
-            }
-        },
-        _ => None,
-    };
+    let location = location(row, f(A::Lat), f(A::Lon)).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
     let is_customer = customer_flag(row, errors);
     let owner = match row.get(f(A::Owner)) {
         None => None,
@@ -786,6 +773,28 @@ fn read_plan(
     Ok(plan)
 }
 
+/// The place of a row's latitude and longitude cells (columns `lat` and `lon`): none when both are empty;
+/// an error naming the cell at fault when one is missing, is no number or is out of range.
+fn location(row: &Row<'_>, lat: usize, lon: usize) -> Result<Option<GeoPoint>, RowError> {
+    let (la, lo) = match (row.get(lat), row.get(lon)) {
+        (None, None) => return Ok(None),
+        (Some(la), Some(lo)) => (la, lo),
+        (None, Some(_)) => return Err(row.error(lat, "latitude", "give the latitude too, or neither")),
+        (Some(_), None) => return Err(row.error(lon, "longitude", "give the longitude too, or neither")),
+    };
+    let number = |cell: usize, name: &'static str, raw: &str, limit: f64| match row.parse_number(raw) {
+        Ok(v) if v.abs() <= limit => Ok(v),
+        Ok(_) => Err(row.error(
+            cell,
+            name,
+            format!("{raw} is outside [-{limit}, {limit}]; give the {name} in degrees"),
+        )),
+        Err(e) => Err(row.error(cell, name, format!("{e}; give the {name} in degrees"))),
+    };
+    let (la, lo) = (number(lat, "latitude", la, 90.0)?, number(lon, "longitude", lo, 180.0)?);
+    Ok(GeoPoint::new(la, lo))
+}
+
 /// Hours in the longest month (31 days × 24 hours): no rep sells more in a month.
 const MAX_MONTHLY_HOURS: f64 = 744.0;
 
@@ -854,6 +863,7 @@ fn read_carveouts(
             None => None,
             Some(raw) => match row.parse_number(raw) {
                 Ok(v) if v >= 0.0 && v.fract() == 0.0 => Some(v as u32),
+                Ok(v) if v < 0.0 => return errors.push(row.error(C::Floor as usize, "activity_floor_days", format!("{raw} is negative; give the days allowed without activity, zero or more"))),
                 _ => return errors.push(row.error(C::Floor as usize, "activity_floor_days", format!("\"{raw}\" is not a whole number of days"))),
             },
         };
