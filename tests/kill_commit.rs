@@ -43,6 +43,18 @@ fn terrasim(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_terrasim")).args(args).current_dir(cwd).output().unwrap()
 }
 
+/// Starts `terrasim ARGS` in `cwd` with its commit slowed down, so that a kill can land inside it.
+fn spawn_paused<S: AsRef<std::ffi::OsStr>>(args: &[S], cwd: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_terrasim"))
+        .args(args)
+        .env("TERRASIM_TEST_COMMIT_PAUSE_MS", PAUSE_MS)
+        .current_dir(cwd)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn succeeds(args: &[&str], cwd: &Path) {
     let o = terrasim(args, cwd);
     assert!(o.status.success(), "terrasim {args:?}: {}", String::from_utf8_lossy(&o.stderr));
@@ -125,14 +137,7 @@ fn kill_inside_commits(work: &Path, args: &[&str], seeds: [&str; 2]) -> Landings
         // Kills land after the run when it commits faster than measured (a busy machine): try more runs.
         assert!(attempt < 8 * KILLS, "too few kills landed inside the commit: {landed:?}");
         let next = 1 - holds;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_terrasim"))
-            .args(with(args, seeds[next], "D"))
-            .env("TERRASIM_TEST_COMMIT_PAUSE_MS", PAUSE_MS)
-            .current_dir(work)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_paused(&with(args, seeds[next], "D"), work);
         let staging = work.join(format!(".D.terrasim-stage-{}", child.id()));
         wait_for(&staging, &mut child);
         // Spread the kills over the whole window, and a little past it.
@@ -203,14 +208,7 @@ fn wait_for(staging: &Path, child: &mut std::process::Child) {
 fn commit_window(work: &Path, args: &[&str]) -> Duration {
     let mut longest = Duration::ZERO;
     for _ in 0..3 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_terrasim"))
-            .args(args)
-            .env("TERRASIM_TEST_COMMIT_PAUSE_MS", PAUSE_MS)
-            .current_dir(work)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_paused(args, work);
         let out = args.iter().position(|a| *a == "--out").map(|k| args[k + 1]).unwrap();
         let staging = work.join(format!(".{out}.terrasim-stage-{}", child.id()));
         wait_for(&staging, &mut child);

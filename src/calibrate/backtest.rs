@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::market::{Assumption, Market, Plan};
+use crate::market::{Assumption, Market, Plan, merge_assumptions};
 use crate::scenario::{CompileError, Scenario, compile};
 use crate::sim::model::NO_OWNER;
 use crate::sim::{OppEventKind, inverse_normal_cdf, quantile_sorted};
@@ -212,16 +212,12 @@ pub fn backtest(
         .into_iter()
         .filter(|a| a.code != crate::scenario::OPEN_PIPELINE_MISSING)
         .collect();
-    for a in calibration.assumptions() {
-        if !assumptions.contains(a) {
-            assumptions.push(a.clone());
-        }
-    }
+    merge_assumptions(&mut assumptions, calibration.assumptions().iter().cloned());
     let (sim_scenario, steady) = steady_state(&fitted, market, options.horizon);
     let mut in_place = market_at_cutoff(history, &steady, options.cutoff, &calibration.params.skills);
     // The deals open at the cutoff are the first months' bookings, as the open pipeline of a plan year is.
-    let (open, _) = train.open_on(options.cutoff, |a| in_place.accounts()[a].potential.get());
-    in_place.set_open_pipeline(open).map_err(|e| BacktestError::Cutoff(e.to_string()))?;
+    let open = train.open_on(options.cutoff, |a| in_place.accounts()[a].potential.get());
+    in_place.set_open_pipeline(open.deals).map_err(|e| BacktestError::Cutoff(e.to_string()))?;
     let mut model = compile(&sim_scenario, &in_place, in_place.plan(), None)?;
     model.win_multiplier = options.win_rate_multiplier;
 

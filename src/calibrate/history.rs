@@ -91,29 +91,40 @@ pub fn first_day(month: i64) -> i64 {
     crate::market::days_from_civil(year, m, 1).unwrap_or(0)
 }
 
+/// The opportunities open on a day, as [`History::open_on`] takes them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OpenDeals {
+    /// At most one per account.
+    pub deals: Vec<OpenDeal>,
+    /// Open deals left out because their account already had one.
+    pub left_out: usize,
+    /// Deals without an amount, valued at their account's potential.
+    pub unvalued: usize,
+}
+
 impl History {
     /// The opportunities open on `day` (created before it and not closed by then), at most one per
     /// account — the first in file order, as the model holds one open deal per account — valued at their
-    /// amount or, without one, at `potential` of their account. Also returns how many open deals were left
-    /// out because their account already had one.
-    pub fn open_on(&self, day: i64, potential: impl Fn(usize) -> f64) -> (Vec<OpenDeal>, usize) {
+    /// amount or, without one, at `potential` of their account; with how many were left out and how many
+    /// valued at potential.
+    pub fn open_on(&self, day: i64, potential: impl Fn(usize) -> f64) -> OpenDeals {
         let month = month_of(day);
         let mut seen = std::collections::HashSet::new();
-        let mut left_out = 0;
-        let mut deals = Vec::new();
+        let mut open = OpenDeals::default();
         for o in self.as_of(day).opportunities.iter().filter(|o| o.outcome == Outcome::Open) {
             if !seen.insert(o.account) {
-                left_out += 1;
+                open.left_out += 1;
                 continue;
             }
-            deals.push(OpenDeal {
+            open.unvalued += usize::from(o.amount.is_none());
+            open.deals.push(OpenDeal {
                 id: o.id.clone(),
                 account: o.account,
                 age_months: (month - month_of(o.created)).max(1) as u32,
                 value: o.amount.unwrap_or_else(|| potential(o.account)),
             });
         }
-        (deals, left_out)
+        open
     }
 
     /// The history as of `cutoff` (a day number): opportunities created before it, with those that closed

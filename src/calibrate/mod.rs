@@ -18,7 +18,7 @@ pub use fit::{
     CalibrateError, Calibration, Diagnostics, INTERVAL, Interval, RepFit, SegmentFit, THIN_DEALS, calibrate,
     calibrate_window, with_params,
 };
-pub use history::{History, Opportunity, Outcome, Rejections, first_day, month_of};
+pub use history::{History, OpenDeals, Opportunity, Outcome, Rejections, first_day, month_of};
 pub use score::{crps_samples, pit};
 pub use segments::{Node, Segments};
 pub use synth::{run_logged, simulate_history, steady_state, with_plan};

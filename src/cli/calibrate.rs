@@ -52,8 +52,9 @@ fn history_path(history: Option<&Path>, scenario: &Scenario) -> Result<PathBuf, 
     }
 }
 
-/// The params file to write, and its file name: `--out` must name a file, not a folder.
-fn params_file(args: &Args) -> Result<(PathBuf, String), CliError> {
+/// The params file to write, its file name and its stem (which names the diagnostics file): `--out` must
+/// name a file, not a folder, and not one that calibrate did not write.
+fn params_file(args: &Args) -> Result<(PathBuf, String, String), CliError> {
     let out = args.out.clone().unwrap_or_else(|| results_dir(&args.input.scenario, "").join("params.toml"));
     let folder = |p: &Path| {
         usage(format!(
@@ -86,7 +87,7 @@ fn params_file(args: &Args) -> Result<(PathBuf, String), CliError> {
             _ => {}
         }
     }
-    Ok((out, name))
+    Ok((out, name, stem))
 }
 
 /// How a params file written by calibrate starts.
@@ -95,7 +96,7 @@ const PARAMS_HEADER: &str = "# Written by `terrasim calibrate`";
 const DIAGNOSTICS_START: &str = "{\n  \"first_month\"";
 
 pub fn run(args: &Args) -> Result<(), CliError> {
-    let (out, name) = params_file(args)?;
+    let (out, name, stem) = params_file(args)?;
     let (scenario, market, history_file) = args.input.load()?;
     let started = Instant::now();
     let history = terrasim::io::load_history(&history_file, &scenario, &market)?;
@@ -104,7 +105,6 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     warn(calibration.assumptions());
     let elapsed = started.elapsed();
 
-    let stem = out.file_stem().map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
     let d = &calibration.diagnostics;
     let header = format!(
         "{PARAMS_HEADER} from {} ({} to {}, {} opportunities).\n\

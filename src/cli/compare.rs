@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use terrasim::io::AtomicDir;
+use terrasim::market::merge_assumptions;
 use terrasim::optimize::{Evaluation, Org, evaluate};
 use terrasim::sim::compare::{COMPARE_SCHEMA_VERSION, CompareResult, PlanComparison, paired_differences};
 
@@ -62,11 +63,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     check_run_size(&compile(&scenario, &market, market.plan(), None)?, trials, &run.trials_flag())?;
     let mut assumptions = terrasim::scenario::declared(&scenario, &market);
     for (variant, variant_market) in &variants {
-        for a in terrasim::scenario::declared(variant, variant_market) {
-            if !assumptions.contains(&a) {
-                assumptions.push(a);
-            }
-        }
+        merge_assumptions(&mut assumptions, terrasim::scenario::declared(variant, variant_market));
     }
     warn(&assumptions);
 

@@ -1,6 +1,6 @@
 use terrasim::io::AtomicDir;
-use terrasim::scenario::Shock;
 use terrasim::sim::compare::{ShockComparison, StressResult, paired_differences};
+use terrasim::sim::model::Model;
 use terrasim::sim::{Headline, headline};
 
 use super::common::{RunOptions, check_run_size, commit, compile, print, progress, warn};
@@ -14,20 +14,20 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
         scenario.shocks.clone()
     };
     // One run's outcomes are held at a time; the others keep only their headlines.
-    check_run_size(&compile(&scenario, &market, market.plan(), None)?, trials, &run.trials_flag())?;
+    let base_model = compile(&scenario, &market, market.plan(), None)?;
+    check_run_size(&base_model, trials, &run.trials_flag())?;
     let assumptions = terrasim::scenario::declared_for_stress(&scenario, &market);
     warn(&assumptions);
     let runs = 1 + shocks.len() as u64;
     let bar = progress(trials * runs, "stress", run.quiet);
-    let run_one = |shock: Option<&Shock>| -> Result<Vec<Headline>, CliError> {
-        let model = compile(&scenario, &market, market.plan(), shock)?;
-        let outcomes = terrasim::sim::run_trials(&model, trials, run.threads, &|n| bar.inc(n))?;
-        Ok(outcomes.iter().map(|o| headline(&model, o)).collect())
+    let run_one = |model: &Model| -> Result<Vec<Headline>, CliError> {
+        let outcomes = terrasim::sim::run_trials(model, trials, run.threads, &|n| bar.inc(n))?;
+        Ok(outcomes.iter().map(|o| headline(model, o)).collect())
     };
-    let baseline = run_one(None)?;
+    let baseline = run_one(&base_model)?;
     let mut comparisons = Vec::new();
     for shock in &shocks {
-        let shocked = run_one(Some(shock))?;
+        let shocked = run_one(&compile(&scenario, &market, market.plan(), Some(shock))?)?;
         comparisons.push(ShockComparison {
             name: shock.name.clone(),
             differences: paired_differences(&baseline, &shocked),

@@ -68,7 +68,8 @@ pub(crate) fn load_open_pipeline(scenario: &Scenario, market: &mut Market) -> Re
     let history = read_opportunities(&file, scenario, market, kind)?;
     let subject = file.display().to_string();
     let mut notes = history.notes.clone();
-    let (deals, left_out) = history.open_on(as_of, |a| market.accounts()[a].potential.get());
+    let crate::calibrate::OpenDeals { deals, left_out, unvalued } =
+        history.open_on(as_of, |a| market.accounts()[a].potential.get());
     let later = history.opportunities.iter().filter(|o| o.created >= as_of).count();
     if later > 0 {
         notes.push(Assumption::new(
@@ -91,12 +92,6 @@ pub(crate) fn load_open_pipeline(scenario: &Scenario, market: &mut Market) -> Re
             ),
         ));
     }
-    let open_ids: std::collections::HashSet<&str> = deals.iter().map(|d| d.id.as_str()).collect();
-    let unvalued = history
-        .opportunities
-        .iter()
-        .filter(|o| o.amount.is_none() && open_ids.contains(o.id.as_str()))
-        .count();
     if unvalued > 0 {
         notes.push(Assumption::new(
             "pipeline_amount_default",

@@ -8,7 +8,7 @@ use crate::market::{
     Account, AccountId, CarveOut, GeoPoint, Market, Money, Motion, Plan, Rep, RepId, ScoreInputs, Tier,
     parse_crm_date, parse_iso_date,
 };
-use crate::market::{Assumption, did_you_mean};
+use crate::market::{Assumption, MAX_MONTHLY_HOURS, did_you_mean};
 use crate::scenario::Scenario;
 use crate::scenario::UnknownOwners;
 
@@ -794,9 +794,6 @@ fn location(row: &Row<'_>, lat: usize, lon: usize) -> Result<Option<GeoPoint>, R
     let (la, lo) = (number(lat, "latitude", la, 90.0)?, number(lon, "longitude", lo, 180.0)?);
     Ok(GeoPoint::new(la, lo))
 }
-
-/// Hours in the longest month (31 days × 24 hours): no rep sells more in a month.
-const MAX_MONTHLY_HOURS: f64 = 744.0;
 
 fn read_carveouts(
     file: &Path,

@@ -20,6 +20,16 @@ impl Assumption {
     }
 }
 
+/// Appends to `list` the assumptions of `more` it does not hold yet, in order: the declarations of several
+/// sources (a scenario and its variants, a market and its calibration) without repeats.
+pub fn merge_assumptions(list: &mut Vec<Assumption>, more: impl IntoIterator<Item = Assumption>) {
+    for a in more {
+        if !list.contains(&a) {
+            list.push(a);
+        }
+    }
+}
+
 impl std::fmt::Display for Assumption {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.subject, self.message)

@@ -21,7 +21,7 @@ mod units;
 mod validated;
 
 pub use account::Account;
-pub use assumption::Assumption;
+pub use assumption::{Assumption, merge_assumptions};
 pub use audit::{Audit, AuditBands, CarveOutStatus, RepAudit, SegmentRollup};
 pub use carveout::CarveOut;
 pub use date::{civil_from_days, days_from_civil, parse_crm_date, parse_iso_date};
@@ -29,7 +29,7 @@ pub use geo::{GeoPoint, Region};
 pub use ids::{AccountId, IdError, RepId};
 pub use pipeline::OpenDeal;
 pub use plan::Plan;
-pub use rep::{Motion, Rep};
+pub use rep::{MAX_MONTHLY_HOURS, Motion, Rep};
 pub use scoring::{ScoreInputs, ScoreWeights, Scoring, Tier, TierThresholds};
 pub use segment::{HierarchyLevel, SegmentPath, SizeBand, SizeBandRule};
 pub use suggest::{closest, did_you_mean};

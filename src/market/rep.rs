@@ -29,6 +29,10 @@ impl Motion {
     }
 }
 
+/// Hours in the longest month (31 days × 24 hours): no rep sells more in a month, so a larger monthly
+/// capacity is a yearly figure or a unit mix-up.
+pub const MAX_MONTHLY_HOURS: f64 = 744.0;
+
 /// A quota-carrying seller.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Rep {

@@ -11,7 +11,7 @@ use super::events::{Hire, OrphanPolicy};
 use super::schema::{Scenario, ScenarioError};
 
 /// Hours in the longest month (31 days × 24 hours): no rep sells more in a month.
-const MAX_MONTHLY_HOURS: f64 = 744.0;
+use crate::market::MAX_MONTHLY_HOURS;
 
 /// Hires or additions, by the list they come from (`events.hire`, `optimize.add`).
 type HireList<'a> = (&'a str, &'a [Hire]);
