@@ -11,7 +11,8 @@ use terrasim::market::{Market, parse_iso_date};
 use terrasim::scenario::{ParamOverride, Scenario, SegmentParams};
 
 /// Northstar with fixed parameters: win rates with no year-to-year spread (a Beta with a million deals of
-/// evidence), no market factor, every rep of skill 1, so that the truth is one number per parameter.
+/// evidence), no market factor, every rep of skill 1, so that the truth is one number per parameter; new
+/// business only, with one cycle for won and lost deals.
 fn known() -> (Scenario, Market) {
     let mut scenario = terrasim::io::load_scenario(Path::new("scenarios/northstar/baseline.toml")).unwrap();
     scenario.model.market_factor_sigma = 0.0;
@@ -23,6 +24,10 @@ fn known() -> (Scenario, Market) {
             ParamOverride {
                 win_rate_alpha: Some(mean * 1e6),
                 win_rate_beta: Some((1.0 - mean) * 1e6),
+                // One motion and one cycle for won and lost deals: the parameters this round trip checks.
+                expansion_opp_rate: Some(0.0),
+                lost_cycle_months_median: Some(p.cycle_months_median),
+                lost_cycle_sigma: Some(p.cycle_sigma),
                 ..Default::default()
             },
         );

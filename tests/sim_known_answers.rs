@@ -187,8 +187,19 @@ fn market_factor_correlates_reps() {
 /// The parameters of [`deterministic_params`] with a lognormal cycle (`median`, `sigma`) and a handoff loss.
 fn pipeline_params(win: f64, median: f64, sigma: f64, handoff_loss: f64) -> String {
     deterministic_params(win, 0.0).replace(
-        "cycle_months_median = 1.0\ncycle_sigma = 0.0\n",
-        &format!("cycle_months_median = {median}\ncycle_sigma = {sigma}\nhandoff_loss = {handoff_loss}\n"),
+        "cycle_months_median = 1.0\ncycle_sigma = 0.0\nlost_cycle_months_median = 1.0\nlost_cycle_sigma = 0.0\n",
+        &format!(
+            "cycle_months_median = {median}\ncycle_sigma = {sigma}\nlost_cycle_months_median = {median}\n\
+             lost_cycle_sigma = {sigma}\nhandoff_loss = {handoff_loss}\n"
+        ),
+    )
+}
+
+/// [`pipeline_params`] with a lost cycle of its own.
+fn pipeline_params_lost(win: f64, won: (f64, f64), lost: (f64, f64)) -> String {
+    pipeline_params(win, won.0, won.1, 0.0).replace(
+        &format!("lost_cycle_months_median = {}\nlost_cycle_sigma = {}\n", won.0, won.1),
+        &format!("lost_cycle_months_median = {}\nlost_cycle_sigma = {}\n", lost.0, lost.1),
     )
 }
 
@@ -199,38 +210,189 @@ fn open_deals(n: usize, value: f64, age: impl Fn(usize) -> u32) -> Vec<terrasim:
         .collect()
 }
 
-/// Known answer: the open pipeline at the start, and nothing else (no opportunity is opened in the run). A
-/// deal of age `k` has a lognormal cycle `L` (median `M`, σ) conditioned on not having closed by its age,
-/// that is on `round(L) ≥ k`, `L ≥ k − ½` (age 1: no condition); it closes within `H` months when
-/// `L < k + H − ½`, and is won with probability `w`. Expected bookings are
-/// `Σ V·w·[Φ(z(k+H−½)) − Φ(z(k−½))] / [1 − Φ(z(k−½))]`, `z(x) = (ln x − ln M)/σ`.
+/// Known answer: the open pipeline at the start, and nothing else (no opportunity is opened in the run). Won
+/// and lost deals have their own lognormal cycles (`F_won`, `F_lost`; a deal closes `max(1, round(L))`
+/// months after it opened, so a deal of age `k` is still open when `L ≥ k − ½`, with survival `S(k)`, 1 at
+/// age 1). A deal open at age `k` is won with probability `w·S_won(k) ÷ (w·S_won(k) + (1 − w)·S_lost(k))`,
+/// and a won one closes within `H` months when `L < k + H − ½`. Expected bookings are
+/// `Σ V·w·[F_won(k + H − ½) − F_won(k − ½)] ÷ [w·S_won(k) + (1 − w)·S_lost(k)]`.
 #[test]
 fn open_pipeline_closes_by_the_cycle_given_its_age() {
     use statrs::distribution::{ContinuousCDF, Normal};
-    let (n, v, w, median, sigma, horizon) = (400, 10_000.0, 0.4, 3.0, 0.6, 6);
+    let (n, v, w, horizon) = (400, 10_000.0, 0.4, 6);
+    let (won, lost) = ((3.0, 0.6), (1.2, 0.8));
     let ages = [1u32, 2, 4, 8];
     let accounts = (0..n).map(|i| account(i, "Software", v)).collect();
     let mut m = market(accounts, vec![rep("R1", 1e9, 1e6)], &vec![Some(0); n]);
     m.set_open_pipeline(open_deals(n, v, |i| ages[i % 4])).unwrap();
-    let s = scenario(&format!("horizon_months = {horizon}\n{}", pipeline_params(w, median, sigma, 0.0)));
+    let s = scenario(&format!("horizon_months = {horizon}\n{}", pipeline_params_lost(w, won, lost)));
     let outcomes = run(&compile(&s, &m), 4000);
     let per_trial: Vec<f64> = outcomes.iter().map(|o| o.bookings[0]).collect();
     let (mean, se) = mean_se(&per_trial);
 
     let phi = Normal::new(0.0, 1.0).unwrap();
-    let cdf = |x: f64| phi.cdf((x.ln() - median.ln()) / sigma);
+    let cdf = |(median, sigma): (f64, f64), x: f64| phi.cdf((x.ln() - f64::ln(median)) / sigma);
+    let below = |c: (f64, f64), k: f64| if k < 2.0 { 0.0 } else { cdf(c, k - 0.5) };
     let h = f64::from(horizon);
-    let within = |k: f64| {
-        if k < 2.0 { cdf(k + h - 0.5) } else { (cdf(k + h - 0.5) - cdf(k - 0.5)) / (1.0 - cdf(k - 0.5)) }
+    let booked = |k: f64| {
+        let open = w * (1.0 - below(won, k)) + (1.0 - w) * (1.0 - below(lost, k));
+        w * (cdf(won, k + h - 0.5) - below(won, k)) / open
     };
-    let per_group = n as f64 / 4.0 * v * w;
-    let expected: f64 = ages.iter().map(|&k| per_group * within(f64::from(k))).sum();
+    let per_group = n as f64 / 4.0 * v;
+    let expected: f64 = ages.iter().map(|&k| per_group * booked(f64::from(k))).sum();
     assert!((mean - expected).abs() < 4.0 * se, "mean {mean} vs closed form {expected} (se {se})");
-    // The age matters: the same deals drawn as if new (no condition) book measurably less.
-    let unconditioned: f64 = ages.iter().map(|&k| per_group * cdf(f64::from(k) + h - 0.5)).sum();
-    assert!((unconditioned - expected).abs() > 8.0 * se, "{unconditioned} vs {expected}, se {se}");
+    // The age matters: the same deals with their fate drawn as if new (w, whatever their age) book
+    // measurably less, because the old ones are mostly the wins still to close.
+    let naive: f64 = ages
+        .iter()
+        .map(|&k| {
+            let k = f64::from(k);
+            per_group * w * (cdf(won, k + h - 0.5) - below(won, k)) / (1.0 - below(won, k))
+        })
+        .sum();
+    assert!((naive - expected).abs() > 8.0 * se, "{naive} vs {expected}, se {se}");
     // Nothing is opened in the run: every booking is one of the open deals.
     assert!(outcomes.iter().all(|o| o.opportunities[0] == 0));
+}
+
+/// Known answer: lost deals close sooner than won ones, so of two pipelines of new deals, the one heavy
+/// with losses clears faster. With every deal of age 1, the share still open after month `t` is
+/// `w·(1 − F_won(t + ½)) + (1 − w)·(1 − F_lost(t + ½))` for a deal closing at `t` months from its age;
+/// logged trials count the closes.
+#[test]
+fn a_pipeline_heavy_with_lost_deals_clears_faster() {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    let (n, v) = (400, 10_000.0);
+    let (won, lost) = ((4.0, 0.5), (1.0, 0.5));
+    let accounts: Vec<_> = (0..n).map(|i| account(i, "Software", v)).collect();
+    let phi = Normal::new(0.0, 1.0).unwrap();
+    let cdf = |(median, sigma): (f64, f64), x: f64| phi.cdf((x.ln() - f64::ln(median)) / sigma);
+    let mut closed_by_month_2 = Vec::new();
+    for w in [0.1, 0.9] {
+        let mut m = market(accounts.clone(), vec![rep("R1", 1e9, 1e6)], &vec![Some(0); n]);
+        m.set_open_pipeline(open_deals(n, v, |_| 1)).unwrap();
+        let model = compile(&scenario(&pipeline_params_lost(w, won, lost)), &m);
+        let (mut scratch, mut log) = (terrasim::sim::Scratch::default(), terrasim::sim::TrialLog::default());
+        let trials = 200;
+        let mut closed = Vec::new();
+        for t in 0..trials {
+            terrasim::sim::run_trial_logged(&model, t, &mut scratch, &mut log);
+            let early =
+                log.events.iter().filter(|e| e.kind != terrasim::sim::OppEventKind::Opened && e.month <= 1);
+            closed.push(early.count() as f64 / n as f64);
+        }
+        let (share, se) = mean_se(&closed);
+        // An age-1 deal with cycle L closes `round(L) − 1` months in: by month index 1 when L < 2.5.
+        let expected = w * cdf(won, 2.5) + (1.0 - w) * cdf(lost, 2.5);
+        assert!((share - expected).abs() < 4.0 * se + 1e-9, "w {w}: {share} vs {expected} (se {se})");
+        closed_by_month_2.push(share);
+    }
+    assert!(closed_by_month_2[0] > 2.0 * closed_by_month_2[1], "{closed_by_month_2:?}");
+}
+
+/// Known answer: an account holds at most K open opportunities. With a deterministic cycle of `c` months,
+/// nothing won (so the account stays a prospect), monthly opening probability `p` while a slot is free and
+/// at most one opening a month, the expected number of opportunities over `H` months is the exact
+/// expectation of that chain (the slots' remaining months are its state), computed here by recursion.
+#[test]
+fn k_slots_match_the_exact_mean_number_of_opportunities() {
+    use std::collections::HashMap;
+    fn expected(
+        p: f64,
+        k: usize,
+        c: usize,
+        month: usize,
+        h: usize,
+        open: Vec<usize>,
+        memo: &mut HashMap<(usize, Vec<usize>), f64>,
+    ) -> f64 {
+        if month == h {
+            return 0.0;
+        }
+        // Deals due this month close before the month is worked.
+        let mut open: Vec<usize> = open.into_iter().filter(|&due| due > month).collect();
+        open.sort_unstable();
+        if let Some(&v) = memo.get(&(month, open.clone())) {
+            return v;
+        }
+        let stay = expected(p, k, c, month + 1, h, open.clone(), memo);
+        let v = if open.len() < k {
+            let mut opened = open.clone();
+            opened.push(month + c);
+            p * (1.0 + expected(p, k, c, month + 1, h, opened, memo)) + (1.0 - p) * stay
+        } else {
+            stay
+        };
+        memo.insert((month, open), v);
+        v
+    }
+    let (n, p, c, horizon) = (300, 0.3, 4usize, 12usize);
+    let accounts: Vec<_> = (0..n).map(|i| account(i, "Software", 10_000.0)).collect();
+    let mut means = Vec::new();
+    for k in [1usize, 2, 3] {
+        let m = market(accounts.clone(), vec![rep("R1", 1e9, 1e6)], &vec![Some(0); n]);
+        let params = deterministic_params(1e-9, p)
+            .replace("cycle_months_median = 1.0\n", &format!("cycle_months_median = {c}.0\n"))
+            .replace("lost_cycle_months_median = 1.0\n", &format!("lost_cycle_months_median = {c}.0\n"));
+        let s = scenario(&format!("horizon_months = {horizon}\n{params}max_open = {k}\n"));
+        let outcomes = run(&compile(&s, &m), 400);
+        let per_account: Vec<f64> =
+            outcomes.iter().map(|o| f64::from(o.opportunities[0]) / n as f64).collect();
+        let (mean, se) = mean_se(&per_account);
+        let exact = expected(p, k, c, 0, horizon, Vec::new(), &mut HashMap::new());
+        assert!((mean - exact).abs() < 4.0 * se, "K {k}: {mean} vs exact {exact} (se {se})");
+        means.push(exact);
+    }
+    // The slots matter: each adds measurably.
+    assert!(means[1] > means[0] * 1.3 && means[2] > means[1] * 1.05, "{means:?}");
+}
+
+/// Known answer: expansion opens only on customers, and stops when the whitespace is used up. Customers
+/// with exact expansion deals of `X` and whitespace of `2.5·X` win at most three expansion deals (two
+/// whole, one capped at `X/2`), and prospects that never win open no expansion.
+#[test]
+fn expansion_opens_only_on_customers_and_stops_when_whitespace_is_used_up() {
+    let n = 200;
+    let v = 10_000.0;
+    let mut accounts: Vec<_> = (0..n).map(|i| account(i, "Software", v)).collect();
+    for a in accounts.iter_mut().take(n / 2) {
+        a.is_customer = true;
+    }
+    let m = market(accounts, vec![rep("R1", 1e9, 1e6)], &vec![Some(0); n]);
+    // New business never wins; expansion always does, at half the first deal, with room for 2.5 of them.
+    let params = deterministic_params(1e-9, 0.2).replace("expansion_opp_rate = 0.0\n", "")
+        + "expansion_opp_rate = 0.2\nexpansion_win_rate_alpha = 1e9\nexpansion_win_rate_beta = 1e-9\n\
+           expansion_deal_size = 7500.0\ndeal_size = 15000.0\nexpansion_deal_size_sigma = 0.0\n\
+           expansion_cycle_months_median = 1.0\nexpansion_cycle_sigma = 0.0\nexpansion_max_open = 1\n\
+           whitespace_multiple = 1.25\n";
+    let s = scenario(&format!("horizon_months = 36\n{params}"));
+    let model = compile(&s, &m);
+    let (mut scratch, mut log) = (terrasim::sim::Scratch::default(), terrasim::sim::TrialLog::default());
+    let x = 0.5 * v;
+    let mut exhausted = 0;
+    for t in 0..50 {
+        terrasim::sim::run_trial_logged(&model, t, &mut scratch, &mut log);
+        let mut booked = vec![0.0; n];
+        for e in &log.events {
+            let customer = (e.account as usize) < n / 2;
+            if e.motion == terrasim::sim::model::SalesMotion::Expansion {
+                assert!(customer, "expansion on prospect {}", e.account);
+            }
+            if e.kind == terrasim::sim::OppEventKind::Won {
+                assert_eq!(e.motion, terrasim::sim::model::SalesMotion::Expansion, "a new-business win");
+                booked[e.account as usize] += e.value;
+                assert!(e.value <= x + 1e-6, "an expansion deal above its size: {}", e.value);
+            }
+        }
+        for b in &booked[..n / 2] {
+            assert!(*b <= 2.5 * x + 1e-6, "whitespace overrun: {b}");
+            if (*b - 2.5 * x).abs() < 1e-6 {
+                exhausted += 1;
+            }
+        }
+    }
+    // Over three years at 20% a month nearly every customer uses its room up.
+    assert!(exhausted > 50 * n / 2 * 9 / 10, "{exhausted}");
 }
 
 /// Known answer: an open deal whose owner leaves before it closes is lost in the handoff with probability

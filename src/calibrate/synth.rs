@@ -96,7 +96,8 @@ pub fn simulate_history(
         h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         first + ((h ^ (h >> 31)) % days as u64) as i64
     };
-    let mut open: Vec<Option<usize>> = vec![None; m.accounts().len()];
+    // Each open deal's row, by (account, deal number): an account may hold several.
+    let mut open: std::collections::HashMap<(usize, u32), usize> = std::collections::HashMap::new();
     let mut history = History::default();
     for e in &log.events {
         let a = e.account as usize;
@@ -113,10 +114,10 @@ pub fn simulate_history(
                     outcome: Outcome::Open,
                     amount: Some((e.value * 100.0).round() / 100.0),
                 });
-                open[a] = Some(n);
+                open.insert((a, e.deal), n);
             }
             OppEventKind::Won | OppEventKind::Lost => {
-                let Some(n) = open[a].take() else { continue };
+                let Some(n) = open.remove(&(a, e.deal)) else { continue };
                 let o = &mut history.opportunities[n];
                 // The close lands in the booked month, never before the created date.
                 o.closed = Some(day(month, 2 * n as u64 + 1).max(o.created));

@@ -4,11 +4,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::market::{Market, Motion, Plan, Rep, RepId, SizeBand};
 use crate::sim::model::{
-    AccountTable, BookEntry, CarryIn, Epoch, Model, NO_OWNER, RepModel, SegmentModel, WinDraw,
+    AccountTable, BookEntry, CarryIn, CycleModel, Epoch, Model, MotionModel, NO_OWNER, RepModel, SalesMotion,
+    SegmentModel, WinDraw,
 };
 
 use super::events::{Departure, Hire, OrphanPolicy, Shock};
-use super::params::{QuotaPolicy, SegmentParams};
+use super::params::{QuotaPolicy, SegmentParams, WinKeys};
 use super::schema::{Scenario, ScenarioError};
 
 /// A scenario that cannot be compiled against its market. The importer checks these first with file and
@@ -57,20 +58,20 @@ pub fn account_hours(
 #[derive(Debug, Clone)]
 pub struct AccountParams {
     /// The distinct resolved parameter sets (one per distinct size band and segment path).
-    pub sets: Vec<(SegmentParams, String, String)>,
+    pub sets: Vec<(SegmentParams, String, WinKeys)>,
     /// Per account (market index): its entry in `sets`.
     pub set_of: Vec<u32>,
 }
 
 impl AccountParams {
     /// Every account's parameters, in market order.
-    pub fn iter(&self) -> impl Iterator<Item = &(SegmentParams, String, String)> {
+    pub fn iter(&self) -> impl Iterator<Item = &(SegmentParams, String, WinKeys)> {
         self.set_of.iter().map(|&i| &self.sets[i as usize])
     }
 }
 
 impl std::ops::Index<usize> for AccountParams {
-    type Output = (SegmentParams, String, String);
+    type Output = (SegmentParams, String, WinKeys);
 
     fn index(&self, a: usize) -> &Self::Output {
         &self.sets[self.set_of[a] as usize]
@@ -97,11 +98,11 @@ pub fn account_params(scenario: &Scenario, market: &Market) -> AccountParams {
             }
             let band = acc.size_band;
             let prefixes: Vec<String> = market.segment_path(a, hierarchy).prefixes().collect();
-            let (params, win_key) = scenario.segment_params(band, &prefixes);
+            let (params, win_keys) = scenario.segment_params(band, &prefixes);
             let chain: Vec<&str> = std::iter::once(band.label())
                 .chain(prefixes.iter().map(String::as_str).filter(|p| scenario.params.contains_key(*p)))
                 .collect();
-            sets.push((params, chain.join(" > "), win_key));
+            sets.push((params, chain.join(" > "), win_keys));
             let i = (sets.len() - 1) as u32;
             index.insert(key.clone(), i);
             i
@@ -424,34 +425,22 @@ pub fn compile(
     // Parameter segments and win draws.
     let mut segment_ix: BTreeMap<String, usize> = BTreeMap::new();
     let mut segments: Vec<SegmentModel> = Vec::new();
-    let mut win_ix: BTreeMap<String, usize> = BTreeMap::new();
-    let mut win_draws: Vec<WinDraw> = Vec::new();
+    let mut win_draws = WinDraws::default();
     let mut set_segment = vec![0u16; params.sets.len()];
-    for (set, (p, chain, win_key)) in params.sets.iter().enumerate() {
-        let w = *win_ix.entry(win_key.clone()).or_insert_with(|| {
-            win_draws.push(WinDraw {
-                label: win_key.clone(),
-                alpha: p.win_rate_alpha,
-                beta: p.win_rate_beta,
-            });
-            win_draws.len() - 1
-        });
+    for (set, (p, chain, win_keys)) in params.sets.iter().enumerate() {
+        let new_business = win_draws.index(&win_keys.new_business, p.win_rate_alpha, p.win_rate_beta);
+        let expansion = win_draws.index(
+            &format!("{} expansion", win_keys.expansion),
+            p.expansion_win_rate_alpha,
+            p.expansion_win_rate_beta,
+        );
         let s = *segment_ix.entry(chain.clone()).or_insert_with(|| {
-            segments.push(SegmentModel {
-                label: chain.clone(),
-                win_draw: w,
-                opp_milli_hours: (p.hours_per_open_opp * 1000.0).round() as i64,
-                deal_sigma: p.deal_size_sigma,
-                cycle_mu: p.cycle_months_median.ln(),
-                cycle_sigma: p.cycle_sigma,
-                cycle_cdf: SegmentModel::cycle_table(p.cycle_months_median.ln(), p.cycle_sigma, h),
-                handoff_loss: p.handoff_loss,
-                vertical_lift: p.vertical_lift,
-            });
+            segments.push(segment_model(chain, p, [new_business, expansion], h));
             segments.len() - 1
         });
         set_segment[set] = s as u16;
     }
+    let win_draws = win_draws.draws;
 
     // Model order: the first epoch's books, highest priority first, then the unowned.
     let first_books = all_books(&snapshots[0].1, &reps);
@@ -474,13 +463,25 @@ pub fn compile(
         table.market_index.push(a as u32);
         table.segment.push(set_segment[params.set_of[a] as usize]);
         table.pipeline_segment.push(region_band[&(acc.region.as_str(), acc.size_band)]);
-        table.hazard_covered.push(hazard(p.opp_rate * acc.score / 3.0));
+        let covered = hazard(p.opp_rate * acc.score / 3.0);
+        let expansion = hazard(p.expansion_opp_rate * acc.score / 3.0);
+        table.hazard_covered.push(covered);
         table.hazard_inbound.push(hazard(p.inbound_rate));
+        // An expansion clock runs on the new-business hazards of the books, scaled.
+        table.expansion_clock.push(if expansion > 0.0 && covered > 0.0 {
+            covered / expansion
+        } else {
+            f32::INFINITY
+        });
+        table.whitespace.push(acc.potential.get() * p.whitespace_multiple);
         table.potential.push(acc.potential.get());
         table.vertical.push(account_vertical[a]);
         let difficulty = f64::from(acc.score_inputs.competitive_difficulty);
         table.competitive.push((1.0 + p.competitive_strength * (3.0 - difficulty) / 2.0) as f32);
-        table.target.push(!acc.is_customer && g.target_tiers.contains(&acc.tier.0));
+        let has_demand = !acc.is_customer
+            || (table.expansion_clock.last().is_some_and(|c| c.is_finite())
+                && table.whitespace.last().is_some_and(|&w| w > 0.0));
+        table.target.push(has_demand && g.target_tiers.contains(&acc.tier.0));
         table.customer.push(acc.is_customer);
     }
 
@@ -584,9 +585,60 @@ pub fn compile(
         carry_in: market
             .open_pipeline()
             .iter()
-            .map(|d| CarryIn { account: model_ix[d.account], age_months: d.age_months, value: d.value })
+            .map(|d| CarryIn {
+                motion: SalesMotion::of_customer(accounts[d.account].is_customer),
+                account: model_ix[d.account],
+                age_months: d.age_months,
+                value: d.value,
+            })
             .collect(),
     })
+}
+
+/// The per-trial win-rate draws, one per key that sets a Beta (and motion).
+#[derive(Default)]
+struct WinDraws {
+    index: BTreeMap<String, usize>,
+    draws: Vec<WinDraw>,
+}
+
+impl WinDraws {
+    /// The index of the draw labelled `label`, added with Beta(`alpha`, `beta`) if it is new.
+    fn index(&mut self, label: &str, alpha: f64, beta: f64) -> usize {
+        *self.index.entry(label.to_string()).or_insert_with(|| {
+            self.draws.push(WinDraw { label: label.to_string(), alpha, beta });
+            self.draws.len() - 1
+        })
+    }
+}
+
+/// A segment's model from its parameters, with its win draws per motion (`win_draws`) over a horizon of
+/// `h` months.
+fn segment_model(label: &str, p: &SegmentParams, win_draws: [usize; 2], h: usize) -> SegmentModel {
+    let new_business = MotionModel {
+        win_draw: win_draws[0],
+        deal_sigma: p.deal_size_sigma,
+        value_scale: 1.0,
+        won: CycleModel::new(p.cycle_months_median, p.cycle_sigma, h),
+        lost: CycleModel::new(p.lost_cycle_months_median, p.lost_cycle_sigma, h),
+        max_open: p.max_open as u8,
+    };
+    let expansion = MotionModel {
+        win_draw: win_draws[1],
+        deal_sigma: p.expansion_deal_size_sigma,
+        // The expansion deal of an account scales with its potential as its first deal does.
+        value_scale: if p.deal_size > 0.0 { p.expansion_deal_size / p.deal_size } else { 0.0 },
+        won: CycleModel::new(p.expansion_cycle_months_median, p.expansion_cycle_sigma, h),
+        lost: CycleModel::new(p.expansion_lost_cycle_months_median, p.expansion_lost_cycle_sigma, h),
+        max_open: p.expansion_max_open as u8,
+    };
+    SegmentModel {
+        label: label.to_string(),
+        opp_milli_hours: (p.hours_per_open_opp * 1000.0).round() as i64,
+        handoff_loss: p.handoff_loss,
+        vertical_lift: p.vertical_lift,
+        motions: [new_business, expansion],
+    }
 }
 
 fn is_expert(rep: &Rep, vertical: &str) -> bool {

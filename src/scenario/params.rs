@@ -34,10 +34,55 @@ pub struct SegmentParams {
     pub deal_size: f64,
     /// Sigma of the lognormal deal value around the account's potential. Default 0.5 SMB, 0.6 MM, 0.7 ENT.
     pub deal_size_sigma: f64,
-    /// Median sales cycle in months. Default 1.5 SMB, 3 MM, 6 ENT (benchmark cycle lengths).
+    /// Median sales cycle of a won deal in months. Default 1.5 SMB, 3 MM, 6 ENT (benchmark cycle lengths,
+    /// which are quoted for won deals).
     pub cycle_months_median: f64,
-    /// Sigma of the lognormal cycle length. Default 0.4 SMB, 0.5 MM, 0.5 ENT.
+    /// Sigma of the lognormal cycle of a won deal. Default 0.4 SMB, 0.5 MM, 0.5 ENT.
     pub cycle_sigma: f64,
+    /// Median months from open to close of a lost deal. Default 0.75 SMB, 1.5 MM, 3 ENT: half the won
+    /// cycle, because most losses are disqualified early (in the repeat-business history of issue 16 the
+    /// lost median was 14 days against 57 won).
+    pub lost_cycle_months_median: f64,
+    /// Sigma of the lognormal cycle of a lost deal. Default 0.6: losses range from a first call to a
+    /// late no-decision.
+    pub lost_cycle_sigma: f64,
+    /// Most new-business opportunities an account holds open at once (K, a whole number ≥ 1). Default 1: a
+    /// prospect evaluates one offer at a time.
+    pub max_open: f64,
+    /// Monthly probability that a covered customer with a neutral score opens an expansion opportunity
+    /// (upsell, cross-sell). Default 2% SMB, 2.5% MM, 3% ENT: about one expansion opportunity per customer
+    /// every three years, which with the expansion win rate and deal size below gives the 5–10% yearly
+    /// expansion of ARR that B2B SaaS net revenue retention of 105–115% implies. Inbound expansion from an
+    /// uncovered customer scales with the segment's inbound rate in the same proportion (the model runs a
+    /// customer's clock on the new-business hazards, scaled), so a segment whose `opp_rate` is 0 has no
+    /// expansion demand either.
+    pub expansion_opp_rate: f64,
+    /// Beta α of the expansion win rate. Default mean 35% with 100 pseudo-deals: selling to a customer wins
+    /// more often than a new logo (benchmarks put upsell win rates at 30–45%).
+    pub expansion_win_rate_alpha: f64,
+    /// Beta β of the expansion win rate (see `expansion_win_rate_alpha`).
+    pub expansion_win_rate_beta: f64,
+    /// Typical expansion deal value of a neutral customer. Default 5k SMB, 18k MM, 60k ENT: 30% of the
+    /// first deal, as add-on seats and modules are priced.
+    pub expansion_deal_size: f64,
+    /// Sigma of the lognormal expansion deal value. Default 0.6.
+    pub expansion_deal_size_sigma: f64,
+    /// Median cycle of a won expansion deal in months. Default 1 SMB, 2 MM, 3 ENT: customers buy faster.
+    pub expansion_cycle_months_median: f64,
+    /// Sigma of the lognormal cycle of a won expansion deal. Default 0.5.
+    pub expansion_cycle_sigma: f64,
+    /// Median cycle of a lost expansion deal in months. Default 0.5 SMB, 1 MM, 1.5 ENT (half the won).
+    pub expansion_lost_cycle_months_median: f64,
+    /// Sigma of the lognormal cycle of a lost expansion deal. Default 0.6.
+    pub expansion_lost_cycle_sigma: f64,
+    /// Most expansion opportunities a customer holds open at once (K, a whole number ≥ 1). Default 2: a
+    /// customer often weighs an upsell and a cross-sell at once.
+    pub expansion_max_open: f64,
+    /// A customer's expansion room (whitespace) in money, as a multiple of its potential, for the model to
+    /// use up: won expansion deals take from it, and a customer whose room is used up opens no more. Default
+    /// 3: lifetime expansion of a few times the first deal, as in SaaS cohorts whose ARR doubles to
+    /// quadruples over their life.
+    pub whitespace_multiple: f64,
     /// Probability that an open opportunity is lost when its owner departs. Default 25% SMB, 30% MM, 35%
     /// ENT: handoffs cost relationships, more so in long cycles.
     pub handoff_loss: f64,
@@ -66,6 +111,12 @@ impl SegmentParams {
             SizeBand::Mm => (0.22, 0.04, 0.004, 0.55, 4.0, 60_000.0, 0.6, 3.0, 0.5, 0.30),
             SizeBand::Ent => (0.18, 0.03, 0.002, 0.7, 8.0, 200_000.0, 0.7, 6.0, 0.5, 0.35),
         };
+        let (expansion_opp, expansion_deal, expansion_cycle) = match band {
+            SizeBand::Smb => (0.02, 5_000.0, 1.0),
+            SizeBand::Mm => (0.025, 18_000.0, 2.0),
+            SizeBand::Ent => (0.03, 60_000.0, 3.0),
+        };
+        let expansion_win = 0.35;
         SegmentParams {
             win_rate_alpha: mean * 100.0,
             win_rate_beta: (1.0 - mean) * 100.0,
@@ -77,6 +128,20 @@ impl SegmentParams {
             deal_size_sigma: deal_sigma,
             cycle_months_median: cycle,
             cycle_sigma,
+            lost_cycle_months_median: cycle / 2.0,
+            lost_cycle_sigma: 0.6,
+            max_open: 1.0,
+            expansion_opp_rate: expansion_opp,
+            expansion_win_rate_alpha: expansion_win * 100.0,
+            expansion_win_rate_beta: (1.0 - expansion_win) * 100.0,
+            expansion_deal_size: expansion_deal,
+            expansion_deal_size_sigma: 0.6,
+            expansion_cycle_months_median: expansion_cycle,
+            expansion_cycle_sigma: 0.5,
+            expansion_lost_cycle_months_median: expansion_cycle / 2.0,
+            expansion_lost_cycle_sigma: 0.6,
+            expansion_max_open: 2.0,
+            whitespace_multiple: 3.0,
             handoff_loss: handoff,
             vertical_lift: 1.15,
             competitive_strength: 0.2,
@@ -91,12 +156,22 @@ impl SegmentParams {
         self.win_rate_alpha / (self.win_rate_alpha + self.win_rate_beta)
     }
 
+    /// Mean of the expansion win-rate Beta.
+    pub fn expansion_win_rate_mean(&self) -> f64 {
+        self.expansion_win_rate_alpha / (self.expansion_win_rate_alpha + self.expansion_win_rate_beta)
+    }
+
     /// Checks ranges; the error names the field and the rule.
     pub fn validate(&self) -> Result<(), String> {
         let positive = [
             ("win_rate_alpha", self.win_rate_alpha),
             ("win_rate_beta", self.win_rate_beta),
             ("cycle_months_median", self.cycle_months_median),
+            ("lost_cycle_months_median", self.lost_cycle_months_median),
+            ("expansion_win_rate_alpha", self.expansion_win_rate_alpha),
+            ("expansion_win_rate_beta", self.expansion_win_rate_beta),
+            ("expansion_cycle_months_median", self.expansion_cycle_months_median),
+            ("expansion_lost_cycle_months_median", self.expansion_lost_cycle_months_median),
         ];
         for (name, v) in positive {
             if !(v.is_finite() && v > 0.0) {
@@ -107,6 +182,7 @@ impl SegmentParams {
             ("opp_rate", self.opp_rate),
             ("inbound_rate", self.inbound_rate),
             ("handoff_loss", self.handoff_loss),
+            ("expansion_opp_rate", self.expansion_opp_rate),
         ];
         for (name, v) in probabilities {
             if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
@@ -119,6 +195,12 @@ impl SegmentParams {
             ("deal_size", self.deal_size),
             ("deal_size_sigma", self.deal_size_sigma),
             ("cycle_sigma", self.cycle_sigma),
+            ("lost_cycle_sigma", self.lost_cycle_sigma),
+            ("expansion_deal_size", self.expansion_deal_size),
+            ("expansion_deal_size_sigma", self.expansion_deal_size_sigma),
+            ("expansion_cycle_sigma", self.expansion_cycle_sigma),
+            ("expansion_lost_cycle_sigma", self.expansion_lost_cycle_sigma),
+            ("whitespace_multiple", self.whitespace_multiple),
             ("vertical_lift", self.vertical_lift),
             ("competitive_strength", self.competitive_strength),
             ("travel_hours_per_100km", self.travel_hours_per_100km),
@@ -128,6 +210,11 @@ impl SegmentParams {
         for (name, v) in non_negative {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(format!("{name} = {v} must be a non-negative number"));
+            }
+        }
+        for (name, v) in [("max_open", self.max_open), ("expansion_max_open", self.expansion_max_open)] {
+            if !(v.is_finite() && v.fract() == 0.0 && (1.0..=MAX_OPEN).contains(&v)) {
+                return Err(format!("{name} = {v} must be a whole number from 1 to {MAX_OPEN}"));
             }
         }
         if self.competitive_strength >= 1.0 {
@@ -172,6 +259,11 @@ macro_rules! overrides {
             pub fn sets_win_rate(&self) -> bool {
                 self.win_rate_alpha.is_some() || self.win_rate_beta.is_some()
             }
+
+            /// True when this override sets the expansion win-rate Beta.
+            pub fn sets_expansion_win_rate(&self) -> bool {
+                self.expansion_win_rate_alpha.is_some() || self.expansion_win_rate_beta.is_some()
+            }
         }
     };
 }
@@ -187,6 +279,20 @@ overrides!(
     deal_size_sigma,
     cycle_months_median,
     cycle_sigma,
+    lost_cycle_months_median,
+    lost_cycle_sigma,
+    max_open,
+    expansion_opp_rate,
+    expansion_win_rate_alpha,
+    expansion_win_rate_beta,
+    expansion_deal_size,
+    expansion_deal_size_sigma,
+    expansion_cycle_months_median,
+    expansion_cycle_sigma,
+    expansion_lost_cycle_months_median,
+    expansion_lost_cycle_sigma,
+    expansion_max_open,
+    whitespace_multiple,
     handoff_loss,
     vertical_lift,
     competitive_strength,
@@ -206,6 +312,9 @@ pub enum QuotaPolicy {
     /// Full annual quota (scaled to the horizon) whatever the rep's dates.
     Full,
 }
+
+/// The most open opportunities per account and motion a scenario may allow (`max_open`).
+pub const MAX_OPEN: f64 = 32.0;
 
 /// Parameters that are not per segment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -312,27 +421,39 @@ impl GlobalParams {
     }
 }
 
+/// The keys whose tables last set a segment's win-rate Betas (the band label when none did): they identify
+/// the per-trial win-rate draws the accounts of the segment share, one per motion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WinKeys {
+    /// The new-business win rate's key.
+    pub new_business: String,
+    /// The expansion win rate's key.
+    pub expansion: String,
+}
+
 /// Resolves the parameters of an account at segment path `prefixes` (shortest first) in band `band`:
-/// band defaults, then `[params.BAND]`, then each matching path prefix. Returns the parameters and the key
-/// whose table last set the win-rate Beta (the band label when none did), which identifies the per-trial
-/// win-rate draw the account shares.
+/// band defaults, then `[params.BAND]`, then each matching path prefix. Returns the parameters and the
+/// keys of its win-rate draws.
 pub fn resolve(
     overrides: &BTreeMap<String, ParamOverride>,
     band: SizeBand,
     prefixes: &[String],
-) -> (SegmentParams, String) {
+) -> (SegmentParams, WinKeys) {
     let mut params = SegmentParams::default_for(band);
-    let mut win_key = band.label().to_string();
-    let keys = std::iter::once(band.label().to_string()).chain(prefixes.iter().cloned());
-    for key in keys {
+    let band_key = band.label().to_string();
+    let mut keys = WinKeys { new_business: band_key.clone(), expansion: band_key.clone() };
+    for key in std::iter::once(band_key).chain(prefixes.iter().cloned()) {
         if let Some(o) = overrides.get(&key) {
             o.apply(&mut params);
             if o.sets_win_rate() {
-                win_key = key;
+                keys.new_business = key.clone();
+            }
+            if o.sets_expansion_win_rate() {
+                keys.expansion = key;
             }
         }
     }
-    (params, win_key)
+    (params, keys)
 }
 
 #[cfg(test)]
@@ -359,9 +480,22 @@ mod tests {
         let (p, key) = resolve(&o, SizeBand::Mm, &prefixes);
         assert_eq!(p.opp_rate, 0.2);
         assert_eq!(p.win_rate_alpha, 30.0);
-        assert_eq!(key, "AMER/MM");
+        assert_eq!(key.new_business, "AMER/MM");
+        assert_eq!(key.expansion, "MM");
         let (p, key) = resolve(&o, SizeBand::Mm, &prefixes[..1]);
         assert_eq!(p.opp_rate, 0.1);
-        assert_eq!(key, "MM");
+        assert_eq!(key.new_business, "MM");
+    }
+
+    #[test]
+    fn open_limits_are_whole_numbers() {
+        let mut p = SegmentParams::default_for(SizeBand::Mm);
+        p.max_open = 1.5;
+        assert!(p.validate().unwrap_err().contains("max_open = 1.5 must be a whole number"));
+        p.max_open = 0.0;
+        assert!(p.validate().is_err());
+        p.max_open = 3.0;
+        p.expansion_max_open = 40.0;
+        assert!(p.validate().unwrap_err().contains("expansion_max_open"));
     }
 }

@@ -647,7 +647,7 @@ impl Scenario {
 
     /// Resolved parameters of an account with size band `band` at segment path prefixes `prefixes`
     /// (shortest first), and the key that owns its win-rate draw.
-    pub fn segment_params(&self, band: SizeBand, prefixes: &[String]) -> (SegmentParams, String) {
+    pub fn segment_params(&self, band: SizeBand, prefixes: &[String]) -> (SegmentParams, params::WinKeys) {
         params::resolve(&self.params, band, prefixes)
     }
 

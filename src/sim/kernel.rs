@@ -110,11 +110,11 @@ pub(crate) fn uniforms(key: TrialKey, purpose: Purpose, entity: &[u32], counter:
 }
 
 /// Cycle lengths: `out[i]` is one more than the number of entries of `table(i)` (a
-/// [`SegmentModel::cycle_cdf`], whole blocks of [`CYCLE_BLOCK`]) at or below `u[i]`, as
-/// [`SegmentModel::cycle_months`] counts them. A block of the table is one vector compare.
+/// [`CycleModel::cdf`], whole blocks of [`CYCLE_BLOCK`]) at or below `u[i]`, as
+/// [`CycleModel::months`] counts them. A block of the table is one vector compare.
 ///
-/// [`SegmentModel::cycle_cdf`]: super::model::SegmentModel::cycle_cdf
-/// [`SegmentModel::cycle_months`]: super::model::SegmentModel::cycle_months
+/// [`CycleModel::cdf`]: super::model::CycleModel::cdf
+/// [`CycleModel::months`]: super::model::CycleModel::months
 #[inline]
 pub(crate) fn cycle_months<'t>(u: &[f64], table: impl Fn(usize) -> &'t [f64], out: &mut [u32]) {
     assert_eq!(u.len(), out.len(), "draw arrays differ in length");
@@ -663,13 +663,13 @@ mod tests {
 
     #[test]
     fn every_cycle_version_counts_the_table() {
-        use super::super::model::SegmentModel;
+        use super::super::model::CycleModel;
         // Short and long horizons (one block and several), a spread and a certain cycle.
         let tables = [
-            SegmentModel::cycle_table(3f64.ln(), 0.6, 12),
-            SegmentModel::cycle_table(7f64.ln(), 1.1, 40),
-            SegmentModel::cycle_table(2f64.ln(), 0.0, 12),
-            SegmentModel::cycle_table(30f64.ln(), 0.3, 9),
+            CycleModel::table(3f64.ln(), 0.6, 12),
+            CycleModel::table(7f64.ln(), 1.1, 40),
+            CycleModel::table(2f64.ln(), 0.0, 12),
+            CycleModel::table(30f64.ln(), 0.3, 9),
         ];
         // Draws across (0, 1], and every table entry exactly (a draw equal to an entry counts it).
         let key = TrialKey::new(5, 9);

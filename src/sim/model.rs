@@ -1,7 +1,7 @@
 //! The compiled model: dense arrays indexed by account, rep, segment and month. Built once per
 //! (scenario, plan, shock) by `scenario::compile`; read-only during the simulation.
 
-use super::rng::normal_cdf;
+use super::rng::{inverse_normal_cdf, normal_cdf};
 
 /// Marks "no owner" in [`Epoch::owner`].
 pub const NO_OWNER: u32 = u32::MAX;
@@ -26,10 +26,17 @@ pub struct AccountTable {
     pub vertical: Vec<u16>,
     /// Competitive-difficulty factor on the win rate.
     pub competitive: Vec<f32>,
-    /// Counts toward the coverage rate (target tier, not already a customer).
+    /// Counts toward the coverage rate: a target tier, and demand to work at the start (a prospect, or a
+    /// customer with expansion room).
     pub target: Vec<bool>,
-    /// Already a customer: not in the new-business pool.
+    /// Already a customer at the start: it opens expansion opportunities, not new business.
     pub customer: Vec<bool>,
+    /// Expansion room (whitespace) in money at the start: won expansion deals use it up.
+    pub whitespace: Vec<f64>,
+    /// What an expansion demand clock is multiplied by: the account's new-business hazard over its
+    /// expansion hazard (so that the monthly hazards of the books serve both motions), or infinity when the
+    /// account has no expansion demand.
+    pub expansion_clock: Vec<f32>,
 }
 
 impl AccountTable {
@@ -68,37 +75,74 @@ pub struct RepModel {
     pub last_month: Option<usize>,
 }
 
-/// Parameters of one parameter segment, in the units the trial loop uses.
-#[derive(Debug, Clone)]
-pub struct SegmentModel {
-    /// Label (the override chain, such as `MM` or `AMER/MM`).
-    pub label: String,
-    /// Index into [`Model::win_draws`].
-    pub win_draw: usize,
-    /// Selling hours per open opportunity per month, in thousandths of an hour (integers sum exactly in any
-    /// order, so a deal's hours can be booked as a start and an end instead of month by month).
-    pub opp_milli_hours: i64,
-    /// Lognormal sigma of deal value.
-    pub deal_sigma: f64,
-    /// ln of the median cycle in months.
-    pub cycle_mu: f64,
-    /// Lognormal sigma of the cycle.
-    pub cycle_sigma: f64,
-    /// The cycle as a discrete distribution over the horizon (see [`SegmentModel::cycle_months`]): entry
-    /// `k − 1` is the probability that the cycle rounds to at most `k` months, for `k` in `1..horizon`,
-    /// padded to whole blocks of [`CYCLE_BLOCK`] with entries no uniform reaches.
-    pub cycle_cdf: Vec<f64>,
-    /// Probability an open opportunity is lost when its owner departs.
-    pub handoff_loss: f64,
-    /// Win multiplier for an expert owner.
-    pub vertical_lift: f64,
+/// The two ways an account buys: a prospect's first purchase, and a customer's later ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum SalesMotion {
+    /// A prospect's first purchase (a new logo).
+    NewBusiness = 0,
+    /// A customer's upsell or cross-sell, against its remaining whitespace.
+    Expansion = 1,
 }
 
-impl SegmentModel {
-    /// The table of [`SegmentModel::cycle_cdf`] for a lognormal cycle of median `e^mu` and sigma `sigma`
-    /// over `horizon` months: a deal closes `max(1, round(L))` months after it opens, so the cycle is at most
-    /// `k` months when `L < k + ½`.
-    pub fn cycle_table(mu: f64, sigma: f64, horizon: usize) -> Vec<f64> {
+impl SalesMotion {
+    /// Both motions, in index order.
+    pub const ALL: [SalesMotion; 2] = [SalesMotion::NewBusiness, SalesMotion::Expansion];
+
+    /// The motion's index in [`SegmentModel::motions`].
+    #[inline]
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The motion an account starts in.
+    pub fn of_customer(customer: bool) -> Self {
+        if customer { SalesMotion::Expansion } else { SalesMotion::NewBusiness }
+    }
+
+    /// The motion's label in results and logs.
+    pub fn label(self) -> &'static str {
+        match self {
+            SalesMotion::NewBusiness => "new_business",
+            SalesMotion::Expansion => "expansion",
+        }
+    }
+}
+
+/// The win probability of a deal: the segment's drawn rate for the deal's motion (times the shock's
+/// multiplier and the market factor) times the owner's factor ([`Epoch::win_factor`]: competitive
+/// difficulty × skill × vertical lift), clamped to [0, 1]. The one place it is computed, for the fast path,
+/// the oracle and the carried-in pipeline.
+#[inline]
+pub fn win_probability(segment_rate: f64, win_factor: f64) -> f64 {
+    (segment_rate * win_factor).clamp(0.0, 1.0)
+}
+
+/// A lognormal cycle, as the trial loop draws it.
+#[derive(Debug, Clone)]
+pub struct CycleModel {
+    /// ln of the median cycle in months.
+    pub mu: f64,
+    /// Lognormal sigma.
+    pub sigma: f64,
+    /// The cycle as a discrete distribution over the horizon (see [`CycleModel::months`]): entry `k − 1` is
+    /// the probability that the cycle rounds to at most `k` months, for `k` in `1..horizon`, padded to whole
+    /// blocks of [`CYCLE_BLOCK`] with entries no uniform reaches.
+    pub cdf: Vec<f64>,
+}
+
+impl CycleModel {
+    /// The cycle of median `median` months and sigma `sigma` over `horizon` months.
+    pub fn new(median: f64, sigma: f64, horizon: usize) -> Self {
+        let mu = median.ln();
+        CycleModel { mu, sigma, cdf: Self::table(mu, sigma, horizon) }
+    }
+
+    /// The table of [`CycleModel::cdf`] for a lognormal cycle of median `e^mu` and sigma `sigma` over
+    /// `horizon` months: a deal closes `max(1, round(L))` months after it opens, so the cycle is at most `k`
+    /// months when `L < k + ½`.
+    pub fn table(mu: f64, sigma: f64, horizon: usize) -> Vec<f64> {
         let mut table: Vec<f64> = (1..horizon)
             .map(|k| {
                 let bound = (k as f64 + 0.5).ln();
@@ -120,8 +164,81 @@ impl SegmentModel {
     /// quantile is `u`, capped at the horizon (every longer cycle closes after it, which is all a trial
     /// needs to know). One comparison per month of the table, with no quantile or exponential to compute.
     #[inline]
-    pub fn cycle_months(&self, u: f64) -> usize {
-        1 + self.cycle_cdf.iter().filter(|&&p| u >= p).count()
+    pub fn months(&self, u: f64) -> usize {
+        1 + self.cdf.iter().filter(|&&p| u >= p).count()
+    }
+
+    /// The probability that a deal of this cycle is still open at age `age` months (opened `age` months
+    /// before the month in question): the model books a deal opened in month `m` with cycle `L` in month
+    /// `m + max(1, round(L))`, so it is open at age `k` when `round(L) ≥ k`, that is `L ≥ k − ½`.
+    pub fn open_at(&self, age: u32) -> f64 {
+        1.0 - self.below(age)
+    }
+
+    /// `P(L < age − ½)`, 0 for ages below 2 (every deal is open a month).
+    pub fn below(&self, age: u32) -> f64 {
+        if age < 2 {
+            return 0.0;
+        }
+        let bound = (f64::from(age) - 0.5).ln();
+        if self.sigma > 0.0 {
+            normal_cdf((bound - self.mu) / self.sigma)
+        } else if self.mu < bound {
+            1.0
+        } else {
+            0.0
+        }
+    }
+
+    /// The cycle in whole months of a deal still open at `age`, from the uniform `u`: the lognormal drawn
+    /// given `L ≥ age − ½`, rounded as every cycle is. Returns the months from the start of the horizon to
+    /// its close (0 when it closes in the first month).
+    pub fn remaining_after(&self, age: u32, u: f64) -> usize {
+        let floor = if self.sigma > 0.0 { self.below(age) } else { 0.0 };
+        let v = (floor + u * (1.0 - floor)).min(1.0 - 1e-12);
+        let cycle = (self.mu + self.sigma * inverse_normal_cdf(v)).exp().round().max(1.0) as usize;
+        cycle.saturating_sub(age as usize)
+    }
+}
+
+/// The parameters of one motion of a segment, in the units the trial loop uses.
+#[derive(Debug, Clone)]
+pub struct MotionModel {
+    /// Index into [`Model::win_draws`].
+    pub win_draw: usize,
+    /// Lognormal sigma of deal value.
+    pub deal_sigma: f64,
+    /// Mean deal value ÷ the account's potential (1 for new business).
+    pub value_scale: f64,
+    /// Cycle of the deals that are won…
+    pub won: CycleModel,
+    /// …and of those that are lost.
+    pub lost: CycleModel,
+    /// Most opportunities of the motion an account holds open at once.
+    pub max_open: u8,
+}
+
+/// Parameters of one parameter segment, in the units the trial loop uses.
+#[derive(Debug, Clone)]
+pub struct SegmentModel {
+    /// Label (the override chain, such as `MM` or `AMER/MM`).
+    pub label: String,
+    /// Selling hours per open opportunity per month, in thousandths of an hour (integers sum exactly in any
+    /// order, so a deal's hours can be booked as a start and an end instead of month by month).
+    pub opp_milli_hours: i64,
+    /// Probability an open opportunity is lost when its owner departs.
+    pub handoff_loss: f64,
+    /// Win multiplier for an expert owner.
+    pub vertical_lift: f64,
+    /// New business, then expansion (indexed by [`SalesMotion::index`]).
+    pub motions: [MotionModel; 2],
+}
+
+impl SegmentModel {
+    /// The parameters of motion `motion`.
+    #[inline]
+    pub fn motion(&self, motion: SalesMotion) -> &MotionModel {
+        &self.motions[motion.index()]
     }
 }
 
@@ -262,15 +379,18 @@ pub struct Model {
     pub deal_multiplier: f64,
     /// Pipeline coverage below this multiple is flagged.
     pub pipeline_coverage_flag: f64,
-    /// Opportunities already open when the horizon starts (backtests start from the pipeline in place at
-    /// the cutoff); empty for planning runs, which start from an empty pipeline.
+    /// Opportunities already open when the horizon starts: the open pipeline at `as_of`, or at a
+    /// backtest's cutoff.
     pub carry_in: Vec<CarryIn>,
 }
 
-/// An opportunity open at the start of the horizon. Its account is out of the demand pool until it closes;
-/// the close month is drawn per trial from the segment's cycle given that the deal is still open at its age.
+/// An opportunity open at the start of the horizon. It takes one of its account's open slots until it
+/// closes; whether it is won is drawn per trial given its age (lost deals close sooner, so an old deal is
+/// more likely a win), and its close month from that outcome's cycle given that it is still open.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CarryIn {
+    /// Its motion: expansion on an account that is a customer at the start, new business otherwise.
+    pub motion: SalesMotion,
     /// Account (model index).
     pub account: u32,
     /// Whole months since the opportunity was created (created month to the first horizon month).
@@ -283,6 +403,42 @@ impl Model {
     /// Number of quarters (coverage is counted per quarter; a last partial quarter counts).
     pub fn quarters(&self) -> usize {
         self.horizon.div_ceil(3)
+    }
+
+    /// The most opportunities of `motion` account `a` (model index) holds open at once.
+    #[inline]
+    pub fn max_open(&self, a: usize, motion: SalesMotion) -> u8 {
+        self.segments[usize::from(self.accounts.segment[a])].motion(motion).max_open
+    }
+
+    /// Whether account `a` (model index) in motion `motion` with `whitespace` left has demand to open
+    /// opportunities at all: every prospect does; a customer while it has expansion room and an expansion
+    /// rate.
+    #[inline]
+    pub fn has_demand(&self, a: usize, motion: SalesMotion, whitespace: f64) -> bool {
+        match motion {
+            SalesMotion::NewBusiness => true,
+            SalesMotion::Expansion => self.accounts.expansion_clock[a].is_finite() && whitespace > 0.0,
+        }
+    }
+
+    /// What a demand clock of account `a` in `motion` is multiplied by (see
+    /// [`AccountTable::expansion_clock`]).
+    #[inline]
+    pub fn clock_factor(&self, a: usize, motion: SalesMotion) -> f32 {
+        match motion {
+            SalesMotion::NewBusiness => 1.0,
+            SalesMotion::Expansion => self.accounts.expansion_clock[a],
+        }
+    }
+
+    /// The win probability of a carried-in deal of account `a` with base probability `p` (its
+    /// [`win_probability`]), given that it is still open at `age`: wins and losses have their own cycles, so
+    /// `P(win | open at age) = p·S_won(age) ÷ (p·S_won(age) + (1 − p)·S_lost(age))`.
+    pub fn carried_win_probability(&self, a: usize, motion: SalesMotion, p: f64, age: u32) -> f64 {
+        let m = self.segments[usize::from(self.accounts.segment[a])].motion(motion);
+        let (won, lost) = (p * m.won.open_at(age), (1.0 - p) * m.lost.open_at(age));
+        if won + lost > 0.0 { won / (won + lost) } else { p }
     }
 
     /// Team plan: the sum of the reps' pro-rated quotas.

@@ -1,16 +1,35 @@
 //! The trial loop as it was before the performance work (covered prefixes by walking each book, hazards
-//! added and clocks checked in separate passes, `exp`/`round` for the cycle): kept as a test oracle. The
-//! trial loop must reproduce it bit for bit (same draws, same f32 hazard sums, same order of every
-//! floating-point sum), for outcomes and for logged events and pool months.
+//! added and clocks checked in separate passes, `exp`/`round` for the cycle), grown with the model: kept as
+//! the test oracle, and the place to read the model's mechanisms in their plainest form. The trial loop
+//! must reproduce it bit for bit (same draws, same f32 hazard sums, same order of every floating-point
+//! sum), for outcomes and for logged events and pool months.
+//!
+//! The mechanisms, per account:
+//! - It is in a motion: new business while a prospect, expansion once a customer (from the start, or from
+//!   its first won deal).
+//! - It is in the demand pool while its motion has demand ([`Model::has_demand`]: a prospect always, a
+//!   customer while it has whitespace left) and it holds fewer open opportunities of the motion than the
+//!   motion's K. In the pool it needs its prospecting hours and runs a demand clock, an exponential
+//!   threshold the monthly hazard accumulates to (a fresh clock on every arming, so at most one
+//!   opportunity opens per account per month).
+//! - An opportunity's fate is drawn when it opens, with the owner's [`win_probability`] at that month;
+//!   its cycle comes from the won or the lost distribution of its motion. A handoff loss when its owner
+//!   has left overrides a win.
+//! - A won deal books its value at the close (for expansion, capped at the whitespace left, which it uses
+//!   up); a won new-business deal makes the account a customer.
 
 use rand_distr::{Beta, Distribution};
 
-use super::model::{BookEntry, Model, NO_OWNER};
-use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
+use super::model::{BookEntry, Model, NO_OWNER, SalesMotion, win_probability};
+use super::rng::{Purpose, Stream, TrialKey};
 use super::trial::{OppEvent, OppEventKind, TrialLog, TrialOutcome};
 
 const OUT_OF_POOL: f32 = f32::INFINITY;
 const DEAL_DRAWS: u64 = 4;
+const CYCLE: u64 = 0;
+const VALUE: u64 = 1;
+const WIN: u64 = 2;
+const HANDOFF: u64 = 3;
 
 /// Runs trial `trial` of `model` the old way, logging into `log` when given (cleared first).
 pub(crate) fn run_reference(model: &Model, trial: u64, log: Option<&mut TrialLog>) -> TrialOutcome {
@@ -23,11 +42,17 @@ pub(crate) fn run_reference(model: &Model, trial: u64, log: Option<&mut TrialLog
     }
     run(model, trial, &mut scratch, log)
 }
+
+/// A deal due to close: its fate was drawn when it opened.
 #[derive(Debug, Clone, Copy)]
 struct Closing {
     account: u32,
-    value: f64,
-    win_draw: f64,
+    /// The deal's number on its account (its draws are at `deal × DEAL_DRAWS + offset`).
+    deal: u64,
+    motion: SalesMotion,
+    /// The value of a carried-in deal; drawn at the close for the others.
+    value: Option<f64>,
+    won: bool,
     handoff_lost: bool,
 }
 
@@ -38,6 +63,11 @@ struct Scratch {
     fired: Vec<u32>,
     demand_draws: Vec<u32>,
     deal_count: Vec<u32>,
+    /// Open opportunities per account.
+    open: Vec<u8>,
+    motion: Vec<SalesMotion>,
+    /// Expansion room left per account.
+    whitespace: Vec<f64>,
     /// One bit per quarter of the current 24-month block (8 quarters); blocks are tallied into
     /// `quarters_tallied` as they end, so that horizons up to the schema's 120 months fit a byte.
     quarters_covered: Vec<u8>,
@@ -78,6 +108,11 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     reset(&mut scratch.threshold, n, OUT_OF_POOL);
     reset(&mut scratch.demand_draws, n, 0);
     reset(&mut scratch.deal_count, n, 0);
+    reset(&mut scratch.open, n, 0);
+    scratch.motion.clear();
+    scratch.motion.extend(model.accounts.customer.iter().map(|&c| SalesMotion::of_customer(c)));
+    scratch.whitespace.clear();
+    scratch.whitespace.extend_from_slice(&model.accounts.whitespace);
     reset(&mut scratch.quarters_covered, n, 0);
     scratch.quarters_tallied = 0;
     reset(&mut scratch.opp_milli, n_reps * h, 0);
@@ -105,7 +140,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     };
 
     for a in 0..n {
-        if !model.accounts.customer[a] {
+        if t.belongs_in_pool(scratch, a) {
             t.arm(scratch, a);
         }
     }
@@ -171,13 +206,31 @@ impl Trial<'_, '_> {
         self.key.stream(u64::from(self.model.accounts.market_index[a]), Purpose::Demand)
     }
 
+    fn deal(&self, a: usize) -> Stream {
+        self.key.stream(u64::from(self.model.accounts.market_index[a]), Purpose::Deal)
+    }
+
+    /// Whether account `a` belongs in the demand pool: its motion has demand and a free slot.
+    fn belongs_in_pool(&self, s: &Scratch, a: usize) -> bool {
+        let motion = s.motion[a];
+        self.model.has_demand(a, motion, s.whitespace[a]) && s.open[a] < self.model.max_open(a, motion)
+    }
+
     /// Draws the account's next demand clock: it opens an opportunity when its accumulated hazard passes an
-    /// exponential threshold. The market factor scales every hazard, so it divides the threshold instead.
+    /// exponential threshold. The market factor scales every hazard, so it divides the threshold instead;
+    /// an expansion clock runs on the new-business hazards, so it is scaled by their ratio.
     fn arm(&self, s: &mut Scratch, a: usize) {
         let draw = self.demand(a).exponential(u64::from(s.demand_draws[a]));
         s.demand_draws[a] += 1;
         s.hazard[a] = 0.0;
-        s.threshold[a] = draw * self.clock_scale;
+        s.threshold[a] = draw * self.clock_scale * self.model.clock_factor(a, s.motion[a]);
+    }
+
+    /// The segment's drawn win rate for `motion`, with the shock's multiplier and the market factor.
+    fn segment_rate(&self, s: &Scratch, a: usize, motion: SalesMotion) -> f64 {
+        let model = self.model;
+        let seg = &model.segments[usize::from(model.accounts.segment[a])];
+        s.win_rate[seg.motion(motion).win_draw] * model.win_multiplier * self.market_factor
     }
 
     fn work_month(&mut self, s: &mut Scratch, month: usize) {
@@ -202,14 +255,8 @@ impl Trial<'_, '_> {
                 0
             };
             // Every account before the cut is covered: those in the pool got their hours, the others are
-            // being worked through an open opportunity.
-            let cut = match (epoch.contiguous, book.first()) {
-                (true, Some(first)) => {
-                    let start = first.account as usize;
-                    covered_prefix(book, budget, &s.threshold[start..start + book.len()], |i| i)
-                }
-                _ => covered_prefix(book, budget, &s.threshold, |i| book[i].account as usize),
-            };
+            // being worked through their open opportunities.
+            let cut = covered_prefix(book, budget, &s.threshold);
             self.out.covered[r] += cut as f64;
             if let Some(log) = self.log.as_deref_mut() {
                 for (i, entry) in book.iter().enumerate() {
@@ -222,29 +269,14 @@ impl Trial<'_, '_> {
                     }
                 }
             }
-            match (epoch.contiguous, book.first()) {
-                (true, Some(first)) => {
-                    // The book is a contiguous run of model indices: the hazard update is a plain vector loop.
-                    let start = first.account as usize;
-                    let (mid, end) = (start + cut, start + book.len());
-                    for q in &mut s.quarters_covered[start..mid] {
-                        *q |= quarter_bit;
-                    }
-                    accumulate(&mut s.hazard[start..mid], &accounts.hazard_covered[start..mid]);
-                    accumulate(&mut s.hazard[mid..end], &accounts.hazard_inbound[mid..end]);
-                    collect_fired(&s.hazard[start..end], &s.threshold[start..end], start, &mut s.fired);
+            for (i, entry) in book.iter().enumerate() {
+                let a = entry.account as usize;
+                if i < cut {
+                    s.quarters_covered[a] |= quarter_bit;
                 }
-                _ => {
-                    for (i, entry) in book.iter().enumerate() {
-                        let a = entry.account as usize;
-                        if i < cut {
-                            s.quarters_covered[a] |= quarter_bit;
-                        }
-                        s.hazard[a] += if i < cut { entry.hazard_covered } else { entry.hazard_inbound };
-                        if s.hazard[a] >= s.threshold[a] {
-                            s.fired.push(entry.account);
-                        }
-                    }
+                s.hazard[a] += if i < cut { entry.hazard_covered } else { entry.hazard_inbound };
+                if s.hazard[a] >= s.threshold[a] {
+                    s.fired.push(entry.account);
                 }
             }
             self.open_fired(s, month, r as u32);
@@ -273,42 +305,64 @@ impl Trial<'_, '_> {
         s.fired = fired;
     }
 
-    // Kept out of line so that the monthly pass keeps its running budget in a register.
-    #[cold]
-    #[inline(never)]
+    /// Opens an opportunity on account `a` in `month` under `owner`: its fate and cycle are drawn now.
     fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32) {
         let model = self.model;
         let acc = &model.accounts;
         let seg = &model.segments[usize::from(acc.segment[a])];
-        s.threshold[a] = OUT_OF_POOL;
-        let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
+        let motion = s.motion[a];
+        let m = seg.motion(motion);
+        let number = s.deal_count[a];
+        let k = u64::from(number) * DEAL_DRAWS;
         s.deal_count[a] += 1;
-        let deal = self.key.stream(u64::from(acc.market_index[a]), Purpose::Deal);
-        let cycle = seg.cycle_months(deal.uniform(k));
-        let sd = seg.deal_sigma;
-        let value =
-            acc.potential[a] * (sd * deal.normal_at(k + 1) - 0.5 * sd * sd).exp() * model.deal_multiplier;
-        let win_draw = deal.uniform(k + 2);
-        let handoff_draw = deal.uniform(k + 3);
+        let deal = self.deal(a);
+        let epoch = &model.epochs[model.epoch_of_month[month]];
+        let p = win_probability(self.segment_rate(s, a, motion), epoch.win_factor[a]);
+        let won = deal.uniform(k + WIN) < p;
+        let cycle = if won { &m.won } else { &m.lost }.months(deal.uniform(k + CYCLE));
+        s.open[a] += 1;
+        if s.open[a] < m.max_open {
+            self.arm(s, a);
+        } else {
+            s.threshold[a] = OUT_OF_POOL;
+        }
 
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
         }
-        self.record(OppEventKind::Opened, a, month, owner, value);
+        let value = self.drawn_value(a, motion, deal.normal_at(k + VALUE));
+        self.record(OppEventKind::Opened, a, month, owner, (number, motion), value);
         // Summed per book (the opener, or the last for no owner), then over books in order.
         let book = (owner as usize).min(model.reps.len());
         let n_ps = model.pipeline_segments.len();
         s.book_pipeline[book * n_ps + usize::from(acc.pipeline_segment[a])] +=
-            acc.potential[a] * model.deal_multiplier;
+            acc.potential[a] * m.value_scale * model.deal_multiplier;
 
-        let close = month + cycle;
+        let closing = Closing {
+            account: a as u32,
+            deal: u64::from(number),
+            motion,
+            value: None,
+            won,
+            handoff_lost: false,
+        };
+        self.schedule(s, month, owner, month + cycle, deal.uniform(k + HANDOFF), closing);
+    }
+
+    /// Books an open deal's hours to each month's owner until `close`, and files its close: at `close`, or
+    /// earlier when a handoff loses it (its owner has left by a month in which the account has another
+    /// owner).
+    fn schedule(&self, s: &mut Scratch, from: usize, owner: u32, close: usize, handoff: f64, c: Closing) {
+        let model = self.model;
+        let a = c.account as usize;
+        let seg = &model.segments[usize::from(model.accounts.segment[a])];
         let h = model.horizon;
         let mut current = owner;
-        for t in month + 1..=close.min(h - 1) {
+        for t in from + 1..=close.min(h - 1) {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
             let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
-            if handed_off && handoff_draw < seg.handoff_loss {
-                s.closings[t].push(Closing { account: a as u32, value, win_draw, handoff_lost: true });
+            if handed_off && handoff < seg.handoff_loss {
+                s.closings[t].push(Closing { handoff_lost: true, ..c });
                 return;
             }
             current = next;
@@ -317,7 +371,7 @@ impl Trial<'_, '_> {
             }
         }
         if close < h {
-            s.closings[close].push(Closing { account: a as u32, value, win_draw, handoff_lost: false });
+            s.closings[close].push(c);
         }
     }
 
@@ -325,110 +379,118 @@ impl Trial<'_, '_> {
         let model = self.model;
         let a = c.account as usize;
         let owner = model.epochs[model.epoch_of_month[month]].owner[a];
-        if c.handoff_lost {
-            self.record(OppEventKind::Lost, a, month, owner, c.value);
-            self.arm(s, a);
-            return;
-        }
-        let acc = &model.accounts;
-        let seg = &model.segments[usize::from(acc.segment[a])];
-        let mut p = s.win_rate[seg.win_draw]
-            * model.win_multiplier
-            * self.market_factor
-            * f64::from(acc.competitive[a]);
-        if owner != NO_OWNER {
-            let rep = &model.reps[owner as usize];
-            p *= rep.skill;
-            if rep.expert[usize::from(acc.vertical[a])] {
-                p *= seg.vertical_lift;
-            }
-        }
-        let won = c.win_draw < p.clamp(0.0, 1.0);
-        self.record(if won { OppEventKind::Won } else { OppEventKind::Lost }, a, month, owner, c.value);
+        let before = s.motion[a];
+        let was_in_pool = s.threshold[a] != OUT_OF_POOL;
+        s.open[a] -= 1;
+        let value = c.value.unwrap_or_else(|| {
+            self.drawn_value(a, c.motion, self.deal(a).normal_at(c.deal * DEAL_DRAWS + VALUE))
+        });
+        // An expansion deal takes what is left of the whitespace at most; with none left it is lost.
+        let value = if c.motion == SalesMotion::Expansion { value.min(s.whitespace[a]) } else { value };
+        let won = c.won && !c.handoff_lost && !(c.motion == SalesMotion::Expansion && s.whitespace[a] <= 0.0);
+        self.record(
+            if won { OppEventKind::Won } else { OppEventKind::Lost },
+            a,
+            month,
+            owner,
+            (c.deal as u32, c.motion),
+            value,
+        );
         if won {
+            match c.motion {
+                SalesMotion::Expansion => s.whitespace[a] -= value,
+                SalesMotion::NewBusiness => s.motion[a] = SalesMotion::Expansion,
+            }
             if owner == NO_OWNER {
-                self.out.house_bookings += c.value;
+                self.out.house_bookings += value;
             } else {
                 let r = owner as usize;
-                self.out.bookings[r] += c.value;
-                self.out.monthly[r * model.horizon + month] += c.value;
+                self.out.bookings[r] += value;
+                self.out.monthly[r * model.horizon + month] += value;
                 self.out.wins[r] += 1;
             }
+        }
+        // Back in the pool with a fresh clock when a slot freed or the motion changed; out of it when the
+        // whitespace ran out.
+        if self.belongs_in_pool(s, a) {
+            if !was_in_pool || s.motion[a] != before {
+                self.arm(s, a);
+            }
         } else {
-            self.arm(s, a);
+            s.threshold[a] = OUT_OF_POOL;
         }
     }
 }
 
 impl Trial<'_, '_> {
-    fn record(&mut self, kind: OppEventKind, a: usize, month: usize, owner: u32, value: f64) {
+    /// Lognormal around the account's potential × the motion's value scale, with that mean × the
+    /// deal-size multiplier, from `z`, the standard normal of the deal's value draw.
+    fn drawn_value(&self, a: usize, motion: SalesMotion, z: f64) -> f64 {
+        let model = self.model;
+        let m = model.segments[usize::from(model.accounts.segment[a])].motion(motion);
+        let sd = m.deal_sigma;
+        model.accounts.potential[a] * m.value_scale * (sd * z - 0.5 * sd * sd).exp() * model.deal_multiplier
+    }
+
+    fn record(
+        &mut self,
+        kind: OppEventKind,
+        a: usize,
+        month: usize,
+        owner: u32,
+        (deal, motion): (u32, SalesMotion),
+        value: f64,
+    ) {
         if let Some(log) = self.log.as_deref_mut() {
             let account = self.model.accounts.market_index[a];
-            log.events.push(OppEvent { kind, account, month: month as u16, owner, value });
+            log.events.push(OppEvent { kind, account, month: month as u16, owner, deal, motion, value });
         }
     }
 
-    /// Schedules the close of an opportunity open at the start: the account stays out of the pool, and the
-    /// cycle is drawn from the segment's lognormal given that the deal had not closed by its age (the model
-    /// books a deal opened in month `m` with cycle `L` in month `m + max(1, round(L))`, so "still open at age
-    /// `k`" means `round(L) ≥ k`, that is `L ≥ k − ½`).
+    /// Files an opportunity open at the start: it takes a slot of its account, its fate is drawn given its
+    /// age ([`Model::carried_win_probability`]) and its cycle from that fate's distribution given that it
+    /// is still open at its age.
     fn carry_in(&mut self, s: &mut Scratch, c: &super::model::CarryIn) {
         let model = self.model;
         let a = c.account as usize;
-        let seg = &model.segments[usize::from(model.accounts.segment[a])];
-        s.threshold[a] = OUT_OF_POOL;
-        let k = u64::from(s.deal_count[a]) * DEAL_DRAWS;
+        let m = model.segments[usize::from(model.accounts.segment[a])].motion(c.motion);
+        s.open[a] += 1;
+        if !self.belongs_in_pool(s, a) {
+            s.threshold[a] = OUT_OF_POOL;
+        }
+        let number = s.deal_count[a];
+        let k = u64::from(number) * DEAL_DRAWS;
         s.deal_count[a] += 1;
-        let deal = self.key.stream(u64::from(model.accounts.market_index[a]), Purpose::Deal);
-        let age = c.age_months as usize;
-        let floor = if age >= 2 && seg.cycle_sigma > 0.0 {
-            normal_cdf(((age as f64 - 0.5).ln() - seg.cycle_mu) / seg.cycle_sigma)
-        } else {
-            0.0
-        };
-        let u = (floor + deal.uniform(k) * (1.0 - floor)).min(1.0 - 1e-12);
-        let cycle = (seg.cycle_mu + seg.cycle_sigma * inverse_normal_cdf(u)).exp().round().max(1.0) as usize;
-        let close = cycle.saturating_sub(age);
+        let deal = self.deal(a);
+        let owner = model.epochs[model.epoch_of_month[0]].owner[a];
+        let p = win_probability(self.segment_rate(s, a, c.motion), model.epochs[0].win_factor[a]);
+        let won = deal.uniform(k + WIN) < model.carried_win_probability(a, c.motion, p, c.age_months);
+        let close = if won { &m.won } else { &m.lost }.remaining_after(c.age_months, deal.uniform(k + CYCLE));
         let h = model.horizon;
-        // As an opened deal: the owner's hours each month it is open, and a handoff loss when its owner has
-        // left by a month in which the account has another owner.
-        let handoff_draw = deal.uniform(k + 3);
-        let closing = |handoff_lost| Closing {
+        let seg = &model.segments[usize::from(model.accounts.segment[a])];
+        if owner != NO_OWNER && close > 0 {
+            s.opp_milli[owner as usize * h] += seg.opp_milli_hours;
+        }
+        let closing = Closing {
             account: c.account,
-            value: c.value,
-            win_draw: deal.uniform(k + 2),
-            handoff_lost,
+            deal: u64::from(number),
+            motion: c.motion,
+            value: Some(c.value),
+            won,
+            handoff_lost: false,
         };
-        let mut current = model.epochs[model.epoch_of_month[0]].owner[a];
-        if current != NO_OWNER && close > 0 {
-            s.opp_milli[current as usize * h] += seg.opp_milli_hours;
-        }
-        for t in 1..=close.min(h - 1) {
-            let next = model.epochs[model.epoch_of_month[t]].owner[a];
-            let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
-            if handed_off && handoff_draw < seg.handoff_loss {
-                s.closings[t].push(closing(true));
-                return;
-            }
-            current = next;
-            if current != NO_OWNER && t < close {
-                s.opp_milli[current as usize * h + t] += seg.opp_milli_hours;
-            }
-        }
-        if close < h {
-            s.closings[close].push(closing(false));
-        }
+        self.schedule(s, 0, owner, close, deal.uniform(k + HANDOFF), closing);
     }
 }
 
 /// The covered prefix of a book: accounts in priority order while the month's prospecting hours last,
-/// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours. `at` maps a
-/// book position to its index in `threshold`. The budget is in milli-hours.
+/// stopping at the first that does not fit. Accounts out of the pool need no prospecting hours. The budget
+/// is in milli-hours.
 #[inline]
-fn covered_prefix(book: &[BookEntry], budget: i64, threshold: &[f32], at: impl Fn(usize) -> usize) -> usize {
+fn covered_prefix(book: &[BookEntry], budget: i64, threshold: &[f32]) -> usize {
     let mut budget = budget.max(0);
     for (i, entry) in book.iter().enumerate() {
-        if threshold[at(i)] != OUT_OF_POOL {
+        if threshold[entry.account as usize] != OUT_OF_POOL {
             let need = i64::from(entry.milli_hours);
             if budget < need {
                 return i;
@@ -439,29 +501,6 @@ fn covered_prefix(book: &[BookEntry], budget: i64, threshold: &[f32], at: impl F
     book.len()
 }
 
-#[inline]
-fn accumulate(hazard: &mut [f32], add: &[f32]) {
-    for (h, d) in hazard.iter_mut().zip(add) {
-        *h += d;
-    }
-}
-
-/// Pushes the indices whose hazard reached the threshold. Firing is rare, so each block of 32 is first
-/// reduced to a bit mask without branches (a vector loop) and only non-zero masks are walked.
-#[inline]
-fn collect_fired(hazard: &[f32], threshold: &[f32], offset: usize, fired: &mut Vec<u32>) {
-    const BLOCK: usize = 32;
-    for (b, (hs, ts)) in hazard.chunks(BLOCK).zip(threshold.chunks(BLOCK)).enumerate() {
-        let mask = hs.iter().zip(ts).enumerate().fold(0u32, |m, (i, (h, t))| m | (u32::from(h >= t) << i));
-        let mut bits = mask;
-        while bits != 0 {
-            let i = bits.trailing_zeros() as usize;
-            fired.push((offset + b * BLOCK + i) as u32);
-            bits &= bits - 1;
-        }
-    }
-}
-
 fn departed_before(model: &Model, rep: u32, month: usize) -> bool {
     model.reps[rep as usize].last_month.is_some_and(|last| last < month)
 }
@@ -470,8 +509,8 @@ fn departed_before(model: &Model, rep: u32, month: usize) -> bool {
 mod tests {
     use std::path::Path;
 
-    use super::super::model::{CarryIn, Model};
-    use super::super::trial::{Scratch, TrialLog, run_trial, run_trial_logged};
+    use super::super::model::{CarryIn, Model, SalesMotion};
+    use super::super::trial::{OppEventKind, Scratch, TrialLog, run_trial, run_trial_logged};
     use super::run_reference;
 
     fn northstar(name: &str) -> (crate::scenario::Scenario, crate::market::Market) {
@@ -516,6 +555,36 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_deals_and_used_up_whitespace_match_the_monthly_pass() {
+        // Three new-business slots, four expansion slots, and whitespace of about one expansion deal, so
+        // that accounts hold several deals, convert, expand and run dry within the year, with a departure
+        // handing books over.
+        let (scenario, market) = northstar("departure");
+        let mut model = crate::scenario::compile(&scenario, &market, market.plan(), None).expect("compile");
+        for seg in &mut model.segments {
+            seg.motions[0].max_open = 3;
+            seg.motions[1].max_open = 4;
+        }
+        for (w, p) in model.accounts.whitespace.iter_mut().zip(&model.accounts.potential) {
+            *w = 0.4 * p;
+        }
+        for a in (0..model.accounts.len() as u32).step_by(97) {
+            let motion = SalesMotion::of_customer(model.accounts.customer[a as usize]);
+            for age in [1, 4] {
+                model.carry_in.push(CarryIn { motion, account: a, age_months: age, value: 2e4 });
+            }
+        }
+        same_as_reference(&model, 6, 2);
+        let mut scratch = Scratch::default();
+        let mut log = TrialLog::default();
+        run_trial_logged(&model, 0, &mut scratch, &mut log);
+        let opened =
+            |m| log.events.iter().filter(|e| e.kind == OppEventKind::Opened && e.motion == m).count();
+        assert!(opened(SalesMotion::Expansion) > 100, "expansion opens: {}", opened(SalesMotion::Expansion));
+        assert!(opened(SalesMotion::NewBusiness) > 100);
+    }
+
+    #[test]
     fn long_horizons_and_carry_in_match_the_monthly_pass() {
         let (mut scenario, market) = northstar("departure");
         scenario.horizon_months = 40;
@@ -524,7 +593,13 @@ mod tests {
         // Open deals at the start, on ordinary accounts, a customer and twice on one account.
         let customer = model.accounts.customer.iter().position(|&c| c).expect("a customer") as u32;
         for (i, a) in [0u32, 5, 17, 300, 301, 4000, 11_000, customer, 17].into_iter().enumerate() {
-            model.carry_in.push(CarryIn { account: a, age_months: 1 + i as u32 % 5, value: 1e4 * i as f64 });
+            let motion = SalesMotion::of_customer(model.accounts.customer[a as usize]);
+            model.carry_in.push(CarryIn {
+                motion,
+                account: a,
+                age_months: 1 + i as u32 % 5,
+                value: 1e4 * i as f64,
+            });
         }
         same_as_reference(&model, 6, 2);
         // Open deals in the departing rep's book, which face the handoff when the book moves.
@@ -537,7 +612,8 @@ mod tests {
             .collect();
         assert!(book.len() >= 20, "the departing rep has a book");
         for (i, &a) in book.iter().enumerate() {
-            model.carry_in.push(CarryIn { account: a, age_months: 1 + i as u32 % 3, value: 5e4 });
+            let motion = SalesMotion::NewBusiness;
+            model.carry_in.push(CarryIn { motion, account: a, age_months: 1 + i as u32 % 3, value: 5e4 });
         }
         same_as_reference(&model, 6, 2);
     }

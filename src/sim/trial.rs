@@ -14,8 +14,8 @@ use super::kernel::{
     accumulate_fired, closing_draws, cycle_months, demand_clock, first_thresholds, inverse_normal_cdfs,
     uniforms,
 };
-use super::model::{Epoch, Model, NO_OWNER, PoolSlot};
-use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf, normal_cdf};
+use super::model::{Epoch, Model, NO_OWNER, PoolSlot, SalesMotion, win_probability};
+use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
 
 /// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
 /// opportunity when the hazard reaches the threshold. An infinite threshold means the account is not in the
@@ -99,9 +99,10 @@ pub enum OppEventKind {
     Lost,
 }
 
-/// One opportunity event of a logged trial. An account has at most one open opportunity at a time, so its
-/// events pair up in order: each `Opened` is followed by its `Won` or `Lost` (or by nothing when the deal is
-/// still open at the end of the horizon). A `Won`/`Lost` without an `Opened` before it is a carry-in.
+/// One opportunity event of a logged trial. An account may hold several open opportunities, so an event
+/// names its deal by the account and its `deal` number: each `Opened` is followed by its `Won` or `Lost` of
+/// the same number (or by nothing when the deal is still open at the end of the horizon). A `Won`/`Lost`
+/// without an `Opened` before it is a carry-in.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OppEvent {
     /// Opened, won or lost.
@@ -112,7 +113,11 @@ pub struct OppEvent {
     pub month: u16,
     /// The owner at the event (rep index of the model), or [`NO_OWNER`].
     pub owner: u32,
-    /// Deal value.
+    /// The deal's number on its account (0 for its first deal, carried-in deals first).
+    pub deal: u32,
+    /// The deal's motion.
+    pub motion: SalesMotion,
+    /// Deal value (for a won expansion deal, what the whitespace left allowed).
     pub value: f64,
 }
 
@@ -127,9 +132,8 @@ pub struct TrialLog {
     pub pool_uncovered: Vec<u16>,
 }
 
-/// An opportunity due to close. Its value and win draw come from the account's deal stream when it closes
-/// (they are keyed by the deal's counter, so drawing them late changes nothing but the work): most deals
-/// are lost, and a lost deal's value is never needed.
+/// An opportunity due to close. Its fate was drawn when it opened; its value comes from the account's deal
+/// stream when it closes (keyed by the deal's counter, so drawing it late changes nothing but the work).
 #[derive(Debug, Clone, Copy)]
 struct Closing {
     account: u32,
@@ -137,24 +141,18 @@ struct Closing {
     deal: u32,
     /// Index in `Model::carry_in` of a deal carried in with a known value, or [`DRAWN`].
     carry: u32,
+    motion: SalesMotion,
+    won: bool,
     handoff_lost: bool,
-}
-
-/// A deal won: its closing, the owner it was booked to and the month.
-#[derive(Debug, Clone, Copy)]
-struct Won {
-    closing: Closing,
-    owner: u32,
-    month: u32,
 }
 
 /// [`Closing::carry`] of a deal opened in the trial.
 const DRAWN: u32 = u32::MAX;
 
 impl Closing {
-    /// The close of deal `deal` of account `account`, opened in the trial.
-    fn drawn(account: usize, deal: u32, handoff_lost: bool) -> Self {
-        Closing { account: account as u32, deal, carry: DRAWN, handoff_lost }
+    /// This closing, lost in a handoff.
+    fn handed_off(self) -> Self {
+        Closing { handoff_lost: true, ..self }
     }
 }
 
@@ -168,6 +166,14 @@ pub struct Scratch {
     fired_covered: usize,
     demand_draws: Vec<u32>,
     deal_count: Vec<u32>,
+    /// Open opportunities per account.
+    open: Vec<u8>,
+    /// Each account's motion: new business until its first win, then expansion.
+    motion: Vec<SalesMotion>,
+    /// Expansion room left per account.
+    whitespace: Vec<f64>,
+    /// Per account: out of the pool at the start (a customer with no expansion demand).
+    start_out: Vec<bool>,
     /// One bit per quarter of the current 24-month block (8 quarters); blocks are tallied into
     /// `quarters_tallied` as they end, so that horizons up to the schema's 120 months fit a byte.
     quarters_covered: Vec<u8>,
@@ -183,15 +189,12 @@ pub struct Scratch {
     /// Pipeline created per (book, pipeline segment), summed over books in book order at the end so that
     /// the total does not depend on the order books are worked in.
     book_pipeline: Vec<f64>,
-    /// Whether each of a book's closings of the month is won, decided for all (after their draws, in one
-    /// vector pass) before any is booked, so that no branch waits on a decision.
+    /// The fates of the deals of the accounts in `fired`, drawn before any opens.
     won: Vec<bool>,
-    /// The deals won in the trial so far, in order; their values are drawn and booked at its end.
-    won_deals: Vec<Won>,
-    /// The demand clocks of a book-month's closings, drawn with their win draws for the accounts whose
-    /// deals are lost.
+    /// The demand clocks of a book-month's closings, drawn with their value draws for the accounts that
+    /// rejoin the pool.
     clocks: Vec<f32>,
-    /// The cycles of the accounts in `fired`, drawn before any opens (as `won` for closings).
+    /// The cycles of the accounts in `fired`, drawn before any opens.
     cycles: Vec<u32>,
     /// The current rep's availability in each month of the run being worked, from month
     /// `availability_from`.
@@ -200,8 +203,8 @@ pub struct Scratch {
     /// A book-month's cycle, win, value or availability draws.
     deal_draws: DealDraws,
     win_rate: Vec<f64>,
-    /// Per parameter segment: the trial's win rate × the shock's multiplier × the market factor.
-    segment_win: Vec<f64>,
+    /// Per win draw: the trial's win rate × the shock's multiplier × the market factor.
+    draw_win: Vec<f64>,
     /// Per rep of the current epoch (and a spare last entry, always empty, for accounts with no owner): the
     /// covered prefix of the book in the last month worked…
     cut: Vec<usize>,
@@ -257,19 +260,22 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
             .map_or(draw.alpha / (draw.alpha + draw.beta), |b| b.sample(&mut rng));
         scratch.win_rate.push(rate);
     }
-    scratch.segment_win.clear();
-    scratch.segment_win.extend(
-        model
-            .segments
-            .iter()
-            .map(|seg| scratch.win_rate[seg.win_draw] * model.win_multiplier * market_factor),
-    );
+    scratch.draw_win.clear();
+    scratch.draw_win.extend(scratch.win_rate.iter().map(|&rate| rate * model.win_multiplier * market_factor));
 
     reset(&mut scratch.hazard, n, 0.0);
     // Set in full below, by the first clocks and the pass over customers.
     scratch.threshold.resize(n, OUT_OF_POOL);
     scratch.demand_draws.resize(n, 0);
     reset(&mut scratch.deal_count, n, 0);
+    reset(&mut scratch.open, n, 0);
+    let acc = &model.accounts;
+    scratch.motion.clear();
+    scratch.motion.extend(acc.customer.iter().map(|&c| SalesMotion::of_customer(c)));
+    scratch.whitespace.clear();
+    scratch.whitespace.extend_from_slice(&acc.whitespace);
+    scratch.start_out.clear();
+    scratch.start_out.extend((0..n).map(|a| !model.has_demand(a, scratch.motion[a], scratch.whitespace[a])));
     reset(&mut scratch.quarters_covered, n, 0);
     scratch.quarters_tallied = 0;
     reset(&mut scratch.opp_delta, n_reps * (h + 1), 0);
@@ -279,7 +285,6 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     scratch.closings.resize_with((h + 1) * books, Vec::new);
     scratch.closings.iter_mut().for_each(Vec::clear);
     reset(&mut scratch.book_pipeline, books * model.pipeline_segments.len(), 0.0);
-    scratch.won_deals.clear();
     // Prefixes start empty and find their place in the first month worked.
     scratch.epoch = 0;
     reset(&mut scratch.cut, n_reps + 1, 0);
@@ -303,21 +308,24 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         log,
     };
 
-    // Every account's first demand clock (counter 0, as every deal count is now); customers are not in the
-    // pool, and the accounts in it need their prospecting hours.
-    let acc = &model.accounts;
-    first_thresholds(key, &acc.market_index, &acc.customer, t.clock_scale, &mut scratch.threshold);
+    // Every account's first demand clock (counter 0, as every deal count is now); customers with no
+    // expansion demand are not in the pool, and the accounts in it need their prospecting hours. An
+    // expansion clock is scaled to run on the books' new-business hazards.
+    first_thresholds(key, &acc.market_index, &scratch.start_out, t.clock_scale, &mut scratch.threshold);
+    for (a, _) in acc.customer.iter().enumerate().filter(|(_, c)| **c) {
+        scratch.threshold[a] *= acc.expansion_clock[a];
+    }
     // Plain loops the compiler vectorizes: selects, not branches.
-    for (d, &customer) in scratch.demand_draws.iter_mut().zip(&acc.customer) {
-        *d = u32::from(!customer);
+    for (d, &out) in scratch.demand_draws.iter_mut().zip(&scratch.start_out) {
+        *d = u32::from(!out);
     }
     scratch.pool_milli.clear();
     scratch.pool_milli.extend(
         model.epochs[0]
             .pool_slot
             .iter()
-            .zip(&acc.customer)
-            .map(|(slot, &c)| u32::from(!c) * slot.milli_hours),
+            .zip(&scratch.start_out)
+            .map(|(slot, &out)| u32::from(!out) * slot.milli_hours),
     );
     for index in 0..model.carry_in.len() {
         t.carry_in(scratch, index);
@@ -361,7 +369,6 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         }
         start = end;
     }
-    t.book_wins(scratch);
     let n_ps = model.pipeline_segments.len();
     if n_ps > 0 {
         for sums in scratch.book_pipeline.chunks_exact(n_ps) {
@@ -492,12 +499,13 @@ fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
 }
 
 impl Trial<'_, '_> {
-    /// Returns the account to the demand pool (its hours count again in its owner's prefix) with a new
-    /// demand clock, the `demand_draws[a]`-th exponential of its demand stream over the market factor. The
-    /// clock opens an opportunity when the accumulated hazard passes it; the market factor scales every
-    /// hazard, so it divides the threshold instead. `clock` is the clock drawn with the month's closings
-    /// ([`closing_draws`]) and the counter it was drawn at: another of the account's deals lost earlier in
-    /// the month (two carried in) moved the counter on, and then the clock is drawn again.
+    /// Returns the account to the demand pool (its hours count again in its owner's prefix) when it is out
+    /// of it, and gives it a fresh demand clock, the `demand_draws[a]`-th exponential of its demand stream
+    /// over the market factor (times [`Model::clock_factor`] for expansion). The clock opens an opportunity
+    /// when the accumulated hazard passes it; the market factor scales every hazard, so it divides the
+    /// threshold instead. `clock` is the clock drawn with the month's closings ([`closing_draws`]) and the
+    /// counter it was drawn at: another of the account's deals closed earlier in the month moved the
+    /// counter on, and then the clock is drawn again.
     fn rejoin(&self, s: &mut Scratch, a: usize, clock: (f32, u32)) {
         if s.threshold[a] == OUT_OF_POOL {
             self.pool_change(s, a, 1);
@@ -507,9 +515,33 @@ impl Trial<'_, '_> {
             let entity = self.model.accounts.market_index[a];
             clock = demand_clock(self.key, entity, s.demand_draws[a], self.clock_scale);
         }
-        s.threshold[a] = clock;
+        s.threshold[a] = clock * self.model.clock_factor(a, s.motion[a]);
         s.hazard[a] = 0.0;
         s.demand_draws[a] += 1;
+    }
+
+    /// Takes the account out of the demand pool (its hours leave its owner's prefix) if it is in it.
+    #[inline]
+    fn leave(&self, s: &mut Scratch, a: usize) {
+        if s.threshold[a] != OUT_OF_POOL {
+            self.pool_change(s, a, -1);
+            s.threshold[a] = OUT_OF_POOL;
+        }
+    }
+
+    /// Whether account `a` belongs in the demand pool: its motion has demand and a free slot.
+    #[inline]
+    fn belongs_in_pool(&self, s: &Scratch, a: usize) -> bool {
+        let motion = s.motion[a];
+        self.model.has_demand(a, motion, s.whitespace[a]) && s.open[a] < self.model.max_open(a, motion)
+    }
+
+    /// The segment's drawn win rate for `motion` of account `a`, with the shock's multiplier and the market
+    /// factor.
+    #[inline]
+    fn segment_rate(&self, s: &Scratch, a: usize, motion: SalesMotion) -> f64 {
+        let model = self.model;
+        s.draw_win[model.segments[usize::from(model.accounts.segment[a])].motion(motion).win_draw]
     }
 
     /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's covered
@@ -647,67 +679,101 @@ impl Trial<'_, '_> {
     fn open_fired(&mut self, s: &mut Scratch, month: usize, owner: u32) {
         let model = self.model;
         let acc = &model.accounts;
-        let (mut fired, mut cycles) = (std::mem::take(&mut s.fired), std::mem::take(&mut s.cycles));
-        // Every cycle first: the draws in one vector pass, and no branch waits on them.
+        let (mut fired, mut cycles, mut won) =
+            (std::mem::take(&mut s.fired), std::mem::take(&mut s.cycles), std::mem::take(&mut s.won));
+        // Every fate and cycle first: the draws in vector passes, and no branch waits on them.
+        let draws = s.deal_draws.draw(
+            self.key,
+            fired.iter().map(|&a| {
+                (acc.market_index[a as usize], deal_counter(s.deal_count[a as usize], DealDraw::Win))
+            }),
+        );
+        let epoch = &model.epochs[s.epoch];
+        won.clear();
+        let (draw_win, motion) = (&s.draw_win, &s.motion);
+        won.extend(fired.iter().zip(&*draws).map(|(&a, &u)| {
+            let a = a as usize;
+            let draw = model.segments[usize::from(acc.segment[a])].motion(motion[a]).win_draw;
+            u < win_probability(draw_win[draw], epoch.win_factor[a])
+        }));
         let draws = s.deal_draws.draw(
             self.key,
             fired.iter().map(|&a| {
                 (acc.market_index[a as usize], deal_counter(s.deal_count[a as usize], DealDraw::Cycle))
             }),
         );
-        let table = |i: usize| &model.segments[usize::from(acc.segment[fired[i] as usize])].cycle_cdf[..];
+        let table = |i: usize| {
+            let a = fired[i] as usize;
+            let m = model.segments[usize::from(acc.segment[a])].motion(s.motion[a]);
+            &if won[i] { &m.won } else { &m.lost }.cdf[..]
+        };
         cycle_months(draws, table, room(&mut cycles, fired.len()));
-        // The covered accounts' hours leave their owner's prefix, and the owner's count of opportunities
-        // grows, once for the batch.
         if owner != NO_OWNER {
-            let leaving: i64 =
-                fired[..s.fired_covered].iter().map(|&a| i64::from(s.pool_milli[a as usize])).sum();
-            s.used[owner as usize] -= leaving;
             self.out.opportunities[owner as usize] += fired.len() as u32;
         }
-        for (&a, &cycle) in fired.iter().zip(&cycles) {
-            self.open(s, a as usize, month, owner, cycle as usize);
+        for ((&a, &cycle), &won) in fired.iter().zip(&cycles).zip(&won) {
+            self.open(s, a as usize, month, owner, cycle as usize, won);
         }
         fired.clear();
-        (s.fired, s.cycles) = (fired, cycles);
+        (s.fired, s.cycles, s.won) = (fired, cycles, won);
     }
 
+    /// Opens an opportunity on account `a` in `month` under `owner`, with the fate and cycle drawn for it:
+    /// it takes a slot (the account leaves the pool when the motion's slots are full, else it gets a fresh
+    /// clock), and its close is filed.
     #[inline]
-    fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32, cycle: usize) {
+    fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32, cycle: usize, won: bool) {
         let model = self.model;
         let acc = &model.accounts;
         let seg = &model.segments[usize::from(acc.segment[a])];
-        // Leaves the pool (the caller takes the hours of the covered ones out of their owner's prefix).
-        s.pool_milli[a] = 0;
-        s.threshold[a] = OUT_OF_POOL;
+        let motion = s.motion[a];
+        let m = seg.motion(motion);
+        s.open[a] += 1;
+        if s.open[a] < m.max_open {
+            let entity = acc.market_index[a];
+            let clock = demand_clock(self.key, entity, s.demand_draws[a], self.clock_scale);
+            self.rejoin(s, a, (clock, s.demand_draws[a]));
+        } else {
+            self.leave(s, a);
+        }
         let number = s.deal_count[a];
         s.deal_count[a] += 1;
 
-        self.record(OppEventKind::Opened, a, month, owner, |t| t.drawn_value(a, t.value_normal(a, number)));
+        self.record(OppEventKind::Opened, a, month, owner, (number, motion), |t| {
+            t.drawn_value(a, motion, t.value_normal(a, number))
+        });
         let n_ps = model.pipeline_segments.len();
         let book = book_of(model, owner);
         s.book_pipeline[book * n_ps + usize::from(acc.pipeline_segment[a])] +=
-            acc.potential[a] * model.deal_multiplier;
+            acc.potential[a] * m.value_scale * model.deal_multiplier;
 
-        let close = month + cycle;
+        let closing =
+            Closing { account: a as u32, deal: number, carry: DRAWN, motion, won, handoff_lost: false };
+        self.schedule(s, a, month, owner, month + cycle, closing);
+    }
+
+    /// Books an open deal's hours to each month's owner until `close` and files its close: at `close`, or
+    /// earlier when a handoff loses it (its owner has left by a month in which the account has another
+    /// owner). Deals that close after the horizon go to month `h`, which is never worked.
+    fn schedule(&mut self, s: &mut Scratch, a: usize, from: usize, owner: u32, close: usize, c: Closing) {
+        let model = self.model;
+        let seg = &model.segments[usize::from(model.accounts.segment[a])];
         let h = model.horizon;
         if model.epochs.len() == 1 {
             // One owner throughout, so no handoff: the deal takes the owner's hours until it closes.
-            if owner != NO_OWNER {
-                s.book_opp_hours(owner, month + 1, close, seg.opp_milli_hours, h);
+            if owner != NO_OWNER && close > from {
+                s.book_opp_hours(owner, from + 1, close, seg.opp_milli_hours, h);
             }
-            // Deals that close after the horizon go to month `h`, which is never worked: no branch on the cycle.
-            s.closings[closing_slot(model, close.min(h), book)].push(Closing::drawn(a, number, false));
+            s.closings[closing_slot(model, close.min(h), book_of(model, owner))].push(c);
             return;
         }
-        let handoff_draw = self.deal_stream(a).uniform(u64::from(deal_counter(number, DealDraw::Handoff)));
+        let handoff_draw = self.deal_stream(a).uniform(u64::from(deal_counter(c.deal, DealDraw::Handoff)));
         let mut current = owner;
-        for t in month + 1..=close.min(h - 1) {
+        for t in from + 1..=close.min(h - 1) {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
             let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
             if handed_off && handoff_draw < seg.handoff_loss {
-                s.closings[closing_slot(model, t, book_of(model, next))]
-                    .push(Closing::drawn(a, number, true));
+                s.closings[closing_slot(model, t, book_of(model, next))].push(c.handed_off());
                 return;
             }
             current = next;
@@ -716,8 +782,7 @@ impl Trial<'_, '_> {
             }
         }
         if close < h {
-            s.closings[closing_slot(model, close, book_of(model, current))]
-                .push(Closing::drawn(a, number, false));
+            s.closings[closing_slot(model, close, book_of(model, current))].push(c);
         }
     }
 
@@ -731,8 +796,8 @@ impl Trial<'_, '_> {
         }
         let owner = if book < model.reps.len() { book as u32 } else { NO_OWNER };
         let closings = std::mem::take(&mut s.closings[slot]);
-        let (mut won, mut clocks) = (std::mem::take(&mut s.won), std::mem::take(&mut s.clocks));
-        // Every win draw first, and the clock each account gets if its deal is lost, in one vector pass.
+        let mut clocks = std::mem::take(&mut s.clocks);
+        // Every value draw first, and the clock each account gets if it rejoins the pool, in vector passes.
         let acc = &model.accounts;
         let d = &mut s.deal_draws;
         let n = closings.len();
@@ -740,72 +805,59 @@ impl Trial<'_, '_> {
         let clock_counter = room(&mut d.clock_counter, n);
         for (i, c) in closings.iter().enumerate() {
             let a = c.account as usize;
-            (entity[i], counter[i]) = (acc.market_index[a], deal_counter(c.deal, DealDraw::Win));
+            (entity[i], counter[i]) = (acc.market_index[a], deal_counter(c.deal, DealDraw::Value));
             clock_counter[i] = s.demand_draws[a];
         }
         let (draws, scale) = (room(&mut d.draws, n), self.clock_scale);
         closing_draws(self.key, entity, counter, clock_counter, scale, draws, room(&mut clocks, n));
-        won.clear();
-        let epoch = &model.epochs[s.epoch];
-        won.extend(closings.iter().zip(&*draws).map(|(c, &u)| {
-            let a = c.account as usize;
-            let p = s.segment_win[usize::from(acc.segment[a])] * epoch.win_factor[a];
-            !c.handoff_lost && u < p.clamp(0.0, 1.0)
-        }));
-        for (i, (c, &won)) in closings.iter().zip(&won).enumerate() {
-            let clock = (clocks[i], s.deal_draws.clock_counter[i]);
-            self.close(s, month, owner, c, won, clock);
+        for (i, c) in closings.iter().enumerate() {
+            let (u, clock) = (s.deal_draws.draws[i], (clocks[i], s.deal_draws.clock_counter[i]));
+            self.close(s, month, owner, c, u, clock);
         }
-        (s.closings[slot], s.won, s.clocks) = (closings, won, clocks);
+        (s.closings[slot], s.clocks) = (closings, clocks);
     }
 
-    /// Books closing `c` of `owner` in `month`, won or lost as [`Self::close_month`] decided. A win's value
-    /// is drawn and booked at the end of the trial ([`Self::book_wins`]).
-    fn close(
-        &mut self,
-        s: &mut Scratch,
-        month: usize,
-        owner: u32,
-        c: &Closing,
-        won: bool,
-        clock: (f32, u32),
-    ) {
-        let a = c.account as usize;
-        if won {
-            self.record(OppEventKind::Won, a, month, owner, |t| t.value(c, t.value_normal(a, c.deal)));
-            if owner != NO_OWNER {
-                self.out.wins[owner as usize] += 1;
-            }
-            s.won_deals.push(Won { closing: *c, owner, month: month as u32 });
-        } else {
-            self.record(OppEventKind::Lost, a, month, owner, |t| t.value(c, t.value_normal(a, c.deal)));
-            self.rejoin(s, a, clock);
-        }
-    }
-
-    /// Draws the values of the trial's wins and books them, in the order they were won (so every sum adds
-    /// in the same order as if each were booked at its close). The values' uniforms and normals come in
-    /// vector passes, and the exponentials, with no branch between them, overlap in the core.
-    fn book_wins(&mut self, s: &mut Scratch) {
+    /// Books closing `c` of `owner` in `month`: `u` is the uniform of its value draw (its value is worked
+    /// out for a win only) and `clock` the demand clock the account gets if it rejoins the pool. A won expansion deal takes what is left of
+    /// the whitespace at most (with none left it is lost); a won new-business deal makes the account a
+    /// customer. The account is back in the pool with a fresh clock when a slot freed or its motion
+    /// changed, and out of it when its whitespace ran out.
+    fn close(&mut self, s: &mut Scratch, month: usize, owner: u32, c: &Closing, u: f64, clock: (f32, u32)) {
         let model = self.model;
-        let acc = &model.accounts;
-        let draws = s.deal_draws.draw(
-            self.key,
-            s.won_deals.iter().map(|w| {
-                let c = &w.closing;
-                (acc.market_index[c.account as usize], deal_counter(c.deal, DealDraw::Value))
-            }),
-        );
-        inverse_normal_cdfs(draws);
-        for (w, &z) in s.won_deals.iter().zip(&*draws) {
-            let value = self.value(&w.closing, z);
-            if w.owner == NO_OWNER {
+        let a = c.account as usize;
+        let (before, was_in_pool) = (s.motion[a], s.threshold[a] != OUT_OF_POOL);
+        s.open[a] -= 1;
+        let expansion = c.motion == SalesMotion::Expansion;
+        let won = c.won && !c.handoff_lost && !(expansion && s.whitespace[a] <= 0.0);
+        let value = |t: &Self| {
+            let value = t.value(c, inverse_normal_cdf(u));
+            if expansion { value.min(s.whitespace[a]) } else { value }
+        };
+        if !won {
+            self.record(OppEventKind::Lost, a, month, owner, (c.deal, c.motion), value);
+        } else {
+            let value = value(self);
+            self.record(OppEventKind::Won, a, month, owner, (c.deal, c.motion), |_| value);
+            if expansion {
+                s.whitespace[a] -= value;
+            } else {
+                s.motion[a] = SalesMotion::Expansion;
+            }
+            if owner == NO_OWNER {
                 self.out.house_bookings += value;
             } else {
-                let r = w.owner as usize;
+                let r = owner as usize;
                 self.out.bookings[r] += value;
-                self.out.monthly[r * model.horizon + w.month as usize] += value;
+                self.out.monthly[r * model.horizon + month] += value;
+                self.out.wins[r] += 1;
             }
+        }
+        if self.belongs_in_pool(s, a) {
+            if !was_in_pool || s.motion[a] != before {
+                self.rejoin(s, a, clock);
+            }
+        } else {
+            self.leave(s, a);
         }
     }
 
@@ -820,7 +872,7 @@ impl Trial<'_, '_> {
         if c.carry != DRAWN {
             return self.model.carry_in[c.carry as usize].value;
         }
-        self.drawn_value(c.account as usize, z)
+        self.drawn_value(c.account as usize, c.motion, z)
     }
 
     /// The standard normal of the value draw of deal number `deal` of account `a`.
@@ -828,12 +880,13 @@ impl Trial<'_, '_> {
         self.deal_stream(a).normal_at(u64::from(deal_counter(deal, DealDraw::Value)))
     }
 
-    /// Lognormal around the account's potential, with mean potential × the deal-size multiplier, from `z`,
-    /// the standard normal of the deal's value draw.
-    fn drawn_value(&self, a: usize, z: f64) -> f64 {
+    /// Lognormal around the account's potential × the motion's value scale, with that mean × the
+    /// deal-size multiplier, from `z`, the standard normal of the deal's value draw.
+    fn drawn_value(&self, a: usize, motion: SalesMotion, z: f64) -> f64 {
         let model = self.model;
-        let sd = model.segments[usize::from(model.accounts.segment[a])].deal_sigma;
-        model.accounts.potential[a] * (sd * z - 0.5 * sd * sd).exp() * model.deal_multiplier
+        let m = model.segments[usize::from(model.accounts.segment[a])].motion(motion);
+        let sd = m.deal_sigma;
+        model.accounts.potential[a] * m.value_scale * (sd * z - 0.5 * sd * sd).exp() * model.deal_multiplier
     }
 }
 
@@ -845,6 +898,7 @@ impl Trial<'_, '_> {
         a: usize,
         month: usize,
         owner: u32,
+        (deal, motion): (u32, SalesMotion),
         value: impl FnOnce(&Self) -> f64,
     ) {
         if self.log.is_none() {
@@ -853,60 +907,46 @@ impl Trial<'_, '_> {
         let value = value(self);
         let account = self.model.accounts.market_index[a];
         if let Some(log) = self.log.as_deref_mut() {
-            log.events.push(OppEvent { kind, account, month: month as u16, owner, value });
+            log.events.push(OppEvent { kind, account, month: month as u16, owner, deal, motion, value });
         }
     }
 
-    /// Schedules the close of an opportunity open at the start: the account stays out of the pool, and the
-    /// cycle is drawn from the segment's lognormal given that the deal had not closed by its age (the model
-    /// books a deal opened in month `m` with cycle `L` in month `m + max(1, round(L))`, so "still open at age
-    /// `k`" means `round(L) ≥ k`, that is `L ≥ k − ½`).
+    /// Files an opportunity open at the start: it takes a slot of its account, its fate is drawn given its
+    /// age ([`Model::carried_win_probability`]) and its cycle from that fate's distribution given that it
+    /// is still open at its age.
     fn carry_in(&mut self, s: &mut Scratch, index: usize) {
         let c = &self.model.carry_in[index];
         let model = self.model;
         let a = c.account as usize;
         let seg = &model.segments[usize::from(model.accounts.segment[a])];
-        if s.threshold[a] != OUT_OF_POOL {
-            self.pool_change(s, a, -1);
+        let m = seg.motion(c.motion);
+        s.open[a] += 1;
+        if !self.belongs_in_pool(s, a) {
+            self.leave(s, a);
         }
-        s.threshold[a] = OUT_OF_POOL;
         let number = s.deal_count[a];
         s.deal_count[a] += 1;
-        let (deal, k) = (self.deal_stream(a), u64::from(deal_counter(number, DealDraw::Cycle)));
-        let age = c.age_months as usize;
-        let floor = if age >= 2 && seg.cycle_sigma > 0.0 {
-            normal_cdf(((age as f64 - 0.5).ln() - seg.cycle_mu) / seg.cycle_sigma)
-        } else {
-            0.0
-        };
-        let u = (floor + deal.uniform(k) * (1.0 - floor)).min(1.0 - 1e-12);
-        let cycle = (seg.cycle_mu + seg.cycle_sigma * inverse_normal_cdf(u)).exp().round().max(1.0) as usize;
-        let close = cycle.saturating_sub(age);
+        let deal = self.deal_stream(a);
+        let owner = model.epochs[model.epoch_of_month[0]].owner[a];
+        let p = win_probability(self.segment_rate(s, a, c.motion), model.epochs[0].win_factor[a]);
+        let win_draw = deal.uniform(u64::from(deal_counter(number, DealDraw::Win)));
+        let won = win_draw < model.carried_win_probability(a, c.motion, p, c.age_months);
+        let cycle_draw = deal.uniform(u64::from(deal_counter(number, DealDraw::Cycle)));
+        let close = if won { &m.won } else { &m.lost }.remaining_after(c.age_months, cycle_draw);
         let h = model.horizon;
-        // As an opened deal: the owner's hours each month it is open, and a handoff loss when its owner has
-        // left by a month in which the account has another owner.
-        let handoff_draw = deal.uniform(u64::from(deal_counter(number, DealDraw::Handoff)));
-        let closing =
-            |handoff_lost| Closing { account: c.account, deal: number, carry: index as u32, handoff_lost };
-        let mut current = model.epochs[model.epoch_of_month[0]].owner[a];
-        if current != NO_OWNER && close > 0 {
-            s.book_opp_hours(current, 0, 1, seg.opp_milli_hours, h);
+        // As an opened deal, with the owner's hours in the first month too.
+        if owner != NO_OWNER && close > 0 {
+            s.book_opp_hours(owner, 0, 1, seg.opp_milli_hours, h);
         }
-        for t in 1..=close.min(h - 1) {
-            let next = model.epochs[model.epoch_of_month[t]].owner[a];
-            let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
-            if handed_off && handoff_draw < seg.handoff_loss {
-                s.closings[closing_slot(model, t, book_of(model, next))].push(closing(true));
-                return;
-            }
-            current = next;
-            if current != NO_OWNER && t < close {
-                s.book_opp_hours(current, t, t + 1, seg.opp_milli_hours, h);
-            }
-        }
-        if close < h {
-            s.closings[closing_slot(model, close, book_of(model, current))].push(closing(false));
-        }
+        let closing = Closing {
+            account: c.account,
+            deal: number,
+            carry: index as u32,
+            motion: c.motion,
+            won,
+            handoff_lost: false,
+        };
+        self.schedule(s, a, 0, owner, close, closing);
     }
 }
 
@@ -958,9 +998,10 @@ fn closing_slot(model: &Model, month: usize, book: usize) -> usize {
 }
 
 /// Puts a logged trial's events in an order that does not depend on how the trial was worked: by month,
-/// then account, a deal's close before the next opening on the same account in the same month.
+/// then account, a deal's close before the next opening on the same account in the same month, then the
+/// deal's number.
 pub(crate) fn canonical_order(events: &mut [OppEvent]) {
-    events.sort_by_key(|e| (e.month, e.account, e.kind == OppEventKind::Opened));
+    events.sort_by_key(|e| (e.month, e.account, e.kind == OppEventKind::Opened, e.deal));
 }
 
 fn departed_before(model: &Model, rep: u32, month: usize) -> bool {

@@ -74,14 +74,15 @@ pub fn scenario(body: &str) -> Scenario {
 }
 
 /// Scenario text fixing every source of noise except the account-level draws: constant win rate `win`
-/// (a Beta with a billion pseudo-observations), no market factor, full availability, 1-month cycles and exact
-/// deal values.
+/// (a Beta with a billion pseudo-observations), no market factor, full availability, 1-month cycles won or
+/// lost, exact deal values, and new business only (no expansion).
 pub fn deterministic_params(win: f64, opp_rate: f64) -> String {
     format!(
         "[model]\nmarket_factor_sigma = 0.0\navailability_mean = 1.0\navailability_sd = 0.0\n\
          [params.SMB]\nwin_rate_alpha = {}\nwin_rate_beta = {}\nopp_rate = {opp_rate}\ninbound_rate = 0.0\n\
          hours_per_account = 1.0\nhours_per_open_opp = 0.0\ncycle_months_median = 1.0\ncycle_sigma = 0.0\n\
-         deal_size_sigma = 0.0\n",
+         lost_cycle_months_median = 1.0\nlost_cycle_sigma = 0.0\ndeal_size_sigma = 0.0\n\
+         expansion_opp_rate = 0.0\n",
         win * 1e9,
         (1.0 - win) * 1e9
     )
