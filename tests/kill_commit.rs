@@ -258,7 +258,8 @@ fn optimize_with_fewer_strategies_leaves_no_earlier_strategy_folder() {
     let names: Vec<String> = read_set(&dir.path().join("opt")).into_keys().collect();
     let mut want = ["candidates.json", "manifest.json", "run.json"].map(String::from).to_vec();
     for s in ["current", "vertical"] {
-        want.extend([format!("{s}/diff.csv"), format!("{s}/plan.csv")]);
+        // No rep of the fixture has a CRM id: review.csv, and no CRM file, per candidate.
+        want.extend([format!("{s}/diff.csv"), format!("{s}/plan.csv"), format!("{s}/review.csv")]);
     }
     want.sort();
     assert_eq!(names, want);

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use terrasim::calibrate::{BacktestError, CalibrateError};
 use terrasim::error::{Failure, INTERNAL, USER};
-use terrasim::io::{DataError, OutputError};
+use terrasim::io::{DataError, OutputError, ReportError};
 use terrasim::optimize::{EvaluateError, OrgError};
 use terrasim::scenario::{CompileError, ScenarioError};
 use terrasim::sim::RunError;
@@ -74,6 +74,9 @@ pub enum CliError {
     /// The simulation could not start.
     #[error(transparent)]
     Run(#[from] RunError),
+    /// A result folder cannot be reported on.
+    #[error(transparent)]
+    Report(#[from] ReportError),
     /// The outputs could not be written; nothing of this run was.
     #[error("cannot write the results to {}; nothing was written", .dir.display())]
     Output {
@@ -104,6 +107,7 @@ impl CliError {
             CliError::Calibrate { source, .. } => source.exit_code(),
             CliError::Backtest { source, .. } => source.exit_code(),
             CliError::Run(e) => e.exit_code(),
+            CliError::Report(e) => e.exit_code(),
             CliError::Output { source, .. } => source.exit_code(),
             CliError::Stdout(_) | CliError::Serialise(_) => INTERNAL,
         }

@@ -4,9 +4,11 @@ mod backtest;
 mod calibrate;
 mod common;
 mod compare;
+mod diff;
 mod error;
 mod generate;
 mod optimize;
+mod report;
 mod simulate;
 mod stress;
 mod validate;
@@ -25,7 +27,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Load and validate a scenario, then print the book-balance audit of its current plan.
+    /// Load and validate a scenario, then print the book-balance audit of its current plan (or of --plan).
     Validate(validate::Args),
     /// Run the Monte Carlo simulation and write result.json plus CSV tables.
     Simulate(common::RunOptions),
@@ -34,14 +36,20 @@ enum Command {
     /// Run the baseline and each shock on the same random numbers and report paired differences.
     Stress(common::RunOptions),
     /// Search candidate territory splits per strategy and rank them by simulated attainment variance and
-    /// coverage; writes candidates.json and each candidate's plan.csv and diff.csv.
+    /// coverage; writes candidates.json and each candidate's plan.csv, diff.csv, review.csv and CRM change
+    /// files.
     Optimize(common::RunOptions),
     /// Run several plans or scenario variants on the same simulated futures, side by side.
     Compare(compare::Args),
+    /// List the accounts that move between two plans and write the CRM change files (Salesforce Data
+    /// Loader, HubSpot import) and a review table for going from the first to the second.
+    Diff(diff::Args),
     /// Fit the model's parameters to opportunity history and write a params file a scenario can include.
     Calibrate(calibrate::Args),
     /// Calibrate on history before a cutoff, simulate the months after it and score the predictions.
     Backtest(backtest::Args),
+    /// Write a self-contained HTML report (charts, map, moved accounts) of a result folder.
+    Report(report::Args),
 }
 
 /// Runs a parsed command line.
@@ -53,7 +61,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Generate(args) => generate::run(&args),
         Command::Optimize(args) => optimize::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Backtest(args) => backtest::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }

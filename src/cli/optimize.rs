@@ -1,6 +1,7 @@
 use std::time::Instant;
 
-use terrasim::io::AtomicDir;
+use terrasim::io::{AtomicDir, stage_change_files};
+use terrasim::market::{PlanDiff, PlanMove, merge_assumptions};
 use terrasim::optimize::{Org, move_reasons, optimize};
 
 use super::common::{RunOptions, check_run_size, commit, compile, print, progress, warn};
@@ -37,7 +38,7 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     }
     let bar = bars.add(progress(trials * (n + 1), "rank", run.quiet));
     let searched = |_| search_bar.inc(1);
-    let (outcome, candidates) =
+    let (mut outcome, candidates) =
         optimize(&org, &spec, graph.as_ref(), trials, run.threads, &searched, &|k| bar.inc(k))
             .map_err(|source| CliError::Evaluate { file: scenario.source.clone(), source })?;
     search_bar.finish_and_clear();
@@ -46,7 +47,7 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
 
     let dir = run.out_dir();
     let mut out = AtomicDir::new(&dir);
-    out.add("candidates.json", serde_json::to_vec_pretty(&outcome)?);
+    let mut crm_notes = Vec::new();
     for (ranked, candidate) in outcome.candidates.iter().zip(&candidates) {
         out.add(
             &format!("{}/plan.csv", ranked.name),
@@ -54,7 +55,25 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
         );
         let moves = move_reasons(&org, candidate);
         out.add(&format!("{}/diff.csv", ranked.name), terrasim::report::diff_csv(&org.market, &moves));
+        let moves = moves
+            .into_iter()
+            .map(|(account, from, to, reason)| PlanMove { account, from, to, reason: reason.label() })
+            .collect();
+        let diff = PlanDiff::from_moves(&org.market, moves);
+        let folder = format!("{}/", ranked.name);
+        let notes =
+            stage_change_files(&mut out, &folder, &org.market, &diff, &scenario.segmentation.hierarchy);
+        merge_assumptions(&mut crm_notes, notes);
     }
+    // What the change files leave out is declared with the rest.
+    warn(&crm_notes);
+    let crm_files = if crm_notes.is_empty() {
+        "and the CRM change files (salesforce_update.csv, hubspot_companies.csv)"
+    } else {
+        "and the CRM change files where every new owner has a CRM id (see the warnings)"
+    };
+    merge_assumptions(&mut outcome.assumptions, crm_notes);
+    out.add("candidates.json", serde_json::to_vec_pretty(&outcome)?);
     let run_info = serde_json::json!({
         "terrasim_version": env!("CARGO_PKG_VERSION"),
         "wall_seconds": elapsed.as_secs_f64(),
@@ -65,7 +84,8 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     if !run.quiet {
         print(&terrasim::report::optimize_summary(&outcome))?;
         print(&format!(
-            "\n{} candidates in {:.1} s; wrote {}/candidates.json and each candidate's plan.csv and diff.csv\n",
+            "\n{} candidates in {:.1} s; wrote {}/candidates.json and each candidate's plan.csv, diff.csv, review.csv \
+             {crm_files}\n",
             outcome.candidates.len(),
             elapsed.as_secs_f64(),
             dir.display()

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
-use terrasim::market::{Audit, AuditBands};
+use terrasim::market::{Audit, AuditBands, merge_assumptions};
+use terrasim::optimize::Org;
 
 use super::common::{load, print, warn};
 use super::error::CliError;
@@ -10,6 +11,10 @@ use super::error::CliError;
 pub struct Args {
     /// Scenario file (TOML).
     scenario: PathBuf,
+    /// Audit this plan (account id, owner id: an edited plan.csv, an export) instead of the scenario's
+    /// current one. Owners may be the scenario's hires.
+    #[arg(long)]
+    plan: Option<PathBuf>,
     /// Print the audit as JSON instead of tables (with the run's `assumptions`).
     #[arg(long)]
     json: bool,
@@ -17,17 +22,46 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<(), CliError> {
     let (scenario, market) = load(&args.scenario)?;
-    let assumptions = terrasim::scenario::declared(&scenario, &market);
+    let mut assumptions = terrasim::scenario::declared(&scenario, &market);
+    // An edited plan may give accounts to the scenario's hires: it is read, and audited, in the org that
+    // has them as reps (as compare runs it).
+    let edited = match &args.plan {
+        None => None,
+        Some(path) => {
+            let spec = terrasim::scenario::OptimizeSpec {
+                continuity_budget: 1.0,
+                ..scenario.optimize.clone().unwrap_or_default()
+            };
+            let org = Org::new(&scenario, &market, &spec)
+                .map_err(|source| CliError::Org { file: scenario.source.clone(), source })?;
+            let (plan, notes) = terrasim::io::load_plan_declared(path, &scenario, &org.market)?;
+            merge_assumptions(&mut assumptions, notes);
+            Some((org, plan))
+        }
+    };
     warn(&assumptions);
-    let hours = terrasim::scenario::workload_hours(&scenario, &market, market.plan());
+    let (audited_scenario, audited_market, plan) = match &edited {
+        Some((org, plan)) if org.uses_added_reps(plan) => (&org.scenario, &org.market, plan),
+        Some((_, plan)) => (&scenario, &market, plan),
+        None => (&scenario, &market, market.plan()),
+    };
+    let hours = terrasim::scenario::workload_hours(audited_scenario, audited_market, plan);
     let bands = scenario.optimize.as_ref().map_or_else(AuditBands::default, |o| AuditBands {
         potential_tolerance: o.potential_band,
         workload_tolerance: o.workload_band,
     });
-    let audit = Audit::compute(&market, market.plan(), &hours, &scenario.segmentation.hierarchy, bands);
+    let audit = Audit::compute(audited_market, plan, &hours, &scenario.segmentation.hierarchy, bands);
+    // Continuity of an edited plan: the accounts it gives another owner than the current plan does.
+    let moved = edited
+        .as_ref()
+        .map(|(org, plan)| (0..plan.len()).filter(|&a| plan.owner(a) != org.market.plan().owner(a)).count());
     if args.json {
         let mut json = serde_json::to_value(&audit)?;
         if let Some(fields) = json.as_object_mut() {
+            if let (Some(path), Some(moved)) = (&args.plan, moved) {
+                fields.insert("plan".into(), serde_json::Value::String(path.display().to_string()));
+                fields.insert("moved_from_current".into(), serde_json::Value::from(moved));
+            }
             fields.insert("assumptions".into(), serde_json::to_value(&assumptions)?);
         }
         print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
@@ -37,8 +71,19 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         } else {
             format!(" ({} defaults declared above)", assumptions.len())
         };
-        print(&format!("{}: valid scenario \"{}\"{declared}\n\n", args.scenario.display(), scenario.name))?;
+        let what = match &args.plan {
+            Some(path) => format!("valid plan {} for scenario \"{}\"", path.display(), scenario.name),
+            None => format!("valid scenario \"{}\"", scenario.name),
+        };
+        print(&format!("{}: {what}{declared}\n\n", args.scenario.display()))?;
         print(&terrasim::report::audit_summary(&audit))?;
+        if let Some(moved) = moved {
+            print(&format!(
+                "\ncontinuity: {moved} of {} accounts ({:.1}%) have another owner than in the current plan\n",
+                plan.len(),
+                100.0 * moved as f64 / plan.len().max(1) as f64
+            ))?;
+        }
     }
     Ok(())
 }

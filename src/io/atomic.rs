@@ -338,6 +338,11 @@ impl AtomicDir {
         }
     }
 
+    /// The files added so far, in order, as (name, bytes).
+    pub fn staged(&self) -> &[(String, Vec<u8>)] {
+        &self.files
+    }
+
     /// Replaces the folder with exactly the added files, all or nothing; returns the paths written.
     ///
     /// The folder may be absent, empty, or an earlier output set (every entry listed in its manifest).

@@ -16,7 +16,9 @@ macro_rules! fields {
 pub(crate) mod reps_fields {
     use super::{Field, Kind};
     fields! {
-        Id = "id", true, Text, ["id", "repid", "userid", "ownerid", "hubspotownerid"];
+        Id = "id", false, Text, ["id", "repid"];
+        CrmUser = "crm_user_id", false, Text, ["crmuserid", "userid", "ownerid", "hubspotownerid", "salesforceuserid", "crmid"];
+        Email = "email", false, Text, ["email", "emailaddress", "useremail", "owneremail"];
         Name = "name", false, Text, ["name", "repname", "fullname", "username", "ownername"];
         Role = "role", true, Text, ["role", "segment", "sizeband", "rolec", "segmentc", "userrolename", "title", "jobtitle"];
         Team = "team", false, Text, ["team", "teamname"];

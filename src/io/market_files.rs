@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::market::{
-    Account, AccountId, CarveOut, GeoPoint, Market, Money, Motion, Plan, Rep, RepId, ScoreInputs, Tier,
-    parse_crm_date, parse_iso_date,
+    Account, AccountId, CarveOut, CrmUser, GeoPoint, Market, Money, Motion, Plan, Rep, RepId, ScoreInputs,
+    Tier, is_salesforce_user_id, parse_crm_date, parse_iso_date,
 };
 use crate::market::{Assumption, MAX_MONTHLY_HOURS, did_you_mean};
 use crate::scenario::Scenario;
@@ -36,7 +36,7 @@ pub fn load_market(scenario: &Scenario) -> Result<Market, DataError> {
     let (reps_file, mut reps, reps_rows) = read_rep_source(scenario, &vocab, &mut notes)?;
     check_reps(&reps_file, &reps, &reps_rows)?;
     apply_skills(scenario, &mut reps)?;
-    let owners = OwnerIndex::new(&reps);
+    let owners = OwnerIndex::new(&reps, &reps_rows.crm);
     let accounts_file = scenario.resolve_path(&data.accounts);
     let (accounts, account_owners, stats) =
         read_accounts(&accounts_file, scenario, &owners, &vocab, &mut notes)?;
@@ -72,6 +72,9 @@ pub fn load_market(scenario: &Scenario) -> Result<Market, DataError> {
     };
     check_events(scenario, &reps)?;
     let mut market = Market::new(accounts, reps, plan, carveouts)?;
+    for (r, user) in reps_rows.crm.into_iter().enumerate() {
+        market.set_crm_user(r, user);
+    }
     for note in notes {
         market.declare(note);
     }
@@ -82,11 +85,24 @@ pub fn load_market(scenario: &Scenario) -> Result<Market, DataError> {
 /// Loads a plan file (account id → owner id or name) against `market`: every account named once, every
 /// owner a rep of the market. Accounts the file does not name are unowned.
 pub fn load_plan(file: &Path, scenario: &Scenario, market: &Market) -> Result<Plan, DataError> {
-    let owners = OwnerIndex::new(market.reps());
+    // The plan's reading notes are not kept: a plan file loaded on its own has no result to declare them in.
+    load_plan_declared(file, scenario, market).map(|(plan, _)| plan)
+}
+
+/// [`load_plan`], with what reading the file decided (encoding, delimiter, a header-only plan) and how many
+/// accounts it leaves unowned, for a command that declares them.
+pub fn load_plan_declared(
+    file: &Path,
+    scenario: &Scenario,
+    market: &Market,
+) -> Result<(Plan, Vec<Assumption>), DataError> {
+    let crm: Vec<CrmUser> =
+        (0..market.reps().len()).map(|r| market.crm_user(r).cloned().unwrap_or_default()).collect();
+    let owners = OwnerIndex::new(market.reps(), &crm);
     let account_ix: HashMap<&str, usize> =
         market.accounts().iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-    // The plan's reading notes are not kept: a plan file loaded on its own has no result to declare them in.
-    let plan = read_plan(file, scenario, &account_ix, &owners, None, &mut Vec::new())?;
+    let mut notes = Vec::new();
+    let plan = read_plan(file, scenario, &account_ix, &owners, None, &mut notes)?;
     for c in market.carveouts() {
         if plan.owner(c.account) != Some(c.owner) {
             return Err(DataError::Read {
@@ -101,7 +117,18 @@ pub fn load_plan(file: &Path, scenario: &Scenario, market: &Market) -> Result<Pl
             });
         }
     }
-    Ok(plan)
+    let unowned = plan.unowned_accounts().len();
+    if unowned > 0 && !notes.iter().any(|n| n.code == "plan_empty") {
+        notes.push(Assumption::new(
+            "plan_unowned",
+            file.display().to_string(),
+            format!(
+                "{unowned} of {} accounts have no owner in this plan (no row, or an empty owner cell); give them                  rows with owners if that is not the intent",
+                plan.len()
+            ),
+        ));
+    }
+    Ok((plan, notes))
 }
 
 /// Loads a geographic unit table: a unit id (`fips`, `unit`, ...), optional `lat`/`lon`, and `neighbors`
@@ -197,29 +224,46 @@ fn check_neighbours(
 /// Resolves owner cells: a rep id first, then a unique rep name (Salesforce reports give owner names).
 struct OwnerIndex {
     by_id: HashMap<String, usize>,
+    /// CRM user ids, and emails in lowercase: Salesforce exports name owners by user id.
+    by_crm: HashMap<String, usize>,
     by_name: HashMap<String, Option<usize>>,
     /// Every id and name, for "did you mean".
     known: Vec<String>,
 }
 
 impl OwnerIndex {
-    fn new(reps: &[Rep]) -> Self {
+    /// The owners of `reps`, with their CRM identities (`crm`, by rep index; shorter means none).
+    fn new(reps: &[Rep], crm: &[CrmUser]) -> Self {
         let by_id = reps.iter().enumerate().map(|(i, r)| (r.id.to_string(), i)).collect();
+        let by_crm = crm
+            .iter()
+            .enumerate()
+            .flat_map(|(i, u)| {
+                let email = u.email.as_ref().map(|e| e.to_lowercase());
+                [u.user_id.clone(), email].into_iter().flatten().map(move |key| (key, i))
+            })
+            .collect();
         let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
         for (i, r) in reps.iter().enumerate() {
             by_name.entry(r.name.to_lowercase()).and_modify(|e| *e = None).or_insert(Some(i));
         }
         let known = reps.iter().flat_map(|r| [r.id.to_string(), r.name.clone()]).collect();
-        OwnerIndex { by_id, by_name, known }
+        OwnerIndex { by_id, by_crm, by_name, known }
     }
 
-    /// True when `raw` is neither a rep id nor a rep name.
+    /// True when `raw` is neither a rep id, a CRM user id or email, nor a rep name.
     fn is_unknown(&self, raw: &str) -> bool {
-        !self.by_id.contains_key(raw) && !self.by_name.contains_key(&raw.to_lowercase())
+        !self.by_id.contains_key(raw)
+            && self.crm(raw).is_none()
+            && !self.by_name.contains_key(&raw.to_lowercase())
+    }
+
+    fn crm(&self, raw: &str) -> Option<usize> {
+        self.by_crm.get(raw).or_else(|| self.by_crm.get(&raw.to_lowercase())).copied()
     }
 
     fn resolve(&self, raw: &str) -> Result<usize, String> {
-        if let Some(&r) = self.by_id.get(raw) {
+        if let Some(r) = self.by_id.get(raw).copied().or_else(|| self.crm(raw)) {
             return Ok(r);
         }
         match self.by_name.get(&raw.to_lowercase()) {
@@ -254,10 +298,15 @@ fn read_rep_source(
         }
         (None, Some(users), Some(quotas)) => {
             let file = scenario.resolve_path(users);
-            let (reps, lines) =
+            let (reps, lines, crm) =
                 super::users::read_users(&file, &scenario.resolve_path(quotas), scenario, vocab, notes)?;
-            let rows =
-                RepsRows { lines, region: String::new(), expert: String::new(), capacity: String::new() };
+            let rows = RepsRows {
+                lines,
+                crm,
+                region: String::new(),
+                expert: String::new(),
+                capacity: String::new(),
+            };
             Ok((file, reps, rows))
         }
         (None, None, _) => Err(invalid(
@@ -280,6 +329,8 @@ fn read_rep_source(
 struct RepsRows {
     /// The line of each rep, in rep order.
     lines: Vec<u64>,
+    /// The CRM identity of each rep, in rep order.
+    crm: Vec<CrmUser>,
     /// The headers of the checked columns, as the file writes them.
     region: String,
     expert: String,
@@ -301,29 +352,62 @@ fn read_reps(
     let mut table =
         Table::open(file, "reps", REPS, &scenario.data.columns.reps, &Format::of(&scenario.data))?;
     notes.extend_from_slice(table.notes());
+    // The rep id comes from an id column, else from the CRM user id (a Salesforce User or HubSpot owners
+    // export used as the reps file): one of the two is required.
+    let id_col = match (table.has(R::Id as usize), table.has(R::CrmUser as usize)) {
+        (true, _) => R::Id,
+        (false, true) => R::CrmUser,
+        (false, false) => {
+            let aliases = [R::Id, R::CrmUser].iter().flat_map(|&f| REPS[f as usize].aliases);
+            return Err(DataError::MissingColumn {
+                file: file.to_path_buf(),
+                table: table.name(),
+                field: "id",
+                aliases: aliases.map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", "),
+                found: "neither a rep id nor a CRM user id column".into(),
+            });
+        }
+    };
     let mut errors = RowErrors::default();
     let mut reps = Vec::new();
     let mut lines = Vec::new();
+    let mut crm = Vec::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut first_crm: HashMap<String, (u64, RepId)> = HashMap::new();
     table.for_each(&mut errors, |row, errors| {
-        if let Some(rep) = parse_rep(row, errors, scenario, vocab) {
-            let id = rep.id.to_string();
-            if let Some(first) = first_line.get(&id) {
-                errors.push(row.error(R::Id as usize, "id", format!(
-                    "rep {id} appears twice (lines {first} and {}); a rep can be in one place only: merge or remove one row",
-                    row.line
-                )));
-            } else {
-                first_line.insert(id, row.line);
-                lines.push(row.line);
-                reps.push(rep);
-            }
+        let Some((rep, user)) = parse_rep(row, errors, scenario, vocab, id_col) else { return };
+        let id = rep.id.to_string();
+        if let Some(first) = first_line.get(&id) {
+            errors.push(row.error(id_col as usize, "id", format!(
+                "rep {id} appears twice (lines {first} and {}); a rep can be in one place only: merge or remove one row",
+                row.line
+            )));
+            return;
         }
+        if let Some(user_id) = &user.user_id
+            && let Some((first, other)) = first_crm.get(user_id)
+        {
+            errors.push(row.error(R::CrmUser as usize, "crm_user_id", format!(
+                "CRM user id {user_id} is rep {other}'s too (line {first}); one CRM user is one rep: fix the id"
+            )));
+            return;
+        }
+        if let Some(user_id) = &user.user_id {
+            first_crm.insert(user_id.clone(), (row.line, rep.id.clone()));
+        }
+        first_line.insert(id, row.line);
+        lines.push(row.line);
+        reps.push(rep);
+        crm.push(user);
     });
     errors.into_result(file)?;
+    if !table.has(R::CrmUser as usize) {
+        crm_ids_from_rep_ids(file, &reps, &mut crm, notes);
+    }
     let header = |f: R, name: &str| table.header(f as usize).unwrap_or(name).to_string();
     let rows = RepsRows {
         lines,
+        crm,
         region: header(R::Region, "region"),
         expert: header(R::Expert, "expert_verticals"),
         capacity: header(R::Capacity, "capacity_hours"),
@@ -331,28 +415,78 @@ fn read_reps(
     Ok((reps, rows))
 }
 
+/// A reps file without a CRM user id column whose rep ids are Salesforce User Ids (`005…`, 15 or 18
+/// characters) is keyed by the CRM's own users: those ids are the reps' CRM user ids too, and that is
+/// declared.
+fn crm_ids_from_rep_ids(file: &Path, reps: &[Rep], crm: &mut [CrmUser], notes: &mut Vec<Assumption>) {
+    let mut taken = Vec::new();
+    for (rep, user) in reps.iter().zip(crm.iter_mut()) {
+        if is_salesforce_user_id(rep.id.as_str()) {
+            user.user_id = Some(rep.id.to_string());
+            taken.push(rep.id.as_str());
+        }
+    }
+    if let Some(example) = taken.first() {
+        notes.push(Assumption::new(
+            "crm_user_id_from_id",
+            file.display().to_string(),
+            format!(
+                "{} of {} rep ids are Salesforce User Ids (such as {example}) and there is no CRM user id \
+                 column, so change files name those reps by them; add a crm_user_id (User ID) column to state it",
+                taken.len(),
+                reps.len()
+            ),
+        ));
+    }
+}
+
 fn parse_rep(
     row: &Row<'_>,
     errors: &mut RowErrors,
     scenario: &Scenario,
     vocab: &RegionVocabulary,
-) -> Option<Rep> {
+    id_col: R,
+) -> Option<(Rep, CrmUser)> {
     let mut ok = true;
     let mut fail = |e: RowError| {
         ok = false;
         errors.push(e);
     };
     let field = |f: R| f as usize;
-    let id = match row.get(field(R::Id)).map(RepId::new) {
+    let id_cell = row.get(field(id_col)).or_else(|| row.get(field(R::CrmUser)));
+    let id = match id_cell.map(RepId::new) {
         Some(Ok(id)) => Some(id),
         Some(Err(e)) => {
-            fail(row.error(field(R::Id), "id", format!("{e}; give every rep an id")));
+            fail(row.error(field(id_col), "id", format!("{e}; give every rep an id")));
             None
         }
         None => {
-            fail(row.error(field(R::Id), "id", "the id is empty; give every rep an id"));
+            fail(row.error(field(id_col), "id", "the id is empty; give every rep an id"));
             None
         }
+    };
+    let user_id = match row.get(field(R::CrmUser)).map(RepId::new) {
+        None => None,
+        Some(Ok(u)) => Some(u.to_string()),
+        Some(Err(e)) => {
+            fail(row.error(
+                field(R::CrmUser),
+                "crm_user_id",
+                format!("{e}; give the rep's CRM user id, or leave it empty"),
+            ));
+            None
+        }
+    };
+    let email = match row.get(field(R::Email)) {
+        Some(e) if !e.contains('@') || e.contains(char::is_whitespace) => {
+            fail(row.error(
+                field(R::Email),
+                "email",
+                format!("\"{e}\" is not an email address; give the rep's CRM login email, or leave it empty"),
+            ));
+            None
+        }
+        e => e.map(str::to_string),
     };
     let role = match row.get(field(R::Role)) {
         Some(raw) => {
@@ -455,7 +589,7 @@ fn parse_rep(
         return None;
     }
     let (id, role, region) = (id?, role?, region?);
-    Some(Rep {
+    let rep = Rep {
         name: row.get(field(R::Name)).map_or_else(|| id.to_string(), str::to_string),
         team: row.get(field(R::Team)).map_or_else(|| format!("{region}-{role}"), str::to_string),
         expert_verticals: row
@@ -475,7 +609,8 @@ fn parse_rep(
         id,
         role,
         region,
-    })
+    };
+    Some((rep, CrmUser { user_id, email }))
 }
 
 /// The accounts, the owner each names (its index among the reps), and what the file did not give.

@@ -3,6 +3,7 @@
 
 mod account_defaults;
 mod atomic;
+mod change_files;
 mod csv_table;
 mod error;
 mod fields;
@@ -14,6 +15,7 @@ mod history;
 mod market_files;
 mod numbers;
 mod records;
+mod report_files;
 mod scenario_file;
 mod text;
 mod users;
@@ -23,9 +25,11 @@ pub use atomic::{
     AtomicDir, OutputError, WrittenFiles, check_output_dir, write_atomic, write_changed_files,
     write_files_atomic,
 };
+pub use change_files::{HUBSPOT_FILE, REVIEW_FILE, SALESFORCE_FILE, stage_change_files};
 pub use error::{DataError, ROW_ERROR_CAP, RowError};
 pub use format::{DateOrder, Decimal, Delimiter, Encoding};
 pub use generated::{load_counties, write_generated};
 pub use history::{load_history, write_history};
-pub use market_files::{load_market, load_plan, load_units};
+pub use market_files::{load_market, load_plan, load_plan_declared, load_units};
+pub use report_files::{ReportError, ReportTarget, read_result_set, report_target, write_report};
 pub use scenario_file::load_scenario;

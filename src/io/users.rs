@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::market::{Assumption, Money, Motion, Rep, RepId, did_you_mean};
+use crate::market::{Assumption, CrmUser, Money, Motion, Rep, RepId, did_you_mean};
 use crate::scenario::Scenario;
 
 use super::csv_table::{Row, Table, parse_bool};
@@ -42,21 +42,26 @@ struct Quota {
     role: Option<String>,
 }
 
-/// Reps from `users` and `quotas`, in the users file's order, with the line of each in the users file.
-/// Inactive users, and active users without a quota row, are not reps; both counts are declared, as is every
-/// rep that takes [`DEFAULT_CAPACITY_HOURS`].
+/// The reps of a users export, the line of each in it, and each one's CRM identity, in rep order.
+pub(crate) type UserReps = (Vec<Rep>, Vec<u64>, Vec<CrmUser>);
+
+/// Reps from `users` and `quotas`, in the users file's order, with the line of each in the users file and
+/// its CRM identity (the user id, which is also the rep id, and the email). Inactive users, and active users
+/// without a quota row, are not reps; both counts are declared, as is every rep that takes
+/// [`DEFAULT_CAPACITY_HOURS`].
 pub(crate) fn read_users(
     users_file: &Path,
     quotas_file: &Path,
     scenario: &Scenario,
     vocab: &RegionVocabulary,
     notes: &mut Vec<Assumption>,
-) -> Result<(Vec<Rep>, Vec<u64>), DataError> {
+) -> Result<UserReps, DataError> {
     let (users, inactive) = read_user_rows(users_file, scenario, notes)?;
     let quotas = read_quotas(quotas_file, scenario, &users, notes)?;
     let mut errors = RowErrors::default();
     let mut quota_errors = RowErrors::default();
     let (mut reps, mut lines, mut unquoted, mut default_capacity) = (Vec::new(), Vec::new(), Vec::new(), 0);
+    let mut crm = Vec::new();
     for (i, user) in users.iter().enumerate() {
         let Some(q) = quotas.get(&i) else {
             unquoted.push(user.name.as_str());
@@ -103,6 +108,7 @@ pub(crate) fn read_users(
             DEFAULT_CAPACITY_HOURS
         });
         lines.push(user.line);
+        crm.push(CrmUser { user_id: Some(user.id.to_string()), email: user.email.clone() });
         reps.push(Rep {
             id: user.id.clone(),
             name: user.name.clone(),
@@ -123,7 +129,7 @@ pub(crate) fn read_users(
     errors.into_result(users_file)?;
     quota_errors.into_result(quotas_file)?;
     declare(users_file, quotas_file, inactive, &unquoted, default_capacity, notes);
-    Ok((reps, lines))
+    Ok((reps, lines, crm))
 }
 
 fn line_error(line: u64, field: &'static str, message: String) -> super::error::RowError {

@@ -3,6 +3,7 @@ use std::collections::HashMap;
 use super::account::Account;
 use super::assumption::Assumption;
 use super::carveout::CarveOut;
+use super::crm::CrmUser;
 use super::ids::{AccountId, RepId};
 use super::pipeline::OpenDeal;
 use super::plan::Plan;
@@ -30,8 +31,8 @@ pub enum MarketError {
     /// The plan names a rep index that does not exist.
     #[error("the plan gives an account to rep #{0}, which does not exist")]
     UnknownOwner(usize),
-    /// An open deal on an account that is not in the market, or a second on one account.
-    #[error("open deal #{0} refers to an account that does not exist or already has an open deal")]
+    /// An open deal on an account that is not in the market.
+    #[error("open deal #{0} refers to an account that does not exist")]
     OpenDeal(usize),
     /// A carve-out refers to an account or rep index that does not exist.
     #[error("carve-out #{0} refers to an account or rep that does not exist")]
@@ -61,6 +62,9 @@ pub struct Market {
     rep_index: HashMap<RepId, usize>,
     assumptions: Vec<Assumption>,
     open_pipeline: Vec<OpenDeal>,
+    /// CRM identities by rep id: kept beside the reps, not in them, since only change files read them, and
+    /// keyed by id so that a rep added later (a hire, a backfill) simply has none.
+    crm_users: HashMap<RepId, CrmUser>,
 }
 
 impl Market {
@@ -112,6 +116,7 @@ impl Market {
             rep_index,
             assumptions: Vec::new(),
             open_pipeline: Vec::new(),
+            crm_users: HashMap::new(),
         })
     }
 
@@ -136,24 +141,34 @@ impl Market {
         &self.assumptions
     }
 
-    /// The opportunities open at the scenario's `as_of`, at most one per account: every command starts its
-    /// year with them.
+    /// The opportunities open at the scenario's `as_of` (an account may hold several): every command starts
+    /// its year with them.
     pub fn open_pipeline(&self) -> &[OpenDeal] {
         &self.open_pipeline
     }
 
-    /// Sets the opportunities open at the start (each account at most once; an account out of range is an
-    /// error).
+    /// Sets the opportunities open at the start (an account out of range is an error).
     pub fn set_open_pipeline(&mut self, deals: Vec<OpenDeal>) -> Result<(), MarketError> {
-        let mut seen = vec![false; self.accounts.len()];
-        for (i, d) in deals.iter().enumerate() {
-            match seen.get_mut(d.account) {
-                Some(s) if !*s => *s = true,
-                _ => return Err(MarketError::OpenDeal(i)),
-            }
+        if let Some(i) = deals.iter().position(|d| d.account >= self.accounts.len()) {
+            return Err(MarketError::OpenDeal(i));
         }
         self.open_pipeline = deals;
         Ok(())
+    }
+
+    /// The CRM identity of a rep (its CRM user id, its email), when the reps file or users export gives one.
+    pub fn crm_user(&self, rep: usize) -> Option<&CrmUser> {
+        self.crm_users.get(&self.reps[rep].id)
+    }
+
+    /// Sets the CRM identity of a rep; an empty one is not kept.
+    pub fn set_crm_user(&mut self, rep: usize, user: CrmUser) {
+        let id = self.reps[rep].id.clone();
+        if user.is_empty() {
+            self.crm_users.remove(&id);
+        } else {
+            self.crm_users.insert(id, user);
+        }
     }
 
     /// Declares a default the market rests on; a repeated declaration is kept once.
