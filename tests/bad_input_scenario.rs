@@ -713,6 +713,7 @@ fn the_library_refuses_to_calibrate_from_open_deals_only() {
         closed: None,
         outcome: Outcome::Open,
         amount: Some(1000.0),
+        motion: terrasim::sim::model::SalesMotion::NewBusiness,
     };
     let history = History { opportunities: vec![open], ..Default::default() };
     let refused = terrasim::calibrate::calibrate(&history, &market, &scenario).unwrap_err();

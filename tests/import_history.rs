@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use terrasim::calibrate::{History, Outcome};
 use terrasim::market::{Market, parse_iso_date};
+use terrasim::sim::model::SalesMotion;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/history").join(name)
@@ -136,4 +137,110 @@ fn an_amount_that_is_not_money_is_an_error() {
 fn a_missing_column_names_the_mapping() {
     let e = custom_error("Signed On", "Signed");
     expect(&e, &["custom_deals.csv", "close_date", "Signed On", "the columns are"]);
+}
+
+/// The motion of each opportunity, in file order.
+fn motions(h: &History) -> Vec<SalesMotion> {
+    h.opportunities.iter().map(|o| o.motion).collect()
+}
+
+/// A Salesforce export with the Opportunity `Type`: the standard picklist gives the motion, an empty Type
+/// leaves it to the account's record (declared), a renewal is left out and counted.
+#[test]
+fn salesforce_export_with_opportunity_type() {
+    use SalesMotion::{Expansion, NewBusiness};
+    let (h, _) = load("sf_typed");
+    let ids: Vec<&str> = h.opportunities.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["006A", "006B", "006C", "006H", "006I"]);
+    // 006C has no Type and an account never won: new business; 006H has none either, on Acme, won in March
+    // before it was created in June: expansion. A downgrade is expansion.
+    assert_eq!(motions(&h), [NewBusiness, Expansion, NewBusiness, Expansion, Expansion]);
+    assert_eq!(h.classified_by.get("opportunity type"), Some(&3));
+    assert_eq!(h.classified_by.get("first won deal"), Some(&2));
+    let declared = h.notes.iter().find(|n| n.code == "motion_from_first_win").expect("declared");
+    assert!(declared.message.starts_with("2 of 5 opportunities have no type"), "{}", declared.message);
+    assert!(declared.message.contains("\"Type\" cell is empty"), "{}", declared.message);
+    let renewals: Vec<(&String, &(usize, Vec<u64>))> =
+        h.rejected.by_reason.iter().filter(|(r, _)| r.contains("renewal")).collect();
+    assert_eq!(renewals.len(), 1);
+    assert_eq!(renewals[0].1, &(1, vec![7]));
+    // What the model cannot represent is declared with the calibration.
+    let warnings = h.shape_warnings("history", &|_| false);
+    let codes: Vec<&str> = warnings.iter().map(|w| w.code.as_str()).collect();
+    assert!(codes.contains(&"history_expansion_without_win"), "{codes:?}");
+    assert!(codes.contains(&"history_non_positive_amount"), "{codes:?}");
+}
+
+/// A HubSpot deals export with its `Deal Type` labels, and the same with the internal `dealtype` values.
+#[test]
+fn hubspot_export_with_deal_type_labels_and_internal_values() {
+    use SalesMotion::{Expansion, NewBusiness};
+    let (h, _) = load("hubspot_typed");
+    assert_eq!(motions(&h), [NewBusiness, Expansion, NewBusiness]);
+    assert_eq!(h.classified_by.get("deal type"), Some(&2));
+    assert_eq!(h.classified_by.get("first won deal"), Some(&1));
+    let internal = typed_copy(
+        "hubspot_typed",
+        "hubspot_typed_deals.csv",
+        &[
+            ("Deal Type", "dealtype"),
+            ("New Business", "newbusiness"),
+            ("Existing Business", "existingbusiness"),
+        ],
+    );
+    let h = internal.unwrap();
+    assert_eq!(motions(&h), [NewBusiness, Expansion, NewBusiness]);
+}
+
+/// Loads a copy of fixture `name` with each `(from, to)` replaced in its history file `csv`, and with
+/// `extra` appended to the scenario.
+fn typed_copy_with(name: &str, csv: &str, edits: &[(&str, &str)], extra: &str) -> Result<History, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture(&format!("{name}.toml"))).unwrap();
+    let crm = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crm");
+    let text = text.replace("../crm/", &format!("{}/", crm.display())) + extra;
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let mut data = std::fs::read_to_string(fixture(csv)).unwrap();
+    for (from, to) in edits {
+        assert!(data.contains(from), "{from}");
+        data = data.replace(from, to);
+    }
+    std::fs::write(dir.path().join(csv), data).unwrap();
+    let scenario = terrasim::io::load_scenario(&dir.path().join("s.toml")).unwrap();
+    let market = terrasim::io::load_market(&scenario).unwrap();
+    terrasim::io::load_history(&dir.path().join(csv), &scenario, &market).map_err(|e| e.to_string())
+}
+
+fn typed_copy(name: &str, csv: &str, edits: &[(&str, &str)]) -> Result<History, String> {
+    typed_copy_with(name, csv, edits, "")
+}
+
+/// A Type that is neither vocabulary is refused, naming the file, line, column, value and the fix; the
+/// scenario's `[data.motions]` then says what it is.
+#[test]
+fn an_unknown_opportunity_type_is_refused_until_the_scenario_maps_it() {
+    let csv = "sf_typed_opportunities.csv";
+    let e = typed_copy("sf_typed", csv, &[("Existing Customer - Upgrade", "Partner")]).unwrap_err();
+    expect(&e, &[csv, "line 3", "\"Type\"", "(opportunity_type)", "\"Partner\"", "[data.motions]"]);
+    let mapped = "\n[data.motions]\nexpansion = [\"Partner\"]\n";
+    let h = typed_copy_with("sf_typed", csv, &[("Existing Customer - Upgrade", "Partner")], mapped).unwrap();
+    assert_eq!(h.opportunities[1].motion, SalesMotion::Expansion);
+    // The scenario's lists win over the built-in words: renewals counted as expansion when it says so.
+    let h = typed_copy_with("sf_typed", csv, &[], "\n[data.motions]\nexpansion = [\"Renewal\"]\n").unwrap();
+    assert_eq!(h.opportunities.len(), 6);
+    assert_eq!(h.opportunities[5].motion, SalesMotion::Expansion);
+    // One value in two lists is the user's to settle.
+    let twice = "\n[data.motions]\nexpansion = [\"Partner\"]\nexcluded = [\"partner\"]\n";
+    let e = typed_copy_with("sf_typed", csv, &[], twice).unwrap_err();
+    expect(&e, &["data.motions.excluded", "\"Partner\"", "both expansion and excluded"]);
+}
+
+/// A custom column mapped as `motion` is the third rule: read when the Type and deal type are absent.
+#[test]
+fn a_mapped_motion_column_classifies() {
+    let csv = "sf_typed_opportunities.csv";
+    let extra = "\n[data.columns.history]\nmotion = \"Sales Motion\"\n";
+    let h = typed_copy_with("sf_typed", csv, &[(",Type\n", ",Sales Motion\n")], extra).unwrap();
+    assert_eq!(h.classified_by.get("motion column"), Some(&3));
+    assert_eq!(h.opportunities[1].motion, SalesMotion::Expansion);
 }

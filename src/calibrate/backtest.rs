@@ -4,7 +4,8 @@
 //!
 //! Definitions match the model's: a month is a calendar month; "opportunities" are those created in the
 //! window; "wins" and "bookings" are deals whose close date falls in the window, whenever they were
-//! created (deals open at the cutoff enter the simulation as carry-ins with their age and amount).
+//! created (every deal open at the cutoff enters the simulation as a carry-in with its age and amount, and
+//! accounts won before the cutoff are customers, which expand).
 //! Coverage of the central 50% and 80% intervals is read from the mid-PIT (`P(X < y) + ½ P(X = y)` in
 //! [0.25, 0.75] and [0.10, 0.90]), which treats ties of counts evenly instead of counting them all as
 //! inside.
@@ -14,10 +15,11 @@ use std::collections::BTreeMap;
 use crate::market::{Assumption, Market, Plan, merge_assumptions};
 use crate::scenario::{CompileError, Scenario, compile};
 use crate::sim::model::NO_OWNER;
+use crate::sim::model::SalesMotion;
 use crate::sim::{OppEventKind, inverse_normal_cdf, quantile_sorted};
 
 use super::fit::calibrate_window;
-use super::history::{History, Outcome, month_of};
+use super::history::{History, MotionShare, Outcome, month_of};
 use super::score::{crps_samples, pit};
 use super::segments::Segments;
 use super::synth::{run_logged, steady_state};
@@ -150,8 +152,20 @@ pub struct Backtest {
     pub win_rate_multiplier: f64,
     /// Opportunities created before the cutoff (the calibration's data).
     pub training_opportunities: usize,
-    /// Opportunities open at the cutoff, carried into the simulation.
+    /// The share of the training history in each motion.
+    pub training_motions: Vec<MotionShare>,
+    /// The share of the window's actual opportunities and bookings in each motion (opportunities created
+    /// in it; wins and bookings closed in it).
+    pub actual_motions: Vec<MotionShare>,
+    /// Opportunities open at the cutoff in the history.
+    pub open_at_cutoff: usize,
+    /// Of those, the ones carried into the simulation (every one, unless the model could not place it).
     pub carried_in: usize,
+    /// Carried-in deals by motion (`new_business`, `expansion`): expansion on accounts that were customers
+    /// at the cutoff.
+    pub carried_in_by_motion: BTreeMap<String, usize>,
+    /// Accounts that were customers at the cutoff (so in the expansion motion).
+    pub customers_at_cutoff: usize,
     /// Interval coverage over everything.
     pub coverage: CoverageSummary,
     /// Per metric.
@@ -162,6 +176,9 @@ pub struct Backtest {
     pub reps: Vec<UnitResult>,
     /// Per segment (calibration leaf, such as `AMER/MM`).
     pub segments: Vec<UnitResult>,
+    /// The whole team per motion (`new_business`, `expansion`): not in the coverage summary, which is
+    /// over reps and segments.
+    pub motions: Vec<UnitResult>,
     /// What the backtest rests on that is not the user's data: the scenario's and market's declared
     /// defaults and the calibration's (see [`crate::scenario::declared`]).
     pub assumptions: Vec<Assumption>,
@@ -217,7 +234,9 @@ pub fn backtest(
     let mut in_place = market_at_cutoff(history, &steady, options.cutoff, &calibration.params.skills);
     // The deals open at the cutoff are the first months' bookings, as the open pipeline of a plan year is.
     let open = train.open_on(options.cutoff, |a| in_place.accounts()[a].potential.get());
+    let open_at_cutoff = open.deals.len();
     in_place.set_open_pipeline(open.deals).map_err(|e| BacktestError::Cutoff(e.to_string()))?;
+    let customers_at_cutoff = in_place.accounts().iter().filter(|a| a.is_customer).count();
     let mut model = compile(&sim_scenario, &in_place, in_place.plan(), None)?;
     model.win_multiplier = options.win_rate_multiplier;
 
@@ -233,9 +252,10 @@ pub fn backtest(
         leaf_slot[n] = i;
     }
     let n_reps = market.reps().len();
-    let units = n_reps + leaves.len();
+    let units = n_reps + leaves.len() + SalesMotion::ALL.len();
     let slot = |unit: usize, metric: usize| unit * 3 + metric;
     let account_unit = |a: usize| n_reps + leaf_slot[segs.leaf[a]];
+    let motion_unit = |m: SalesMotion| n_reps + leaves.len() + m.index();
 
     let samples: Vec<Vec<f64>> = run_logged(&model, options.trials, &|_, log| {
         let mut v = vec![0.0; units * 3];
@@ -247,7 +267,7 @@ pub fn backtest(
                 OppEventKind::Won => (1, 1.0),
                 OppEventKind::Lost => continue,
             };
-            for u in owner.into_iter().chain(std::iter::once(account_unit(a))) {
+            for u in owner.into_iter().chain([account_unit(a), motion_unit(e.motion)]) {
                 v[slot(u, metric)] += value;
                 if metric == 1 {
                     v[slot(u, 2)] += e.value;
@@ -260,7 +280,7 @@ pub fn backtest(
     let count = |from: i64, to: i64| {
         let mut v = vec![0.0; units * 3];
         for o in &history.opportunities {
-            let units_of = o.owner.into_iter().chain(std::iter::once(account_unit(o.account)));
+            let units_of = o.owner.into_iter().chain([account_unit(o.account), motion_unit(o.motion)]);
             let created = month_of(o.created);
             let won_in =
                 o.outcome == Outcome::Won && o.closed.is_some_and(|c| (from..to).contains(&month_of(c)));
@@ -283,8 +303,10 @@ pub fn backtest(
     for u in 0..units {
         let id = if u < n_reps {
             market.reps()[u].id.to_string()
-        } else {
+        } else if u < n_reps + leaves.len() {
             segs.nodes[leaves[u - n_reps]].key.clone()
+        } else {
+            SalesMotion::ALL[u - n_reps - leaves.len()].label().to_string()
         };
         let metrics: Vec<MetricResult> = (0..3)
             .map(|m| {
@@ -322,6 +344,7 @@ pub fn backtest(
     }
     // Reps who own nothing and had nothing happen carry no information.
     let informative = |r: &UnitResult| r.metrics.iter().any(|m| m.actual > 0.0 || m.p90 > 0.0);
+    let motions = unit_results.split_off(n_reps + leaves.len());
     let segments = unit_results.split_off(n_reps).into_iter().filter(informative).collect::<Vec<_>>();
     let reps = unit_results.into_iter().filter(informative).collect::<Vec<_>>();
 
@@ -366,14 +389,50 @@ pub fn backtest(
         seed: scenario.seed,
         win_rate_multiplier: options.win_rate_multiplier,
         training_opportunities: train.opportunities.len(),
+        training_motions: train.motion_shares(),
+        actual_motions: window_shares(history, cutoff_month, cutoff_month + h),
+        open_at_cutoff,
         carried_in: model.carry_in.len(),
+        carried_in_by_motion: SalesMotion::ALL
+            .iter()
+            .map(|&m| (m.label().to_string(), model.carry_in.iter().filter(|c| c.motion == m).count()))
+            .collect(),
+        customers_at_cutoff,
         coverage,
         by_metric,
         pit_histogram,
         reps,
         segments,
+        motions,
         assumptions,
     })
+}
+
+/// The motion shares of what happened in months `from..to`: opportunities created in them, and deals
+/// closed in them (their wins, losses and bookings).
+fn window_shares(history: &History, from: i64, to: i64) -> Vec<MotionShare> {
+    let window = |d: i64| (from..to).contains(&month_of(d));
+    let in_window = History {
+        opportunities: history
+            .opportunities
+            .iter()
+            .filter(|o| window(o.created) || o.closed.is_some_and(window))
+            .cloned()
+            .collect(),
+        ..History::default()
+    };
+    let mut shares = in_window.motion_shares();
+    for share in &mut shares {
+        let of = || in_window.opportunities.iter().filter(|o| o.motion == share.motion);
+        let created = of().filter(|o| window(o.created)).count();
+        share.opportunities = created;
+        share.open = of().filter(|o| window(o.created) && o.closed.is_none_or(|c| !window(c))).count();
+    }
+    let total: usize = shares.iter().map(|s| s.opportunities).sum();
+    for share in &mut shares {
+        share.share_of_opportunities = share.opportunities as f64 / total.max(1) as f64;
+    }
+    shares
 }
 
 fn summarise(checks: &[&MetricResult]) -> CoverageSummary {
@@ -392,9 +451,10 @@ fn summarise(checks: &[&MetricResult]) -> CoverageSummary {
     }
 }
 
-/// The market as it stood at the cutoff: accounts won before it are customers (and those won after it are
-/// not yet), each account is owned by the owner of its latest opportunity before the cutoff (the plan's
-/// owner when it had none), and reps carry their calibrated skills.
+/// The market as it stood at the cutoff: accounts that had become customers before it (a won deal closed, or
+/// an expansion opportunity created, see [`History::customer_since`]) are customers, and expand; those won
+/// after it are not yet; each account is owned by the owner of its latest opportunity before the cutoff
+/// (the plan's owner when it had none), and reps carry their calibrated skills.
 fn market_at_cutoff(
     history: &History,
     market: &Market,
@@ -402,16 +462,10 @@ fn market_at_cutoff(
     skills: &BTreeMap<String, f64>,
 ) -> Market {
     let n = market.accounts().len();
-    let mut won_before = vec![false; n];
-    let mut won_ever = vec![false; n];
+    let cutoff_month = month_of(cutoff);
+    let since = history.customer_since(n, &|a| market.accounts()[a].is_customer);
     let mut latest: Vec<Option<(i64, usize)>> = vec![None; n];
     for o in &history.opportunities {
-        if o.outcome == Outcome::Won {
-            won_ever[o.account] = true;
-            if o.closed.is_some_and(|c| c < cutoff) {
-                won_before[o.account] = true;
-            }
-        }
         if let (Some(r), true) = (o.owner, o.created < cutoff)
             && latest[o.account].is_none_or(|(d, _)| o.created >= d)
         {
@@ -420,7 +474,7 @@ fn market_at_cutoff(
     }
     let mut accounts = market.accounts().to_vec();
     for (a, account) in accounts.iter_mut().enumerate() {
-        account.is_customer = won_before[a] || (account.is_customer && !won_ever[a]);
+        account.is_customer = since[a].is_some_and(|m| m < cutoff_month);
     }
     let mut reps = market.reps().to_vec();
     for rep in &mut reps {

@@ -1,24 +1,34 @@
 //! Fitting the model's parameters to opportunity history.
 //!
-//! Per node of the calibration hierarchy (size band, then segment path):
-//! - **win rate**: a Beta posterior. A closed deal's win probability in the model is the segment rate ×
-//!   the account's competitive factor × the vertical lift (expert owner) × the owner's skill, so each deal
-//!   counts as that many "trials" of the segment rate; the prior is the parent's posterior mean with
-//!   [`WIN_PRIOR_DEALS`] deals of weight, which is how thin segments borrow strength.
-//! - **opportunity rate**: the monthly probability that a covered, neutral-score account opens an
-//!   opportunity. History does not say which accounts were worked, so the months each account spent in the
-//!   demand pool are split into covered and uncovered shares by running the model itself on the plan; the
-//!   inbound rate of uncovered months is taken as given. Gamma posterior, prior from the parent.
-//! - **deal size**: lognormal amount ÷ the account's potential; its sigma, and the deal size where the
-//!   potential comes from it (accounts without a CRM whitespace value).
-//! - **cycle**: lognormal in months, fitted by maximum likelihood to the whole-month gaps between created
-//!   and close months (the model books a deal of cycle `L` `max(1, round(L))` months after it opened),
-//!   with deals still open at the end of the history as censored observations.
+//! Every opportunity has a motion (new business or expansion, see `crate::io::load_history`), and each
+//! motion is fitted on its own opportunities, per node of the calibration hierarchy (size band, then
+//! segment path):
+//! - **win rate**: a Beta posterior. A closed deal's win probability in the model is the motion's segment
+//!   rate × the account's competitive factor × the vertical lift (expert owner) × the owner's skill, so
+//!   each deal counts as that many "trials" of the segment rate; the prior is the parent's posterior mean
+//!   with [`WIN_PRIOR_DEALS`] deals of weight, which is how thin segments borrow strength.
+//! - **opportunity rate**: the monthly probability that a covered, neutral-score account in the motion
+//!   opens an opportunity, over every account-month it could have opened one (`super::exposure`: a
+//!   prospect's months for new business, a customer's for expansion, whatever deals came before). History
+//!   does not say which accounts were worked, so those months are split into covered and uncovered shares by
+//!   running the model itself on the plan; the inbound rate of uncovered months is taken as given (for
+//!   expansion, scaled by the expansion rate over the new-business rate, as the model scales it).
+//! - **K**: the most opportunities an account holds open at once, from the open counts at creation
+//!   (`super::exposure::fit_max_open`).
+//! - **deal size**: lognormal amount ÷ the account's potential; its sigma, the deal size where the
+//!   potential comes from it (accounts without a CRM whitespace value), and the expansion deal size (the
+//!   model's expansion deal has mean potential × expansion deal size ÷ deal size).
+//! - **cycles**: won and lost lognormals in months, fitted together by maximum likelihood to the
+//!   whole-month gaps of closed deals, with deals still open at the end as observations of the mixture of
+//!   the two (`super::cycles`).
+//!
+//! A motion without a single closed deal in the history keeps the scenario's win rate, deal size and
+//! cycles (declared); its opportunity rate is still fitted from the months it could have opened one.
 //!
 //! Rep skills: a Gamma prior of mean 1, updated by each rep's wins against the wins the segment rates predict
-//! for its deals; the prior's spread and the error of each team's segment rate are integrated over (see
-//! `super::skills`). A rep with a handful of closed deals stays near 1; one with hundreds moves toward its
-//! own record.
+//! for its deals of both motions; the prior's spread and the error of each team's segment rate are
+//! integrated over (see `super::skills`). A rep with a handful of closed deals stays near 1; one with
+//! hundreds moves toward its own record.
 
 use std::collections::BTreeMap;
 
@@ -29,8 +39,11 @@ use crate::scenario::{
     AccountParams, ParamOverride, ParamsFile, Scenario, SegmentParams, account_params, compile,
 };
 use crate::sim::inverse_normal_cdf;
+use crate::sim::model::SalesMotion;
 
-use super::history::{History, Outcome, month_of};
+use super::cycles::{CycleData, LogFit, fit_won_lost};
+use super::exposure::{MaxOpen, Pool, account_k, fit_max_open, pool_months};
+use super::history::{History, MotionShare, Outcome, month_of};
 use super::segments::Segments;
 use super::skills::{Record, fit_skills};
 use super::synth::{run_logged, steady_state};
@@ -66,20 +79,24 @@ impl Interval {
     }
 }
 
-/// What calibration found for one node of the hierarchy.
+/// What calibration found for one node of the hierarchy and one motion.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SegmentFit {
     /// Parameter key (`MM`, `AMER/MM`).
     pub key: String,
     /// Parent key (empty for bands).
     pub parent: String,
-    /// Opportunities of the segment's accounts.
+    /// The motion (`new_business`, `expansion`) these figures are of.
+    pub motion: SalesMotion,
+    /// Opportunities of the motion on the segment's accounts.
     pub opportunities: usize,
     /// Closed deals.
     pub closed: usize,
     /// Won deals.
     pub wins: usize,
-    /// Account-months in the demand pool.
+    /// Deals still open at the end of the history (observations of the won/lost mixture of cycles).
+    pub open_at_end: usize,
+    /// Account-months in the motion's demand pool.
     pub pool_months: f64,
     /// Win rate (segment base, before skill, lift and competition): Beta posterior.
     pub win_rate: Interval,
@@ -87,25 +104,39 @@ pub struct SegmentFit {
     pub win_rate_alpha: f64,
     /// Beta β written to the params file.
     pub win_rate_beta: f64,
-    /// Monthly opportunity probability of a covered neutral account.
+    /// Monthly opportunity probability of a covered neutral account in the motion.
     pub opp_rate: Interval,
-    /// Deals with an amount.
+    /// Most opportunities an account holds open at once (K), when the history has openings of the motion.
+    pub max_open: Option<f64>,
+    /// Openings made while the account already held K or more open (the model would not have made them).
+    pub beyond_max_open: usize,
+    /// Deals with a positive amount.
     pub sized: usize,
-    /// Mean amount ÷ potential (1 when the potentials are right).
+    /// Mean amount ÷ potential (1 for new business when the potentials are right; expansion deal size ÷
+    /// deal size for expansion).
     pub amount_to_potential: Interval,
     /// Lognormal sigma of deal value.
     pub deal_sigma: Interval,
-    /// Deal size written for accounts whose potential comes from it, when the segment has any.
+    /// Deal size written: for new business, where accounts' potentials come from it; for expansion, the
+    /// expansion deal size. `None` when the segment has no such deal of its own (its parent's applies).
     pub deal_size: Option<f64>,
-    /// Median cycle in months.
+    /// Median cycle of a won deal in months.
     pub cycle_median: Interval,
-    /// Lognormal sigma of the cycle.
+    /// Lognormal sigma of the won cycle.
     pub cycle_sigma: Interval,
+    /// Median cycle of a lost deal in months.
+    pub lost_cycle_median: Interval,
+    /// Lognormal sigma of the lost cycle.
+    pub lost_cycle_sigma: Interval,
     /// Fewer than [`THIN_DEALS`] closed deals: the fit leans on the parent.
     pub thin: bool,
     /// With no closed deal at all, the win rate is the nearest ancestor's that has some: its key (empty for
-    /// the whole market). `None` when the segment has closed deals of its own.
+    /// the whole market). `None` when the segment has closed deals of its own, or when the motion has none
+    /// in the whole history (then nothing but the opportunity rate and K is written for it).
     pub win_rate_borrowed_from: Option<String>,
+    /// The history has closed deals of the motion, so its win rate, deal size and cycles are written;
+    /// otherwise the scenario's stay.
+    pub learnt: bool,
 }
 
 /// What calibration found for one rep.
@@ -140,18 +171,25 @@ pub struct Diagnostics {
     pub last_month: String,
     /// Usable opportunities.
     pub opportunities: usize,
+    /// The share of the history in each motion: counts and bookings.
+    pub motions: Vec<MotionShare>,
+    /// Usable opportunities by the rule that gave their motion (`opportunity type`, `deal type`, `motion
+    /// column`, `first won deal`).
+    pub classified_by: BTreeMap<String, usize>,
     /// Rows rejected, by reason: (count, first lines).
     pub rejected: BTreeMap<String, (usize, Vec<u64>)>,
     /// Opportunities whose owner is not in the reps file.
     pub unknown_owner: usize,
-    /// Per segment, bands first.
+    /// Per segment and motion: every node's new-business fit (bands first), then every node's expansion
+    /// fit.
     pub segments: Vec<SegmentFit>,
     /// Per rep with closed deals.
     pub reps: Vec<RepFit>,
     /// Spread (standard deviation) of skill across reps: its posterior mean.
     pub skill_sd: f64,
     /// What the calibration rests on that is not in the history: the market's declared defaults, what
-    /// reading the history decided, and segments whose win rate is borrowed from an ancestor.
+    /// reading the history decided, segments whose win rate is borrowed from an ancestor, motions with no
+    /// closed deal, and what the history holds that the model cannot represent.
     pub assumptions: Vec<Assumption>,
 }
 
@@ -239,6 +277,14 @@ impl Calibration {
     }
 }
 
+/// The motion's name in messages.
+fn motion_words(motion: SalesMotion) -> &'static str {
+    match motion {
+        SalesMotion::NewBusiness => "new-business",
+        SalesMotion::Expansion => "expansion",
+    }
+}
+
 /// Segments whose win rate is borrowed from an ancestor because they have no closed deal.
 fn borrowed_win_rates(segments: &[SegmentFit]) -> impl Iterator<Item = Assumption> + '_ {
     segments.iter().filter_map(|s| {
@@ -246,15 +292,46 @@ fn borrowed_win_rates(segments: &[SegmentFit]) -> impl Iterator<Item = Assumptio
         let whose = if from.is_empty() { "the whole market's".to_string() } else { format!("{from}'s") };
         // With no closed deal the posterior is the prior: its mean is the ancestor's rate exactly.
         let rate = s.win_rate.mean;
+        let (alpha, beta) = match s.motion {
+            SalesMotion::NewBusiness => ("win_rate_alpha", "win_rate_beta"),
+            SalesMotion::Expansion => ("expansion_win_rate_alpha", "expansion_win_rate_beta"),
+        };
         Some(Assumption::new(
             "win_rate_borrowed",
             format!("segment {}", s.key),
             format!(
-                "no closed deal in the history, so its win rate is {whose} ({:.1}%), not its own; add the \
-                 segment's closed opportunities to the history, or set win_rate_alpha and win_rate_beta under \
+                "no closed {} deal in the history, so its {} win rate is {whose} ({:.1}%), not its own; add \
+                 the segment's closed opportunities to the history, or set {alpha} and {beta} under \
                  [params.\"{}\"]",
+                motion_words(s.motion),
+                motion_words(s.motion),
                 rate * 100.0,
                 s.key
+            ),
+        ))
+    })
+}
+
+/// Motions with no closed deal in the whole history: their win rate, deal size and cycles stay the
+/// scenario's.
+fn unlearnt_motions(segments: &[SegmentFit]) -> impl Iterator<Item = Assumption> + '_ {
+    SalesMotion::ALL.into_iter().filter_map(|motion| {
+        let fits: Vec<&SegmentFit> = segments.iter().filter(|s| s.motion == motion).collect();
+        if fits.is_empty() || fits.iter().any(|s| s.learnt) {
+            return None;
+        }
+        let opened: usize = fits.iter().filter(|s| s.parent.is_empty()).map(|s| s.opportunities).sum();
+        Some(Assumption::new(
+            "motion_not_in_history",
+            format!("{} parameters", motion_words(motion)),
+            format!(
+                "the history has no closed {} deal ({opened} opportunities in all), so the {} win rate, deal \
+                 size and cycles are the scenario's (documented defaults unless it sets them), and only the \
+                 opportunity rate and K are fitted; export the {} opportunities with their Type, or set \
+                 the parameters under [params]",
+                motion_words(motion),
+                motion_words(motion),
+                motion_words(motion)
             ),
         ))
     })
@@ -270,41 +347,35 @@ pub fn calibrate_window(
     last: i64,
 ) -> Calibration {
     let segs = Segments::new(scenario, market);
-    let pool = pool_months(history, market, first, last);
+    let params = account_params(scenario, market);
+    let accounts = market.accounts();
+    let since = history.customer_since(accounts.len(), &|a| accounts[a].is_customer);
+    let k = fit_max_open(history, &segs, &history.open_at_creation(), first, last);
+    let whitespace = |a: usize| accounts[a].potential.get() * params[a].0.whitespace_multiple;
+    let pool = pool_months(history, &since, &account_k(&k, &segs, &params), &whitespace, first, last);
     // Two passes: the covered shares depend on the opportunity rates and cycles (open deals take hours).
     let months = (last - first + 1).clamp(1, 120) as u32;
     let shares = covered_shares(scenario, market, months);
-    let mut fits = fit_segments(history, market, scenario, &segs, &pool, &shares, last);
+    let input = FitInput { history, market, scenario, segs: &segs, pool: &pool, k: &k, last };
+    let mut fits = fit_segments(&input, &shares);
     let calibrated = with_params(scenario, &fits.0, &BTreeMap::new());
     let shares = covered_shares(&calibrated, market, months);
-    fits = fit_segments(history, market, scenario, &segs, &pool, &shares, last);
+    fits = fit_segments(&input, &shares);
     let (segments, reps, skill_sd) = fits;
-    let mut params = ParamsFile::default();
-    for s in &segments {
-        params.params.insert(
-            s.key.clone(),
-            ParamOverride {
-                win_rate_alpha: Some(round_sig(s.win_rate_alpha)),
-                win_rate_beta: Some(round_sig(s.win_rate_beta)),
-                opp_rate: Some(round_sig(s.opp_rate.mean)),
-                deal_size_sigma: Some(round_sig(s.deal_sigma.mean)),
-                deal_size: s.deal_size.map(round_sig),
-                cycle_months_median: Some(round_sig(s.cycle_median.mean)),
-                cycle_sigma: Some(round_sig(s.cycle_sigma.mean)),
-                ..Default::default()
-            },
-        );
-    }
+    let mut params = ParamsFile { params: overrides(&segments, round_sig), ..ParamsFile::default() };
     for r in &reps {
         params.skills.insert(r.id.clone(), round_sig(r.skill.mean));
     }
     let month = |m: i64| format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
+    let shape = history.shape_warnings("history", &|a| accounts[a].is_customer);
     Calibration {
         params,
         diagnostics: Diagnostics {
             first_month: month(first),
             last_month: month(last),
             opportunities: history.opportunities.len(),
+            motions: history.motion_shares(),
+            classified_by: history.classified_by.clone(),
             rejected: history.rejected.by_reason.clone(),
             unknown_owner: history.unknown_owner,
             assumptions: market
@@ -313,6 +384,8 @@ pub fn calibrate_window(
                 .chain(&history.notes)
                 .cloned()
                 .chain(borrowed_win_rates(&segments))
+                .chain(unlearnt_motions(&segments))
+                .chain(shape)
                 .collect(),
             segments,
             reps,
@@ -321,27 +394,48 @@ pub fn calibrate_window(
     }
 }
 
+/// The params-file tables of `fits`, each value passed through `round`: one table per key with both
+/// motions' fields. A motion the history has no closed deal of writes only its opportunity rate and K.
+fn overrides(fits: &[SegmentFit], round: fn(f64) -> f64) -> BTreeMap<String, ParamOverride> {
+    let mut out: BTreeMap<String, ParamOverride> = BTreeMap::new();
+    for f in fits {
+        let o = out.entry(f.key.clone()).or_default();
+        let learnt = |x: f64| f.learnt.then(|| round(x));
+        match f.motion {
+            SalesMotion::NewBusiness => {
+                o.opp_rate = Some(round(f.opp_rate.mean));
+                o.max_open = f.max_open;
+                o.win_rate_alpha = learnt(f.win_rate_alpha);
+                o.win_rate_beta = learnt(f.win_rate_beta);
+                o.deal_size_sigma = learnt(f.deal_sigma.mean);
+                o.deal_size = f.deal_size.filter(|_| f.learnt).map(round);
+                o.cycle_months_median = learnt(f.cycle_median.mean);
+                o.cycle_sigma = learnt(f.cycle_sigma.mean);
+                o.lost_cycle_months_median = learnt(f.lost_cycle_median.mean);
+                o.lost_cycle_sigma = learnt(f.lost_cycle_sigma.mean);
+            }
+            SalesMotion::Expansion => {
+                o.expansion_opp_rate = (f.pool_months > 0.0).then(|| round(f.opp_rate.mean));
+                o.expansion_max_open = f.max_open;
+                o.expansion_win_rate_alpha = learnt(f.win_rate_alpha);
+                o.expansion_win_rate_beta = learnt(f.win_rate_beta);
+                o.expansion_deal_size_sigma = learnt(f.deal_sigma.mean);
+                o.expansion_deal_size = f.deal_size.filter(|_| f.learnt).map(round);
+                o.expansion_cycle_months_median = learnt(f.cycle_median.mean);
+                o.expansion_cycle_sigma = learnt(f.cycle_sigma.mean);
+                o.expansion_lost_cycle_months_median = learnt(f.lost_cycle_median.mean);
+                o.expansion_lost_cycle_sigma = learnt(f.lost_cycle_sigma.mean);
+            }
+        }
+    }
+    out
+}
+
 /// `scenario` with `fitted` parameters under its own (the scenario's keys win) and `skills`, as a scenario
 /// that includes the params file would read.
 pub fn with_params(scenario: &Scenario, fitted: &[SegmentFit], skills: &BTreeMap<String, f64>) -> Scenario {
     let mut s = scenario.clone();
-    let mut file = ParamsFile::default();
-    for f in fitted {
-        file.params.insert(
-            f.key.clone(),
-            ParamOverride {
-                win_rate_alpha: Some(f.win_rate_alpha),
-                win_rate_beta: Some(f.win_rate_beta),
-                opp_rate: Some(f.opp_rate.mean),
-                deal_size_sigma: Some(f.deal_sigma.mean),
-                deal_size: f.deal_size,
-                cycle_months_median: Some(f.cycle_median.mean),
-                cycle_sigma: Some(f.cycle_sigma.mean),
-                ..Default::default()
-            },
-        );
-    }
-    s.merge_included(file.params);
+    s.merge_included(overrides(fitted, |x| x));
     s.merge_included_skills(skills.clone());
     s
 }
@@ -353,52 +447,6 @@ fn round_sig(x: f64) -> f64 {
     }
     let scale = 10f64.powi(3 - x.abs().log10().floor() as i32);
     (x * scale).round() / scale
-}
-
-/// Each account's months in the demand pool over `first..=last`, and the opportunities it opened from it.
-struct Pool {
-    months: Vec<f64>,
-    opened: Vec<f64>,
-}
-
-fn pool_months(history: &History, market: &Market, first: i64, last: i64) -> Pool {
-    let n = market.accounts().len();
-    let mut by_account: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, o) in history.opportunities.iter().enumerate() {
-        by_account[o.account].push(i);
-    }
-    let mut months = vec![0.0; n];
-    let mut opened = vec![0.0; n];
-    for a in 0..n {
-        let opps = &mut by_account[a];
-        opps.sort_by_key(|&i| history.opportunities[i].created);
-        let won = opps.iter().any(|&i| history.opportunities[i].outcome == Outcome::Won);
-        // A customer with no win in the history was one before it: never in the new-business pool.
-        if market.accounts()[a].is_customer && !won {
-            continue;
-        }
-        // In the model an account is in the pool from the start, opens in some month (which counts), is out
-        // while the deal is open, and is back in the month a loss is booked.
-        let mut from = Some(first);
-        for &i in opps.iter() {
-            let o = &history.opportunities[i];
-            let created = month_of(o.created);
-            let Some(t) = from else { break };
-            if created < first || created > last {
-                continue;
-            }
-            months[a] += (created - t + 1).max(0) as f64;
-            opened[a] += 1.0;
-            from = match (o.outcome, o.closed) {
-                (Outcome::Lost, Some(c)) if month_of(c) <= last => Some(month_of(c).max(created)),
-                _ => None,
-            };
-        }
-        if let Some(t) = from {
-            months[a] += (last - t + 1).max(0) as f64;
-        }
-    }
-    Pool { months, opened }
 }
 
 /// Each account's share of pool months that the model covers under `scenario` over a history of `months`
@@ -422,6 +470,7 @@ fn covered_shares(scenario: &Scenario, market: &Market, months: u32) -> Vec<f64>
     (0..n).map(|a| if cov[a] + unc[a] > 0.0 { cov[a] / (cov[a] + unc[a]) } else { 0.0 }).collect()
 }
 
+/// Sufficient statistics of one node and motion.
 #[derive(Default, Clone)]
 struct Sums {
     opportunities: usize,
@@ -431,32 +480,45 @@ struct Sums {
     trials: f64,
     pool_months: f64,
     opened: f64,
-    /// Σ pool months × covered share × score ÷ 3.
+    /// Σ pool months × covered share × score ÷ 3 (for expansion, plus the uncovered months × inbound rate
+    /// ÷ new-business rate: the model's expansion inbound scales with the expansion rate).
     covered_exposure: f64,
-    /// Σ pool months × uncovered share × inbound rate.
+    /// Σ pool months × uncovered share × inbound rate (new business: opportunities the fit does not credit
+    /// to the covered rate).
     inbound_expected: f64,
     log_ratio: Vec<f64>,
+    /// New business: ln(amount ÷ potential) of accounts whose potential comes from the deal size.
+    /// Expansion: ln of each deal's implied expansion deal size.
     log_ratio_own_deal: Vec<f64>,
-    /// Whole-month gaps of closed deals, and ages of deals open at the end.
-    gaps: BTreeMap<i64, f64>,
-    censored: BTreeMap<i64, f64>,
+    cycles: CycleData,
+    /// Deals open at the end: Σ of their multipliers (their win probability is the rate times it).
+    open_factor: BTreeMap<i64, (f64, f64)>,
+    open_at_end: usize,
 }
 
 type Fits = (Vec<SegmentFit>, Vec<RepFit>, f64);
 
-fn fit_segments(
-    history: &History,
-    market: &Market,
-    scenario: &Scenario,
-    segs: &Segments,
-    pool: &Pool,
-    covered: &[f64],
+/// What [`fit_segments`] fits to.
+struct FitInput<'a> {
+    history: &'a History,
+    market: &'a Market,
+    scenario: &'a Scenario,
+    segs: &'a Segments,
+    pool: &'a Pool,
+    k: &'a [Vec<MaxOpen>; 2],
     last: i64,
-) -> Fits {
+}
+
+/// Rounds of win rates and skills: skills are read against the segment rates, and the rates against the
+/// skills; three rounds settle both.
+const ROUNDS: usize = 3;
+
+fn fit_segments(input: &FitInput<'_>, covered: &[f64]) -> Fits {
+    let FitInput { history, market, scenario, segs, .. } = *input;
     let params = account_params(scenario, market);
     let accounts = market.accounts();
     let reps = market.reps();
-    // Each closed deal's multiplier on the segment rate, before skill.
+    // Each deal's multiplier on the segment rate, before skill.
     let deal_factor = |i: usize| {
         let o = &history.opportunities[i];
         let a = o.account;
@@ -476,60 +538,20 @@ fn fit_segments(
     let factors: Vec<f64> = (0..history.opportunities.len()).map(deal_factor).collect();
 
     let mut skill = vec![1.0; reps.len()];
-    let mut fits = Vec::new();
+    let mut fits: [Vec<SegmentFit>; 2] = [Vec::new(), Vec::new()];
     let (mut records, mut count, mut posteriors, mut skill_sd) = (Vec::new(), Vec::new(), Vec::new(), 0.0);
-    for _round in 0..3 {
-        let mut sums = vec![Sums::default(); segs.nodes.len()];
-        for a in 0..accounts.len() {
-            let score = accounts[a].score / 3.0;
-            for n in segs.chain(a) {
-                let s = &mut sums[n];
-                s.pool_months += pool.months[a];
-                s.opened += pool.opened[a];
-                s.covered_exposure += pool.months[a] * covered[a] * score;
-                s.inbound_expected += pool.months[a] * (1.0 - covered[a]) * params[a].0.inbound_rate;
-            }
-        }
-        for o in &history.opportunities {
-            let a = o.account;
-            let created = month_of(o.created);
-            for n in segs.chain(a) {
-                let s = &mut sums[n];
-                s.opportunities += 1;
-                if let Some(amount) = o.amount.filter(|&x| x > 0.0) {
-                    let potential = accounts[a].potential.get();
-                    if potential > 0.0 {
-                        let l = (amount / potential).ln();
-                        s.log_ratio.push(l);
-                        if accounts[a].whitespace_value.is_none() {
-                            s.log_ratio_own_deal.push(l);
-                        }
-                    }
-                }
-                match o.closed {
-                    Some(c) if o.outcome != Outcome::Open => {
-                        *s.gaps.entry(month_of(c) - created).or_default() += 1.0;
-                    }
-                    _ => *s.censored.entry(last - created).or_default() += 1.0,
-                }
-            }
-        }
-        for &i in &closed {
-            let o = &history.opportunities[i];
-            let k = o.owner.map_or(1.0, |r| skill[r]);
-            for n in segs.chain(o.account) {
-                let s = &mut sums[n];
-                s.closed += 1;
-                s.trials += factors[i] * k;
-                if o.outcome == Outcome::Won {
-                    s.wins += 1.0;
-                }
-            }
-        }
-        fits = fit_nodes(segs, &sums, &params);
+    for round in 0..ROUNDS {
+        let with_cycles = round + 1 == ROUNDS;
+        let mut sums = motion_sums(input, &params, covered, &factors, &skill);
+        fits[0] = fit_nodes(segs, &sums[0], &params, SalesMotion::NewBusiness, input.k, with_cycles);
+        // The expansion exposure of uncovered months and the deal size it is read against come from the
+        // new-business fit just made.
+        add_expansion_exposure(input, &params, covered, &fits[0], &mut sums[1]);
+        fits[1] = fit_nodes(segs, &sums[1], &params, SalesMotion::Expansion, input.k, with_cycles);
 
         // Skills against the segment rates just fitted.
-        let rate: Vec<f64> = segs.leaf.iter().map(|&n| fits[n].win_rate.mean).collect();
+        let rate: [Vec<f64>; 2] =
+            [0, 1].map(|m| segs.leaf.iter().map(|&n| fits[m][n].win_rate.mean).collect());
         records = vec![Record { wins: 0.0, expected: 0.0, home: 0 }; reps.len()];
         count = vec![0usize; reps.len()];
         let mut expected_by_leaf = vec![vec![0.0; segs.nodes.len()]; reps.len()];
@@ -537,7 +559,7 @@ fn fit_segments(
             let o = &history.opportunities[i];
             if let Some(r) = o.owner {
                 count[r] += 1;
-                let e = rate[o.account] * factors[i];
+                let e = rate[o.motion.index()][o.account] * factors[i];
                 records[r].expected += e;
                 expected_by_leaf[r][segs.leaf[o.account]] += e;
                 if o.outcome == Outcome::Won {
@@ -574,20 +596,168 @@ fn fit_segments(
             file_skill: reps[r].skill,
         })
         .collect();
-    (fits.into_iter().skip(1).collect(), rep_fits, skill_sd)
+    let [new_business, expansion] = fits;
+    let segments = new_business.into_iter().skip(1).chain(expansion.into_iter().skip(1)).collect();
+    (segments, rep_fits, skill_sd)
 }
 
-fn fit_nodes(segs: &Segments, sums: &[Sums], params: &AccountParams) -> Vec<SegmentFit> {
+/// Each node's sums per motion from the history: exposure (new business; expansion's needs the
+/// new-business fit, see [`add_expansion_exposure`]), deals, amounts and cycles, with each closed deal
+/// weighted by its multiplier and its owner's `skill`.
+fn motion_sums(
+    input: &FitInput<'_>,
+    params: &AccountParams,
+    covered: &[f64],
+    factors: &[f64],
+    skill: &[f64],
+) -> [Vec<Sums>; 2] {
+    let FitInput { history, market, segs, pool, last, .. } = *input;
+    let accounts = market.accounts();
+    let mut sums = [vec![Sums::default(); segs.nodes.len()], vec![Sums::default(); segs.nodes.len()]];
+    let nb = SalesMotion::NewBusiness.index();
+    for a in 0..accounts.len() {
+        let score = accounts[a].score / 3.0;
+        for n in segs.chain(a) {
+            let s = &mut sums[nb][n];
+            s.pool_months += pool.months[nb][a];
+            s.opened += pool.opened[nb][a];
+            s.covered_exposure += pool.months[nb][a] * covered[a] * score;
+            s.inbound_expected += pool.months[nb][a] * (1.0 - covered[a]) * params[a].0.inbound_rate;
+        }
+    }
+    for (i, o) in history.opportunities.iter().enumerate() {
+        let a = o.account;
+        let created = month_of(o.created);
+        let k = factors[i] * o.owner.map_or(1.0, |r| skill[r]);
+        let potential = accounts[a].potential.get();
+        let log_ratio = o.amount.filter(|&x| x > 0.0 && potential > 0.0).map(|x| (x / potential).ln());
+        for n in segs.chain(a) {
+            let s = &mut sums[o.motion.index()][n];
+            s.opportunities += 1;
+            if let Some(l) = log_ratio {
+                s.log_ratio.push(l);
+                if o.motion == SalesMotion::NewBusiness && accounts[a].whitespace_value.is_none() {
+                    s.log_ratio_own_deal.push(l);
+                }
+            }
+            match o.closed {
+                Some(c) if o.outcome != Outcome::Open => {
+                    s.cycles.closed(o.outcome == Outcome::Won, month_of(c) - created);
+                    s.closed += 1;
+                    s.trials += k;
+                    if o.outcome == Outcome::Won {
+                        s.wins += 1.0;
+                    }
+                }
+                _ => {
+                    let e = s.open_factor.entry(last - created).or_default();
+                    e.0 += 1.0;
+                    e.1 += k;
+                    s.open_at_end += 1;
+                }
+            }
+        }
+    }
+    sums
+}
+
+/// Adds to the expansion sums the exposure of customer-months, and each expansion deal's implied
+/// expansion deal size, both read against the new-business fit `new_business` (by node): the model's
+/// expansion inbound is the inbound rate × expansion rate ÷ new-business rate, and its expansion deal has
+/// mean potential × expansion deal size ÷ deal size, with the deal size the fit writes.
+fn add_expansion_exposure(
+    input: &FitInput<'_>,
+    params: &AccountParams,
+    covered: &[f64],
+    new_business: &[SegmentFit],
+    sums: &mut [Sums],
+) {
+    let FitInput { history, market, segs, pool, .. } = *input;
+    let accounts = market.accounts();
+    let ex = SalesMotion::Expansion.index();
+    // The deal size in force for each account once the fit is included: the deepest written one.
+    let deal_size = |a: usize| {
+        segs.chain(a)
+            .find_map(|n| new_business[n].deal_size.filter(|_| n > 0))
+            .unwrap_or(params[a].0.deal_size)
+    };
+    for a in 0..accounts.len() {
+        let score = accounts[a].score / 3.0;
+        let opp_rate = new_business[segs.leaf[a]].opp_rate.mean;
+        let inbound = if opp_rate > 0.0 { params[a].0.inbound_rate / opp_rate } else { 0.0 };
+        for n in segs.chain(a) {
+            let s = &mut sums[n];
+            s.pool_months += pool.months[ex][a];
+            s.opened += pool.opened[ex][a];
+            s.covered_exposure += pool.months[ex][a] * (covered[a] * score + (1.0 - covered[a]) * inbound);
+        }
+    }
+    for o in history.opportunities.iter().filter(|o| o.motion == SalesMotion::Expansion) {
+        let a = o.account;
+        let potential = accounts[a].potential.get();
+        let Some(amount) = o.amount.filter(|&x| x > 0.0 && potential > 0.0) else { continue };
+        // An account whose potential comes from the deal size scales with it, so its implied size does
+        // not depend on the fitted deal size: amount × its current deal size ÷ potential.
+        let size = if accounts[a].whitespace_value.is_none() { params[a].0.deal_size } else { deal_size(a) };
+        let implied = (amount / potential * size).ln();
+        for n in segs.chain(a) {
+            sums[n].log_ratio_own_deal.push(implied);
+        }
+    }
+}
+
+/// The documented defaults of `motion` that the root falls back on when even it has no data.
+struct MotionDefaults {
+    win_rate: f64,
+    deal_sigma: f64,
+    deal_size: f64,
+    won: (f64, f64),
+    lost: (f64, f64),
+}
+
+fn motion_defaults(p: &SegmentParams, motion: SalesMotion) -> MotionDefaults {
+    match motion {
+        SalesMotion::NewBusiness => MotionDefaults {
+            win_rate: p.win_rate_mean(),
+            deal_sigma: p.deal_size_sigma,
+            deal_size: p.deal_size,
+            won: (p.cycle_months_median, p.cycle_sigma),
+            lost: (p.lost_cycle_months_median, p.lost_cycle_sigma),
+        },
+        SalesMotion::Expansion => MotionDefaults {
+            win_rate: p.expansion_win_rate_mean(),
+            deal_sigma: p.expansion_deal_size_sigma,
+            deal_size: p.expansion_deal_size,
+            won: (p.expansion_cycle_months_median, p.expansion_cycle_sigma),
+            lost: (p.expansion_lost_cycle_months_median, p.expansion_lost_cycle_sigma),
+        },
+    }
+}
+
+fn fit_nodes(
+    segs: &Segments,
+    sums: &[Sums],
+    params: &AccountParams,
+    motion: SalesMotion,
+    k: &[Vec<MaxOpen>; 2],
+    with_cycles: bool,
+) -> Vec<SegmentFit> {
     let mut fits: Vec<SegmentFit> = Vec::with_capacity(segs.nodes.len());
     // Defaults of a node, for priors when even the root has no data: the first account's band.
     let any = params.iter().next().map_or_else(|| SegmentParams::default_for(SizeBand::Mm), |p| p.0);
+    let defaults = motion_defaults(&any, motion);
+    let learnt = sums.first().is_some_and(|s| s.closed > 0);
     for (n, node) in segs.nodes.iter().enumerate() {
         let s = &sums[n];
         let parent = node.parent.map(|p| fits[p].clone());
 
-        // Win rate: Beta(prior + wins, prior + effective losses).
+        // Win rate: Beta(prior + wins, prior + effective losses). A root without closed deals (a motion the
+        // history does not have) starts from the scenario's rate rather than a flat prior.
         let (a0, b0) = match &parent {
             Some(p) => (WIN_PRIOR_DEALS * p.win_rate.mean, WIN_PRIOR_DEALS * (1.0 - p.win_rate.mean)),
+            None if s.closed == 0 => {
+                (WIN_PRIOR_DEALS * defaults.win_rate, WIN_PRIOR_DEALS * (1.0 - defaults.win_rate))
+            }
             None => (0.5, 0.5),
         };
         let alpha = a0 + s.wins;
@@ -606,87 +776,172 @@ fn fit_nodes(segs: &Segments, sums: &[Sums], params: &AccountParams) -> Vec<Segm
         let opp_rate =
             Interval { mean: opp_rate.mean.min(1.0), lo: opp_rate.lo.min(1.0), hi: opp_rate.hi.min(1.0) };
 
-        // Deal size: lognormal amount ÷ potential.
-        let (m, sd, k) = mean_sd(&s.log_ratio);
-        let (m, sd) = match &parent {
-            Some(p) => {
-                let pm = p.amount_to_potential.mean.ln() - 0.5 * p.deal_sigma.mean.powi(2);
-                let w = k as f64 / (k as f64 + SHAPE_PRIOR_DEALS);
-                (w * m + (1.0 - w) * pm, w * sd + (1.0 - w) * p.deal_sigma.mean)
-            }
-            None if k == 0 => (-0.5 * any.deal_size_sigma.powi(2), any.deal_size_sigma),
-            None => (m, sd),
-        };
-        let deal_sigma = sigma_interval(sd, k);
-        let se = sd / (k.max(1) as f64).sqrt();
-        let z = inverse_normal_cdf(0.5 + INTERVAL / 2.0);
-        let amount_to_potential = Interval {
-            mean: (m + 0.5 * sd * sd).exp(),
-            lo: (m - z * se + 0.5 * sd * sd).exp(),
-            hi: (m + z * se + 0.5 * sd * sd).exp(),
-        };
-        let deal_size = if s.log_ratio_own_deal.is_empty() || n == 0 {
-            None
+        let (amount_to_potential, deal_sigma, deal_size, sized) =
+            fit_deal_size(s, parent.as_ref(), n, &defaults, motion, || typical_deal(segs, n, params));
+        let (cycle_median, cycle_sigma, lost_cycle_median, lost_cycle_sigma) = if with_cycles {
+            fit_cycles(s, parent.as_ref(), win_rate.mean, &defaults)
         } else {
-            let (m_own, _, _) = mean_sd(&s.log_ratio_own_deal);
-            let typical = typical_deal(segs, n, params);
-            Some(typical * (m_own + 0.5 * sd * sd).exp())
+            let unit = Interval { mean: 1.0, lo: 1.0, hi: 1.0 };
+            (unit, unit, unit, unit)
         };
-
-        // Cycle: interval-censored lognormal.
-        let closed_n: f64 = s.gaps.values().sum();
-        let fit = fit_cycle(&s.gaps, &s.censored);
-        let (mu, ln_sigma, se_mu, se_ls) = match (&parent, fit) {
-            (Some(p), Some(f)) => {
-                let w = closed_n / (closed_n + SHAPE_PRIOR_DEALS);
-                let (pmu, pls) = (p.cycle_median.mean.ln(), p.cycle_sigma.mean.ln());
-                (w * f.0 + (1.0 - w) * pmu, w * f.1 + (1.0 - w) * pls, f.2, f.3)
-            }
-            (None, Some(f)) => f,
-            (Some(p), None) => (
-                p.cycle_median.mean.ln(),
-                p.cycle_sigma.mean.ln(),
-                (p.cycle_median.hi / p.cycle_median.mean).ln() / z,
-                (p.cycle_sigma.hi / p.cycle_sigma.mean).ln() / z,
-            ),
-            (None, None) => {
-                (any.cycle_months_median.ln(), any.cycle_sigma.max(1e-3).ln(), LOG_PRIOR_SE, LOG_PRIOR_SE)
-            }
-        };
-        // A history too thin to bound the fit (a flat likelihood gives an enormous or infinite standard error)
-        // is no more certain than the prior, whose standard error on the log scale is 1 (`min` also takes
-        // the bound over a NaN).
-        let (se_mu, se_ls) = (se_mu.min(LOG_PRIOR_SE), se_ls.min(LOG_PRIOR_SE));
-        let cycle_median =
-            Interval { mean: mu.exp(), lo: (mu - z * se_mu).exp(), hi: (mu + z * se_mu).exp() };
-        let cycle_sigma = Interval {
-            mean: ln_sigma.exp(),
-            lo: (ln_sigma - z * se_ls).exp(),
-            hi: (ln_sigma + z * se_ls).exp(),
-        };
+        let max_open = k[motion.index()][n];
 
         fits.push(SegmentFit {
             key: node.key.clone(),
             parent: node.parent.map(|p| segs.nodes[p].key.clone()).unwrap_or_default(),
+            motion,
             opportunities: s.opportunities,
             closed: s.closed,
             wins: s.wins as usize,
+            open_at_end: s.open_at_end,
             pool_months: s.pool_months,
             win_rate,
             win_rate_alpha: alpha,
             win_rate_beta: beta,
             opp_rate,
-            sized: k,
+            max_open: max_open.k,
+            beyond_max_open: max_open.beyond,
+            sized,
             amount_to_potential,
             deal_sigma,
             deal_size,
             cycle_median,
             cycle_sigma,
+            lost_cycle_median,
+            lost_cycle_sigma,
             thin: s.closed < THIN_DEALS,
-            win_rate_borrowed_from: borrowed_from(segs, &fits, n, s.closed),
+            win_rate_borrowed_from: if learnt { borrowed_from(segs, &fits, n, s.closed) } else { None },
+            learnt,
         });
     }
     fits
+}
+
+/// Deal size of a node: the mean amount ÷ potential with its interval, the lognormal sigma, the deal size
+/// to write and the number of sized deals. New business writes a deal size only where accounts' potentials
+/// come from it; expansion writes its deal size from each deal's implied size (see
+/// [`add_expansion_exposure`]), shrunk toward the parent's.
+fn fit_deal_size(
+    s: &Sums,
+    parent: Option<&SegmentFit>,
+    n: usize,
+    defaults: &MotionDefaults,
+    motion: SalesMotion,
+    typical: impl Fn() -> f64,
+) -> (Interval, Interval, Option<f64>, usize) {
+    let (m, sd, k) = mean_sd(&s.log_ratio);
+    let w = k as f64 / (k as f64 + SHAPE_PRIOR_DEALS);
+    let (m, sd) = match parent {
+        Some(p) => {
+            let pm = p.amount_to_potential.mean.ln() - 0.5 * p.deal_sigma.mean.powi(2);
+            (w * m + (1.0 - w) * pm, w * sd + (1.0 - w) * p.deal_sigma.mean)
+        }
+        None if k == 0 => {
+            let ratio = match motion {
+                SalesMotion::NewBusiness => 1.0,
+                SalesMotion::Expansion => defaults.deal_size / typical().max(1e-9),
+            };
+            (ratio.ln() - 0.5 * defaults.deal_sigma.powi(2), defaults.deal_sigma)
+        }
+        None => (m, sd),
+    };
+    let deal_sigma = sigma_interval(sd, k);
+    let se = sd / (k.max(1) as f64).sqrt();
+    let z = inverse_normal_cdf(0.5 + INTERVAL / 2.0);
+    let amount_to_potential = Interval {
+        mean: (m + 0.5 * sd * sd).exp(),
+        lo: (m - z * se + 0.5 * sd * sd).exp(),
+        hi: (m + z * se + 0.5 * sd * sd).exp(),
+    };
+    let own = &s.log_ratio_own_deal;
+    let deal_size = match motion {
+        _ if own.is_empty() => None,
+        SalesMotion::NewBusiness if n == 0 => None,
+        SalesMotion::NewBusiness => {
+            let (m_own, _, _) = mean_sd(own);
+            Some(typical() * (m_own + 0.5 * sd * sd).exp())
+        }
+        SalesMotion::Expansion => {
+            let (m_own, _, k_own) = mean_sd(own);
+            let w = k_own as f64 / (k_own as f64 + SHAPE_PRIOR_DEALS);
+            let mu = match parent.and_then(|p| p.deal_size.map(|d| (d, p.deal_sigma.mean))) {
+                Some((d, psd)) => w * m_own + (1.0 - w) * (d.ln() - 0.5 * psd * psd),
+                None => m_own,
+            };
+            Some((mu + 0.5 * sd * sd).exp())
+        }
+    };
+    (amount_to_potential, deal_sigma, deal_size, k)
+}
+
+/// Won and lost cycles of a node: fitted together where the node has closed deals (open deals weighted by
+/// their win probability at `win_rate`), a path's shrunk toward its band's by [`SHAPE_PRIOR_DEALS`] deals of
+/// the outcome; the parent's, or the documented defaults at the root, where it has none of an outcome.
+fn fit_cycles(
+    s: &Sums,
+    parent: Option<&SegmentFit>,
+    win_rate: f64,
+    defaults: &MotionDefaults,
+) -> (Interval, Interval, Interval, Interval) {
+    let z = inverse_normal_cdf(0.5 + INTERVAL / 2.0);
+    let mut data = s.cycles.clone();
+    data.open = s.open_factor.iter().map(|(&age, &(n, f))| (age, (n, (win_rate * f).min(n)))).collect();
+    let (n_won, n_lost) = data.counts();
+    // Where the node has nothing of an outcome: the parent's cycle, its standard errors read back off its
+    // interval; at the root, the defaults with the widest standard error.
+    let inherited = |median: &Interval, sigma: &Interval, default: (f64, f64)| match parent {
+        Some(_) => LogFit {
+            mu: median.mean.ln(),
+            ln_sigma: sigma.mean.ln(),
+            se_mu: (median.hi / median.mean).ln() / z,
+            se_ln_sigma: (sigma.hi / sigma.mean).ln() / z,
+        },
+        None => LogFit {
+            mu: default.0.ln(),
+            ln_sigma: default.1.max(1e-3).ln(),
+            se_mu: LOG_PRIOR_SE,
+            se_ln_sigma: LOG_PRIOR_SE,
+        },
+    };
+    let unit = Interval { mean: 1.0, lo: 1.0, hi: 1.0 };
+    let (pw, pws, pl, pls) = parent.map_or((unit, unit, unit, unit), |p| {
+        (p.cycle_median, p.cycle_sigma, p.lost_cycle_median, p.lost_cycle_sigma)
+    });
+    let won_prior = inherited(&pw, &pws, defaults.won);
+    let lost_prior = inherited(&pl, &pls, defaults.lost);
+    let hold = |f: &LogFit| Some([f.mu, f.ln_sigma]);
+    let [won, lost] = fit_won_lost(&data, [hold(&won_prior), hold(&lost_prior)]);
+    // A path shrinks toward its band, which sells to companies of its size. A band keeps its own fit: its
+    // parent, the whole market, mixes cycles of every size (1.5, 3 and 6 months by default), and ten
+    // deals of its weight pulled an enterprise band's six-month won cycle to five in the round-trip test.
+    let shrinks = parent.is_some_and(|p| !p.key.is_empty());
+    let blend = |fit: Option<LogFit>, prior: LogFit, n: f64| match fit {
+        None => prior,
+        Some(f) if shrinks => {
+            let w = n / (n + SHAPE_PRIOR_DEALS);
+            LogFit {
+                mu: w * f.mu + (1.0 - w) * prior.mu,
+                ln_sigma: w * f.ln_sigma + (1.0 - w) * prior.ln_sigma,
+                ..f
+            }
+        }
+        Some(f) => f,
+    };
+    let interval = |x: f64, se: f64| {
+        // A history too thin to bound the fit (a flat likelihood gives an enormous or infinite standard
+        // error) is no more certain than the prior, whose standard error on the log scale is 1 (`min`
+        // also takes the bound over a NaN).
+        let se = se.min(LOG_PRIOR_SE);
+        Interval { mean: x.exp(), lo: (x - z * se).exp(), hi: (x + z * se).exp() }
+    };
+    let won = blend(won, won_prior, n_won);
+    let lost = blend(lost, lost_prior, n_lost);
+    (
+        interval(won.mu, won.se_mu),
+        interval(won.ln_sigma, won.se_ln_sigma),
+        interval(lost.mu, lost.se_mu),
+        interval(lost.ln_sigma, lost.se_ln_sigma),
+    )
 }
 
 /// The key of the nearest ancestor of node `n` with closed deals of its own, when `n` has none (empty for
@@ -772,110 +1027,9 @@ fn sigma_interval(sd: f64, n: usize) -> Interval {
     }
 }
 
-fn normal_cdf(x: f64) -> f64 {
-    0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
-}
-
-/// Log-likelihood of a lognormal cycle `(mu, ln sigma)` given whole-month gaps (`max(1, round(L))`, a gap of
-/// 0 read as 1) and ages of deals still open (`round(L) > age`).
-fn cycle_log_likelihood(
-    gaps: &BTreeMap<i64, f64>,
-    censored: &BTreeMap<i64, f64>,
-    mu: f64,
-    ln_sigma: f64,
-) -> f64 {
-    let sigma = ln_sigma.exp();
-    let cdf = |x: f64| if x <= 0.0 { 0.0 } else { normal_cdf((x.ln() - mu) / sigma) };
-    let mut ll = 0.0;
-    for (&k, &count) in gaps {
-        let p = if k <= 1 { cdf(1.5) } else { cdf(k as f64 + 0.5) - cdf(k as f64 - 0.5) };
-        ll += count * p.max(1e-300).ln();
-    }
-    for (&age, &count) in censored {
-        if age >= 1 {
-            ll += count * (1.0 - cdf(age as f64 + 0.5)).max(1e-300).ln();
-        }
-    }
-    ll
-}
-
-/// Maximum-likelihood `(mu, ln sigma)` of the cycle with standard errors from the observed information,
-/// or `None` without closed deals.
-fn fit_cycle(gaps: &BTreeMap<i64, f64>, censored: &BTreeMap<i64, f64>) -> Option<(f64, f64, f64, f64)> {
-    let n: f64 = gaps.values().sum();
-    if n < 1.0 {
-        return None;
-    }
-    let ll = |x: [f64; 2]| cycle_log_likelihood(gaps, censored, x[0], x[1]);
-    let mean_log = gaps.iter().map(|(&k, &c)| c * (k.max(1) as f64).ln()).sum::<f64>() / n;
-    // Pattern search: robust on a likelihood of a few distinct gaps, and exact enough after 60 halvings.
-    let mut x = [mean_log, 0.5f64.ln()];
-    let mut best = ll(x);
-    let mut step = 0.5;
-    for _ in 0..400 {
-        let mut moved = false;
-        for (dx, dy) in [
-            (1.0, 0.0),
-            (-1.0, 0.0),
-            (0.0, 1.0),
-            (0.0, -1.0),
-            (1.0, 1.0),
-            (-1.0, -1.0),
-            (1.0, -1.0),
-            (-1.0, 1.0),
-        ] {
-            let y = [x[0] + dx * step, (x[1] + dy * step).clamp(-6.0, 2.0)];
-            let v = ll(y);
-            if v > best {
-                best = v;
-                x = y;
-                moved = true;
-            }
-        }
-        if !moved {
-            step *= 0.5;
-            if step < 1e-7 {
-                break;
-            }
-        }
-    }
-    // Observed information by central differences.
-    let h = 1e-3;
-    let d2 = |i: usize, j: usize| {
-        let at = |a: f64, b: f64| {
-            let mut y = x;
-            y[i] += a;
-            y[j] += b;
-            ll(y)
-        };
-        (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4.0 * h * h)
-    };
-    let (a, b, c) = (-d2(0, 0), -d2(0, 1), -d2(1, 1));
-    let det = a * c - b * b;
-    let (se_mu, se_ls) =
-        if det > 0.0 && a > 0.0 && c > 0.0 { ((c / det).sqrt(), (a / det).sqrt()) } else { (1.0, 1.0) };
-    Some((x[0], x[1], se_mu, se_ls))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cycle_fit_recovers_a_rounded_lognormal() {
-        // Gaps of max(1, round(L)) with L lognormal (median 3, sigma 0.5), exact expected counts.
-        let (mu, sigma) = (3f64.ln(), 0.5);
-        let cdf = |x: f64| normal_cdf((x.ln() - mu) / sigma);
-        let mut gaps = BTreeMap::new();
-        gaps.insert(1, 10_000.0 * cdf(1.5));
-        for k in 2..40 {
-            gaps.insert(k, 10_000.0 * (cdf(k as f64 + 0.5) - cdf(k as f64 - 0.5)));
-        }
-        let (m, ls, se_m, _) = fit_cycle(&gaps, &BTreeMap::new()).unwrap();
-        assert!((m.exp() - 3.0).abs() < 0.01, "median {}", m.exp());
-        assert!((ls.exp() - 0.5).abs() < 0.01, "sigma {}", ls.exp());
-        assert!(se_m > 0.0 && se_m < 0.02);
-    }
 
     #[test]
     fn intervals_hold_their_means() {

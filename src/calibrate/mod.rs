@@ -3,6 +3,8 @@
 //! (`crate::io::load_history`), and results go out as values.
 
 mod backtest;
+mod cycles;
+mod exposure;
 mod fit;
 mod history;
 mod score;
@@ -18,7 +20,10 @@ pub use fit::{
     CalibrateError, Calibration, Diagnostics, INTERVAL, Interval, RepFit, SegmentFit, THIN_DEALS, calibrate,
     calibrate_window, with_params,
 };
-pub use history::{History, OpenDeals, Opportunity, Outcome, Rejections, first_day, month_of};
+pub use history::{
+    BEFORE_HISTORY, History, MotionShare, OpenDeals, Opportunity, Outcome, Rejections, classify_by_first_win,
+    first_day, month_of,
+};
 pub use score::{crps_samples, pit};
 pub use segments::{Node, Segments};
 pub use synth::{run_logged, simulate_history, steady_state, with_plan};

@@ -73,7 +73,8 @@ pub fn run_logged<T: Send>(
 /// Simulates `months` months of history of `scenario` on `market` (trial `trial` of the scenario's seed),
 /// starting in month `start` (numbered as by [`super::month_of`]), as the opportunities a CRM would hold at
 /// the end: ids `OPP-0000001`…, created and close dates on a day of the month the model opened and booked
-/// them, the owner at close (at creation while open), and the deal value as the amount.
+/// them, the owner at close (at creation while open), the deal value as the amount (what was booked, for a
+/// win), and the motion.
 pub fn simulate_history(
     scenario: &Scenario,
     market: &Market,
@@ -87,6 +88,7 @@ pub fn simulate_history(
     let mut log = TrialLog::default();
     run_trial_logged(&model, trial, &mut scratch, &mut log);
     let owner = |o: u32| (o != NO_OWNER).then_some(o as usize);
+    let cents = |v: f64| (v * 100.0).round() / 100.0;
     // A day of the month for each date, spread by a hash so that dates look like a CRM's.
     let day = |month: i64, salt: u64| {
         let first = first_day(start + month);
@@ -96,8 +98,8 @@ pub fn simulate_history(
         h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         first + ((h ^ (h >> 31)) % days as u64) as i64
     };
-    // Each open deal's row, by (account, deal number): an account may hold several.
-    let mut open: std::collections::HashMap<(usize, u32), usize> = std::collections::HashMap::new();
+    // Each (account, deal number) still open: its index in the history. A close names its deal.
+    let mut open: std::collections::HashMap<(u32, u32), usize> = std::collections::HashMap::new();
     let mut history = History::default();
     for e in &log.events {
         let a = e.account as usize;
@@ -112,17 +114,22 @@ pub fn simulate_history(
                     created: day(month, 2 * n as u64),
                     closed: None,
                     outcome: Outcome::Open,
-                    amount: Some((e.value * 100.0).round() / 100.0),
+                    amount: Some(cents(e.value)),
+                    motion: e.motion,
                 });
-                open.insert((a, e.deal), n);
+                open.insert((e.account, e.deal), n);
             }
             OppEventKind::Won | OppEventKind::Lost => {
-                let Some(n) = open.remove(&(a, e.deal)) else { continue };
+                let Some(n) = open.remove(&(e.account, e.deal)) else { continue };
                 let o = &mut history.opportunities[n];
                 // The close lands in the booked month, never before the created date.
                 o.closed = Some(day(month, 2 * n as u64 + 1).max(o.created));
                 o.outcome = if e.kind == OppEventKind::Won { Outcome::Won } else { Outcome::Lost };
                 o.owner = owner(e.owner);
+                if e.kind == OppEventKind::Won {
+                    // What was booked: an expansion win takes at most the whitespace left.
+                    o.amount = Some(cents(e.value));
+                }
             }
         }
     }

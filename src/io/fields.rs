@@ -145,6 +145,9 @@ pub(crate) mod history_fields {
         Created = "created_date", true, Date, ["createddate", "createdate", "createdon", "dealcreatedate"];
         IsClosed = "is_closed", false, Flag, ["isclosed", "closed"];
         IsWon = "is_won", false, Flag, ["iswon", "won", "hsisclosedwon", "isclosedwon"];
+        Type = "opportunity_type", false, Text, ["type", "opportunitytype"];
+        DealType = "deal_type", false, Text, ["dealtype"];
+        Motion = "motion", false, Text, ["motion", "salesmotion"];
     }
     pub(crate) use Col as H;
     pub(crate) const HISTORY: &[Field] = FIELDS;

@@ -10,14 +10,16 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use crate::calibrate::{History, Opportunity, Outcome};
+use crate::calibrate::{History, Opportunity, Outcome, classify_by_first_win};
 use crate::market::{Assumption, Market, parse_crm_date, parse_iso_date};
 use crate::scenario::{Scenario, StageMap};
+use crate::sim::model::SalesMotion;
 
 use super::csv_table::{Row, Table, normalise, parse_bool};
 use super::error::{DataError, RowErrors};
 use super::fields::history_fields::{H, HISTORY};
 use super::format::Format;
+use super::motions::{Rule, TypeMeaning, classify, listed_twice};
 
 const ID: usize = H::Id as usize;
 const ACCOUNT: usize = H::Account as usize;
@@ -28,6 +30,9 @@ const CLOSE: usize = H::Close as usize;
 const CREATED: usize = H::Created as usize;
 const IS_CLOSED: usize = H::IsClosed as usize;
 const IS_WON: usize = H::IsWon as usize;
+const TYPE: usize = H::Type as usize;
+const DEAL_TYPE: usize = H::DealType as usize;
+const MOTION: usize = H::Motion as usize;
 
 /// Reasons a readable row cannot be used.
 mod reason {
@@ -38,7 +43,13 @@ mod reason {
     pub const CLOSE_BEFORE_CREATED: &str = "close date before the created date";
     pub const WON_NO_AMOUNT: &str = "won without an amount";
     pub const DUPLICATE: &str = "duplicate opportunity id";
+    pub const EXCLUDED_TYPE: &str = "a renewal or another type left out of the fit (no new value)";
 }
+
+/// The label [`History::classified_by`] counts the opportunities classified by the account's record under.
+const BY_FIRST_WIN: &str = "first won deal";
+/// The code of the declaration that motions came from the accounts' records.
+const MOTION_FROM_FIRST_WIN: &str = "motion_from_first_win";
 
 /// Reads the opportunities open at the scenario's `as_of` from its `[data] pipeline` file, or else its
 /// history, into `market`; a scenario that names neither starts with no open pipeline (declared by
@@ -67,8 +78,11 @@ pub(crate) fn load_open_pipeline(scenario: &Scenario, market: &mut Market) -> Re
     let kind = if scenario.data.pipeline.is_some() { Kind::Pipeline } else { Kind::History };
     let history = read_opportunities(&file, scenario, market, kind)?;
     let subject = file.display().to_string();
-    let mut notes = history.notes.clone();
-    let crate::calibrate::OpenDeals { deals, left_out, unvalued } =
+    // A carried-in deal's motion is its account's at as_of (a customer's deals are expansion), not the
+    // history's classification, so how the history's motions were read is no assumption of the run.
+    let mut notes: Vec<Assumption> =
+        history.notes.iter().filter(|n| n.code != MOTION_FROM_FIRST_WIN).cloned().collect();
+    let crate::calibrate::OpenDeals { deals, unvalued } =
         history.open_on(as_of, |a| market.accounts()[a].potential.get());
     let later = history.opportunities.iter().filter(|o| o.created >= as_of).count();
     if later > 0 {
@@ -79,16 +93,6 @@ pub(crate) fn load_open_pipeline(scenario: &Scenario, market: &mut Market) -> Re
                 "{later} opportunities were created on or after as_of {}, so they are not in the open pipeline \
                  the year starts with; set as_of to the export's date if they should be",
                 scenario.as_of.as_deref().unwrap_or_default()
-            ),
-        ));
-    }
-    if left_out > 0 {
-        notes.push(Assumption::new(
-            "pipeline_one_per_account",
-            &subject,
-            format!(
-                "{left_out} open opportunities are on accounts that already have one, and are left out: the model \
-                 holds one open deal per account, the first in the file"
             ),
         ));
     }
@@ -146,6 +150,8 @@ fn read_opportunities(
         Table::open(file, "history", HISTORY, &scenario.data.columns.history, &Format::of(&scenario.data))?;
     let stages = &scenario.data.stages;
     check_stage_lists(scenario)?;
+    check_motion_lists(scenario)?;
+    let motions = &scenario.data.motions;
     if !table.has(STAGE) && !table.has(IS_WON) {
         return Err(DataError::MissingColumn {
             file: file.to_path_buf(),
@@ -162,12 +168,25 @@ fn read_opportunities(
     let mut history = History { notes: table.notes().to_vec(), ..History::default() };
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut stage_counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_record: Vec<usize> = Vec::new();
     table.for_each(&mut errors, |row, errors| {
         if let Some(stage) = row.get(STAGE) {
             *stage_counts.entry(stage.to_string()).or_default() += 1;
         }
         let Some(parsed) = parse_row(row, stages, errors) else { return };
         let line = row.line;
+        let motion = match classify([row.get(TYPE), row.get(DEAL_TYPE), row.get(MOTION)], motions) {
+            Ok(m) => m,
+            Err((rule, message)) => {
+                let (field, name) = match rule {
+                    Rule::OpportunityType => (TYPE, "opportunity_type"),
+                    Rule::DealType => (DEAL_TYPE, "deal_type"),
+                    Rule::Column => (MOTION, "motion"),
+                };
+                errors.push(row.error(field, name, message));
+                return;
+            }
+        };
         let Some(account_cell) = row.get(ACCOUNT) else {
             history.rejected.push(reason::NO_ACCOUNT, line);
             return;
@@ -204,9 +223,23 @@ fn read_opportunities(
             }
             seen.insert(id.clone(), line);
         }
+        let motion = match motion {
+            Some((_, TypeMeaning::Excluded)) => {
+                history.rejected.push(reason::EXCLUDED_TYPE, line);
+                return;
+            }
+            Some((rule, TypeMeaning::Motion(m))) => {
+                *history.classified_by.entry(rule.label().to_string()).or_default() += 1;
+                Some(m)
+            }
+            None => None,
+        };
         let owner = row.get(OWNER).and_then(|o| reps.resolve(o));
         if owner.is_none() {
             history.unknown_owner += 1;
+        }
+        if motion.is_none() {
+            by_record.push(history.opportunities.len());
         }
         history.opportunities.push(Opportunity {
             id,
@@ -216,6 +249,7 @@ fn read_opportunities(
             closed,
             outcome: parsed.outcome,
             amount: parsed.amount,
+            motion: motion.unwrap_or(SalesMotion::NewBusiness),
         });
     });
     if stages.is_empty() && !table.has(IS_CLOSED) {
@@ -235,7 +269,59 @@ fn read_opportunities(
     if kind == Kind::History && history.opportunities.iter().all(|o| o.outcome == Outcome::Open) {
         return Err(DataError::NoClosedDeals { file: file.to_path_buf(), open: history.opportunities.len() });
     }
+    classify_rest(file, &table, &mut history, &by_record, market);
     Ok(history)
+}
+
+/// Gives the opportunities at `pending`, whose row names no type, the motion their account's record says
+/// ([`classify_by_first_win`]), and declares how many.
+fn classify_rest(file: &Path, table: &Table, history: &mut History, pending: &[usize], market: &Market) {
+    if pending.is_empty() {
+        return;
+    }
+    let is_customer = |a: usize| market.accounts()[a].is_customer;
+    classify_by_first_win(&mut history.opportunities, pending, &is_customer);
+    history.classified_by.insert(BY_FIRST_WIN.to_string(), pending.len());
+    let expansion =
+        pending.iter().filter(|&&i| history.opportunities[i].motion == SalesMotion::Expansion).count();
+    let columns: Vec<&str> = [TYPE, DEAL_TYPE, MOTION].into_iter().filter_map(|f| table.header(f)).collect();
+    let why = if columns.is_empty() {
+        "the file has no opportunity type column (Salesforce Type, HubSpot dealtype, or one mapped as \
+         [data.columns.history] motion)"
+            .to_string()
+    } else {
+        format!(
+            "their {} cell is empty",
+            columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(" and ")
+        )
+    };
+    history.notes.push(Assumption::new(
+        MOTION_FROM_FIRST_WIN,
+        file.display().to_string(),
+        format!(
+            "{} of {} opportunities have no type ({why}), so their motion comes from the account's record \
+             ({expansion} of them expansion): expansion when the account had a won deal closed before the \
+             opportunity was created, or is a customer with no won deal in the history, new business \
+             otherwise; export the opportunity type to classify them as the CRM does",
+            pending.len(),
+            history.opportunities.len()
+        ),
+    ));
+}
+
+/// A type listed under two lists of `[data.motions]` is refused: which one it means is the user's to say.
+fn check_motion_lists(scenario: &Scenario) -> Result<(), DataError> {
+    match listed_twice(&scenario.data.motions) {
+        None => Ok(()),
+        Some((both, first, second)) => Err(DataError::Scenario {
+            file: scenario.source.clone(),
+            field: format!("data.motions.{second}"),
+            message: format!(
+                "type \"{both}\" is listed under both {first} and {second}; a type means one motion: keep it \
+                 in one list"
+            ),
+        }),
+    }
 }
 
 /// Without `[data.stages]` or an IsClosed column, the stages are read by name: refused when they are
@@ -480,7 +566,9 @@ impl IdIndex {
 }
 
 /// Writes `history` as a Salesforce Opportunity export with API names (`Id, AccountId, OwnerId, StageName,
-/// Amount, CloseDate, CreatedDate, IsClosed, IsWon`), atomically. Open opportunities have no close date.
+/// Amount, CloseDate, CreatedDate, IsClosed, IsWon, Type`), atomically. Open opportunities have no close
+/// date; the motion is the `Type` a Salesforce org would give it (`New Business`, `Existing Customer -
+/// Upgrade`), so that the file reads back with the same motions.
 pub fn write_history(path: &Path, history: &History, market: &Market) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -493,6 +581,7 @@ pub fn write_history(path: &Path, history: &History, market: &Market) -> std::io
         "CreatedDate",
         "IsClosed",
         "IsWon",
+        "Type",
     ];
     out.write_record(header)?;
     let date = |d: i64| {
@@ -515,6 +604,10 @@ pub fn write_history(path: &Path, history: &History, market: &Market) -> std::io
             &date(o.created),
             closed,
             won,
+            match o.motion {
+                SalesMotion::NewBusiness => "New Business",
+                SalesMotion::Expansion => "Existing Customer - Upgrade",
+            },
         ])?;
     }
     let bytes = out.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;

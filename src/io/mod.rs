@@ -13,6 +13,7 @@ pub mod fuzz;
 mod generated;
 mod history;
 mod market_files;
+mod motions;
 mod numbers;
 mod records;
 mod report_files;

@@ -1,6 +1,6 @@
 //! Terminal views of a calibration's diagnostics and of a backtest.
 
-use crate::calibrate::{Backtest, Diagnostics, Interval};
+use crate::calibrate::{Backtest, Diagnostics, Interval, MotionShare};
 
 use super::table::{Table, money, pct};
 
@@ -37,30 +37,58 @@ pub fn calibration_summary(d: &Diagnostics) -> String {
             d.unknown_owner
         ));
     }
-    out.push_str("\nSegments: posterior mean [90% interval]; ! = thin data (fewer than 30 closed deals, leaning on the parent)\n");
+    out.push_str(&motion_table(&d.motions));
+    let rules: Vec<String> = d.classified_by.iter().map(|(rule, n)| format!("{n} by {rule}")).collect();
+    if !rules.is_empty() {
+        out.push_str(&format!("Motions read: {}\n", rules.join(", ")));
+    }
+    out.push_str("\nSegments: posterior mean [90% interval]; ! = thin data (fewer than 30 closed deals, leaning on the parent); * = no closed deal of the motion in the history (the scenario's win rate, size and cycles stay)\n");
     let mut t = Table::new(&[
         "segment",
+        "motion",
         "opps",
         "closed",
+        "open",
         "win rate",
         "opp rate / month",
+        "K",
         "amount/potential",
         "deal sigma",
-        "cycle median (months)",
-        "cycle sigma",
+        "won cycle median (months)",
+        "won sigma",
+        "lost cycle median",
+        "lost sigma",
     ])
-    .left_aligned(1);
+    .left_aligned(2);
     for s in &d.segments {
+        let flag = if !s.learnt {
+            " *"
+        } else if s.thin {
+            " !"
+        } else {
+            ""
+        };
         t.row(vec![
-            format!("{}{}", s.key, if s.thin { " !" } else { "" }),
+            format!("{}{flag}", s.key),
+            s.motion.label().to_string(),
             s.opportunities.to_string(),
             s.closed.to_string(),
+            s.open_at_end.to_string(),
             interval(&s.win_rate, pct),
             interval(&s.opp_rate, |x| format!("{:.2}%", 100.0 * x)),
+            s.max_open.map_or("-".into(), |k| {
+                if s.beyond_max_open > 0 {
+                    format!("{k} ({} over)", s.beyond_max_open)
+                } else {
+                    k.to_string()
+                }
+            }),
             interval(&s.amount_to_potential, num(2)),
             interval(&s.deal_sigma, num(2)),
             interval(&s.cycle_median, num(2)),
             interval(&s.cycle_sigma, num(2)),
+            interval(&s.lost_cycle_median, num(2)),
+            interval(&s.lost_cycle_sigma, num(2)),
         ]);
     }
     out.push_str(&t.render());
@@ -85,13 +113,44 @@ pub fn calibration_summary(d: &Diagnostics) -> String {
     out
 }
 
+/// The share of a history in each motion, as a table.
+fn motion_table(shares: &[MotionShare]) -> String {
+    let mut t =
+        Table::new(&["motion", "opps", "share", "won", "lost", "open", "bookings", "share of bookings"])
+            .left_aligned(1);
+    for m in shares {
+        t.row(vec![
+            m.motion.label().to_string(),
+            m.opportunities.to_string(),
+            pct(m.share_of_opportunities),
+            m.won.to_string(),
+            m.lost.to_string(),
+            m.open.to_string(),
+            money(m.bookings),
+            pct(m.share_of_bookings),
+        ]);
+    }
+    format!("\nBy motion:\n{}", t.render())
+}
+
 /// The terminal summary of `terrasim backtest`.
 pub fn backtest_summary(b: &Backtest) -> String {
     let c = &b.coverage;
+    let by_motion: Vec<String> = b.carried_in_by_motion.iter().map(|(m, n)| format!("{n} {m}")).collect();
     let mut out = format!(
-        "Backtest of {} from {} over {} months ({} trials; calibrated on {} opportunities, {} open at the cutoff carried in)\n\n",
-        b.scenario, b.cutoff, b.horizon_months, b.trials, b.training_opportunities, b.carried_in
+        "Backtest of {} from {} over {} months ({} trials; calibrated on {} opportunities; {} open at the cutoff, {} carried in: {}; {} customers at the cutoff)\n",
+        b.scenario,
+        b.cutoff,
+        b.horizon_months,
+        b.trials,
+        b.training_opportunities,
+        b.open_at_cutoff,
+        b.carried_in,
+        by_motion.join(", "),
+        b.customers_at_cutoff
     );
+    out.push_str(&format!("Training history{}", motion_table(&b.training_motions)));
+    out.push_str(&format!("Actuals in the window{}\n", motion_table(&b.actual_motions)));
     out.push_str(&format!(
         "Interval coverage over {} checks: 50% interval {} (nominal 50% ± {}), 80% interval {} (nominal 80% ± {}): {}\n\n",
         c.checks,
@@ -129,6 +188,19 @@ pub fn backtest_summary(b: &Backtest) -> String {
     let mut t = Table::new(&["segment", "opps", "predicted", "wins", "predicted", "bookings", "predicted"])
         .left_aligned(1);
     for u in &b.segments {
+        let mut row = vec![u.id.clone()];
+        for m in &u.metrics {
+            let f = |x: f64| if m.metric == "bookings" { money(x) } else { format!("{x:.0}") };
+            row.push(f(m.actual));
+            row.push(format!("{} [{}, {}]", f(m.p50), f(m.p10), f(m.p90)));
+        }
+        t.row(row);
+    }
+    out.push_str(&t.render());
+    out.push_str("\nPer motion (whole team): actual vs predicted median [80% interval]\n");
+    let mut t = Table::new(&["motion", "opps", "predicted", "wins", "predicted", "bookings", "predicted"])
+        .left_aligned(1);
+    for u in &b.motions {
         let mut row = vec![u.id.clone()];
         for m in &u.metrics {
             let f = |x: f64| if m.metric == "bookings" { money(x) } else { format!("{x:.0}") };

@@ -14,8 +14,8 @@ pub use compile::{
     workload_hours,
 };
 pub use events::{CapacityChange, Departure, Events, Hire, OrphanPolicy, QuotaChange, Shock, default_shocks};
-pub use params::{GlobalParams, ParamOverride, QuotaPolicy, SegmentParams};
+pub use params::{GlobalParams, MAX_OPEN, ParamOverride, QuotaPolicy, SegmentParams};
 pub use schema::{
-    ColumnMaps, DataFiles, OptimizeSpec, ParamsFile, Removal, SCHEMA_VERSION, Scenario, ScenarioError,
-    ScoringSpec, SegmentationSpec, StageMap, Strategy, UnknownOwners,
+    ColumnMaps, DataFiles, MotionMap, OptimizeSpec, ParamsFile, Removal, SCHEMA_VERSION, Scenario,
+    ScenarioError, ScoringSpec, SegmentationSpec, StageMap, Strategy, UnknownOwners,
 };

@@ -71,6 +71,11 @@ pub struct DataFiles {
     /// Which stage values of the history file mean open, won and lost.
     #[serde(default)]
     pub stages: StageMap,
+    /// Which opportunity types of the history file (Salesforce `Type`, HubSpot `dealtype`, or a mapped
+    /// `motion` column) mean new business and expansion, and which are left out of the fit, over the
+    /// built-in CRM vocabularies.
+    #[serde(default)]
+    pub motions: MotionMap,
     /// Text encoding of every data file: `"utf-8"`, `"utf-16"`, `"latin-1"` or `"windows-1252"`. Unset, it is
     /// decided per file from its byte-order mark and bytes, and declared when not UTF-8.
     #[serde(default)]
@@ -150,6 +155,24 @@ impl StageMap {
     pub fn is_empty(&self) -> bool {
         self.open.is_empty() && self.won.is_empty() && self.lost.is_empty()
     }
+}
+
+/// Opportunity types of a history, as the CRM spells them, read as a sales motion, for example
+/// `[data.motions] expansion = ["Add-On", "Cross-sell"]`. Listed values win over the built-in vocabularies
+/// (Salesforce's `New Customer`, `Existing Customer - Upgrade`, ..., HubSpot's `newbusiness` and
+/// `existingbusiness`, renewals left out); a value in neither is refused, naming it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MotionMap {
+    /// Types of a prospect's first purchase.
+    #[serde(default)]
+    pub new_business: Vec<String>,
+    /// Types of a customer's upsell or cross-sell.
+    #[serde(default)]
+    pub expansion: Vec<String>,
+    /// Types that are no new value (renewals, services, partner fees): left out of the fit and counted.
+    #[serde(default)]
+    pub excluded: Vec<String>,
 }
 
 /// Column mappings per file: canonical field name → the header in the file, for example
