@@ -550,6 +550,46 @@ fn declared_leaves_out_the_segments_params_reach() {
 }
 
 #[test]
+fn declared_names_expansion_and_whitespace_defaults_until_params_set_them() {
+    let message = |declared: &[terrasim::market::Assumption], code: &str| {
+        declared.iter().find(|a| a.code == code).map(|a| a.message.clone())
+    };
+    // Keys that set only new-business fields leave the expansion motion and the whitespace on defaults.
+    let case =
+        Case::new().append("s.toml", "\n[params.SMB]\nopp_rate = 0.05\n\n[params.EMEA]\nopp_rate = 0.04\n");
+    let (scenario, market) = loaded(&case);
+    let declared = terrasim::scenario::declared(&scenario, &market);
+    let expansion = message(&declared, "expansion_params_default").expect("expansion defaults declared");
+    assert!(expansion.contains("AMER/SMB/Retail") && expansion.contains("EMEA/MM/Fintech"), "{expansion}");
+    let whitespace = message(&declared, "whitespace_default").expect("whitespace default declared");
+    assert!(whitespace.contains("× 3") && whitespace.contains("every segment"), "{whitespace}");
+
+    // An expansion field on SMB takes SMB off the expansion list; a multiple on EMEA takes EMEA off the
+    // whitespace list; expansion turned off on SMB needs no multiple.
+    let case = Case::new().append(
+        "s.toml",
+        "\n[params.SMB]\nopp_rate = 0.05\nexpansion_opp_rate = 0\n\n[params.EMEA]\nopp_rate = 0.04\nwhitespace_multiple = 2\n",
+    );
+    let (scenario, market) = loaded(&case);
+    let declared = terrasim::scenario::declared(&scenario, &market);
+    let expansion =
+        message(&declared, "expansion_params_default").expect("EMEA/MM still on expansion defaults");
+    assert!(!expansion.contains("SMB"), "SMB sets expansion: {expansion}");
+    assert!(expansion.contains("EMEA/MM/Fintech"), "{expansion}");
+    assert_eq!(message(&declared, "whitespace_default"), None, "every segment is set or has expansion off");
+
+    // Expansion on again in SMB: its segments are back on the default multiple, EMEA is not.
+    let case = Case::new().append(
+        "s.toml",
+        "\n[params.SMB]\nexpansion_opp_rate = 0.01\n\n[params.EMEA]\nwhitespace_multiple = 2\n",
+    );
+    let (scenario, market) = loaded(&case);
+    let whitespace = message(&terrasim::scenario::declared(&scenario, &market), "whitespace_default")
+        .expect("SMB on the default multiple");
+    assert!(whitespace.contains("AMER/SMB/Retail") && !whitespace.contains("EMEA"), "{whitespace}");
+}
+
+#[test]
 fn stress_declares_the_default_shocks_only_when_none_are_given() {
     let case = Case::new();
     let (scenario, market) = loaded(&case);

@@ -1,6 +1,6 @@
 //! Terminal views of a calibration's diagnostics and of a backtest.
 
-use crate::calibrate::{Backtest, Diagnostics, Interval, MotionShare};
+use crate::calibrate::{Backtest, Diagnostics, Interval, MotionShare, UnitResult};
 
 use super::table::{Table, money, pct};
 
@@ -185,22 +185,17 @@ pub fn backtest_summary(b: &Backtest) -> String {
         ));
     }
     out.push_str("\nPer segment: actual vs predicted median [80% interval]\n");
-    let mut t = Table::new(&["segment", "opps", "predicted", "wins", "predicted", "bookings", "predicted"])
-        .left_aligned(1);
-    for u in &b.segments {
-        let mut row = vec![u.id.clone()];
-        for m in &u.metrics {
-            let f = |x: f64| if m.metric == "bookings" { money(x) } else { format!("{x:.0}") };
-            row.push(f(m.actual));
-            row.push(format!("{} [{}, {}]", f(m.p50), f(m.p10), f(m.p90)));
-        }
-        t.row(row);
-    }
-    out.push_str(&t.render());
+    out.push_str(&actual_vs_predicted("segment", &b.segments));
     out.push_str("\nPer motion (whole team): actual vs predicted median [80% interval]\n");
-    let mut t = Table::new(&["motion", "opps", "predicted", "wins", "predicted", "bookings", "predicted"])
+    out.push_str(&actual_vs_predicted("motion", &b.motions));
+    out
+}
+
+/// One row per unit (a segment, a motion): each metric's actual beside its predicted median and 80% interval.
+fn actual_vs_predicted(unit: &str, units: &[UnitResult]) -> String {
+    let mut t = Table::new(&[unit, "opps", "predicted", "wins", "predicted", "bookings", "predicted"])
         .left_aligned(1);
-    for u in &b.motions {
+    for u in units {
         let mut row = vec![u.id.clone()];
         for m in &u.metrics {
             let f = |x: f64| if m.metric == "bookings" { money(x) } else { format!("{x:.0}") };
@@ -209,6 +204,5 @@ pub fn backtest_summary(b: &Backtest) -> String {
         }
         t.row(row);
     }
-    out.push_str(&t.render());
-    out
+    t.render()
 }

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashSet};
 use crate::market::{Assumption, HierarchyLevel, Market};
 
 use super::Scenario;
+use super::params::{ParamOverride, SegmentParams};
 
 /// How many names a declared default lists before it counts the rest.
 const NAMES_SHOWN: usize = 10;
@@ -62,13 +63,17 @@ pub fn declared_for_stress(scenario: &Scenario, market: &Market) -> Vec<Assumpti
     all
 }
 
-/// The segments no `[params]` key reaches (neither their size band nor any prefix of their path), which
-/// therefore run on the documented defaults.
-fn default_params(scenario: &Scenario, market: &Market) -> Option<Assumption> {
+/// The defaults a segment's parameters rest on, for the segments of `market`: those no `[params]` key
+/// reaches (neither their size band nor any prefix of their path) run wholly on the documented defaults;
+/// those reached by keys that set no expansion parameter run their expansion motion on the defaults; and
+/// every segment whose keys leave `whitespace_multiple` unset sizes its customers' expansion room by the
+/// default multiple (calibration does not fit it: a history shows what customers bought, not what they could).
+fn default_params(scenario: &Scenario, market: &Market) -> Vec<Assumption> {
     let hierarchy = &scenario.segmentation.hierarchy;
     let shows_band = hierarchy.contains(&HierarchyLevel::SizeBand);
     let mut seen: HashSet<Vec<&str>> = HashSet::new();
-    let mut defaulted: BTreeSet<String> = BTreeSet::new();
+    let (mut defaulted, mut expansion, mut whitespace) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let mut multiples = BTreeSet::new();
     // One buffer for every account: a million accounts have a few hundred distinct paths.
     let mut parts: Vec<&str> = Vec::with_capacity(hierarchy.len() + 1);
     for a in market.accounts() {
@@ -81,36 +86,78 @@ fn default_params(scenario: &Scenario, market: &Market) -> Option<Assumption> {
         }
         seen.insert(parts.clone());
         let path = &parts[1..];
-        let reached = scenario.params.contains_key(band)
-            || (1..=path.len()).any(|n| scenario.params.contains_key(&path[..n].join("/")));
-        if !reached {
-            let name = path.join("/");
-            defaulted.insert(if shows_band { name } else { format!("{name} ({band})") });
+        let keys: Vec<&ParamOverride> = std::iter::once(band.to_string())
+            .chain((1..=path.len()).map(|n| path[..n].join("/")))
+            .filter_map(|k| scenario.params.get(&k))
+            .collect();
+        let name = path.join("/");
+        let name = if shows_band { name } else { format!("{name} ({band})") };
+        if keys.is_empty() {
+            defaulted.insert(name.clone());
+        } else if !keys.iter().any(|k| k.sets_expansion()) {
+            expansion.insert(name.clone());
+        }
+        let expansion_off = keys.iter().rev().find_map(|k| k.expansion_opp_rate).is_some_and(|r| r == 0.0);
+        if !expansion_off && keys.iter().all(|k| k.whitespace_multiple.is_none()) {
+            whitespace.insert(name);
+            multiples.insert(SegmentParams::default_for(a.size_band).whitespace_multiple.to_string());
         }
     }
-    if defaulted.is_empty() {
-        return None;
+    let mut all = Vec::new();
+    if !defaulted.is_empty() {
+        let what = if scenario.params.is_empty() {
+            "no parameters are calibrated or set".to_string()
+        } else {
+            format!("{} segment(s) have no [params] key", defaulted.len())
+        };
+        all.push(Assumption::new(
+            "params_default",
+            "params",
+            format!(
+                "{what}, so win rates, opportunity rates, deal sizes and cycles of both motions (new business and \
+                 expansion) of {} are the documented defaults; run `terrasim calibrate` on the opportunity \
+                 history and add its output to include_params, or set [params.<band or segment path>]",
+                listed(defaulted)
+            ),
+        ));
     }
-    let total = defaulted.len();
-    let mut names: Vec<String> = defaulted.into_iter().take(NAMES_SHOWN).collect();
+    if !expansion.is_empty() {
+        all.push(Assumption::new(
+            "expansion_params_default",
+            "params",
+            format!(
+                "the [params] keys of {} set no expansion parameter, so their customers' expansion opportunity \
+                 rate, win rate, deal size and cycles are the documented defaults; calibrate on a history with \
+                 expansion deals (Type `Existing Customer - ...`), or set expansion_opp_rate and the other \
+                 expansion_* fields (expansion_opp_rate = 0 turns expansion off)",
+                listed(expansion)
+            ),
+        ));
+    }
+    if !whitespace.is_empty() {
+        all.push(Assumption::new(
+            "whitespace_default",
+            "params",
+            format!(
+                "a customer's expansion room is its potential × {} (the default whitespace_multiple) in {}: no \
+                 [params] key sets whitespace_multiple, and calibration does not fit it; set it from what your \
+                 customers could still buy (e.g. [params.ENT] whitespace_multiple = 2)",
+                multiples.into_iter().collect::<Vec<_>>().join(" or "),
+                if whitespace.len() == seen.len() { "every segment".to_string() } else { listed(whitespace) }
+            ),
+        ));
+    }
+    all
+}
+
+/// Up to [`NAMES_SHOWN`] names, then how many more.
+fn listed(names: BTreeSet<String>) -> String {
+    let total = names.len();
+    let mut shown: Vec<String> = names.into_iter().take(NAMES_SHOWN).collect();
     if total > NAMES_SHOWN {
-        names.push(format!("and {} more", total - NAMES_SHOWN));
+        shown.push(format!("and {} more", total - NAMES_SHOWN));
     }
-    let what = if scenario.params.is_empty() {
-        "no parameters are calibrated or set".to_string()
-    } else {
-        format!("{total} segment(s) have no [params] key")
-    };
-    Some(Assumption::new(
-        "params_default",
-        "params",
-        format!(
-            "{what}, so win rates, opportunity rates, deal sizes and cycles of {} are the documented defaults; \
-             run `terrasim calibrate` on the opportunity history and add its output to include_params, or set \
-             [params.<band or segment path>]",
-            names.join(", ")
-        ),
-    ))
+    shown.join(", ")
 }
 
 /// Hires (and optimizer additions) whose capacity or quota is the median of their role's reps.

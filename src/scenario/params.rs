@@ -264,6 +264,12 @@ macro_rules! overrides {
             pub fn sets_expansion_win_rate(&self) -> bool {
                 self.expansion_win_rate_alpha.is_some() || self.expansion_win_rate_beta.is_some()
             }
+
+            /// True when this override sets any parameter of the expansion motion (its rate, win rate, deal
+            /// size, cycles or K); `whitespace_multiple` sizes the room and is declared on its own.
+            pub fn sets_expansion(&self) -> bool {
+                self.set_fields().iter().any(|(name, _)| name.starts_with("expansion_"))
+            }
         }
     };
 }

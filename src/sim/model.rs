@@ -422,6 +422,23 @@ impl Model {
         }
     }
 
+    /// Whether account `a` in `motion`, with `whitespace` left and `open` deals of the motion open, belongs
+    /// in the demand pool: its motion has demand and a free slot.
+    #[inline]
+    pub fn wants_opportunity(&self, a: usize, motion: SalesMotion, whitespace: f64, open: u8) -> bool {
+        self.has_demand(a, motion, whitespace) && open < self.max_open(a, motion)
+    }
+
+    /// The value of a deal of account `a` in `motion` from `z`, the standard normal of its value draw:
+    /// lognormal around the account's potential × the motion's value scale, with that mean × the deal-size
+    /// multiplier.
+    #[inline]
+    pub fn deal_value(&self, a: usize, motion: SalesMotion, z: f64) -> f64 {
+        let m = self.segments[usize::from(self.accounts.segment[a])].motion(motion);
+        let sd = m.deal_sigma;
+        self.accounts.potential[a] * m.value_scale * (sd * z - 0.5 * sd * sd).exp() * self.deal_multiplier
+    }
+
     /// What a demand clock of account `a` in `motion` is multiplied by (see
     /// [`AccountTable::expansion_clock`]).
     #[inline]

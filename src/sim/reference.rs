@@ -212,8 +212,7 @@ impl Trial<'_, '_> {
 
     /// Whether account `a` belongs in the demand pool: its motion has demand and a free slot.
     fn belongs_in_pool(&self, s: &Scratch, a: usize) -> bool {
-        let motion = s.motion[a];
-        self.model.has_demand(a, motion, s.whitespace[a]) && s.open[a] < self.model.max_open(a, motion)
+        self.model.wants_opportunity(a, s.motion[a], s.whitespace[a], s.open[a])
     }
 
     /// Draws the account's next demand clock: it opens an opportunity when its accumulated hazard passes an
@@ -330,7 +329,7 @@ impl Trial<'_, '_> {
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += 1;
         }
-        let value = self.drawn_value(a, motion, deal.normal_at(k + VALUE));
+        let value = self.model.deal_value(a, motion, deal.normal_at(k + VALUE));
         self.record(OppEventKind::Opened, a, month, owner, (number, motion), value);
         // Summed per book (the opener, or the last for no owner), then over books in order.
         let book = (owner as usize).min(model.reps.len());
@@ -383,7 +382,7 @@ impl Trial<'_, '_> {
         let was_in_pool = s.threshold[a] != OUT_OF_POOL;
         s.open[a] -= 1;
         let value = c.value.unwrap_or_else(|| {
-            self.drawn_value(a, c.motion, self.deal(a).normal_at(c.deal * DEAL_DRAWS + VALUE))
+            self.model.deal_value(a, c.motion, self.deal(a).normal_at(c.deal * DEAL_DRAWS + VALUE))
         });
         // An expansion deal takes what is left of the whitespace at most; with none left it is lost.
         let value = if c.motion == SalesMotion::Expansion { value.min(s.whitespace[a]) } else { value };
@@ -419,17 +418,6 @@ impl Trial<'_, '_> {
         } else {
             s.threshold[a] = OUT_OF_POOL;
         }
-    }
-}
-
-impl Trial<'_, '_> {
-    /// Lognormal around the account's potential × the motion's value scale, with that mean × the
-    /// deal-size multiplier, from `z`, the standard normal of the deal's value draw.
-    fn drawn_value(&self, a: usize, motion: SalesMotion, z: f64) -> f64 {
-        let model = self.model;
-        let m = model.segments[usize::from(model.accounts.segment[a])].motion(motion);
-        let sd = m.deal_sigma;
-        model.accounts.potential[a] * m.value_scale * (sd * z - 0.5 * sd * sd).exp() * model.deal_multiplier
     }
 
     fn record(

@@ -532,8 +532,7 @@ impl Trial<'_, '_> {
     /// Whether account `a` belongs in the demand pool: its motion has demand and a free slot.
     #[inline]
     fn belongs_in_pool(&self, s: &Scratch, a: usize) -> bool {
-        let motion = s.motion[a];
-        self.model.has_demand(a, motion, s.whitespace[a]) && s.open[a] < self.model.max_open(a, motion)
+        self.model.wants_opportunity(a, s.motion[a], s.whitespace[a], s.open[a])
     }
 
     /// The segment's drawn win rate for `motion` of account `a`, with the shock's multiplier and the market
@@ -740,7 +739,7 @@ impl Trial<'_, '_> {
         s.deal_count[a] += 1;
 
         self.record(OppEventKind::Opened, a, month, owner, (number, motion), |t| {
-            t.drawn_value(a, motion, t.value_normal(a, number))
+            t.model.deal_value(a, motion, t.value_normal(a, number))
         });
         let n_ps = model.pipeline_segments.len();
         let book = book_of(model, owner);
@@ -872,21 +871,12 @@ impl Trial<'_, '_> {
         if c.carry != DRAWN {
             return self.model.carry_in[c.carry as usize].value;
         }
-        self.drawn_value(c.account as usize, c.motion, z)
+        self.model.deal_value(c.account as usize, c.motion, z)
     }
 
     /// The standard normal of the value draw of deal number `deal` of account `a`.
     fn value_normal(&self, a: usize, deal: u32) -> f64 {
         self.deal_stream(a).normal_at(u64::from(deal_counter(deal, DealDraw::Value)))
-    }
-
-    /// Lognormal around the account's potential × the motion's value scale, with that mean × the
-    /// deal-size multiplier, from `z`, the standard normal of the deal's value draw.
-    fn drawn_value(&self, a: usize, motion: SalesMotion, z: f64) -> f64 {
-        let model = self.model;
-        let m = model.segments[usize::from(model.accounts.segment[a])].motion(motion);
-        let sd = m.deal_sigma;
-        model.accounts.potential[a] * m.value_scale * (sd * z - 0.5 * sd * sd).exp() * model.deal_multiplier
     }
 }
 
