@@ -10,6 +10,8 @@ mod carveout;
 pub mod country;
 mod crm;
 mod date;
+#[cfg(test)]
+pub(crate) mod fixture;
 mod geo;
 mod ids;
 mod pipeline;

@@ -2,7 +2,7 @@
 //! backfills) as a rep of its own, removed reps marked, and the scenario that simulates the unchanged plan
 //! under the same headcount changes.
 
-use crate::market::{Market, RepId};
+use crate::market::Market;
 use crate::scenario::{Departure, OptimizeSpec, OrphanPolicy, Scenario, Strategy, hire_rep};
 
 use super::problem::Problem;
@@ -169,14 +169,9 @@ impl Org {
             let rep = org_market.rep_mut(r);
             rep.end_month = Some(removal.month);
             if removal.backfill && removal.month + removal.backfill_delay_months <= scenario.horizon_months {
-                let mut backfill = rep.clone();
-                backfill.id = RepId::new(&format!("{}-backfill", removal.rep))
+                let start = removal.month + removal.backfill_delay_months;
+                let backfill = crate::scenario::backfill_rep(rep, removal.backfill_ramp_months, start)
                     .map_err(|e| err(&field, e.to_string()))?;
-                backfill.name = format!("Backfill for {}", rep.name);
-                backfill.start_month = (removal.month + removal.backfill_delay_months) as i32;
-                backfill.ramp_months = removal.backfill_ramp_months;
-                backfill.end_month = None;
-                backfill.skill = 1.0;
                 org_market.add_rep(backfill).map_err(|_| err(&field, "the backfill's id is taken"))?;
                 removed.push(false);
             }

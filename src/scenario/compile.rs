@@ -8,8 +8,10 @@ use crate::sim::model::{
     SegmentModel, WinDraw,
 };
 
-use super::events::{Departure, Hire, OrphanPolicy, Shock};
-use super::params::{QuotaPolicy, SegmentParams, WinKeys};
+use super::events::{
+    DEFAULT_BACKFILL_DELAY_MONTHS, DEFAULT_BACKFILL_RAMP_MONTHS, Departure, Hire, OrphanPolicy, Shock,
+};
+use super::params::{GlobalParams, QuotaPolicy, SegmentParams, WinKeys};
 use super::schema::{Scenario, ScenarioError};
 
 /// A scenario that cannot be compiled against its market. The importer checks these first with file and
@@ -168,7 +170,10 @@ pub fn hire_rep(hire: &Hire, reps: &[Rep], field: &str) -> Result<Rep, CompileEr
     })
 }
 
-/// Compiles `scenario` on `market` with ownership `plan` and an optional stress `shock`.
+/// Compiles `scenario` on `market` with ownership `plan` and an optional stress `shock`, in named phases:
+/// the events on the reps ([`roster`]), the ownership changes they make ([`ownership_changes`]), the epochs
+/// they cut the horizon into ([`epoch_owners`]), the segment models ([`segment_models`]), the account table
+/// ([`account_table`]), the rep models ([`rep_models`]) and each epoch's books ([`epochs`]).
 pub fn compile(
     scenario: &Scenario,
     market: &Market,
@@ -182,382 +187,27 @@ pub fn compile(
     let h = scenario.horizon_months as usize;
     let g = &scenario.model;
     let accounts = market.accounts();
-    let n = accounts.len();
-    let mut reps: Vec<SimRep> =
-        market.reps().iter().map(|r| SimRep { rep: r.clone(), capacity_changes: Vec::new() }).collect();
-    let mut rep_ix: HashMap<RepId, usize> =
-        reps.iter().enumerate().map(|(i, r)| (r.rep.id.clone(), i)).collect();
-    let find = |ix: &HashMap<RepId, usize>, id: &RepId, field: &str| {
-        ix.get(id)
-            .copied()
-            .ok_or_else(|| err(field, format!("rep {id} is not in the reps file; add it or fix the id")))
-    };
-
-    for (i, c) in scenario.events.capacity_change.iter().enumerate() {
-        let r = find(&rep_ix, &c.rep, &format!("events.capacity_change[{i}].rep"))?;
-        reps[r].capacity_changes.push((c.from_month, c.capacity_hours));
-    }
-    for (i, q) in scenario.events.quota_change.iter().enumerate() {
-        let r = find(&rep_ix, &q.rep, &format!("events.quota_change[{i}].rep"))?;
-        reps[r].rep.annual_quota = crate::market::Money::new(q.annual_quota)
-            .map_err(|e| err(format!("events.quota_change[{i}].annual_quota"), e.to_string()))?;
-    }
-
-    let mut hire_ix = Vec::new();
-    for (i, hire) in scenario.events.hire.iter().enumerate() {
-        if rep_ix.contains_key(&hire.rep) {
-            return Err(err(
-                format!("events.hire[{i}].rep"),
-                format!("rep {} is already in the reps file; a rep can be in one place only", hire.rep),
-            ));
-        }
-        let rep = hire_rep(hire, market.reps(), &format!("events.hire[{i}]"))?;
-        rep_ix.insert(rep.id.clone(), reps.len());
-        hire_ix.push(reps.len());
-        reps.push(SimRep { rep, capacity_changes: Vec::new() });
-    }
-
-    let mut departures: Vec<(String, Departure)> = scenario
-        .events
-        .departure
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (format!("events.departure[{i}]"), d.clone()))
-        .collect();
-    if let Some(s) = shock {
-        if let Some(rep) = &s.depart_rep {
-            departures.push((
-                format!("shock {}", s.name),
-                Departure {
-                    rep: rep.clone(),
-                    month: s.depart_month.unwrap_or(3).min(scenario.horizon_months),
-                    backfill_delay_months: 5,
-                    backfill_ramp_months: 3,
-                    backfill: true,
-                    orphan_policy: OrphanPolicy::Hold,
-                    reassign_to: None,
-                },
-            ));
-        }
-        if let Some(slow) = s.ramp_slowdown {
-            for r in &mut reps {
-                r.rep.ramp_months = (f64::from(r.rep.ramp_months) * slow).ceil() as u32;
-            }
-        }
-    }
-
     let params = account_params(scenario, market);
-    // Ownership changes, keyed by the 0-based month they take effect.
-    let mut owners: Vec<Option<usize>> = (0..n).map(|a| plan.owner(a)).collect();
-    let locked = market.carved_out();
-    let mut changes: BTreeMap<usize, Vec<(usize, Option<usize>)>> = BTreeMap::new();
-    let ev_priority = |a: usize, r: &Rep| -> f64 {
-        let p = &params[a].0;
-        let lift = if is_expert(r, &accounts[a].vertical) { p.vertical_lift } else { 1.0 };
-        let ev = p.opp_rate * accounts[a].score / 3.0
-            * p.win_rate_mean()
-            * r.skill
-            * lift
-            * accounts[a].potential.get();
-        ev / account_hours(scenario, market, p, a, r).max(1e-9)
-    };
-    let sort_by_priority = |book: &mut Vec<usize>, rep: &Rep| {
-        let mut keyed: Vec<(f64, usize)> = book.iter().map(|&a| (ev_priority(a, rep), a)).collect();
-        keyed.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        book.clear();
-        book.extend(keyed.into_iter().map(|(_, a)| a));
-    };
-    let all_books = |owners: &[Option<usize>], reps: &[SimRep]| -> Vec<Vec<usize>> {
-        let mut books = vec![Vec::new(); reps.len()];
-        for (a, owner) in owners.iter().enumerate() {
-            if let Some(r) = owner {
-                books[*r].push(a);
-            }
-        }
-        for (r, book) in books.iter_mut().enumerate() {
-            sort_by_priority(book, &reps[r].rep);
-        }
-        books
-    };
-    let sorted_book = |owners: &[Option<usize>], r: usize, reps: &[SimRep]| -> Vec<usize> {
-        let mut book: Vec<usize> = (0..n).filter(|&a| owners[a] == Some(r)).collect();
-        sort_by_priority(&mut book, &reps[r].rep);
-        book
-    };
+    let priority = Priority { scenario, market, params: &params };
 
-    for (i, hire) in scenario.events.hire.iter().enumerate() {
-        let hr = hire_ix[i];
-        let t = (hire.start_month - 1) as usize;
-        for (j, donor) in hire.take_from.iter().enumerate() {
-            let d = find(&rep_ix, donor, &format!("events.hire[{i}].take_from[{j}]"))?;
-            let book: Vec<usize> =
-                sorted_book(&owners, d, &reps).into_iter().filter(|&a| !locked[a]).collect();
-            for (k, &a) in book.iter().enumerate() {
-                // Evenly spaced picks along the priority order move potential in proportion.
-                if ((k + 1) as f64 * hire.take_share).floor() > (k as f64 * hire.take_share).floor() {
-                    changes.entry(t).or_default().push((a, Some(hr)));
-                    owners[a] = Some(hr);
-                }
-            }
-        }
-    }
-
-    let mut departed = vec![false; reps.len()];
-    for (field, d) in &departures {
-        let x = find(&rep_ix, &d.rep, &format!("{field}.rep"))?;
-        if std::mem::replace(&mut departed[x], true) {
-            // A rep leaves once: a shock naming a rep whose departure the scenario already has adds nothing.
-            continue;
-        }
-        let last = d.month;
-        reps[x].rep.end_month = Some(reps[x].rep.end_month.map_or(last, |e| e.min(last)));
-        if (last as usize) >= h {
-            continue;
-        }
-        let t = last as usize;
-        let book = sorted_book(&owners, x, &reps);
-        let target: Vec<Option<usize>> = match d.orphan_policy {
-            OrphanPolicy::Hold => vec![None; book.len()],
-            OrphanPolicy::Reassign => {
-                let to = d
-                    .reassign_to
-                    .as_ref()
-                    .ok_or_else(|| err(format!("{field}.reassign_to"), "name the rep who takes the book"))?;
-                let to = find(&rep_ix, to, &format!("{field}.reassign_to"))?;
-                vec![Some(to); book.len()]
-            }
-            OrphanPolicy::Spread => {
-                let team = reps[x].rep.team.clone();
-                let mates: Vec<usize> = (0..reps.len())
-                    .filter(|&r| {
-                        r != x
-                            && reps[r].rep.team == team
-                            && productivity(&reps[r].rep, t as i32 + 1, 1.0) > 0.0
-                    })
-                    .collect();
-                if mates.is_empty() {
-                    return Err(err(
-                        format!("{field}.orphan_policy"),
-                        format!(
-                            "team {team} has no other active rep to spread the book over; use \"hold\" or \"reassign\""
-                        ),
-                    ));
-                }
-                (0..book.len()).map(|k| Some(mates[k % mates.len()])).collect()
-            }
-        };
-        for (&a, &to) in book.iter().zip(&target) {
-            changes.entry(t).or_default().push((a, to));
-            owners[a] = to;
-        }
-        let start = last + d.backfill_delay_months;
-        if d.backfill && (start as usize) <= h {
-            let mut rep = reps[x].rep.clone();
-            rep.id = RepId::new(&format!("{}-backfill", d.rep))
-                .map_err(|e| err(format!("{field}.rep"), e.to_string()))?;
-            rep.name = format!("Backfill for {}", reps[x].rep.name);
-            rep.start_month = start as i32;
-            rep.ramp_months = d.backfill_ramp_months;
-            if let Some(slow) = shock.and_then(|s| s.ramp_slowdown) {
-                rep.ramp_months = (f64::from(rep.ramp_months) * slow).ceil() as u32;
-            }
-            rep.end_month = None;
-            rep.skill = 1.0;
-            let b = reps.len();
-            rep_ix.insert(rep.id.clone(), b);
-            reps.push(SimRep { rep, capacity_changes: reps[x].capacity_changes.clone() });
-            for &a in &book {
-                changes.entry(start as usize - 1).or_default().push((a, Some(b)));
-            }
-        }
-    }
-
-    // Epoch owner snapshots in market index space.
-    let mut snapshots: Vec<(usize, Vec<Option<usize>>)> = Vec::new();
-    let mut current: Vec<Option<usize>> = (0..n).map(|a| plan.owner(a)).collect();
-    let mut months: Vec<usize> = changes.keys().copied().filter(|&m| m > 0 && m < h).collect();
-    if let Some(first) = changes.get(&0) {
-        for &(a, to) in first {
-            current[a] = to;
-        }
-    }
-    snapshots.push((0, current.clone()));
-    months.dedup();
-    for m in months {
-        for &(a, to) in &changes[&m] {
-            current[a] = to;
-        }
-        snapshots.push((m, current.clone()));
-    }
-
-    // Verticals and pipeline segments.
-    // Each distinct spelling is lowercased and looked up once, not once per account.
-    let mut vertical_ix: BTreeMap<String, u16> = BTreeMap::new();
-    let mut spelling_ix: HashMap<&str, u16> = HashMap::new();
-    let account_vertical: Vec<u16> = accounts
-        .iter()
-        .map(|a| {
-            *spelling_ix.entry(a.vertical.as_str()).or_insert_with(|| {
-                let next = vertical_ix.len() as u16;
-                *vertical_ix.entry(a.vertical.to_lowercase()).or_insert(next)
-            })
-        })
-        .collect();
-    let mut pipeline_ix: BTreeMap<String, u16> = BTreeMap::new();
-    let pipeline_label = |region: &str, band: SizeBand| format!("{region}/{band}");
-    let mut region_band: HashMap<(&str, SizeBand), u16> = HashMap::new();
-    for a in accounts {
-        region_band.entry((a.region.as_str(), a.size_band)).or_insert(0);
-    }
-    for &(region, band) in region_band.keys() {
-        pipeline_ix.entry(pipeline_label(region, band)).or_insert(0);
-    }
-    for r in &reps {
-        pipeline_ix.entry(pipeline_label(r.rep.region.as_str(), r.rep.role)).or_insert(0);
-    }
-    for (i, v) in pipeline_ix.values_mut().enumerate() {
-        *v = i as u16;
-    }
-    for (&(region, band), ix) in &mut region_band {
-        *ix = pipeline_ix[&pipeline_label(region, band)];
-    }
-
-    // Parameter segments and win draws.
-    let mut segment_ix: BTreeMap<String, usize> = BTreeMap::new();
-    let mut segments: Vec<SegmentModel> = Vec::new();
-    let mut win_draws = WinDraws::default();
-    let mut set_segment = vec![0u16; params.sets.len()];
-    for (set, (p, chain, win_keys)) in params.sets.iter().enumerate() {
-        let new_business = win_draws.index(&win_keys.new_business, p.win_rate_alpha, p.win_rate_beta);
-        let expansion = win_draws.index(
-            &format!("{} expansion", win_keys.expansion),
-            p.expansion_win_rate_alpha,
-            p.expansion_win_rate_beta,
-        );
-        let s = *segment_ix.entry(chain.clone()).or_insert_with(|| {
-            segments.push(segment_model(chain, p, [new_business, expansion], h));
-            segments.len() - 1
-        });
-        set_segment[set] = s as u16;
-    }
-    let win_draws = win_draws.draws;
+    let mut roster = roster(scenario, market, shock)?;
+    let changes = ownership_changes(scenario, market, plan, shock, &priority, &mut roster)?;
+    let snapshots = epoch_owners(plan, accounts.len(), h, &changes);
+    let labels = Labels::new(accounts, &roster.reps);
+    let (segments, set_segment, win_draws) = segment_models(&params, h);
 
     // Model order: the first epoch's books, highest priority first, then the unowned.
-    let first_books = all_books(&snapshots[0].1, &reps);
-    let mut order: Vec<usize> = first_books.iter().flatten().copied().collect();
-    order.extend((0..n).filter(|&a| snapshots[0].1[a].is_none()));
-    let mut model_ix = vec![0u32; n];
+    let first = &snapshots[0].1;
+    let mut order: Vec<usize> = priority.books(first, &roster.reps).into_iter().flatten().collect();
+    order.extend((0..accounts.len()).filter(|&a| first[a].is_none()));
+    let mut model_ix = vec![0u32; accounts.len()];
     for (i, &a) in order.iter().enumerate() {
         model_ix[a] = i as u32;
     }
 
-    let dark = shock.and_then(|s| s.vertical_dark.as_ref()).and_then(|v| vertical_ix.get(&v.to_lowercase()));
-    let mut table = AccountTable::default();
-    for &a in &order {
-        let acc = &accounts[a];
-        let p = &params[a].0;
-        let is_dark = dark == Some(&account_vertical[a]);
-        let hazard = |prob: f64| {
-            if is_dark { 0.0 } else { -(1.0 - prob.clamp(0.0, 0.999_999)).ln() as f32 }
-        };
-        table.market_index.push(a as u32);
-        table.segment.push(set_segment[params.set_of[a] as usize]);
-        table.pipeline_segment.push(region_band[&(acc.region.as_str(), acc.size_band)]);
-        let covered = hazard(p.opp_rate * acc.score / 3.0);
-        let expansion = hazard(p.expansion_opp_rate * acc.score / 3.0);
-        table.hazard_covered.push(covered);
-        table.hazard_inbound.push(hazard(p.inbound_rate));
-        // An expansion clock runs on the new-business hazards of the books, scaled.
-        table.expansion_clock.push(if expansion > 0.0 && covered > 0.0 {
-            covered / expansion
-        } else {
-            f32::INFINITY
-        });
-        table.whitespace.push(acc.potential.get() * p.whitespace_multiple);
-        table.potential.push(acc.potential.get());
-        table.vertical.push(account_vertical[a]);
-        let difficulty = f64::from(acc.score_inputs.competitive_difficulty);
-        table.competitive.push((1.0 + p.competitive_strength * (3.0 - difficulty) / 2.0) as f32);
-        let has_demand = !acc.is_customer
-            || (table.expansion_clock.last().is_some_and(|c| c.is_finite())
-                && table.whitespace.last().is_some_and(|&w| w > 0.0));
-        table.target.push(has_demand && g.target_tiers.contains(&acc.tier.0));
-        table.customer.push(acc.is_customer);
-    }
-
-    let rep_models: Vec<RepModel> = reps
-        .iter()
-        .map(|sr| {
-            let r = &sr.rep;
-            let base_capacity = |m: u32| {
-                sr.capacity_changes
-                    .iter()
-                    .rev()
-                    .find(|(from, _)| *from <= m)
-                    .map_or(r.capacity_hours, |c| c.1)
-            };
-            let prod: Vec<f64> = (1..=h as i32).map(|m| productivity(r, m, g.ramp_start_fraction)).collect();
-            let weights: Vec<f64> = match g.quota_policy {
-                QuotaPolicy::RampWeighted => prod.clone(),
-                QuotaPolicy::ActiveMonths => prod.iter().map(|&p| f64::from(u8::from(p > 0.0))).collect(),
-                QuotaPolicy::Full => vec![1.0; h],
-            };
-            let mut expert = vec![false; vertical_ix.len()];
-            for v in &r.expert_verticals {
-                if let Some(&i) = vertical_ix.get(&v.to_lowercase()) {
-                    expert[usize::from(i)] = true;
-                }
-            }
-            RepModel {
-                id: r.id.to_string(),
-                name: r.name.clone(),
-                team: r.team.clone(),
-                pipeline_segment: pipeline_ix[&pipeline_label(r.region.as_str(), r.role)],
-                capacity: (0..h).map(|m| base_capacity(m as u32 + 1) * prod[m]).collect(),
-                quota: r.annual_quota.get() * weights.iter().sum::<f64>() / 12.0,
-                skill: r.skill,
-                expert,
-                last_month: r.end_month.map(|e| (e as usize).saturating_sub(1)),
-            }
-        })
-        .collect();
-
-    let entry = |a: usize| {
-        let m = model_ix[a] as usize;
-        BookEntry {
-            account: model_ix[a],
-            milli_hours: 0,
-            hazard_covered: table.hazard_covered[m],
-            hazard_inbound: table.hazard_inbound[m],
-        }
-    };
-    let epochs: Vec<Epoch> = snapshots
-        .iter()
-        .map(|(from, owners)| {
-            let mut owner = vec![NO_OWNER; n];
-            let mut books = Vec::with_capacity(reps.len());
-            for (r, book) in all_books(owners, &reps).iter().enumerate() {
-                books.push(
-                    book.iter()
-                        .map(|&a| BookEntry {
-                            milli_hours: (account_hours(scenario, market, &params[a].0, a, &reps[r].rep)
-                                * 1000.0)
-                                .round() as u32,
-                            ..entry(a)
-                        })
-                        .collect(),
-                );
-            }
-            for a in 0..n {
-                if let Some(r) = owners[a] {
-                    owner[model_ix[a] as usize] = r as u32;
-                }
-            }
-            let mut unowned: Vec<BookEntry> = (0..n).filter(|&a| owners[a].is_none()).map(entry).collect();
-            unowned.sort_unstable_by_key(|e| e.account);
-            Epoch::new(*from, owner, books, unowned, &table, &segments, &rep_models)
-        })
-        .collect();
+    let table = account_table(scenario, market, shock, &params, &order, &set_segment, &labels);
+    let rep_models = rep_models(g, h, &roster.reps, &labels);
+    let epochs = epochs(&priority, &snapshots, &model_ix, &table, &segments, &rep_models, &roster.reps);
     let mut epoch_of_month = vec![0; h];
     for (e, epoch) in epochs.iter().enumerate() {
         for slot in &mut epoch_of_month[epoch.from_month..] {
@@ -572,7 +222,7 @@ pub fn compile(
         reps: rep_models,
         segments,
         win_draws,
-        pipeline_segments: pipeline_ix.keys().cloned().collect(),
+        pipeline_segments: labels.pipeline_ix.keys().cloned().collect(),
         epochs,
         epoch_of_month,
         market_factor_sigma: g.market_factor_sigma,
@@ -593,6 +243,497 @@ pub fn compile(
             })
             .collect(),
     })
+}
+
+/// The reps of a run: the reps file's, then hires and backfills as the events add them.
+struct Roster {
+    reps: Vec<SimRep>,
+    index: HashMap<RepId, usize>,
+    /// Roster index of each `events.hire` entry, in order.
+    hires: Vec<usize>,
+}
+
+impl Roster {
+    /// The roster index of rep `id`; `field` names the scenario field in the error.
+    fn find(&self, id: &RepId, field: &str) -> Result<usize, CompileError> {
+        self.index
+            .get(id)
+            .copied()
+            .ok_or_else(|| err(field, format!("rep {id} is not in the reps file; add it or fix the id")))
+    }
+
+    fn push(&mut self, rep: SimRep) -> usize {
+        self.index.insert(rep.rep.id.clone(), self.reps.len());
+        self.reps.push(rep);
+        self.reps.len() - 1
+    }
+}
+
+/// Phase 1, the events on the reps: capacity and quota changes, hires (with their role's medians), and the
+/// shock's slower ramp. Departures and backfills come with the ownership changes.
+fn roster(scenario: &Scenario, market: &Market, shock: Option<&Shock>) -> Result<Roster, CompileError> {
+    let reps =
+        market.reps().iter().map(|r| SimRep { rep: r.clone(), capacity_changes: Vec::new() }).collect();
+    let mut roster = Roster { reps, index: HashMap::new(), hires: Vec::new() };
+    roster.index = roster.reps.iter().enumerate().map(|(i, r)| (r.rep.id.clone(), i)).collect();
+    for (i, c) in scenario.events.capacity_change.iter().enumerate() {
+        let r = roster.find(&c.rep, &format!("events.capacity_change[{i}].rep"))?;
+        roster.reps[r].capacity_changes.push((c.from_month, c.capacity_hours));
+    }
+    for (i, q) in scenario.events.quota_change.iter().enumerate() {
+        let r = roster.find(&q.rep, &format!("events.quota_change[{i}].rep"))?;
+        roster.reps[r].rep.annual_quota = crate::market::Money::new(q.annual_quota)
+            .map_err(|e| err(format!("events.quota_change[{i}].annual_quota"), e.to_string()))?;
+    }
+    for (i, hire) in scenario.events.hire.iter().enumerate() {
+        if roster.index.contains_key(&hire.rep) {
+            return Err(err(
+                format!("events.hire[{i}].rep"),
+                format!("rep {} is already in the reps file; a rep can be in one place only", hire.rep),
+            ));
+        }
+        let rep = hire_rep(hire, market.reps(), &format!("events.hire[{i}]"))?;
+        let r = roster.push(SimRep { rep, capacity_changes: Vec::new() });
+        roster.hires.push(r);
+    }
+    if let Some(slow) = shock.and_then(|s| s.ramp_slowdown) {
+        for r in &mut roster.reps {
+            r.rep.ramp_months = slowed(r.rep.ramp_months, slow);
+        }
+    }
+    Ok(roster)
+}
+
+/// A ramp of `months` slowed by `factor`, in whole months.
+fn slowed(months: u32, factor: f64) -> u32 {
+    (f64::from(months) * factor).ceil() as u32
+}
+
+/// The departures of a run, each with the field that names it in errors: the scenario's, then the shock's
+/// (backfilled after the documented default delay and ramp, the book held meanwhile).
+fn departures(scenario: &Scenario, shock: Option<&Shock>) -> Vec<(String, Departure)> {
+    let mut all: Vec<(String, Departure)> = scenario
+        .events
+        .departure
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (format!("events.departure[{i}]"), d.clone()))
+        .collect();
+    if let Some((s, rep)) = shock.and_then(|s| Some((s, s.depart_rep.as_ref()?))) {
+        all.push((
+            format!("shock {}", s.name),
+            Departure {
+                rep: rep.clone(),
+                month: s.depart_month.unwrap_or(3).min(scenario.horizon_months),
+                backfill_delay_months: DEFAULT_BACKFILL_DELAY_MONTHS,
+                backfill_ramp_months: DEFAULT_BACKFILL_RAMP_MONTHS,
+                backfill: true,
+                orphan_policy: OrphanPolicy::Hold,
+                reassign_to: None,
+            },
+        ));
+    }
+    all
+}
+
+/// Ownership changes: for each 0-based month in which they take effect, the accounts that change owner and
+/// to whom (`None`: held, unowned).
+type Changes = BTreeMap<usize, Vec<(usize, Option<usize>)>>;
+
+/// The books of a run in priority order: accounts by expected value per hour of their owner's time.
+struct Priority<'a> {
+    scenario: &'a Scenario,
+    market: &'a Market,
+    params: &'a AccountParams,
+}
+
+impl Priority<'_> {
+    /// Expected value per hour of account `a` under `rep`.
+    fn of(&self, a: usize, rep: &Rep) -> f64 {
+        let acc = &self.market.accounts()[a];
+        let p = &self.params[a].0;
+        let lift = if is_expert(rep, &acc.vertical) { p.vertical_lift } else { 1.0 };
+        let ev = p.opp_rate * acc.score / 3.0 * p.win_rate_mean() * rep.skill * lift * acc.potential.get();
+        ev / account_hours(self.scenario, self.market, p, a, rep).max(1e-9)
+    }
+
+    /// Sorts `book` highest priority first (ties by market index).
+    fn sort(&self, book: &mut Vec<usize>, rep: &Rep) {
+        let mut keyed: Vec<(f64, usize)> = book.iter().map(|&a| (self.of(a, rep), a)).collect();
+        keyed.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        book.clear();
+        book.extend(keyed.into_iter().map(|(_, a)| a));
+    }
+
+    /// Every rep's book under `owners`, sorted.
+    fn books(&self, owners: &[Option<usize>], reps: &[SimRep]) -> Vec<Vec<usize>> {
+        let mut books = vec![Vec::new(); reps.len()];
+        for (a, owner) in owners.iter().enumerate() {
+            if let Some(r) = owner {
+                books[*r].push(a);
+            }
+        }
+        for (r, book) in books.iter_mut().enumerate() {
+            self.sort(book, &reps[r].rep);
+        }
+        books
+    }
+
+    /// Rep `r`'s book under `owners`, sorted.
+    fn book(&self, owners: &[Option<usize>], r: usize, reps: &[SimRep]) -> Vec<usize> {
+        let mut book: Vec<usize> = (0..owners.len()).filter(|&a| owners[a] == Some(r)).collect();
+        self.sort(&mut book, &reps[r].rep);
+        book
+    }
+}
+
+/// Phase 2, the ownership changes the events make: each hire takes its share of its donors' books (evenly
+/// spaced along their priority order, carve-outs kept); each departure's book is held, reassigned or spread
+/// at its month, and its backfill (added to the roster) takes the book when it starts.
+fn ownership_changes(
+    scenario: &Scenario,
+    market: &Market,
+    plan: &Plan,
+    shock: Option<&Shock>,
+    priority: &Priority<'_>,
+    roster: &mut Roster,
+) -> Result<Changes, CompileError> {
+    let h = scenario.horizon_months as usize;
+    let mut owners: Vec<Option<usize>> = (0..market.accounts().len()).map(|a| plan.owner(a)).collect();
+    let locked = market.carved_out();
+    let mut changes = Changes::new();
+    for (i, hire) in scenario.events.hire.iter().enumerate() {
+        let hr = roster.hires[i];
+        let t = (hire.start_month - 1) as usize;
+        for (j, donor) in hire.take_from.iter().enumerate() {
+            let d = roster.find(donor, &format!("events.hire[{i}].take_from[{j}]"))?;
+            let book: Vec<usize> =
+                priority.book(&owners, d, &roster.reps).into_iter().filter(|&a| !locked[a]).collect();
+            for (k, &a) in book.iter().enumerate() {
+                // Evenly spaced picks along the priority order move potential in proportion.
+                if ((k + 1) as f64 * hire.take_share).floor() > (k as f64 * hire.take_share).floor() {
+                    changes.entry(t).or_default().push((a, Some(hr)));
+                    owners[a] = Some(hr);
+                }
+            }
+        }
+    }
+
+    let mut departed = vec![false; roster.reps.len()];
+    for (field, d) in &departures(scenario, shock) {
+        let x = roster.find(&d.rep, &format!("{field}.rep"))?;
+        if std::mem::replace(&mut departed[x], true) {
+            // A rep leaves once: a shock naming a rep whose departure the scenario already has adds nothing.
+            continue;
+        }
+        let last = d.month;
+        let leaver = &mut roster.reps[x].rep;
+        leaver.end_month = Some(leaver.end_month.map_or(last, |e| e.min(last)));
+        if (last as usize) >= h {
+            continue;
+        }
+        let t = last as usize;
+        let book = priority.book(&owners, x, &roster.reps);
+        for (&a, to) in book.iter().zip(orphan_owners(field, d, x, t, book.len(), roster)?) {
+            changes.entry(t).or_default().push((a, to));
+            owners[a] = to;
+        }
+        let start = last + d.backfill_delay_months;
+        if d.backfill && (start as usize) <= h {
+            let mut rep = backfill_rep(&roster.reps[x].rep, d.backfill_ramp_months, start)
+                .map_err(|e| err(format!("{field}.rep"), e.to_string()))?;
+            if let Some(slow) = shock.and_then(|s| s.ramp_slowdown) {
+                rep.ramp_months = slowed(rep.ramp_months, slow);
+            }
+            let b = roster.push(SimRep { rep, capacity_changes: roster.reps[x].capacity_changes.clone() });
+            for &a in &book {
+                changes.entry(start as usize - 1).or_default().push((a, Some(b)));
+            }
+        }
+    }
+    Ok(changes)
+}
+
+/// Who holds each of the `len` accounts of departing rep `x` from 0-based month `t` under the departure's
+/// orphan policy.
+fn orphan_owners(
+    field: &str,
+    d: &Departure,
+    x: usize,
+    t: usize,
+    len: usize,
+    roster: &Roster,
+) -> Result<Vec<Option<usize>>, CompileError> {
+    Ok(match d.orphan_policy {
+        OrphanPolicy::Hold => vec![None; len],
+        OrphanPolicy::Reassign => {
+            let to = d
+                .reassign_to
+                .as_ref()
+                .ok_or_else(|| err(format!("{field}.reassign_to"), "name the rep who takes the book"))?;
+            vec![Some(roster.find(to, &format!("{field}.reassign_to"))?); len]
+        }
+        OrphanPolicy::Spread => {
+            let team = &roster.reps[x].rep.team;
+            let mates: Vec<usize> = (0..roster.reps.len())
+                .filter(|&r| {
+                    let rep = &roster.reps[r].rep;
+                    r != x && rep.team == *team && productivity(rep, t as i32 + 1, 1.0) > 0.0
+                })
+                .collect();
+            if mates.is_empty() {
+                return Err(err(
+                    format!("{field}.orphan_policy"),
+                    format!(
+                        "team {team} has no other active rep to spread the book over; use \"hold\" or \"reassign\""
+                    ),
+                ));
+            }
+            (0..len).map(|k| Some(mates[k % mates.len()])).collect()
+        }
+    })
+}
+
+/// The rep who backfills `leaver`, selling from 1-based month `start` after a ramp of `ramp_months`: the
+/// leaver's seat (role, region, capacity, quota) at average skill.
+pub fn backfill_rep(leaver: &Rep, ramp_months: u32, start: u32) -> Result<Rep, crate::market::IdError> {
+    Ok(Rep {
+        id: RepId::new(&format!("{}-backfill", leaver.id))?,
+        name: format!("Backfill for {}", leaver.name),
+        start_month: start as i32,
+        ramp_months,
+        end_month: None,
+        skill: 1.0,
+        ..leaver.clone()
+    })
+}
+
+/// Phase 3, the epochs: the owner of every account (market index) from each month in which ownership
+/// changes, starting with month 0 (the plan, with the changes that take effect at once).
+fn epoch_owners(plan: &Plan, n: usize, h: usize, changes: &Changes) -> Vec<(usize, Vec<Option<usize>>)> {
+    let mut current: Vec<Option<usize>> = (0..n).map(|a| plan.owner(a)).collect();
+    for &(a, to) in changes.get(&0).into_iter().flatten() {
+        current[a] = to;
+    }
+    let mut snapshots = vec![(0, current.clone())];
+    for (&m, moves) in changes.range(1..h) {
+        for &(a, to) in moves {
+            current[a] = to;
+        }
+        snapshots.push((m, current.clone()));
+    }
+    snapshots
+}
+
+/// The dense labels of verticals and pipeline segments (region/size band of accounts and of reps).
+struct Labels<'a> {
+    /// Lowercased vertical → index.
+    vertical_ix: BTreeMap<String, u16>,
+    /// Each account's vertical index (market order).
+    account_vertical: Vec<u16>,
+    /// `region/band` → pipeline segment index, in label order.
+    pipeline_ix: BTreeMap<String, u16>,
+    /// An account's (region, size band) → its pipeline segment.
+    region_band: HashMap<(&'a str, SizeBand), u16>,
+}
+
+fn pipeline_label(region: &str, band: SizeBand) -> String {
+    format!("{region}/{band}")
+}
+
+impl<'a> Labels<'a> {
+    fn new(accounts: &'a [crate::market::Account], reps: &[SimRep]) -> Self {
+        // Each distinct spelling is lowercased and looked up once, not once per account.
+        let mut vertical_ix: BTreeMap<String, u16> = BTreeMap::new();
+        let mut spelling_ix: HashMap<&str, u16> = HashMap::new();
+        let account_vertical: Vec<u16> = accounts
+            .iter()
+            .map(|a| {
+                *spelling_ix.entry(a.vertical.as_str()).or_insert_with(|| {
+                    let next = vertical_ix.len() as u16;
+                    *vertical_ix.entry(a.vertical.to_lowercase()).or_insert(next)
+                })
+            })
+            .collect();
+        let mut region_band: HashMap<(&str, SizeBand), u16> = HashMap::new();
+        for a in accounts {
+            region_band.entry((a.region.as_str(), a.size_band)).or_insert(0);
+        }
+        let mut pipeline_ix: BTreeMap<String, u16> = BTreeMap::new();
+        for &(region, band) in region_band.keys() {
+            pipeline_ix.entry(pipeline_label(region, band)).or_insert(0);
+        }
+        for r in reps {
+            pipeline_ix.entry(pipeline_label(r.rep.region.as_str(), r.rep.role)).or_insert(0);
+        }
+        for (i, v) in pipeline_ix.values_mut().enumerate() {
+            *v = i as u16;
+        }
+        for (&(region, band), ix) in &mut region_band {
+            *ix = pipeline_ix[&pipeline_label(region, band)];
+        }
+        Labels { vertical_ix, account_vertical, pipeline_ix, region_band }
+    }
+}
+
+/// Phase 4, the segment models: one per distinct override chain, with one win draw per key that sets a Beta
+/// (and motion). Returns the segments, each parameter set's segment, and the draws.
+fn segment_models(params: &AccountParams, h: usize) -> (Vec<SegmentModel>, Vec<u16>, Vec<WinDraw>) {
+    let mut segment_ix: BTreeMap<String, usize> = BTreeMap::new();
+    let mut segments: Vec<SegmentModel> = Vec::new();
+    let mut win_draws = WinDraws::default();
+    let mut set_segment = vec![0u16; params.sets.len()];
+    for (set, (p, chain, win_keys)) in params.sets.iter().enumerate() {
+        let new_business = win_draws.index(&win_keys.new_business, p.win_rate_alpha, p.win_rate_beta);
+        let expansion = win_draws.index(
+            &format!("{} expansion", win_keys.expansion),
+            p.expansion_win_rate_alpha,
+            p.expansion_win_rate_beta,
+        );
+        let s = *segment_ix.entry(chain.clone()).or_insert_with(|| {
+            segments.push(segment_model(chain, p, [new_business, expansion], h));
+            segments.len() - 1
+        });
+        set_segment[set] = s as u16;
+    }
+    (segments, set_segment, win_draws.draws)
+}
+
+/// Phase 5, the account table in model order (`order[i]` is the market index of model account `i`): hazards
+/// (zero in a shock's dark vertical), the expansion clock and whitespace, the competitive factor, and which
+/// accounts are coverage targets (a target tier with demand to work).
+fn account_table(
+    scenario: &Scenario,
+    market: &Market,
+    shock: Option<&Shock>,
+    params: &AccountParams,
+    order: &[usize],
+    set_segment: &[u16],
+    labels: &Labels<'_>,
+) -> AccountTable {
+    let accounts = market.accounts();
+    let dark =
+        shock.and_then(|s| s.vertical_dark.as_ref()).and_then(|v| labels.vertical_ix.get(&v.to_lowercase()));
+    let mut table = AccountTable::default();
+    for &a in order {
+        let acc = &accounts[a];
+        let p = &params[a].0;
+        let is_dark = dark == Some(&labels.account_vertical[a]);
+        let hazard = |prob: f64| {
+            if is_dark { 0.0 } else { -(1.0 - prob.clamp(0.0, 0.999_999)).ln() as f32 }
+        };
+        table.market_index.push(a as u32);
+        table.segment.push(set_segment[params.set_of[a] as usize]);
+        table.pipeline_segment.push(labels.region_band[&(acc.region.as_str(), acc.size_band)]);
+        let covered = hazard(p.opp_rate * acc.score / 3.0);
+        let expansion = hazard(p.expansion_opp_rate * acc.score / 3.0);
+        table.hazard_covered.push(covered);
+        table.hazard_inbound.push(hazard(p.inbound_rate));
+        // An expansion clock runs on the new-business hazards of the books, scaled.
+        let clock = if expansion > 0.0 && covered > 0.0 { covered / expansion } else { f32::INFINITY };
+        table.expansion_clock.push(clock);
+        let whitespace = acc.potential.get() * p.whitespace_multiple;
+        table.whitespace.push(whitespace);
+        table.potential.push(acc.potential.get());
+        table.vertical.push(labels.account_vertical[a]);
+        let difficulty = f64::from(acc.score_inputs.competitive_difficulty);
+        table.competitive.push((1.0 + p.competitive_strength * (3.0 - difficulty) / 2.0) as f32);
+        let has_demand = !acc.is_customer || (clock.is_finite() && whitespace > 0.0);
+        table.target.push(has_demand && scenario.model.target_tiers.contains(&acc.tier.0));
+        table.customer.push(acc.is_customer);
+    }
+    table
+}
+
+/// Phase 6, the rep models: monthly capacity (capacity changes × ramp productivity), the quota pro-rated by
+/// the quota policy, and the expert verticals as a mask over the vertical labels.
+fn rep_models(g: &GlobalParams, h: usize, reps: &[SimRep], labels: &Labels<'_>) -> Vec<RepModel> {
+    reps.iter()
+        .map(|sr| {
+            let r = &sr.rep;
+            let base_capacity = |m: u32| {
+                sr.capacity_changes
+                    .iter()
+                    .rev()
+                    .find(|(from, _)| *from <= m)
+                    .map_or(r.capacity_hours, |c| c.1)
+            };
+            let prod: Vec<f64> = (1..=h as i32).map(|m| productivity(r, m, g.ramp_start_fraction)).collect();
+            let weights: Vec<f64> = match g.quota_policy {
+                QuotaPolicy::RampWeighted => prod.clone(),
+                QuotaPolicy::ActiveMonths => prod.iter().map(|&p| f64::from(u8::from(p > 0.0))).collect(),
+                QuotaPolicy::Full => vec![1.0; h],
+            };
+            let mut expert = vec![false; labels.vertical_ix.len()];
+            for v in &r.expert_verticals {
+                if let Some(&i) = labels.vertical_ix.get(&v.to_lowercase()) {
+                    expert[usize::from(i)] = true;
+                }
+            }
+            RepModel {
+                id: r.id.to_string(),
+                name: r.name.clone(),
+                team: r.team.clone(),
+                pipeline_segment: labels.pipeline_ix[&pipeline_label(r.region.as_str(), r.role)],
+                capacity: (0..h).map(|m| base_capacity(m as u32 + 1) * prod[m]).collect(),
+                quota: r.annual_quota.get() * weights.iter().sum::<f64>() / 12.0,
+                skill: r.skill,
+                expert,
+                last_month: r.end_month.map(|e| (e as usize).saturating_sub(1)),
+            }
+        })
+        .collect()
+}
+
+/// Phase 7, each epoch's books: every rep's accounts in priority order with their hours under that rep, the
+/// owner of every model account, and the unowned accounts.
+fn epochs(
+    priority: &Priority<'_>,
+    snapshots: &[(usize, Vec<Option<usize>>)],
+    model_ix: &[u32],
+    table: &AccountTable,
+    segments: &[SegmentModel],
+    rep_models: &[RepModel],
+    reps: &[SimRep],
+) -> Vec<Epoch> {
+    let n = model_ix.len();
+    let entry = |a: usize| {
+        let m = model_ix[a] as usize;
+        BookEntry {
+            account: model_ix[a],
+            milli_hours: 0,
+            hazard_covered: table.hazard_covered[m],
+            hazard_inbound: table.hazard_inbound[m],
+        }
+    };
+    snapshots
+        .iter()
+        .map(|(from, owners)| {
+            let books: Vec<Vec<BookEntry>> = priority
+                .books(owners, reps)
+                .iter()
+                .enumerate()
+                .map(|(r, book)| {
+                    book.iter()
+                        .map(|&a| {
+                            let (p, rep) = (&priority.params[a].0, &reps[r].rep);
+                            let hours = account_hours(priority.scenario, priority.market, p, a, rep);
+                            BookEntry { milli_hours: (hours * 1000.0).round() as u32, ..entry(a) }
+                        })
+                        .collect()
+                })
+                .collect();
+            let mut owner = vec![NO_OWNER; n];
+            for a in 0..n {
+                if let Some(r) = owners[a] {
+                    owner[model_ix[a] as usize] = r as u32;
+                }
+            }
+            let mut unowned: Vec<BookEntry> = (0..n).filter(|&a| owners[a].is_none()).map(entry).collect();
+            unowned.sort_unstable_by_key(|e| e.account);
+            Epoch::new(*from, owner, books, unowned, table, segments, rep_models)
+        })
+        .collect()
 }
 
 /// The per-trial win-rate draws, one per key that sets a Beta (and motion).
@@ -643,4 +784,184 @@ fn segment_model(label: &str, p: &SegmentParams, win_draws: [usize; 2], h: usize
 
 fn is_expert(rep: &Rep, vertical: &str) -> bool {
     rep.expert_verticals.iter().any(|v| v.eq_ignore_ascii_case(vertical))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::market::fixture::{account, market, rep};
+
+    fn scenario(body: &str) -> Scenario {
+        let text = format!(
+            "schema_version = 1\nname = \"phases\"\nhorizon_months = 12\n{body}\n[data]\naccounts = \"a.csv\"\nreps = \"r.csv\"\n"
+        );
+        Scenario::from_toml(&text, Path::new("phases.toml")).unwrap()
+    }
+
+    fn shock(name: &str) -> Shock {
+        Shock {
+            name: name.into(),
+            win_rate_multiplier: None,
+            deal_size_multiplier: None,
+            ramp_slowdown: None,
+            vertical_dark: None,
+            depart_rep: None,
+            depart_month: None,
+        }
+    }
+
+    /// Six Retail accounts of R1 (potential 600 down to 100), one Software account of R2, one unowned.
+    fn six_and_two() -> Market {
+        let mut accounts: Vec<_> =
+            (0..6).map(|i| account(&format!("A{i}"), "Retail", 600.0 - 100.0 * i as f64)).collect();
+        accounts.push(account("A6", "Software", 50.0));
+        accounts.push(account("A7", "Retail", 10.0));
+        let owners = [Some(0), Some(0), Some(0), Some(0), Some(0), Some(0), Some(1), None];
+        market(accounts, vec![rep("R1", 1.2e6), rep("R2", 6e5)], &owners)
+    }
+
+    #[test]
+    fn roster_applies_capacity_quota_hires_and_a_slower_ramp() {
+        let m = six_and_two();
+        let s = scenario(
+            "[[events.capacity_change]]\nrep = \"R1\"\nfrom_month = 4\ncapacity_hours = 50\n\n\
+             [[events.quota_change]]\nrep = \"R2\"\nannual_quota = 700000\n\n\
+             [[events.hire]]\nrep = \"H1\"\nrole = \"SMB\"\nregion = \"AMER\"\nstart_month = 3\nramp_months = 2\n",
+        );
+        let mut slow = shock("slow");
+        slow.ramp_slowdown = Some(1.5);
+        let roster = roster(&s, &m, Some(&slow)).unwrap();
+        assert_eq!(roster.reps.len(), 3);
+        assert_eq!(roster.reps[0].capacity_changes, [(4, 50.0)]);
+        assert_eq!(roster.reps[1].rep.annual_quota.get(), 700_000.0);
+        assert_eq!(roster.hires, [2]);
+        let hire = &roster.reps[2].rep;
+        // The role's median quota of the reps file (1.2M and 0.6M, before the quota change), a 3-month ramp.
+        assert_eq!((hire.annual_quota.get(), hire.ramp_months, hire.start_month), (900_000.0, 3, 3));
+        assert_eq!(roster.find(&RepId::new("H1").unwrap(), "f").unwrap(), 2);
+        let missing = roster.find(&RepId::new("R9").unwrap(), "events.x.rep").unwrap_err();
+        assert_eq!(missing.field, "events.x.rep");
+    }
+
+    #[test]
+    fn a_hire_takes_its_share_and_a_departure_hands_its_book_to_the_backfill() {
+        let m = six_and_two();
+        let params = account_params(&scenario(""), &m);
+        let s = scenario(
+            "[[events.hire]]\nrep = \"H1\"\nrole = \"SMB\"\nregion = \"AMER\"\nstart_month = 3\n\
+             take_from = [\"R1\"]\ntake_share = 0.5\n\n\
+             [[events.departure]]\nrep = \"R2\"\nmonth = 4\nbackfill_delay_months = 2\n",
+        );
+        let priority = Priority { scenario: &s, market: &m, params: &params };
+        let mut roster = roster(&s, &m, None).unwrap();
+        let changes = ownership_changes(&s, &m, m.plan(), None, &priority, &mut roster).unwrap();
+        // Every second account of R1's book in priority order (highest potential first) goes to the hire
+        // from its first month (0-based 2).
+        assert_eq!(changes[&2], [(1, Some(2)), (3, Some(2)), (5, Some(2))]);
+        // R2's book is held from month 4 (0-based) and goes to its backfill (roster 3) in month 6.
+        assert_eq!(changes[&4], [(6, None)]);
+        assert_eq!(changes[&5], [(6, Some(3))]);
+        let backfill = &roster.reps[3].rep;
+        assert_eq!((backfill.id.as_str(), backfill.start_month, backfill.ramp_months), ("R2-backfill", 6, 3));
+        assert_eq!(roster.reps[1].rep.end_month, Some(4));
+    }
+
+    #[test]
+    fn a_shock_departure_uses_the_default_backfill_and_a_repeated_one_adds_nothing() {
+        let m = six_and_two();
+        let params = account_params(&scenario(""), &m);
+        let s = scenario("[[events.departure]]\nrep = \"R2\"\nmonth = 2\nbackfill = false\n");
+        let mut leave = shock("leave");
+        (leave.depart_rep, leave.depart_month) = (Some(RepId::new("R1").unwrap()), Some(3));
+        let all = departures(&s, Some(&leave));
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1].0, "shock leave");
+        assert_eq!(
+            (all[1].1.backfill_delay_months, all[1].1.backfill_ramp_months),
+            (DEFAULT_BACKFILL_DELAY_MONTHS, DEFAULT_BACKFILL_RAMP_MONTHS)
+        );
+
+        let priority = Priority { scenario: &s, market: &m, params: &params };
+        let mut roster = roster(&s, &m, None).unwrap();
+        let mut again = shock("again");
+        (again.depart_rep, again.depart_month) = (Some(RepId::new("R2").unwrap()), Some(6));
+        let changes = ownership_changes(&s, &m, m.plan(), Some(&again), &priority, &mut roster).unwrap();
+        // Only the scenario's departure (month 2, no backfill) happens.
+        assert_eq!(changes.keys().copied().collect::<Vec<_>>(), [2]);
+        assert_eq!(roster.reps.len(), 2);
+    }
+
+    #[test]
+    fn epochs_start_at_each_change_inside_the_horizon() {
+        let plan = Plan::from_owners(vec![Some(0), Some(0), Some(1)]);
+        let mut changes = Changes::new();
+        changes.insert(0, vec![(2, Some(0))]);
+        changes.insert(3, vec![(0, None)]);
+        changes.insert(5, vec![(1, Some(1)), (0, Some(1))]);
+        changes.insert(12, vec![(2, None)]);
+        let got = epoch_owners(&plan, 3, 12, &changes);
+        let want = vec![
+            (0, vec![Some(0), Some(0), Some(0)]),
+            (3, vec![None, Some(0), Some(0)]),
+            (5, vec![Some(1), Some(1), Some(0)]),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn segment_models_share_a_chain_and_a_win_draw_per_key() {
+        let m = six_and_two();
+        let s = scenario("[params.\"AMER/SMB/Retail\"]\nwin_rate_alpha = 3\nwin_rate_beta = 7\n");
+        let params = account_params(&s, &m);
+        let (segments, set_segment, draws) = segment_models(&params, 12);
+        // Retail carries its own key, Software only its size band's: two segments. Retail's key sets the
+        // new-business Beta only, so the two new-business draws differ and both expansion draws are SMB's.
+        assert_eq!(segments.len(), 2, "{:?}", segments.iter().map(|x| &x.label).collect::<Vec<_>>());
+        assert_eq!(draws.len(), 3, "{:?}", draws.iter().map(|d| &d.label).collect::<Vec<_>>());
+        let retail = set_segment[params.set_of[0] as usize];
+        assert_eq!(set_segment[params.set_of[7] as usize], retail, "both Retail accounts share one segment");
+        assert_ne!(set_segment[params.set_of[6] as usize], retail);
+        let nb = &draws[segments[usize::from(retail)].motions[0].win_draw];
+        assert_eq!((nb.alpha, nb.beta), (3.0, 7.0));
+    }
+
+    #[test]
+    fn the_account_table_darkens_a_vertical_and_targets_only_accounts_with_demand() {
+        let mut accounts = vec![account("A0", "Retail", 100.0), account("A1", "Software", 100.0)];
+        accounts[1].is_customer = true;
+        let m = market(accounts, vec![rep("R1", 1e6)], &[Some(0), Some(0)]);
+        let no_expansion = scenario("[params.SMB]\nexpansion_opp_rate = 0\n");
+        let params = account_params(&no_expansion, &m);
+        let labels = Labels::new(m.accounts(), &roster(&no_expansion, &m, None).unwrap().reps);
+        let (_, set_segment, _) = segment_models(&params, 12);
+        let mut dark = shock("dark");
+        dark.vertical_dark = Some("retail".into());
+        let t = account_table(&no_expansion, &m, Some(&dark), &params, &[1, 0], &set_segment, &labels);
+        assert_eq!(t.market_index, [1, 0]);
+        assert_eq!(t.hazard_covered[1], 0.0, "Retail is dark");
+        assert!(t.hazard_covered[0] > 0.0);
+        assert!(t.expansion_clock[0].is_infinite(), "expansion is off");
+        // A customer with no expansion has no demand, so it is no coverage target.
+        assert_eq!(t.target, [false, true]);
+        assert_eq!(t.whitespace, [300.0, 300.0]);
+    }
+
+    #[test]
+    fn rep_models_pro_rate_the_quota_by_the_policy_and_mark_experts() {
+        let mut late = rep("R1", 1.2e6);
+        (late.start_month, late.expert_verticals) = (7, vec!["RETAIL".into()]);
+        let m = market(vec![account("A0", "Retail", 100.0)], vec![late], &[Some(0)]);
+        for (policy, quota) in [("active_months", 600_000.0), ("full", 1.2e6)] {
+            let s = scenario(&format!("[model]\nquota_policy = \"{policy}\"\n"));
+            let roster = roster(&s, &m, None).unwrap();
+            let labels = Labels::new(m.accounts(), &roster.reps);
+            let r = &rep_models(&s.model, 12, &roster.reps, &labels)[0];
+            assert!((r.quota - quota).abs() < 1e-6, "{policy}: {}", r.quota);
+            assert_eq!(r.capacity[5], 0.0);
+            assert_eq!(r.capacity[6], 100.0);
+            assert_eq!(r.expert, [true]);
+        }
+    }
 }

@@ -89,7 +89,7 @@ pub struct Departure {
     #[serde(default = "default_backfill_delay")]
     pub backfill_delay_months: u32,
     /// Ramp of the backfill in months (default 3).
-    #[serde(default = "default_ramp")]
+    #[serde(default = "default_backfill_ramp")]
     pub backfill_ramp_months: u32,
     /// Whether the seat is backfilled at all (default true).
     #[serde(default = "default_true")]
@@ -102,8 +102,17 @@ pub struct Departure {
     pub reassign_to: Option<RepId>,
 }
 
+/// Months from a departure to its backfill's first selling month when the scenario does not say: recruit
+/// (about 3) plus onboard (about 2).
+pub const DEFAULT_BACKFILL_DELAY_MONTHS: u32 = 5;
+/// A backfill's ramp in months when the scenario does not say.
+pub const DEFAULT_BACKFILL_RAMP_MONTHS: u32 = 3;
+
 fn default_backfill_delay() -> u32 {
-    5
+    DEFAULT_BACKFILL_DELAY_MONTHS
+}
+fn default_backfill_ramp() -> u32 {
+    DEFAULT_BACKFILL_RAMP_MONTHS
 }
 fn default_true() -> bool {
     true

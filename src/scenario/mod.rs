@@ -10,8 +10,8 @@ mod schema;
 
 pub use assumptions::{OPEN_PIPELINE_MISSING, declared, declared_for_stress};
 pub use compile::{
-    AccountParams, CompileError, account_hours, account_params, compile, hire_rep, productivity,
-    workload_hours,
+    AccountParams, CompileError, account_hours, account_params, backfill_rep, compile, hire_rep,
+    productivity, workload_hours,
 };
 pub use events::{CapacityChange, Departure, Events, Hire, OrphanPolicy, QuotaChange, Shock, default_shocks};
 pub use params::{GlobalParams, MAX_OPEN, ParamOverride, QuotaPolicy, SegmentParams};

@@ -284,10 +284,10 @@ pub struct Removal {
 }
 
 fn default_backfill_delay() -> u32 {
-    5
+    super::events::DEFAULT_BACKFILL_DELAY_MONTHS
 }
 fn default_backfill_ramp() -> u32 {
-    3
+    super::events::DEFAULT_BACKFILL_RAMP_MONTHS
 }
 
 /// What the optimizer searches and under which constraints.
