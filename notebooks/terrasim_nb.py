@@ -2,7 +2,7 @@
 
 The binary is `$TERRASIM` when set, else `target/release/terrasim` under the repository root (build it with
 `cargo build --release`). Every run writes under `$TERRASIM_NOTEBOOK_OUT` (default `target/notebooks`), one
-folder per notebook: the CLI's output folders and a `figures/` folder of PNG files.
+folder per notebook; relative paths in either variable are taken from the repository root: the CLI's output folders and a `figures/` folder of PNG files.
 """
 
 import json
@@ -17,7 +17,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 
 # Unit tokens a CSV column may carry (`bookings_usd_mean` is `bookings_mean` in USD); a result written
 # before or after units were added to the headers reads the same.
-_UNITS = {"usd", "eur", "gbp", "pct", "hours", "months", "ratio", "share", "x"}
+_UNITS = {"usd", "eur", "gbp", "pct", "hours", "months", "x"}
 
 
 def binary() -> pathlib.Path:
