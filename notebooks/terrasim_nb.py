@@ -2,7 +2,8 @@
 
 The binary is `$TERRASIM` when set, else `target/release/terrasim` under the repository root (build it with
 `cargo build --release`). Every run writes under `$TERRASIM_NOTEBOOK_OUT` (default `target/notebooks`), one
-folder per notebook; relative paths in either variable are taken from the repository root: the CLI's output folders and a `figures/` folder of PNG files.
+folder per notebook: the CLI's output folders and a `figures/` folder of PNG files. Relative paths in either
+variable are taken from the repository root.
 """
 
 import json
