@@ -95,8 +95,8 @@ def paired(metric_names: dict, plans: list, key: str) -> pd.DataFrame:
 
 
 def plot_intervals(ax, rows: pd.DataFrame, scale: float = 1.0, unit: str = "") -> None:
-    """One horizontal bar per row of `paired(...)`: the paired difference and its 95% interval, with the
-    zero line (no change against the reference)."""
+    """One horizontal bar per row of `paired(...)`: the paired difference (red below zero, blue above) and its
+    95% interval, with the zero line (no change against the reference)."""
     y = range(len(rows))
     d = rows["difference"] / scale
     err = [d - rows["ci_low"] / scale, rows["ci_high"] / scale - d]
