@@ -2,7 +2,9 @@
 
 use crate::market::Audit;
 use crate::sim::SimResult;
-use crate::sim::compare::StressResult;
+use crate::sim::compare::{Breakdown, Paired, Presence, StressResult, gains_and_losses};
+
+use super::html::format::{Unit, signed};
 
 use super::table::{Table, money, pct, pct_se};
 
@@ -205,6 +207,56 @@ pub fn stress_summary(s: &StressResult) -> String {
                 fmt(d.shocked),
                 fmt(d.difference.mean),
                 format!("[{}, {}]", fmt(d.ci_low), fmt(d.ci_high)),
+            ]);
+        }
+    }
+    out.push_str(&t.render());
+    out
+}
+
+/// Reps shown on each side of a terminal winners-and-losers table.
+const WINNERS_SHOWN: usize = 3;
+
+/// Who gains and who loses bookings in each run against `reference`: the largest gains and losses per rep
+/// and per segment, with 95% intervals. The full tables are `rep_deltas.csv` and
+/// `segment_deltas.csv`.
+pub fn winners_and_losers(reference: &str, runs: &[(&str, &Breakdown)]) -> String {
+    let money = |x: f64| signed(x, Unit::Money);
+    let interval = |p: &Paired| format!("[{}, {}]", money(p.ci_low), money(p.ci_high));
+    let mut out = format!(
+        "\nWinners and losers: bookings against {reference}, per rep and per segment, the largest gains and losses \
+         (paired by trial; 95% interval)\n"
+    );
+    let mut t =
+        Table::new(&["run", "", "rep or segment", "bookings Δ", "95% interval", "note"]).left_aligned(3);
+    for (name, b) in runs {
+        let (gains, losses) = gains_and_losses(&b.reps, WINNERS_SHOWN, |r| r.bookings.difference.mean);
+        for (side, r) in gains.iter().map(|r| ("gain", r)).chain(losses.iter().map(|r| ("loss", r))) {
+            let note = match r.presence {
+                Presence::Both => String::new(),
+                Presence::Added => format!("not in {reference}: its own bookings"),
+                Presence::Removed => format!("only in {reference}: its bookings lost"),
+            };
+            t.row(vec![
+                name.to_string(),
+                side.into(),
+                format!("{} {}", r.id, r.name),
+                money(r.bookings.difference.mean),
+                interval(&r.bookings),
+                note,
+            ]);
+        }
+        let (gains, losses) = gains_and_losses(&b.segments, WINNERS_SHOWN, |s| s.bookings.difference.mean);
+        for s in gains.iter().chain(&losses) {
+            t.row(vec![
+                name.to_string(),
+                "segment".into(),
+                s.segment.clone(),
+                money(s.bookings.difference.mean),
+                interval(&s.bookings),
+                s.coverage.map_or(String::new(), |c| {
+                    format!("pipeline coverage {}", signed(c.difference.mean, Unit::Multiple))
+                }),
             ]);
         }
     }
