@@ -176,3 +176,45 @@ fn stress_writes_per_rep_and_per_segment_tables_that_add_up_to_the_team() {
     let manifest = std::fs::read_to_string(dir.path().join("out/manifest.json")).unwrap();
     assert!(manifest.contains("rep_deltas.csv") && manifest.contains("segment_deltas.csv"));
 }
+
+#[test]
+fn compare_shows_each_hire_as_added_with_its_own_bookings_and_its_donors_losses() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/northstar");
+    let (base, hire) = (shipped.join("baseline.toml"), shipped.join("new_hire.toml"));
+    let o = terrasim(
+        &[
+            "compare",
+            base.to_str().unwrap(),
+            "--variant",
+            hire.to_str().unwrap(),
+            "--trials",
+            "60",
+            "--out",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/compare.json")).unwrap()).unwrap();
+    assert_eq!(json["schema_version"], 2);
+    let reps = json["plans"][1]["breakdown"]["reps"].as_array().unwrap();
+    let added: Vec<&serde_json::Value> = reps.iter().filter(|r| r["presence"] == "added").collect();
+    assert_eq!(added.len(), 2, "the two hires");
+    for h in &added {
+        assert!(h["baseline"].is_null() && h["attainment"].is_null(), "{h}");
+        let own = h["alternative"]["bookings"]["mean"].as_f64().unwrap();
+        assert!(
+            own > 0.0 && (h["bookings"]["difference"]["mean"].as_f64().unwrap() - own).abs() < 1e-6 * own
+        );
+    }
+    // The hires take accounts from their teammates, who book less on the same futures.
+    assert!(reps.iter().any(|r| r["presence"] == "both" && r["bookings"]["ci_high"].as_f64().unwrap() < 0.0));
+    let (header, rows) = csv_rows(&dir.path().join("out/rep_deltas.csv"));
+    assert_eq!(header[0], "plan");
+    assert!(header.contains(&"reference_bookings_mean_money".to_string()), "{header:?}");
+    assert_eq!(rows.len(), reps.len(), "the reference's own rows are left out");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("not in current plan: its own bookings") && stdout.contains("s.e."), "{stdout}");
+}

@@ -241,14 +241,6 @@ impl RunBreakdown {
         self.house[t]
     }
 
-    fn rep(&self, id: &str) -> Option<usize> {
-        self.reps.iter().position(|r| r.id == id)
-    }
-
-    fn segment(&self, label: &str) -> Option<usize> {
-        self.segments.iter().position(|(l, _)| l == label)
-    }
-
     /// Rep `r`'s bookings per trial.
     fn rep_series(&self, r: usize) -> impl Iterator<Item = f64> + '_ {
         (0..self.trials).map(move |t| self.bookings[t * self.reps.len() + r])
@@ -310,33 +302,54 @@ fn presence<T>(base: Option<T>, alt: Option<T>) -> Presence {
 /// share its random numbers. Reps are matched by id and segments by label; one in a single run is compared
 /// with nothing (zero bookings) and marked so.
 pub fn breakdown(baseline: &RunBreakdown, alternative: &RunBreakdown) -> Breakdown {
-    let n = baseline.trials.min(alternative.trials);
-    let zeros = || std::iter::repeat_n(0.0, n);
-    let mut rep_pairs: Vec<(Option<usize>, Option<usize>)> =
-        (0..baseline.reps.len()).map(|r| (Some(r), alternative.rep(&baseline.reps[r].id))).collect();
-    rep_pairs.extend(
-        (0..alternative.reps.len())
-            .filter(|&r| baseline.rep(&alternative.reps[r].id).is_none())
-            .map(|r| (None, Some(r))),
+    Breakdown {
+        reps: rep_deltas(baseline, alternative),
+        segments: segment_deltas(baseline, alternative),
+        house_bookings: Paired::of(baseline.house.iter().zip(&alternative.house).map(|(x, y)| y - x)),
+    }
+}
+
+/// The baseline's items (by index) each with its match in the alternative, then the alternative's items
+/// the baseline lacks; `key` names an item.
+fn matched<T>(
+    baseline: &[T],
+    alternative: &[T],
+    key: impl Fn(&T) -> &str,
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let find = |items: &[T], k: &str| items.iter().position(|x| key(x) == k);
+    let mut pairs: Vec<_> =
+        baseline.iter().enumerate().map(|(b, x)| (Some(b), find(alternative, key(x)))).collect();
+    pairs.extend(
+        alternative
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| find(baseline, key(x)).is_none())
+            .map(|(a, _)| (None, Some(a))),
     );
-    let reps = rep_pairs
+    pairs
+}
+
+/// A per-trial series of the run, or zeros for an item not in it.
+fn or_zeros(trials: usize, series: Option<Vec<f64>>) -> Vec<f64> {
+    series.unwrap_or_else(|| vec![0.0; trials])
+}
+
+fn rep_deltas(baseline: &RunBreakdown, alternative: &RunBreakdown) -> Vec<RepDelta> {
+    let n = baseline.trials.min(alternative.trials);
+    let series =
+        |run: &RunBreakdown, r: Option<usize>| or_zeros(n, r.map(|r| run.rep_series(r).take(n).collect()));
+    matched(&baseline.reps, &alternative.reps, |r| &r.id)
         .into_iter()
         .map(|(b, a)| {
-            let key = b.map_or_else(|| &alternative.reps[a.unwrap_or(0)], |b| &baseline.reps[b]);
-            let series = |run: &RunBreakdown, r: Option<usize>| -> Vec<f64> {
-                r.map_or_else(|| zeros().collect(), |r| run.rep_series(r).take(n).collect())
-            };
+            let key = b.map(|b| &baseline.reps[b]).or(a.map(|a| &alternative.reps[a]));
             let (base, alt) = (series(baseline, b), series(alternative, a));
-            let attainment = match (b, a) {
-                (Some(b), Some(a)) if baseline.reps[b].quota > 0.0 && alternative.reps[a].quota > 0.0 => {
-                    let (qb, qa) = (baseline.reps[b].quota, alternative.reps[a].quota);
-                    Some(Paired::of(base.iter().zip(&alt).map(|(x, y)| y / qa - x / qb)))
-                }
-                _ => None,
-            };
+            let quotas = b.zip(a).map(|(b, a)| (baseline.reps[b].quota, alternative.reps[a].quota));
+            let attainment = quotas
+                .filter(|&(qb, qa)| qb > 0.0 && qa > 0.0)
+                .map(|(qb, qa)| Paired::of(base.iter().zip(&alt).map(|(x, y)| y / qa - x / qb)));
             RepDelta {
-                id: key.id.clone(),
-                name: key.name.clone(),
+                id: key.map_or_else(String::new, |k| k.id.clone()),
+                name: key.map_or_else(String::new, |k| k.name.clone()),
                 presence: presence(b, a),
                 baseline: b.map(|r| baseline.rep_figures(r)),
                 alternative: a.map(|r| alternative.rep_figures(r)),
@@ -344,40 +357,33 @@ pub fn breakdown(baseline: &RunBreakdown, alternative: &RunBreakdown) -> Breakdo
                 attainment,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let mut segment_pairs: Vec<(Option<usize>, Option<usize>)> = (0..baseline.segments.len())
-        .map(|s| (Some(s), alternative.segment(&baseline.segments[s].0)))
-        .collect();
-    segment_pairs.extend(
-        (0..alternative.segments.len())
-            .filter(|&s| baseline.segment(&alternative.segments[s].0).is_none())
-            .map(|s| (None, Some(s))),
-    );
-    let segments = segment_pairs
+fn segment_deltas(baseline: &RunBreakdown, alternative: &RunBreakdown) -> Vec<SegmentDelta> {
+    let n = baseline.trials.min(alternative.trials);
+    let bookings = |run: &RunBreakdown, s: Option<usize>| {
+        or_zeros(n, s.map(|s| run.segment_bookings(s).into_iter().take(n).collect()))
+    };
+    matched(&baseline.segments, &alternative.segments, |s| &s.0)
         .into_iter()
         .map(|(b, a)| {
-            let label =
-                b.map_or_else(|| &alternative.segments[a.unwrap_or(0)].0, |b| &baseline.segments[b].0);
-            let bookings = |run: &RunBreakdown, s: Option<usize>| -> Vec<f64> {
-                s.map_or_else(|| zeros().collect(), |s| run.segment_bookings(s).into_iter().take(n).collect())
-            };
+            let label = b.map(|b| &baseline.segments[b].0).or(a.map(|a| &alternative.segments[a].0));
             let (base, alt) = (bookings(baseline, b), bookings(alternative, a));
-            let coverage = match (b, a) {
-                (Some(b), Some(a)) if baseline.segments[b].1 > 0.0 && alternative.segments[a].1 > 0.0 => {
+            let coverage = b
+                .zip(a)
+                .filter(|&(b, a)| baseline.segments[b].1 > 0.0 && alternative.segments[a].1 > 0.0)
+                .map(|(b, a)| {
                     let (qb, qa) = (baseline.segments[b].1, alternative.segments[a].1);
-                    Some(Paired::of(
+                    Paired::of(
                         baseline
                             .segment_pipeline(b)
                             .zip(alternative.segment_pipeline(a))
-                            .take(n)
                             .map(|(x, y)| y / qa - x / qb),
-                    ))
-                }
-                _ => None,
-            };
+                    )
+                });
             SegmentDelta {
-                segment: label.clone(),
+                segment: label.cloned().unwrap_or_default(),
                 presence: presence(b, a),
                 baseline: b.map(|s| baseline.segment_figures(s)),
                 alternative: a.map(|s| alternative.segment_figures(s)),
@@ -385,12 +391,7 @@ pub fn breakdown(baseline: &RunBreakdown, alternative: &RunBreakdown) -> Breakdo
                 coverage,
             }
         })
-        .collect();
-    Breakdown {
-        reps,
-        segments,
-        house_bookings: Paired::of(baseline.house.iter().zip(&alternative.house).map(|(x, y)| y - x)),
-    }
+        .collect()
 }
 
 /// One shock against the baseline.
