@@ -218,3 +218,29 @@ fn compare_shows_each_hire_as_added_with_its_own_bookings_and_its_donors_losses(
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("not in current plan: its own bookings") && stdout.contains("s.e."), "{stdout}");
 }
+
+#[test]
+fn the_per_rep_tables_are_identical_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small/scenario.toml");
+    for threads in ["1", "3"] {
+        let out = format!("t{threads}");
+        let args = [
+            "stress",
+            fixture.to_str().unwrap(),
+            "--trials",
+            "150",
+            "--threads",
+            threads,
+            "--out",
+            &out,
+            "-q",
+        ];
+        let o = terrasim(&args, dir.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    for file in ["stress.json", "rep_deltas.csv", "segment_deltas.csv"] {
+        let read = |t: &str| std::fs::read(dir.path().join(format!("t{t}/{file}"))).unwrap();
+        assert_eq!(read("1"), read("3"), "{file} differs between 1 and 3 threads");
+    }
+}
