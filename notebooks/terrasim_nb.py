@@ -18,7 +18,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 
 # Unit tokens a CSV column may carry (`bookings_usd_mean` is `bookings_mean` in USD); a result written
 # before or after units were added to the headers reads the same.
-_UNITS = {"usd", "eur", "gbp", "pct", "hours", "months", "x"}
+_UNITS = {"money", "ratio", "usd", "eur", "gbp", "pct", "hours", "months", "x"}
 
 
 def binary() -> pathlib.Path:

@@ -142,10 +142,15 @@ fn every_kind_of_result_folder_has_a_report() {
     assert_self_contained(&stress);
     assert!(stress.contains(">stress</span>") && stress.contains("Δ team bookings (95% intervals)"));
     assert!(stress.contains("± figures are its standard error"));
+    // Who wins and who loses per shock: the diverging chart of reps and the tables of reps and segments.
+    assert!(stress.contains("<h2>Winners and losers per rep and segment</h2>"), "no winners and losers");
+    assert!(stress.contains("change in bookings per rep") && stress.contains("Δ bookings ± s.e."));
+    assert!(stress.contains("s.e.</td>") && stress.contains("pipeline coverage, reference → this"));
 
     let cmp = report(d, "cmp", false);
     assert_self_contained(&cmp);
     assert!(cmp.contains(">compare</span>") && cmp.contains("opt/vertical/plan.csv"));
+    assert!(cmp.contains("winners and losers against current plan"), "no winners and losers in compare");
 
     let bt = report(d, "bt", true);
     assert_self_contained(&bt);

@@ -55,7 +55,7 @@ pub enum BacktestError {
 }
 
 /// The predicted distribution of one metric of one unit, and what happened.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricResult {
     /// `opportunities`, `wins` or `bookings`.
     pub metric: String,
@@ -85,7 +85,7 @@ pub struct MetricResult {
 }
 
 /// One rep or segment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnitResult {
     /// Rep id or segment key.
     pub id: String,
@@ -98,7 +98,7 @@ pub struct UnitResult {
 }
 
 /// Scores of one metric over every unit.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricScore {
     /// Metric.
     pub metric: String,
@@ -116,7 +116,7 @@ pub struct MetricScore {
 }
 
 /// Interval coverage over every (unit, metric) check, against nominal.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CoverageSummary {
     /// Checks: units × metrics.
     pub checks: usize,
@@ -134,7 +134,7 @@ pub struct CoverageSummary {
 }
 
 /// The result of `terrasim backtest`; `backtest.json` is this struct serialized.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Backtest {
     /// Version of this contract.
     pub schema_version: u32,

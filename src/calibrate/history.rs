@@ -190,7 +190,7 @@ pub fn classify_by_first_win(
 pub const BEFORE_HISTORY: i64 = i64::MIN;
 
 /// The share of a history in one motion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MotionShare {
     /// `new_business` or `expansion`.
     pub motion: SalesMotion,

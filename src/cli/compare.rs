@@ -2,8 +2,13 @@ use std::path::PathBuf;
 
 use terrasim::io::AtomicDir;
 use terrasim::market::merge_assumptions;
-use terrasim::optimize::{Evaluation, Org, evaluate};
-use terrasim::sim::compare::{COMPARE_SCHEMA_VERSION, CompareResult, PlanComparison, paired_differences};
+use terrasim::market::{Market, Plan};
+use terrasim::optimize::{EvaluateError, Org};
+use terrasim::scenario::Scenario;
+use terrasim::sim::compare::{
+    COMPARE_SCHEMA_VERSION, CompareResult, PlanComparison, RunBreakdown, breakdown, paired_differences,
+};
+use terrasim::sim::{Headline, headline};
 
 use super::common::{RunOptions, check_run_size, commit, compile, load, print, progress, warn};
 use super::error::{CliError, usage};
@@ -71,29 +76,36 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let bar = progress(trials * runs as u64, "compare", run.quiet);
     let tick = |n| bar.inc(n);
     let mut names = vec!["current plan".to_string()];
-    let mut evals: Vec<Evaluation> = vec![
-        evaluate(&scenario, &market, market.plan(), trials, run.threads, &tick)
-            .map_err(|source| failed(&scenario.source, source))?,
-    ];
+    let evaluate = |scenario: &Scenario, market: &Market, plan: &Plan| -> Result<Evaluation, EvaluateError> {
+        let model = terrasim::scenario::compile(scenario, market, plan, None)?;
+        let outcomes = terrasim::sim::run_trials(&model, trials, run.threads, &tick)?;
+        Ok(Evaluation {
+            headlines: outcomes.iter().map(|o| headline(&model, o)).collect(),
+            breakdown: RunBreakdown::of(&model, &outcomes),
+        })
+    };
+    let mut evals: Vec<Evaluation> =
+        vec![evaluate(&scenario, &market, market.plan()).map_err(|source| failed(&scenario.source, source))?];
     for (path, plan) in args.plans.iter().zip(&plans) {
         // A plan that gives accounts to hires runs in the org; any other in the scenario as written.
         let eval = if org.uses_added_reps(plan) {
-            evaluate(&org.scenario, &org.market, plan, trials, run.threads, &tick)
+            evaluate(&org.scenario, &org.market, plan)
         } else {
-            evaluate(&scenario, &market, plan, trials, run.threads, &tick)
+            evaluate(&scenario, &market, plan)
         };
         evals.push(eval.map_err(|source| failed(path, source))?);
         names.push(path.display().to_string());
     }
     for (path, (variant, variant_market)) in args.variants.iter().zip(&variants) {
         evals.push(
-            evaluate(variant, variant_market, variant_market.plan(), trials, run.threads, &tick)
+            evaluate(variant, variant_market, variant_market.plan())
                 .map_err(|source| failed(path, source))?,
         );
         names.push(path.display().to_string());
     }
     bar.finish_and_clear();
     let diffs: Vec<_> = evals.iter().map(|e| paired_differences(&evals[0].headlines, &e.headlines)).collect();
+    let breakdowns = evals.iter().map(|e| breakdown(&evals[0].breakdown, &e.breakdown));
     let result = CompareResult {
         schema_version: COMPARE_SCHEMA_VERSION,
         scenario: scenario.name.clone(),
@@ -103,19 +115,36 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         plans: names
             .iter()
             .zip(&diffs)
-            .map(|(name, figures)| PlanComparison { name: name.clone(), figures: figures.clone() })
+            .zip(breakdowns)
+            .map(|((name, figures), breakdown)| PlanComparison {
+                name: name.clone(),
+                figures: figures.clone(),
+                breakdown,
+            })
             .collect(),
         assumptions,
     };
     let dir = run.out_dir();
     let mut out = AtomicDir::new(&dir);
     out.add("compare.json", serde_json::to_vec_pretty(&result)?);
+    // The reference against itself is all zeros: the tables hold the plans compared with it.
+    let runs: Vec<(&str, &_)> = result.plans[1..].iter().map(|p| (p.name.as_str(), &p.breakdown)).collect();
+    for (name, bytes) in terrasim::report::breakdown_tables("plan", "reference", &runs) {
+        out.add(name, bytes);
+    }
     commit(out, &dir)?;
     if !run.quiet {
         print(&terrasim::report::compare_summary(&scenario.name, trials, &names, &diffs))?;
-        print(&format!("\nwrote {}/compare.json\n", dir.display()))?;
+        print(&terrasim::report::winners_and_losers(&result.reference, &runs))?;
+        print(&format!("\nwrote {}/compare.json, rep_deltas.csv and segment_deltas.csv\n", dir.display()))?;
     }
     Ok(())
+}
+
+/// What compare keeps of one plan's run: its headlines and its per-rep and per-segment bookings, per trial.
+struct Evaluation {
+    headlines: Vec<Headline>,
+    breakdown: RunBreakdown,
 }
 
 fn failed(file: &std::path::Path, source: terrasim::optimize::EvaluateError) -> CliError {

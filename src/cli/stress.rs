@@ -1,5 +1,7 @@
 use terrasim::io::AtomicDir;
-use terrasim::sim::compare::{ShockComparison, StressResult, paired_differences};
+use terrasim::sim::compare::{
+    RunBreakdown, STRESS_SCHEMA_VERSION, ShockComparison, StressResult, breakdown, paired_differences,
+};
 use terrasim::sim::model::Model;
 use terrasim::sim::{Headline, headline};
 
@@ -13,28 +15,31 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     } else {
         scenario.shocks.clone()
     };
-    // One run's outcomes are held at a time; the others keep only their headlines.
+    // One run's outcomes are held at a time; the baseline keeps its headlines and per-rep bookings.
     let base_model = compile(&scenario, &market, market.plan(), None)?;
     check_run_size(&base_model, trials, &run.trials_flag())?;
     let assumptions = terrasim::scenario::declared_for_stress(&scenario, &market);
     warn(&assumptions);
     let runs = 1 + shocks.len() as u64;
     let bar = progress(trials * runs, "stress", run.quiet);
-    let run_one = |model: &Model| -> Result<Vec<Headline>, CliError> {
+    let run_one = |model: &Model| -> Result<(Vec<Headline>, RunBreakdown), CliError> {
         let outcomes = terrasim::sim::run_trials(model, trials, run.threads, &|n| bar.inc(n))?;
-        Ok(outcomes.iter().map(|o| headline(model, o)).collect())
+        Ok((outcomes.iter().map(|o| headline(model, o)).collect(), RunBreakdown::of(model, &outcomes)))
     };
-    let baseline = run_one(&base_model)?;
+    let (baseline, base_breakdown) = run_one(&base_model)?;
     let mut comparisons = Vec::new();
     for shock in &shocks {
-        let shocked = run_one(&compile(&scenario, &market, market.plan(), Some(shock))?)?;
+        let (shocked, shocked_breakdown) =
+            run_one(&compile(&scenario, &market, market.plan(), Some(shock))?)?;
         comparisons.push(ShockComparison {
             name: shock.name.clone(),
             differences: paired_differences(&baseline, &shocked),
+            breakdown: breakdown(&base_breakdown, &shocked_breakdown),
         });
     }
     bar.finish_and_clear();
     let result = StressResult {
+        schema_version: STRESS_SCHEMA_VERSION,
         scenario: scenario.name.clone(),
         seed: scenario.seed,
         trials,
@@ -44,10 +49,15 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     let dir = run.out_dir();
     let mut out = AtomicDir::new(&dir);
     out.add("stress.json", serde_json::to_vec_pretty(&result)?);
+    let runs: Vec<(&str, &_)> = result.shocks.iter().map(|s| (s.name.as_str(), &s.breakdown)).collect();
+    for (name, bytes) in terrasim::report::breakdown_tables("shock", "baseline", &runs) {
+        out.add(name, bytes);
+    }
     commit(out, &dir)?;
     if !run.quiet {
         print(&terrasim::report::stress_summary(&result))?;
-        print(&format!("\nwrote {}/stress.json\n", dir.display()))?;
+        print(&terrasim::report::winners_and_losers("the baseline", &runs))?;
+        print(&format!("\nwrote {}/stress.json, rep_deltas.csv and segment_deltas.csv\n", dir.display()))?;
     }
     Ok(())
 }

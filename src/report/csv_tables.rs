@@ -1,6 +1,8 @@
-//! CSV tables derived from the result contract: per rep, per segment, per month.
+//! CSV tables derived from the result contracts: per rep, per segment, per month, and the per-rep and
+//! per-segment differences of a paired comparison.
 
 use crate::sim::SimResult;
+use crate::sim::compare::{Breakdown, Paired};
 
 fn to_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -88,15 +90,15 @@ pub fn sim_tables(r: &SimResult) -> Vec<(&'static str, Vec<u8>)> {
                     "rep_id",
                     "name",
                     "team",
-                    "quota",
-                    "attainment_mean",
-                    "attainment_se",
-                    "attainment_p10",
-                    "attainment_p50",
-                    "attainment_p90",
-                    "p_attainment_ge_100",
-                    "bookings_mean",
-                    "bookings_se",
+                    "quota_money",
+                    "attainment_mean_ratio",
+                    "attainment_se_ratio",
+                    "attainment_p10_ratio",
+                    "attainment_p50_ratio",
+                    "attainment_p90_ratio",
+                    "p_attainment_ge_100_ratio",
+                    "bookings_mean_money",
+                    "bookings_se_money",
                     "opportunities_mean",
                     "wins_mean",
                     "covered_accounts_mean",
@@ -109,10 +111,10 @@ pub fn sim_tables(r: &SimResult) -> Vec<(&'static str, Vec<u8>)> {
             to_bytes(
                 &[
                     "segment",
-                    "quota",
-                    "pipeline_created_mean",
-                    "pipeline_created_se",
-                    "pipeline_coverage",
+                    "quota_money",
+                    "pipeline_created_mean_money",
+                    "pipeline_created_se_money",
+                    "pipeline_coverage_ratio",
                     "below_flag",
                 ],
                 segments,
@@ -121,9 +123,114 @@ pub fn sim_tables(r: &SimResult) -> Vec<(&'static str, Vec<u8>)> {
         (
             "monthly.csv",
             to_bytes(
-                &["rep_id", "month", "bookings_mean", "bookings_p10", "bookings_p50", "bookings_p90"],
+                &[
+                    "rep_id",
+                    "month",
+                    "bookings_mean_money",
+                    "bookings_p10_money",
+                    "bookings_p50_money",
+                    "bookings_p90_money",
+                ],
                 monthly,
             ),
         ),
     ]
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map_or(String::new(), num)
+}
+
+fn paired_cells(p: Option<&Paired>) -> [String; 4] {
+    [
+        opt(p.map(|p| p.difference.mean)),
+        opt(p.map(|p| p.difference.se)),
+        opt(p.map(|p| p.ci_low)),
+        opt(p.map(|p| p.ci_high)),
+    ]
+}
+
+/// The per-rep and per-segment tables of a paired comparison, `rep_deltas.csv` and `segment_deltas.csv`:
+/// one row per run (`run_column`: `shock` or `plan`) and rep or segment. `reference` prefixes the figures of
+/// the run compared against (`baseline` or `reference`). Money is in the input's currency (`_money`),
+/// attainment, probabilities and coverage are ratios (`_ratio`, 1 = 100%).
+pub fn breakdown_tables(
+    run_column: &str,
+    reference: &str,
+    runs: &[(&str, &Breakdown)],
+) -> Vec<(&'static str, Vec<u8>)> {
+    let mut reps = Vec::new();
+    let mut segments = Vec::new();
+    for (name, b) in runs {
+        for r in &b.reps {
+            let (base, alt) = (r.baseline.as_ref(), r.alternative.as_ref());
+            let mut row = vec![name.to_string(), r.id.clone(), r.name.clone(), r.presence.as_str().into()];
+            row.extend([
+                opt(base.map(|f| f.quota)),
+                opt(alt.map(|f| f.quota)),
+                opt(base.map(|f| f.bookings.mean)),
+                opt(alt.map(|f| f.bookings.mean)),
+            ]);
+            row.extend(paired_cells(Some(&r.bookings)));
+            row.extend([
+                opt(base.and_then(|f| f.attainment).map(|e| e.mean)),
+                opt(alt.and_then(|f| f.attainment).map(|e| e.mean)),
+            ]);
+            row.extend(paired_cells(r.attainment.as_ref()));
+            row.extend([
+                opt(base.and_then(|f| f.p_attainment_ge_100).map(|e| e.mean)),
+                opt(alt.and_then(|f| f.p_attainment_ge_100).map(|e| e.mean)),
+            ]);
+            reps.push(row);
+        }
+        for s in &b.segments {
+            let (base, alt) = (s.baseline.as_ref(), s.alternative.as_ref());
+            let mut row = vec![name.to_string(), s.segment.clone(), s.presence.as_str().into()];
+            row.extend([
+                opt(base.map(|f| f.quota)),
+                opt(alt.map(|f| f.quota)),
+                opt(base.map(|f| f.bookings.mean)),
+                opt(alt.map(|f| f.bookings.mean)),
+            ]);
+            row.extend(paired_cells(Some(&s.bookings)));
+            row.extend([
+                opt(base.and_then(|f| f.coverage).map(|e| e.mean)),
+                opt(alt.and_then(|f| f.coverage).map(|e| e.mean)),
+            ]);
+            row.extend(paired_cells(s.coverage.as_ref()));
+            segments.push(row);
+        }
+    }
+    let diff = |figure: &str, unit: &str| {
+        ["mean", "se", "ci95_low", "ci95_high"].map(|part| format!("{figure}_diff_{part}_{unit}"))
+    };
+    let mut rep_header: Vec<String> = [run_column, "rep_id", "name", "presence"].map(String::from).to_vec();
+    rep_header.extend([
+        format!("{reference}_quota_money"),
+        "quota_money".into(),
+        format!("{reference}_bookings_mean_money"),
+        "bookings_mean_money".into(),
+    ]);
+    rep_header.extend(diff("bookings", "money"));
+    rep_header.extend([format!("{reference}_attainment_mean_ratio"), "attainment_mean_ratio".into()]);
+    rep_header.extend(diff("attainment", "ratio"));
+    rep_header.extend([format!("{reference}_p_attainment_ge_100_ratio"), "p_attainment_ge_100_ratio".into()]);
+    let mut segment_header: Vec<String> = [run_column, "segment", "presence"].map(String::from).to_vec();
+    segment_header.extend([
+        format!("{reference}_quota_money"),
+        "quota_money".into(),
+        format!("{reference}_bookings_mean_money"),
+        "bookings_mean_money".into(),
+    ]);
+    segment_header.extend(diff("bookings", "money"));
+    segment_header.extend([format!("{reference}_pipeline_coverage_ratio"), "pipeline_coverage_ratio".into()]);
+    segment_header.extend(diff("pipeline_coverage", "ratio"));
+    vec![
+        ("rep_deltas.csv", to_bytes(&headers(&rep_header), reps)),
+        ("segment_deltas.csv", to_bytes(&headers(&segment_header), segments)),
+    ]
+}
+
+fn headers(h: &[String]) -> Vec<&str> {
+    h.iter().map(String::as_str).collect()
 }

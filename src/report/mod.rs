@@ -10,8 +10,8 @@ mod table;
 mod terminal;
 
 pub use calibration::{backtest_summary, calibration_summary};
-pub use csv_tables::sim_tables;
+pub use csv_tables::{breakdown_tables, sim_tables};
 pub use diff::diff_summary;
 pub use optimize::{compare_summary, diff_csv, optimize_summary, plan_csv};
 pub use table::Table;
-pub use terminal::{audit_summary, sim_summary, stress_summary};
+pub use terminal::{audit_summary, sim_summary, stress_summary, winners_and_losers};

@@ -4,7 +4,9 @@ use crate::market::{Market, Plan};
 use crate::optimize::{MoveReason, OptimizeOutcome};
 use crate::sim::compare::PairedDifference;
 
+use super::html::format::headline_label;
 use super::table::{Table, money, pct};
+use super::terminal::paired_cells;
 
 fn signed(x: f64, fmt: impl Fn(f64) -> String) -> String {
     if x >= 0.0 { format!("+{}", fmt(x)) } else { format!("-{}", fmt(-x)) }
@@ -112,28 +114,23 @@ pub fn compare_summary(
     diffs: &[Vec<PairedDifference>],
 ) -> String {
     let mut out = format!(
-        "Plans compared on the same {trials} simulated futures of {scenario}; differences against {} (95% intervals)\n",
+        "Plans compared on the same {trials} simulated futures of {scenario}; differences against {} (± standard \
+         errors, 95% intervals)\n",
         names.first().map_or("", String::as_str)
     );
-    let mut header = vec!["metric".to_string(), names[0].clone()];
+    let mut header = vec!["figure".to_string(), names[0].clone()];
     for n in &names[1..] {
         header.push(n.clone());
-        header.push(format!("Δ vs {} [95% CI]", names[0]));
+        header.push(format!("Δ vs {} [95% interval]", names[0]));
     }
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut t = Table::new(&header_refs).left_aligned(1);
     for (k, first) in diffs[0].iter().enumerate() {
-        let fmt = |x: f64| if first.metric == "team_bookings" { money(x) } else { format!("{x:.4}") };
-        let mut row = vec![first.metric.clone(), fmt(first.baseline)];
+        let mut row = vec![headline_label(&first.metric).to_string(), paired_cells(first)[0].clone()];
         for d in &diffs[1..] {
-            let d = &d[k];
-            row.push(fmt(d.shocked));
-            row.push(format!(
-                "{} [{}, {}]",
-                signed(d.difference.mean, fmt),
-                signed(d.ci_low, fmt),
-                signed(d.ci_high, fmt)
-            ));
+            let [_, value, difference, interval] = paired_cells(&d[k]);
+            row.push(value);
+            row.push(format!("{difference} {interval}"));
         }
         t.row(row);
     }

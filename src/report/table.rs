@@ -1,3 +1,5 @@
+use super::html::format::{Unit, num};
+
 /// A plain-text table with right-aligned numeric columns.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
@@ -58,32 +60,14 @@ impl Table {
     }
 }
 
-/// Money in thousands or millions: `12.3k`, `4.56M`.
+/// Money, compact with three significant figures: `12.3K`, `4.56M` (the report's one formatter).
 pub fn money(x: f64) -> String {
-    let a = x.abs();
-    if a >= 1e6 {
-        format!("{:.2}M", x / 1e6)
-    } else if a >= 1e3 {
-        format!("{:.1}k", x / 1e3)
-    } else {
-        format!("{x:.0}")
-    }
+    num(x, Unit::Money)
 }
 
 /// A share as a percentage: `87.5%`.
 pub fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
-}
-
-/// A standard error as a percentage: one decimal from 1% up, two significant digits below (down to
-/// 0.0001%), so that a small error does not print as "0.0%".
-pub fn pct_se(x: f64) -> String {
-    let p = 100.0 * x;
-    if !(p > 0.0 && p < 1.0) {
-        return format!("{p:.1}%");
-    }
-    let decimals = (1 - p.log10().floor() as i32).clamp(2, 4) as usize;
-    format!("{p:.decimals$}%")
+    num(x, Unit::Share)
 }
 
 #[cfg(test)]
@@ -102,9 +86,6 @@ mod tests {
         assert_eq!(lines[3], "Zoë      1200");
         assert_eq!(money(1_234_567.0), "1.23M");
         assert_eq!(pct(0.875), "87.5%");
-        assert_eq!(pct_se(0.012), "1.2%");
-        assert_eq!(pct_se(0.005), "0.50%");
-        assert_eq!(pct_se(0.000_123), "0.012%");
-        assert_eq!(pct_se(0.0), "0.0%");
+        assert_eq!(money(-12_345.0), "−12.3K");
     }
 }

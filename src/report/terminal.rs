@@ -2,9 +2,12 @@
 
 use crate::market::Audit;
 use crate::sim::SimResult;
-use crate::sim::compare::StressResult;
+use crate::sim::compare::{Breakdown, Paired, PairedDifference, Presence, StressResult, gains_and_losses};
 
-use super::table::{Table, money, pct, pct_se};
+use super::html::format::{
+    Unit, difference_unit, headline_label, headline_unit, num, signed, signed_with_se, with_se,
+};
+use super::table::{Table, money, pct};
 
 fn flag(on: bool) -> &'static str {
     if on { " !" } else { "" }
@@ -154,24 +157,21 @@ pub fn sim_summary(r: &SimResult) -> String {
         ));
     }
     out.push_str(&format!(
-        "\nTeam: plan {}, bookings mean {} ± {} (P10 {}, P50 {}, P90 {}), P(team ≥ plan) {} ± {}\n",
+        "\nTeam: plan {}, bookings mean {} s.e. (P10 {}, P50 {}, P90 {}), P(team ≥ plan) {} s.e.\n",
         money(team.plan),
-        money(team.bookings.mean.mean),
-        money(team.bookings.mean.se),
+        with_se(team.bookings.mean.mean, team.bookings.mean.se, Unit::Money),
         money(team.bookings.p10.value),
         money(team.bookings.p50.value),
         money(team.bookings.p90.value),
-        pct(team.p_team_ge_plan.mean),
-        pct_se(team.p_team_ge_plan.se),
+        with_se(team.p_team_ge_plan.mean, team.p_team_ge_plan.se, Unit::Share),
     ));
     out.push_str(&format!(
-        "Reps at quota: {}   attainment spread: sd {} (variance {:.4}), Gini {:.3}   coverage rate: {} ± {}\n",
+        "Reps at quota: {}   attainment spread: sd {} (variance {}), Gini {}   coverage rate: {} s.e.\n",
         pct(team.share_of_reps_at_quota.mean),
         pct(r.attainment_sd.mean),
-        r.attainment_variance.mean,
-        r.attainment_gini.mean,
-        pct(r.coverage_rate.mean),
-        pct_se(r.coverage_rate.se),
+        num(r.attainment_variance.mean, Unit::Plain),
+        num(r.attainment_gini.mean, Unit::Plain),
+        with_se(r.coverage_rate.mean, r.coverage_rate.se, Unit::Share),
     ));
     out.push_str("\nPipeline coverage (pipeline created ÷ quota; ! below the flag)\n");
     let mut t = Table::new(&["segment", "quota", "pipeline", "coverage"]);
@@ -187,24 +187,81 @@ pub fn sim_summary(r: &SimResult) -> String {
     out
 }
 
+/// A paired difference for people, in its figure's unit: the baseline's mean, the alternative's, the
+/// difference with its standard error, and its 95% interval.
+pub fn paired_cells(d: &PairedDifference) -> [String; 4] {
+    let unit = headline_unit(&d.metric);
+    let du = difference_unit(unit);
+    [
+        num(d.baseline, unit),
+        num(d.shocked, unit),
+        signed_with_se(d.difference.mean, d.difference.se, du),
+        format!("[{}, {}]", signed(d.ci_low, du), signed(d.ci_high, du)),
+    ]
+}
+
 /// A stress test as text: each shock's paired differences against the baseline.
 pub fn stress_summary(s: &StressResult) -> String {
     let mut out = format!(
-        "Stress test of {}: {} trials, paired against the baseline (95% intervals)\n",
+        "Stress test of {}: {} trials, paired against the baseline (± standard errors, 95% intervals)\n",
         s.scenario, s.trials
     );
     let mut t =
-        Table::new(&["shock", "metric", "baseline", "shocked", "difference", "95% CI"]).left_aligned(2);
+        Table::new(&["shock", "figure", "baseline", "shocked", "difference", "95% interval"]).left_aligned(2);
     for shock in &s.shocks {
         for d in &shock.differences {
-            let fmt = |x: f64| if d.metric == "team_bookings" { money(x) } else { format!("{x:.4}") };
+            let mut row = vec![shock.name.clone(), headline_label(&d.metric).to_string()];
+            row.extend(paired_cells(d));
+            t.row(row);
+        }
+    }
+    out.push_str(&t.render());
+    out
+}
+
+/// Reps shown on each side of a terminal winners-and-losers table.
+const WINNERS_SHOWN: usize = 3;
+
+/// Who gains and who loses bookings in each run against `reference`: the largest gains and losses per rep
+/// and per segment, with 95% intervals. The full tables are `rep_deltas.csv` and
+/// `segment_deltas.csv`.
+pub fn winners_and_losers(reference: &str, runs: &[(&str, &Breakdown)]) -> String {
+    let money = |x: f64| signed(x, Unit::Money);
+    let interval = |p: &Paired| format!("[{}, {}]", money(p.ci_low), money(p.ci_high));
+    let mut out = format!(
+        "\nWinners and losers: bookings against {reference}, per rep and per segment, the largest gains and losses \
+         (paired by trial; 95% interval)\n"
+    );
+    let mut t =
+        Table::new(&["run", "", "rep or segment", "bookings Δ", "95% interval", "note"]).left_aligned(3);
+    for (name, b) in runs {
+        let (gains, losses) = gains_and_losses(&b.reps, WINNERS_SHOWN, |r| r.bookings.difference.mean);
+        for (side, r) in gains.iter().map(|r| ("gain", r)).chain(losses.iter().map(|r| ("loss", r))) {
+            let note = match r.presence {
+                Presence::Both => String::new(),
+                Presence::Added => format!("not in {reference}: its own bookings"),
+                Presence::Removed => format!("only in {reference}: its bookings lost"),
+            };
             t.row(vec![
-                shock.name.clone(),
-                d.metric.clone(),
-                fmt(d.baseline),
-                fmt(d.shocked),
-                fmt(d.difference.mean),
-                format!("[{}, {}]", fmt(d.ci_low), fmt(d.ci_high)),
+                name.to_string(),
+                side.into(),
+                format!("{} {}", r.id, r.name),
+                money(r.bookings.difference.mean),
+                interval(&r.bookings),
+                note,
+            ]);
+        }
+        let (gains, losses) = gains_and_losses(&b.segments, WINNERS_SHOWN, |s| s.bookings.difference.mean);
+        for s in gains.iter().chain(&losses) {
+            t.row(vec![
+                name.to_string(),
+                "segment".into(),
+                s.segment.clone(),
+                money(s.bookings.difference.mean),
+                interval(&s.bookings),
+                s.coverage.map_or(String::new(), |c| {
+                    format!("pipeline coverage {}", signed(c.difference.mean, Unit::Multiple))
+                }),
             ]);
         }
     }

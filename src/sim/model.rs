@@ -76,7 +76,7 @@ pub struct RepModel {
 }
 
 /// The two ways an account buys: a prospect's first purchase, and a customer's later ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum SalesMotion {

@@ -10,7 +10,7 @@ use super::trial::TrialOutcome;
 pub const RESULT_SCHEMA_VERSION: u32 = 1;
 
 /// A monthly fan: percentiles of one month's value across trials.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Fan {
     /// Month, 1-based.
     pub month: usize,
@@ -25,7 +25,7 @@ pub struct Fan {
 }
 
 /// Outcomes of one rep.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RepResult {
     /// Rep id.
     pub id: String,
@@ -52,7 +52,7 @@ pub struct RepResult {
 }
 
 /// Team outcomes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TeamResult {
     /// The plan: sum of pro-rated quotas.
     pub plan: f64,
@@ -77,7 +77,7 @@ pub struct TeamResult {
 }
 
 /// Pipeline coverage of one segment (region/size band).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SegmentPipeline {
     /// Segment label, such as `AMER/MM`.
     pub segment: String,
@@ -92,7 +92,7 @@ pub struct SegmentPipeline {
 }
 
 /// The open pipeline a run starts with.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenPipeline {
     /// Open deals carried in.
     pub deals: usize,
@@ -101,7 +101,7 @@ pub struct OpenPipeline {
 }
 
 /// The result of a simulation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SimResult {
     /// Version of this contract.
     pub schema_version: u32,

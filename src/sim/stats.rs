@@ -66,7 +66,7 @@ impl FromIterator<f64> for Welford {
 }
 
 /// A mean with its Monte Carlo standard error.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Estimate {
     /// The estimate.
     pub mean: f64,
@@ -94,7 +94,7 @@ impl Estimate {
 /// A quantile with its Monte Carlo standard error, from the order-statistic interval: the ranks
 /// `n·p ± 1.96·√(n·p·(1−p))` bracket the true quantile with 95% confidence, and half that interval over 1.96
 /// is reported as the standard error.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Quantile {
     /// The quantile.
     pub value: f64,
@@ -103,7 +103,7 @@ pub struct Quantile {
 }
 
 /// The usual summary of a sampled distribution.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Mean and its standard error.
     pub mean: Estimate,

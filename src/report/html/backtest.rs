@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::charts::{Prediction, histogram, prediction_chart, wants_log_scale};
 use super::context::MarketView;
-use super::contract::{Backtest, BacktestUnit};
+use super::contract::{Backtest, UnitResult};
 use super::format::{Unit, num};
 use super::page::Page;
 use super::sections::{current_map, without_scenario};
@@ -62,7 +62,7 @@ pub fn render(b: &Backtest, market: Option<&MarketView>, folder: &str) -> String
     page.finish(&format!("{}: backtest report", b.scenario))
 }
 
-fn rows(units: &[BacktestUnit], metric: &str, unit: Unit, names: &BTreeMap<&str, &str>) -> Vec<Prediction> {
+fn rows(units: &[UnitResult], metric: &str, unit: Unit, names: &BTreeMap<&str, &str>) -> Vec<Prediction> {
     units
         .iter()
         .filter_map(|u| {

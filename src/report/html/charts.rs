@@ -43,6 +43,15 @@ pub enum Tone {
     Better,
 }
 
+/// The class of a range or bar in `tone`.
+fn range_class(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Neutral => "range",
+        Tone::Worse => "range flagged",
+        Tone::Better => "range better",
+    }
+}
+
 /// At most this many characters of a row label are drawn (the whole label is in the hover text).
 const LABEL_CHARS: usize = 30;
 
@@ -90,17 +99,42 @@ pub fn range_chart(rows: &[RangeRow], reference: &Reference, unit: Unit, label: 
         let y = TOP + ROW * i as f64;
         let mid_y = y + ROW / 2.0;
         svg.text(LABEL_WIDTH - 8.0, mid_y + 4.0, "end", "label", &fit(&r.label));
-        let class = match r.tone {
-            Tone::Neutral => "range",
-            Tone::Worse => "range flagged",
-            Tone::Better => "range better",
-        };
+        let class = range_class(r.tone);
         svg.rect(x.at(r.low), y + 4.0, x.at(r.high) - x.at(r.low), ROW - 8.0, class, Some(&r.title));
         svg.line(x.at(r.mid), y + 2.0, x.at(r.mid), y + ROW - 2.0, "mid", Some(&r.title));
     }
     let rx = x.at(reference.value);
     svg.line(rx, TOP - 6.0, rx, bottom, "reference", None);
     reference_label(&mut svg, rx, TOP - 10.0, &reference.label);
+    svg.finish()
+}
+
+/// Bars from zero to each row's `mid`, sorted as given (gains above, losses below), with the interval from
+/// `low` to `high` drawn as a whisker: who wins and who loses, and how sure that is.
+pub fn diverging_chart(rows: &[RangeRow], unit: Unit, label: &str) -> String {
+    let height = TOP + ROW * rows.len() as f64 + BOTTOM;
+    let mut svg = Svg::new(WIDTH, height, label);
+    let lo = rows.iter().map(|r| r.low.min(r.mid)).fold(0.0, f64::min);
+    let hi = rows.iter().map(|r| r.high.max(r.mid)).fold(0.0, f64::max);
+    let t = ticks(lo, hi, 6);
+    let x = Scale::new(t[0], t[t.len() - 1], LABEL_WIDTH, WIDTH - RIGHT);
+    let bottom = height - BOTTOM;
+    svg.x_axis(&x, &t, bottom, TOP, |v| num(v, unit));
+    let zero = x.at(0.0);
+    for (i, r) in rows.iter().enumerate() {
+        let y = TOP + ROW * i as f64;
+        let mid_y = y + ROW / 2.0;
+        svg.text(LABEL_WIDTH - 8.0, mid_y + 4.0, "end", "label", &fit(&r.label));
+        let class = range_class(r.tone);
+        let (left, right) = (zero.min(x.at(r.mid)), zero.max(x.at(r.mid)));
+        svg.rect(left, y + 3.0, right - left, ROW - 6.0, class, Some(&r.title));
+        svg.line(x.at(r.low), mid_y, x.at(r.high), mid_y, "mid whisker", Some(&r.title));
+        for end in [r.low, r.high] {
+            svg.line(x.at(end), mid_y - 4.0, x.at(end), mid_y + 4.0, "mid whisker", None);
+        }
+    }
+    svg.line(zero, TOP - 6.0, zero, bottom, "reference", None);
+    reference_label(&mut svg, zero, TOP - 10.0, "no change");
     svg.finish()
 }
 
@@ -404,6 +438,34 @@ mod tests {
         assert!(svg.contains(r#"<line x1="281" y1="46" x2="281" y2="60" class="mid">"#), "{svg}");
         assert!(svg.contains(r#"<line x1="554" y1="20" x2="554" y2="62" class="reference"/>"#), "{svg}");
         assert!(svg.contains(">100.0%</text>"));
+    }
+
+    /// The numbers of attribute `name` in every element of `class` in `svg`, in order.
+    fn attr(svg: &str, class: &str, name: &str) -> Vec<f64> {
+        svg.split('<')
+            .filter(|e| e.contains(&format!("class=\"{class}\"")))
+            .filter_map(|e| {
+                let rest = &e[e.find(&format!(" {name}=\""))? + name.len() + 3..];
+                rest[..rest.find('"')?].parse().ok()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_diverging_chart_grows_bars_from_zero_with_interval_whiskers() {
+        let gain = RangeRow { tone: Tone::Better, ..row("gain", 0.5, 1.0, 1.5) };
+        let loss = RangeRow { tone: Tone::Worse, ..row("loss", -1.0, -0.5, 0.0) };
+        let svg = diverging_chart(&[gain, loss], Unit::Money, "bookings");
+        let zero = attr(&svg, "reference", "x1")[0];
+        let (gx, gw) = (attr(&svg, "range better", "x")[0], attr(&svg, "range better", "width")[0]);
+        let (lx, lw) = (attr(&svg, "range flagged", "x")[0], attr(&svg, "range flagged", "width")[0]);
+        assert_eq!(gx, zero, "a gain's bar starts at zero: {svg}");
+        assert!((lx + lw - zero).abs() < 0.11, "a loss's bar ends at zero: {svg}");
+        // Per unit, the gain's bar (1.0) is twice the loss's (0.5); the whiskers run from low to high.
+        assert!((gw - 2.0 * lw).abs() < 0.2, "{gw} vs {lw}");
+        let (x1, x2) = (attr(&svg, "mid whisker", "x1"), attr(&svg, "mid whisker", "x2"));
+        assert!((x2[0] - x1[0] - gw).abs() < 0.2, "the gain's interval is 1.0 wide, as its bar");
+        assert!((x1[3] - (zero - 2.0 * lw)).abs() < 0.2 && (x2[3] - zero).abs() < 0.11, "{svg}");
     }
 
     #[test]

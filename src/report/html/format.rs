@@ -1,5 +1,6 @@
-//! Text for people: the one number formatter of the report, and HTML escaping of every string that comes
-//! from data.
+//! Text for people: the one number formatter of terrasim's reports (the HTML report and the terminal
+//! tables both write figures through it, so a figure reads the same in every command), and HTML escaping of
+//! every string that comes from data.
 
 /// What a number measures, which decides how it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,11 +68,21 @@ pub fn with_se(mean: f64, se: f64, unit: Unit) -> String {
         Unit::Plain => (1.0, 3, ""),
     };
     let scaled = (se * scale).abs();
-    let needed = if scaled > 0.0 && scaled.is_finite() { (-scaled.log10().floor()) as i64 } else { 0 };
+    // An error too small to show in the most decimals allowed (rounding noise of a difference that is zero in
+    // every trial) is written in the unit's own decimals, not as a row of zeros.
+    let shown = scaled >= 10f64.powi(-(base + 4)) && scaled.is_finite();
+    let needed = if shown { (-scaled.log10().floor()) as i64 } else { 0 };
     let decimals = needed.clamp(i64::from(base), i64::from(base) + 4) as usize;
     let mean_text = format!("{:.decimals$}{suffix}", tidy(mean * scale, decimals as i32));
     let mean_text = mean_text.strip_prefix('-').map_or(mean_text.clone(), |r| format!("−{r}"));
     format!("{mean_text} ± {:.decimals$}{suffix}", scaled)
+}
+
+/// A difference and its standard error with the difference's sign, labelled: `+1.2M ± 104K s.e.`.
+pub fn signed_with_se(mean: f64, se: f64, unit: Unit) -> String {
+    let text = with_se(mean, se, unit);
+    let text = if text.starts_with('−') { text } else { format!("+{text}") };
+    format!("{text} s.e.")
 }
 
 fn plain(x: f64, unit: Unit) -> String {
@@ -205,6 +216,9 @@ mod tests {
         assert_eq!(with_se(0.879, 0.031, Unit::Plain), "0.879 ± 0.031");
         assert_eq!(with_se(77.0e6, 440e3, Unit::Money), "77.0M ± 440K");
         assert_eq!(with_se(0.5, 0.0, Unit::Share), "50.0% ± 0.0%");
+        assert_eq!(with_se(2.7e-17, 1.1e-17, Unit::Plain), "0.000 ± 0.000");
+        assert_eq!(signed_with_se(224_100.0, 20_800.0, Unit::Money), "+224K ± 20.8K s.e.");
+        assert_eq!(signed_with_se(-0.025, 0.011, Unit::SharePoints), "−2.5 pts ± 1.1 pts s.e.");
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod charts;
 mod comparisons;
 mod context;
 pub mod contract;
-mod format;
+pub mod format;
 mod map;
 mod optimize;
 mod page;

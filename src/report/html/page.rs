@@ -33,7 +33,7 @@ svg text{fill:var(--ink)}
 .axis-label{fill:var(--muted);font-size:12px}
 .axis{stroke:#98a2b3;stroke-width:1}.grid{stroke:var(--grid);stroke-width:1}
 .range{fill:var(--band)}.range.inner{fill:#5b8fe6}.range.flagged{fill:#f0a899}.range.better{fill:#8fd1ab}
-.mid{stroke:var(--ink);stroke-width:2}
+.mid{stroke:var(--ink);stroke-width:2}.mid.whisker{stroke-width:1.2}
 .reference{stroke:var(--bad);stroke-width:1.5;stroke-dasharray:4 3}.reference-label{fill:var(--bad);font-size:11px}
 .band{fill:var(--band);opacity:.7}.median{fill:none;stroke:var(--accent);stroke-width:2.5}.median-dot{fill:var(--accent)}
 .plan{stroke:var(--ink);stroke-width:1.5;stroke-dasharray:6 4}.plan-label{font-size:11px}

@@ -3,7 +3,7 @@
 
 use super::charts::{RangeRow, Reference, Tone, range_chart};
 use super::context::MarketView;
-use super::format::{Unit, difference_unit, headline_label, headline_unit, num, signed, with_se};
+use super::format::{Unit, difference_unit, headline_label, headline_unit, num, signed, signed_with_se};
 use super::map::{Legend, MapPoint, book_map};
 use super::page::{Page, Table, flagged};
 
@@ -204,16 +204,14 @@ pub fn paired(page: &mut Page, rows: &[PairedRow], noun: &str, reference: &str) 
             &format!("difference in {}", headline_label(metric)),
         ));
     }
-    let mut t = Table::new(&[noun, "figure", "reference", "this", "difference ± s.e.", "95% interval"], 2)
-        .scrolling();
+    let mut t =
+        Table::new(&[noun, "figure", "reference", "this", "difference ± standard error", "95% interval"], 2)
+            .scrolling();
     for r in rows {
         let unit = headline_unit(&r.metric);
         let d_unit = difference_unit(unit);
         let diff = match r.se {
-            Some(se) => {
-                let text = with_se(r.difference, se, d_unit);
-                if text.starts_with('−') { text } else { format!("+{text}") }
-            }
+            Some(se) => signed_with_se(r.difference, se, d_unit),
             None => signed(r.difference, d_unit),
         };
         let worse = if higher_is_better(&r.metric) { r.ci[1] < 0.0 } else { r.ci[0] > 0.0 };
