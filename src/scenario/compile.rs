@@ -4,12 +4,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::market::{Market, Motion, Plan, Rep, RepId, SizeBand};
 use crate::sim::model::{
-    AccountTable, BookEntry, CarryIn, CycleModel, Epoch, Model, MotionModel, NO_OWNER, RepModel, SalesMotion,
-    SegmentModel, WinDraw,
+    AccountTable, BookEntry, CarryIn, CycleModel, Epoch, Model, MotionModel, NO_OWNER, PlanBasis, RepModel,
+    SalesMotion, SegmentModel, TeamPlan, WinDraw,
 };
 
 use super::events::{Departure, Hire, OrphanPolicy, Shock};
-use super::params::{QuotaPolicy, SegmentParams, WinKeys};
+use super::params::{GlobalParams, QuotaPolicy, SegmentParams, WinKeys};
 use super::schema::{Scenario, ScenarioError};
 
 /// A scenario that cannot be compiled against its market. The importer checks these first with file and
@@ -132,6 +132,65 @@ pub fn productivity(rep: &Rep, m: i32, ramp_start: f64) -> f64 {
     if rep.ramp_months == 0 || k >= ramp { 1.0 } else { ramp_start + (1.0 - ramp_start) * k / ramp }
 }
 
+/// A rep's quota over a horizon of `h` months: the annual quota × the months the quota policy counts
+/// (weighted by ramp under `ramp_weighted`) ÷ 12.
+pub fn horizon_quota(rep: &Rep, g: &GlobalParams, h: usize) -> f64 {
+    let months: f64 = (1..=h as i32)
+        .map(|m| {
+            let p = productivity(rep, m, g.ramp_start_fraction);
+            match g.quota_policy {
+                QuotaPolicy::RampWeighted => p,
+                QuotaPolicy::ActiveMonths => f64::from(u8::from(p > 0.0)),
+                QuotaPolicy::Full => 1.0,
+            }
+        })
+        .sum();
+    rep.annual_quota.get() * months / 12.0
+}
+
+/// The team plan P(team ≥ plan) is measured against: the scenario's `[plan] team_target`, else the sum of
+/// the quotas the user set ([`PlanBasis::SumOfQuotas`]). Shocks never move it. A departure keeps its rep's
+/// quota in the plan unless it says `quota_leaves_plan = true`; then the plan is what the reps' pro-rated
+/// quotas add up to, the backfill's included. Ids that match no rep are left to [`compile`] to refuse.
+pub fn team_plan(scenario: &Scenario, market: &Market) -> TeamPlan {
+    if let Some(value) = scenario.plan.team_target {
+        return TeamPlan { value, basis: PlanBasis::TeamTarget };
+    }
+    let h = scenario.horizon_months as usize;
+    let g = &scenario.model;
+    let mut reps: Vec<Rep> = market.reps().to_vec();
+    for q in &scenario.events.quota_change {
+        let quota = crate::market::Money::new(q.annual_quota);
+        if let (Some(rep), Ok(quota)) = (reps.iter_mut().find(|r| r.id == q.rep), quota) {
+            rep.annual_quota = quota;
+        }
+    }
+    reps.extend(scenario.events.hire.iter().filter_map(|hire| hire_rep(hire, market.reps(), "").ok()));
+    let value = reps
+        .iter()
+        .map(|rep| {
+            // A rep leaves once: its first departure decides.
+            match scenario.events.departure.iter().find(|d| d.rep == rep.id) {
+                Some(d) if d.quota_leaves_plan => {
+                    let mut gone = rep.clone();
+                    gone.end_month = Some(rep.end_month.map_or(d.month, |e| e.min(d.month)));
+                    let start = d.month + d.backfill_delay_months;
+                    let backfill = (d.backfill && (d.month as usize) < h && start as usize <= h).then(|| {
+                        let mut b = rep.clone();
+                        b.start_month = start as i32;
+                        b.ramp_months = d.backfill_ramp_months;
+                        b.end_month = None;
+                        horizon_quota(&b, g, h)
+                    });
+                    horizon_quota(&gone, g, h) + backfill.unwrap_or(0.0)
+                }
+                _ => horizon_quota(rep, g, h),
+            }
+        })
+        .sum();
+    TeamPlan { value, basis: PlanBasis::SumOfQuotas }
+}
+
 fn err(field: impl Into<String>, message: impl Into<String>) -> CompileError {
     CompileError { field: field.into(), message: message.into() }
 }
@@ -236,6 +295,8 @@ pub fn compile(
                     backfill: true,
                     orphan_policy: OrphanPolicy::Hold,
                     reassign_to: None,
+                    // A shock is not the plan.
+                    quota_leaves_plan: false,
                 },
             ));
         }
@@ -497,11 +558,6 @@ pub fn compile(
                     .map_or(r.capacity_hours, |c| c.1)
             };
             let prod: Vec<f64> = (1..=h as i32).map(|m| productivity(r, m, g.ramp_start_fraction)).collect();
-            let weights: Vec<f64> = match g.quota_policy {
-                QuotaPolicy::RampWeighted => prod.clone(),
-                QuotaPolicy::ActiveMonths => prod.iter().map(|&p| f64::from(u8::from(p > 0.0))).collect(),
-                QuotaPolicy::Full => vec![1.0; h],
-            };
             let mut expert = vec![false; vertical_ix.len()];
             for v in &r.expert_verticals {
                 if let Some(&i) = vertical_ix.get(&v.to_lowercase()) {
@@ -514,7 +570,7 @@ pub fn compile(
                 team: r.team.clone(),
                 pipeline_segment: pipeline_ix[&pipeline_label(r.region.as_str(), r.role)],
                 capacity: (0..h).map(|m| base_capacity(m as u32 + 1) * prod[m]).collect(),
-                quota: r.annual_quota.get() * weights.iter().sum::<f64>() / 12.0,
+                quota: horizon_quota(r, g, h),
                 skill: r.skill,
                 expert,
                 last_month: r.end_month.map(|e| (e as usize).saturating_sub(1)),
@@ -592,6 +648,7 @@ pub fn compile(
                 value: d.value,
             })
             .collect(),
+        team_plan: team_plan(scenario, market),
     })
 }
 

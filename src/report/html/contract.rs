@@ -85,8 +85,11 @@ pub struct SimRep {
 /// The team of `result.json`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SimTeam {
-    /// Sum of pro-rated quotas.
+    /// The team plan.
     pub plan: f64,
+    /// Which plan `plan` is (`team_target`, `sum_of_quotas`); absent in results from before it was named.
+    #[serde(default)]
+    pub plan_basis: Option<String>,
     /// Team bookings.
     pub bookings: Summary,
     /// P(team ≥ plan).
@@ -133,6 +136,9 @@ pub struct SimResult {
     pub team: SimTeam,
     /// Attainment variance across reps.
     pub attainment_variance: Estimate,
+    /// Coefficient of variation of attainment across reps; absent in older results.
+    #[serde(default)]
+    pub attainment_cv: Option<Estimate>,
     /// Gini of attainment.
     pub attainment_gini: Estimate,
     /// Coverage rate of target accounts.
@@ -247,6 +253,9 @@ pub struct RankedCandidate {
     pub moved_share: f64,
     /// False when the continuity budget stopped the redesign part way.
     pub complete: bool,
+    /// True when no figure that ranks is better than the unchanged plan's by its 95% interval.
+    #[serde(default)]
+    pub no_better_than_current: bool,
     /// Balance on the surrogate.
     pub balance: Balance,
     /// Headline figures.
@@ -264,6 +273,9 @@ pub struct OptimizeOutcome {
     pub trials: u64,
     /// Continuity budget.
     pub continuity_budget: f64,
+    /// What ranked the candidates (`variance_coverage`, `bookings`, `p_team_ge_plan`); absent in older runs.
+    #[serde(default)]
+    pub rank_by: Option<String>,
     /// The unchanged plan's headline means.
     pub unchanged: BTreeMap<String, f64>,
     /// The unchanged plan's balance.
