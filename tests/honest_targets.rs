@@ -85,15 +85,20 @@ fn a_team_target_is_the_plan() {
     assert!(e.contains("plan.team_target") && e.contains("positive amount"), "{e}");
 }
 
-/// The coefficient of variation of attainment does not move when every rep's bookings scale by a
-/// constant; the variance moves by the constant's square.
-#[test]
-fn attainment_cv_is_level_free_and_variance_is_not() {
+/// Three reps of different quotas sharing 300 accounts.
+fn three_reps() -> terrasim::market::Market {
     let n = 300;
     let accounts = (0..n).map(|i| account(i, "Software", 10_000.0)).collect();
     let owners: Vec<Option<usize>> = (0..n).map(|i| Some(i % 3)).collect();
     let reps = vec![rep("R1", 1e9, 300_000.0), rep("R2", 1e9, 200_000.0), rep("R3", 1e9, 400_000.0)];
-    let m = market(accounts, reps, &owners);
+    market(accounts, reps, &owners)
+}
+
+/// The coefficient of variation of attainment does not move when every rep's bookings scale by a
+/// constant; the variance moves by the constant's square.
+#[test]
+fn attainment_cv_is_level_free_and_variance_is_not() {
+    let m = three_reps();
     let model = compile(&scenario(&deterministic_params(0.3, 0.1)), &m);
     let outcomes = run(&model, 200);
     let c = 0.6;
@@ -113,6 +118,24 @@ fn attainment_cv_is_level_free_and_variance_is_not() {
         assert!((h.attainment_cv - h.attainment_variance.sqrt() / mean).abs() < 1e-12);
     }
     assert!(moved > 190, "the variance falls with the level in {moved} of 200 trials");
+}
+
+/// End to end: a deal-size shock scales every deal, so on the same futures the CV is unchanged and the
+/// variance falls by the square of the multiplier.
+#[test]
+fn a_deal_size_shock_leaves_the_cv_and_scales_the_variance() {
+    let m = three_reps();
+    let s = scenario(&deterministic_params(0.3, 0.1));
+    let shock: terrasim::scenario::Shock =
+        toml::from_str("name = \"deal size -15%\"\ndeal_size_multiplier = 0.85\n").unwrap();
+    let base = compile(&s, &m);
+    let shocked = terrasim::scenario::compile(&s, &m, m.plan(), Some(&shock)).unwrap();
+    let (b, k) = (run(&base, 300), run(&shocked, 300));
+    for (x, y) in b.iter().zip(&k) {
+        let (hx, hy) = (headline(&base, x), headline(&shocked, y));
+        assert!((hy.attainment_cv - hx.attainment_cv).abs() < 1e-9, "{hx:?} {hy:?}");
+        assert!((hy.attainment_variance - 0.85 * 0.85 * hx.attainment_variance).abs() < 1e-9);
+    }
 }
 
 fn terrasim(args: &[&str], cwd: &Path) -> Output {

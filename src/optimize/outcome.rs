@@ -234,3 +234,56 @@ pub fn optimize(
     };
     Ok((outcome, sorted_candidates))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(metrics: &[(&str, [f64; 2])]) -> RankedCandidate {
+        RankedCandidate {
+            name: "c".into(),
+            strategy: Strategy::Current,
+            rank: 0,
+            no_better_than_current: false,
+            pareto_rank: 1,
+            moved_accounts: 0,
+            moved_share: 0.0,
+            complete: true,
+            contiguous: None,
+            balance: Balance {
+                outside_potential_band: 0,
+                outside_workload_band: 0,
+                max_potential_deviation: 0.0,
+                max_workload_deviation: 0.0,
+                surrogate_cost: 0.0,
+            },
+            metrics: metrics
+                .iter()
+                .map(|&(m, ci)| {
+                    (m.to_string(), MetricCi { value: 0.0, difference: (ci[0] + ci[1]) / 2.0, ci })
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn better_than_current_needs_an_interval_wholly_on_the_better_side_of_a_ranking_figure() {
+        // Variance: lower is better; coverage: higher is better.
+        let lower_variance =
+            candidate(&[("attainment_variance", [-0.2, -0.1]), ("coverage_rate", [-0.1, 0.1])]);
+        let higher_variance =
+            candidate(&[("attainment_variance", [0.1, 0.2]), ("coverage_rate", [-0.1, 0.1])]);
+        let straddles = candidate(&[("attainment_variance", [-0.1, 0.1]), ("coverage_rate", [-0.1, 0.0])]);
+        let more_coverage =
+            candidate(&[("attainment_variance", [-0.1, 0.1]), ("coverage_rate", [0.01, 0.02])]);
+        assert!(better_than_current(&lower_variance, RankBy::VarianceCoverage));
+        assert!(!better_than_current(&higher_variance, RankBy::VarianceCoverage));
+        assert!(!better_than_current(&straddles, RankBy::VarianceCoverage));
+        assert!(better_than_current(&more_coverage, RankBy::VarianceCoverage));
+        // Only the figures that rank count.
+        assert!(!better_than_current(&lower_variance, RankBy::Bookings), "no bookings figure: not better");
+        let bookings = candidate(&[("team_bookings", [5.0, 9.0]), ("attainment_variance", [0.1, 0.2])]);
+        assert!(better_than_current(&bookings, RankBy::Bookings));
+        assert!(!better_than_current(&bookings, RankBy::VarianceCoverage));
+    }
+}

@@ -397,9 +397,9 @@ impl std::str::FromStr for RankBy {
         let labels = RankBy::ALL.map(RankBy::label);
         RankBy::ALL.into_iter().find(|r| r.label() == s).ok_or_else(|| {
             format!(
-                "unknown rank_by \"{s}\"{}; choose one of {}",
-                crate::market::did_you_mean(s, labels),
-                labels.join(", ")
+                "unknown rank_by \"{s}\": choose one of {}{}",
+                labels.join(", "),
+                crate::market::did_you_mean(s, labels)
             )
         })
     }
