@@ -35,10 +35,10 @@ enum Command {
     Generate(generate::Args),
     /// Run the baseline and each shock on the same random numbers and report paired differences.
     Stress(common::RunOptions),
-    /// Search candidate territory splits per strategy and rank them by simulated attainment variance and
-    /// coverage; writes candidates.json and each candidate's plan.csv, diff.csv, review.csv and CRM change
+    /// Search candidate territory splits per strategy and rank them on simulated futures (by attainment
+    /// variance and coverage unless --rank-by says otherwise); writes candidates.json and each candidate's plan.csv, diff.csv, review.csv and CRM change
     /// files.
-    Optimize(common::RunOptions),
+    Optimize(optimize::Args),
     /// Run several plans or scenario variants on the same simulated futures, side by side.
     Compare(compare::Args),
     /// List the accounts that move between two plans and write the CRM change files (Salesforce Data

@@ -3,13 +3,28 @@ use std::time::Instant;
 use terrasim::io::{AtomicDir, stage_change_files};
 use terrasim::market::{PlanDiff, PlanMove, merge_assumptions};
 use terrasim::optimize::{Org, move_reasons, optimize};
+use terrasim::scenario::RankBy;
 
 use super::common::{RunOptions, check_run_size, commit, compile, print, progress, warn};
 use super::error::CliError;
 
-pub fn run(run: &RunOptions) -> Result<(), CliError> {
+/// Options of `terrasim optimize`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    run: RunOptions,
+    /// What ranks the candidates: variance_coverage (the Pareto front over attainment variance, coverage
+    /// and share moved), bookings or p_team_ge_plan. Default: the scenario's `[optimize] rank_by`, else
+    /// variance_coverage.
+    #[arg(long, value_parser = clap::builder::ValueParser::new(str::parse::<RankBy>))]
+    rank_by: Option<RankBy>,
+}
+
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let run = &args.run;
     let (scenario, market, _) = run.load()?;
-    let spec = scenario.optimize.clone().unwrap_or_default();
+    let mut spec = scenario.optimize.clone().unwrap_or_default();
+    spec.rank_by = args.rank_by.or(spec.rank_by);
     let trials = u64::from(run.trials.unwrap_or(spec.trials));
     let graph = match &spec.adjacency {
         Some(path) => Some(terrasim::io::load_units(&scenario.resolve_path(path))?),
@@ -26,7 +41,7 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
         trials,
         &format!("--trials, or trials = ... under [optimize] in {}", scenario.source.display()),
     )?;
-    warn(&terrasim::scenario::declared(&org.baseline_scenario, &org.baseline_market));
+    warn(&terrasim::scenario::declared_for_optimize(&org.baseline_scenario, &org.baseline_market, &spec));
     let started = Instant::now();
     let n = spec.strategies.len() as u64;
     // Two bars: the searches (one per strategy, in parallel), then the ranking's trials.

@@ -23,28 +23,31 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), CliError> {
     let (scenario, market) = load(&args.scenario)?;
     let mut assumptions = terrasim::scenario::declared(&scenario, &market);
-    // An edited plan may give accounts to the scenario's hires: it is read, and audited, in the org that
-    // has them as reps (as compare runs it).
+    // The org optimize plans in: the scenario's hires are reps of it (with empty books in the current plan),
+    // an edited plan may give them accounts, and the optimizer's bands are measured in it.
+    let spec = terrasim::scenario::OptimizeSpec {
+        continuity_budget: 1.0,
+        ..scenario.optimize.clone().unwrap_or_default()
+    };
+    let org = Org::new(&scenario, &market, &spec)
+        .map_err(|source| CliError::Org { file: scenario.source.clone(), source })?;
     let edited = match &args.plan {
         None => None,
         Some(path) => {
-            let spec = terrasim::scenario::OptimizeSpec {
-                continuity_budget: 1.0,
-                ..scenario.optimize.clone().unwrap_or_default()
-            };
-            let org = Org::new(&scenario, &market, &spec)
-                .map_err(|source| CliError::Org { file: scenario.source.clone(), source })?;
             let (plan, notes) = terrasim::io::load_plan_declared(path, &scenario, &org.market)?;
             merge_assumptions(&mut assumptions, notes);
-            Some((org, plan))
+            Some(plan)
         }
     };
     warn(&assumptions);
     let (audited_scenario, audited_market, plan) = match &edited {
-        Some((org, plan)) if org.uses_added_reps(plan) => (&org.scenario, &org.market, plan),
-        Some((_, plan)) => (&scenario, &market, plan),
+        Some(plan) if org.uses_added_reps(plan) => (&org.scenario, &org.market, plan),
+        Some(plan) => (&scenario, &market, plan),
         None => (&scenario, &market, market.plan()),
     };
+    // The bands as optimize counts them, on the same plan over the org's reps.
+    let optimizer_bands =
+        terrasim::optimize::plan_balance(&org, edited.as_ref().unwrap_or(org.market.plan()));
     let hours = terrasim::scenario::workload_hours(audited_scenario, audited_market, plan);
     let bands = scenario.optimize.as_ref().map_or_else(AuditBands::default, |o| AuditBands {
         potential_tolerance: o.potential_band,
@@ -54,7 +57,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     // Continuity of an edited plan: the accounts it gives another owner than the current plan does.
     let moved = edited
         .as_ref()
-        .map(|(org, plan)| (0..plan.len()).filter(|&a| plan.owner(a) != org.market.plan().owner(a)).count());
+        .map(|plan| (0..plan.len()).filter(|&a| plan.owner(a) != org.market.plan().owner(a)).count());
     if args.json {
         let mut json = serde_json::to_value(&audit)?;
         if let Some(fields) = json.as_object_mut() {
@@ -62,6 +65,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                 fields.insert("plan".into(), serde_json::Value::String(path.display().to_string()));
                 fields.insert("moved_from_current".into(), serde_json::Value::from(moved));
             }
+            fields.insert("optimizer_bands".into(), serde_json::to_value(&optimizer_bands)?);
             fields.insert("assumptions".into(), serde_json::to_value(&assumptions)?);
         }
         print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
@@ -77,6 +81,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         };
         print(&format!("{}: {what}{declared}\n\n", args.scenario.display()))?;
         print(&terrasim::report::audit_summary(&audit))?;
+        print(&terrasim::report::optimizer_bands_summary(&optimizer_bands, &spec))?;
         if let Some(moved) = moved {
             print(&format!(
                 "\ncontinuity: {moved} of {} accounts ({:.1}%) have another owner than in the current plan\n",

@@ -22,7 +22,7 @@ pub use executor::{
     anneal_in_executor_with, argmin_anneal, with_timeout,
 };
 pub use org::{Org, OrgError};
-pub use outcome::{Balance, OptimizeOutcome, RankedCandidate, optimize};
+pub use outcome::{Balance, OptimizeOutcome, RankedCandidate, optimize, plan_balance};
 pub use problem::{NONE, Pool, Problem, RepSlot, Weights};
 pub use rank::{CandidateMetrics, EvaluateError, Evaluation, MetricCi, evaluate, pareto_ranks};
 pub use search::{Schedule, Search, SearchRng, Structure};

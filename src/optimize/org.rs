@@ -183,12 +183,16 @@ impl Org {
                 backfill: removal.backfill,
                 orphan_policy: OrphanPolicy::Hold,
                 reassign_to: None,
+                quota_leaves_plan: removal.quota_leaves_plan,
             });
         }
         removed.resize(org_market.reps().len(), false);
         let added: Vec<bool> = (0..org_market.reps().len()).map(|r| r >= market.reps().len()).collect();
         let mut org_scenario = scenario.clone();
         org_scenario.events.hire.clear();
+        // Candidates run with hires and removals as reps of the market, where the plan would count them
+        // differently: they are measured against the unchanged plan's team plan, pinned.
+        org_scenario.plan.team_target = Some(crate::scenario::team_plan(&baseline_scenario, market).value);
         let problem = Problem::build(&org_scenario, &org_market, spec, &removed);
 
         // Orphans (unowned accounts, books of removed reps) must get an owner: they cannot exceed the

@@ -1,9 +1,10 @@
 //! A whole optimize run: candidates for every strategy, each simulated with the unchanged plan on the same
-//! futures, ranked, with the Pareto front over attainment variance, coverage and disruption.
+//! futures, ranked by what the spec's `rank_by` names, with the Pareto front over attainment variance,
+//! coverage and disruption, and each candidate that is no better than the unchanged plan marked so.
 
 use rayon::prelude::*;
 
-use crate::scenario::{OptimizeSpec, Strategy};
+use crate::scenario::{OptimizeSpec, RankBy, Strategy};
 
 use super::org::Org;
 use super::rank::{EvaluateError, MetricCi, evaluate, pareto_ranks};
@@ -32,8 +33,13 @@ pub struct RankedCandidate {
     pub name: String,
     /// Strategy.
     pub strategy: Strategy,
-    /// Position in the ranking (1 is best).
+    /// Position in the ranking by `rank_by` (1 is best); candidates no better than the unchanged plan come
+    /// after those that are.
     pub rank: usize,
+    /// True when, on every figure that ranks (see [`RankBy::metrics`]), the 95% interval of the paired
+    /// difference against the unchanged plan does not lie wholly on the better side of zero: the candidate is
+    /// no better than the current plan.
+    pub no_better_than_current: bool,
     /// Pareto rank over (attainment variance, coverage rate, moved share): 1 is the front.
     pub pareto_rank: u32,
     /// Accounts whose owner changes.
@@ -69,6 +75,8 @@ pub struct OptimizeOutcome {
     pub potential_band: f64,
     /// Workload band.
     pub workload_band: f64,
+    /// What ranked the candidates.
+    pub rank_by: RankBy,
     /// The unchanged plan's headline means.
     pub unchanged: std::collections::BTreeMap<String, f64>,
     /// The unchanged plan's balance on the surrogate.
@@ -80,6 +88,12 @@ pub struct OptimizeOutcome {
     pub assumptions: Vec<crate::market::Assumption>,
 }
 
+/// The balance of `plan` (over the org's reps) on the surrogate, with the optimizer's bands: what
+/// `candidates.json` reports for the unchanged plan and `validate` beside its own audit.
+pub fn plan_balance(org: &Org, plan: &crate::market::Plan) -> Balance {
+    balance(&super::finish_plan(org, plan.clone()))
+}
+
 fn balance(c: &Candidate) -> Balance {
     Balance {
         outside_potential_band: c.outside_potential_band,
@@ -88,6 +102,14 @@ fn balance(c: &Candidate) -> Balance {
         max_workload_deviation: c.max_workload_deviation,
         surrogate_cost: c.cost,
     }
+}
+
+/// Whether `c` beats the unchanged plan on a figure that ranks: its 95% paired interval wholly on the
+/// better side of zero.
+fn better_than_current(c: &RankedCandidate, rank_by: RankBy) -> bool {
+    rank_by.metrics().iter().any(|&(metric, higher_is_better)| {
+        c.metrics.get(metric).is_some_and(|m| if higher_is_better { m.ci[0] > 0.0 } else { m.ci[1] < 0.0 })
+    })
 }
 
 /// Generates a candidate per strategy (in parallel; each is deterministic), then simulates each and the
@@ -112,7 +134,6 @@ pub fn optimize(
             c
         })
         .collect();
-    let unchanged = super::finish_plan(org, org.market.plan().clone());
     let baseline = evaluate(
         &org.baseline_scenario,
         &org.baseline_market,
@@ -136,6 +157,7 @@ pub fn optimize(
             name,
             strategy: c.strategy,
             rank: 0,
+            no_better_than_current: false,
             pareto_rank: 0,
             moved_accounts: c.moved,
             moved_share: c.moved as f64 / c.plan.len().max(1) as f64,
@@ -156,14 +178,25 @@ pub fn optimize(
     for (c, r) in ranked.iter_mut().zip(pareto_ranks(&points)) {
         c.pareto_rank = r;
     }
+    let rank_by = spec.rank_by.unwrap_or_default();
+    for c in &mut ranked {
+        c.no_better_than_current = !better_than_current(c, rank_by);
+    }
     let mut order: Vec<usize> = (0..ranked.len()).collect();
     order.sort_by(|&x, &y| {
         let (a, b) = (&ranked[x], &ranked[y]);
-        a.pareto_rank
-            .cmp(&b.pareto_rank)
-            .then(value(a, "attainment_variance").total_cmp(&value(b, "attainment_variance")))
-            .then(value(b, "coverage_rate").total_cmp(&value(a, "coverage_rate")))
-            .then(x.cmp(&y))
+        let by_metric = match rank_by {
+            RankBy::VarianceCoverage => a
+                .pareto_rank
+                .cmp(&b.pareto_rank)
+                .then(value(a, "attainment_variance").total_cmp(&value(b, "attainment_variance")))
+                .then(value(b, "coverage_rate").total_cmp(&value(a, "coverage_rate"))),
+            RankBy::Bookings => value(b, "team_bookings").total_cmp(&value(a, "team_bookings")),
+            RankBy::PTeamGePlan => value(b, "p_team_ge_plan")
+                .total_cmp(&value(a, "p_team_ge_plan"))
+                .then(value(b, "team_bookings").total_cmp(&value(a, "team_bookings"))),
+        };
+        a.no_better_than_current.cmp(&b.no_better_than_current).then(by_metric).then(x.cmp(&y))
     });
     let mut sorted_candidates = Vec::with_capacity(order.len());
     let mut sorted = Vec::with_capacity(order.len());
@@ -181,6 +214,7 @@ pub fn optimize(
         continuity_budget: spec.continuity_budget,
         potential_band: spec.potential_band,
         workload_band: spec.workload_band,
+        rank_by,
         unchanged: crate::sim::HEADLINE_NAMES
             .iter()
             .enumerate()
@@ -190,9 +224,66 @@ pub fn optimize(
                 (n.to_string(), mean)
             })
             .collect(),
-        unchanged_balance: balance(&unchanged),
+        unchanged_balance: plan_balance(org, org.market.plan()),
         candidates: sorted,
-        assumptions: crate::scenario::declared(&org.baseline_scenario, &org.baseline_market),
+        assumptions: crate::scenario::declared_for_optimize(
+            &org.baseline_scenario,
+            &org.baseline_market,
+            spec,
+        ),
     };
     Ok((outcome, sorted_candidates))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(metrics: &[(&str, [f64; 2])]) -> RankedCandidate {
+        RankedCandidate {
+            name: "c".into(),
+            strategy: Strategy::Current,
+            rank: 0,
+            no_better_than_current: false,
+            pareto_rank: 1,
+            moved_accounts: 0,
+            moved_share: 0.0,
+            complete: true,
+            contiguous: None,
+            balance: Balance {
+                outside_potential_band: 0,
+                outside_workload_band: 0,
+                max_potential_deviation: 0.0,
+                max_workload_deviation: 0.0,
+                surrogate_cost: 0.0,
+            },
+            metrics: metrics
+                .iter()
+                .map(|&(m, ci)| {
+                    (m.to_string(), MetricCi { value: 0.0, difference: (ci[0] + ci[1]) / 2.0, ci })
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn better_than_current_needs_an_interval_wholly_on_the_better_side_of_a_ranking_figure() {
+        // Variance: lower is better; coverage: higher is better.
+        let lower_variance =
+            candidate(&[("attainment_variance", [-0.2, -0.1]), ("coverage_rate", [-0.1, 0.1])]);
+        let higher_variance =
+            candidate(&[("attainment_variance", [0.1, 0.2]), ("coverage_rate", [-0.1, 0.1])]);
+        let straddles = candidate(&[("attainment_variance", [-0.1, 0.1]), ("coverage_rate", [-0.1, 0.0])]);
+        let more_coverage =
+            candidate(&[("attainment_variance", [-0.1, 0.1]), ("coverage_rate", [0.01, 0.02])]);
+        assert!(better_than_current(&lower_variance, RankBy::VarianceCoverage));
+        assert!(!better_than_current(&higher_variance, RankBy::VarianceCoverage));
+        assert!(!better_than_current(&straddles, RankBy::VarianceCoverage));
+        assert!(better_than_current(&more_coverage, RankBy::VarianceCoverage));
+        // Only the figures that rank count.
+        assert!(!better_than_current(&lower_variance, RankBy::Bookings), "no bookings figure: not better");
+        let bookings = candidate(&[("team_bookings", [5.0, 9.0]), ("attainment_variance", [0.1, 0.2])]);
+        assert!(better_than_current(&bookings, RankBy::Bookings));
+        assert!(!better_than_current(&bookings, RankBy::VarianceCoverage));
+    }
 }

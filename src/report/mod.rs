@@ -14,4 +14,4 @@ pub use csv_tables::{breakdown_tables, sim_tables};
 pub use diff::diff_summary;
 pub use optimize::{compare_summary, diff_csv, optimize_summary, plan_csv};
 pub use table::Table;
-pub use terminal::{audit_summary, sim_summary, stress_summary, winners_and_losers};
+pub use terminal::{audit_summary, optimizer_bands_summary, sim_summary, stress_summary, winners_and_losers};

@@ -15,10 +15,11 @@ fn signed(x: f64, fmt: impl Fn(f64) -> String) -> String {
 /// The ranked candidates as a terminal table.
 pub fn optimize_summary(o: &OptimizeOutcome) -> String {
     let mut out = format!(
-        "Candidates for {}: {} trials each, paired against the unchanged plan (95% intervals); continuity \
-         budget {}, bands ±{} potential, ±{} workload\n",
+        "Candidates for {}: {} trials each, paired against the unchanged plan (95% intervals), ranked by {}; \
+         continuity budget {}, bands ±{} potential, ±{} workload\n",
         o.scenario,
         o.trials,
+        o.rank_by.label(),
         pct(o.continuity_budget),
         pct(o.potential_band),
         pct(o.workload_band)
@@ -43,7 +44,10 @@ pub fn optimize_summary(o: &OptimizeOutcome) -> String {
         "Δ cov",
         "team bookings",
         "Δ bookings",
+        "Δ P(team≥plan)",
+        "Δ attain. CV",
         "out of band p/w",
+        "vs current",
     ])
     .left_aligned(2);
     for c in &o.candidates {
@@ -66,11 +70,19 @@ pub fn optimize_summary(o: &OptimizeOutcome) -> String {
             cov.map_or("-".into(), |v| signed(v.difference, pct)),
             book.map_or("-".into(), |v| money(v.value)),
             book.map_or("-".into(), |v| signed(v.difference, money)),
+            m("p_team_ge_plan").map_or("-".into(), |v| signed(v.difference, pct)),
+            m("attainment_cv").map_or("-".into(), |v| format!("{:+.4}", v.difference)),
             format!("{}/{}", c.balance.outside_potential_band, c.balance.outside_workload_band),
+            if c.no_better_than_current { "no better".into() } else { "better".into() },
         ]);
     }
     out.push_str(&t.render());
-    out.push_str("\npareto 1 = not dominated on (attainment variance, coverage, share moved); (partial) = the continuity budget stopped the redesign part way\n");
+    out.push_str(&format!(
+        "\npareto 1 = not dominated on (attainment variance, coverage, share moved); (partial) = the continuity \
+         budget stopped the redesign part way; vs current: \"no better\" = no figure that ranks ({}) has its 95% \
+         interval wholly on the better side of the unchanged plan (such candidates rank last)\n",
+        o.rank_by.metrics().iter().map(|(m, _)| *m).collect::<Vec<_>>().join(", ")
+    ));
     out
 }
 

@@ -1,8 +1,11 @@
 //! Terminal summaries.
 
 use crate::market::Audit;
+use crate::optimize::Balance;
+use crate::scenario::OptimizeSpec;
 use crate::sim::SimResult;
 use crate::sim::compare::{Breakdown, Paired, PairedDifference, Presence, StressResult, gains_and_losses};
+use crate::sim::model::PlanBasis;
 
 use super::html::format::{
     Unit, difference_unit, headline_label, headline_unit, num, signed, signed_with_se, with_se,
@@ -16,10 +19,12 @@ fn flag(on: bool) -> &'static str {
 /// The book-balance audit as text: per-rep table, unowned accounts, carve-outs and rollups.
 pub fn audit_summary(audit: &Audit) -> String {
     let mut out = format!(
-        "{} accounts, {} reps, total potential {}\n\nBook balance (! = outside potential 0.9–1.1 of team median or workload ±10% of capacity)\n",
+        "{} accounts, {} reps, total potential {}\n\nBook balance (! = potential outside ±{} of the team median or workload outside ±{} of capacity)\n",
         audit.accounts,
         audit.reps,
-        money(audit.total_potential)
+        money(audit.total_potential),
+        pct(audit.bands.potential_tolerance),
+        pct(audit.bands.workload_tolerance)
     );
     let mut t = Table::new(&[
         "rep",
@@ -52,8 +57,11 @@ pub fn audit_summary(audit: &Audit) -> String {
     let flagged_potential = audit.per_rep.iter().filter(|r| r.potential_flag).count();
     let flagged_load = audit.per_rep.iter().filter(|r| r.workload_flag).count();
     out.push_str(&format!(
-        "\n{flagged_potential} of {} reps outside the potential band, {flagged_load} outside the workload band\n",
-        audit.per_rep.len()
+        "\nAgainst the team median and capacity (not pro-rated): {flagged_potential} of {} reps with potential \
+         outside ±{} of the team median, {flagged_load} with workload outside ±{} of capacity\n",
+        audit.per_rep.len(),
+        pct(audit.bands.potential_tolerance),
+        pct(audit.bands.workload_tolerance)
     ));
     out.push_str(&format!(
         "\nUnowned accounts: {} (potential {})",
@@ -100,6 +108,21 @@ pub fn audit_summary(audit: &Audit) -> String {
     out.push_str(&t.render());
     out.push_str("(deeper levels are in `--json`)\n");
     out
+}
+
+/// The balance bands as `optimize` counts them (its `unchanged_balance` for the current plan).
+pub fn optimizer_bands_summary(b: &Balance, spec: &OptimizeSpec) -> String {
+    format!(
+        "As optimize counts them (potential ÷ the pool's per-rep share, workload ÷ capacity at the pool's load, \
+         both pro-rated for ramping, starting and leaving reps; hires count with their books): {} reps outside \
+         the potential band (±{}) and {} outside the workload band (±{}); largest deviations {} and {}\n",
+        b.outside_potential_band,
+        pct(spec.potential_band),
+        b.outside_workload_band,
+        pct(spec.workload_band),
+        pct(b.max_potential_deviation),
+        pct(b.max_workload_deviation),
+    )
 }
 
 /// A simulation result as text.
@@ -157,8 +180,12 @@ pub fn sim_summary(r: &SimResult) -> String {
         ));
     }
     out.push_str(&format!(
-        "\nTeam: plan {}, bookings mean {} s.e. (P10 {}, P50 {}, P90 {}), P(team ≥ plan) {} s.e.\n",
+        "\nTeam: plan {} ({}), bookings mean {} s.e. (P10 {}, P50 {}, P90 {}), P(team ≥ plan) {} s.e.\n",
         money(team.plan),
+        match team.plan_basis {
+            PlanBasis::TeamTarget => "the scenario's team target",
+            PlanBasis::SumOfQuotas => "sum of the quotas as set",
+        },
         with_se(team.bookings.mean.mean, team.bookings.mean.se, Unit::Money),
         money(team.bookings.p10.value),
         money(team.bookings.p50.value),
@@ -166,10 +193,11 @@ pub fn sim_summary(r: &SimResult) -> String {
         with_se(team.p_team_ge_plan.mean, team.p_team_ge_plan.se, Unit::Share),
     ));
     out.push_str(&format!(
-        "Reps at quota: {}   attainment spread: sd {} (variance {}), Gini {}   coverage rate: {} s.e.\n",
+        "Reps at quota: {}   attainment spread: sd {} (variance {}), CV {}, Gini {}   coverage rate: {} s.e.\n",
         pct(team.share_of_reps_at_quota.mean),
         pct(r.attainment_sd.mean),
         num(r.attainment_variance.mean, Unit::Plain),
+        num(r.attainment_cv.mean, Unit::Plain),
         num(r.attainment_gini.mean, Unit::Plain),
         with_se(r.coverage_rate.mean, r.coverage_rate.se, Unit::Share),
     ));

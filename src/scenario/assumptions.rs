@@ -8,8 +8,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use crate::market::{Assumption, HierarchyLevel, Market};
 
-use super::Scenario;
 use super::params::{ParamOverride, SegmentParams};
+use super::{OptimizeSpec, Scenario};
 
 /// How many names a declared default lists before it counts the rest.
 const NAMES_SHOWN: usize = 10;
@@ -22,6 +22,19 @@ pub fn declared(scenario: &Scenario, market: &Market) -> Vec<Assumption> {
     all.extend(default_params(scenario, market));
     all.extend(undated_floors(scenario, market));
     all.extend(hire_medians(scenario));
+    if scenario.plan.team_target.is_none() {
+        all.push(Assumption::new(
+            TEAM_PLAN_FROM_QUOTAS,
+            "plan",
+            format!(
+                "no [plan] team_target, so P(team ≥ plan) is measured against the sum of the reps' quotas as \
+                 given, pro-rated to the horizon ({:.0}): hires add theirs, a departure keeps its rep's (unless \
+                 it says quota_leaves_plan = true), shocks change nothing; set [plan] team_target to measure \
+                 against your own number",
+                super::team_plan(scenario, market).value
+            ),
+        ));
+    }
     if scenario.data.pipeline.is_none() && scenario.data.history.is_none() {
         all.push(Assumption::new(
             OPEN_PIPELINE_MISSING,
@@ -33,6 +46,9 @@ pub fn declared(scenario: &Scenario, market: &Market) -> Vec<Assumption> {
     }
     all
 }
+
+/// The code of the declaration that the team plan is the sum of the reps' quotas.
+pub const TEAM_PLAN_FROM_QUOTAS: &str = "team_plan_from_quotas";
 
 /// The code of the declaration that a run starts with no open pipeline.
 pub const OPEN_PIPELINE_MISSING: &str = "open_pipeline_missing";
@@ -58,6 +74,22 @@ pub fn declared_for_stress(scenario: &Scenario, market: &Market) -> Vec<Assumpti
                 names.join(", "),
                 idle.unwrap_or_default()
             ),
+        ));
+    }
+    all
+}
+
+/// [`declared`], plus the default ranking when neither the scenario's `[optimize] rank_by` nor the command
+/// line chose one (`spec` carries either): what `terrasim optimize` rests on.
+pub fn declared_for_optimize(scenario: &Scenario, market: &Market, spec: &OptimizeSpec) -> Vec<Assumption> {
+    let mut all = declared(scenario, market);
+    if spec.rank_by.is_none() {
+        all.push(Assumption::new(
+            "rank_by_default",
+            "optimize.rank_by",
+            "no rank_by under [optimize] or --rank-by, so candidates are ranked by the Pareto front over \
+             attainment variance, coverage and share moved, then the lower variance (variance_coverage); set \
+             rank_by = \"bookings\" or \"p_team_ge_plan\" to rank by those",
         ));
     }
     all

@@ -47,6 +47,18 @@ impl Scenario {
                 ),
             ));
         }
+        if let Some(target) = self.plan.team_target
+            && !(target.is_finite() && target > 0.0)
+        {
+            return Err(self.invalid(
+                "plan.team_target",
+                format!(
+                    "{target} is not a team target: it is the team's bookings over the horizon, in money; give a \
+                     positive amount such as team_target = 24_000_000, or leave it unset to measure against the \
+                     sum of the reps' quotas"
+                ),
+            ));
+        }
         let levels = &self.segmentation.hierarchy;
         for (i, level) in levels.iter().enumerate() {
             if let Some(j) = levels[..i].iter().position(|l| l == level) {

@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::market::{Market, Motion, Plan, Rep, RepId, SizeBand};
 use crate::sim::model::{
-    AccountTable, BookEntry, CarryIn, CycleModel, Epoch, Model, MotionModel, NO_OWNER, RepModel, SalesMotion,
-    SegmentModel, WinDraw,
+    AccountTable, BookEntry, CarryIn, CycleModel, Epoch, Model, MotionModel, NO_OWNER, PlanBasis, RepModel,
+    SalesMotion, SegmentModel, TeamPlan, WinDraw,
 };
 
 use super::events::{
@@ -134,6 +134,61 @@ pub fn productivity(rep: &Rep, m: i32, ramp_start: f64) -> f64 {
     if rep.ramp_months == 0 || k >= ramp { 1.0 } else { ramp_start + (1.0 - ramp_start) * k / ramp }
 }
 
+/// A rep's quota over a horizon of `h` months: the annual quota × the months the quota policy counts
+/// (weighted by ramp under `ramp_weighted`) ÷ 12.
+pub fn horizon_quota(rep: &Rep, g: &GlobalParams, h: usize) -> f64 {
+    let months: f64 = (1..=h as i32)
+        .map(|m| {
+            let p = productivity(rep, m, g.ramp_start_fraction);
+            match g.quota_policy {
+                QuotaPolicy::RampWeighted => p,
+                QuotaPolicy::ActiveMonths => f64::from(u8::from(p > 0.0)),
+                QuotaPolicy::Full => 1.0,
+            }
+        })
+        .sum();
+    rep.annual_quota.get() * months / 12.0
+}
+
+/// The team plan P(team ≥ plan) is measured against: the scenario's `[plan] team_target`, else the sum of
+/// the quotas the user set ([`PlanBasis::SumOfQuotas`]). Shocks never move it. A departure keeps its rep's
+/// quota in the plan unless it says `quota_leaves_plan = true`; then the plan is what the reps' pro-rated
+/// quotas add up to, the backfill's included. Ids that match no rep are left to [`compile`] to refuse.
+pub fn team_plan(scenario: &Scenario, market: &Market) -> TeamPlan {
+    if let Some(value) = scenario.plan.team_target {
+        return TeamPlan { value, basis: PlanBasis::TeamTarget };
+    }
+    let h = scenario.horizon_months as usize;
+    let g = &scenario.model;
+    let mut reps: Vec<Rep> = market.reps().to_vec();
+    for q in &scenario.events.quota_change {
+        let quota = crate::market::Money::new(q.annual_quota);
+        if let (Some(rep), Ok(quota)) = (reps.iter_mut().find(|r| r.id == q.rep), quota) {
+            rep.annual_quota = quota;
+        }
+    }
+    reps.extend(scenario.events.hire.iter().filter_map(|hire| hire_rep(hire, market.reps(), "").ok()));
+    let value = reps
+        .iter()
+        .map(|rep| {
+            // A rep leaves once: its first departure decides.
+            match scenario.events.departure.iter().find(|d| d.rep == rep.id) {
+                Some(d) if d.quota_leaves_plan => {
+                    let mut gone = rep.clone();
+                    gone.end_month = Some(rep.end_month.map_or(d.month, |e| e.min(d.month)));
+                    let start = d.month + d.backfill_delay_months;
+                    let backfill = (d.backfill && (d.month as usize) < h && start as usize <= h)
+                        .then(|| backfill_rep(rep, d.backfill_ramp_months, start).ok())
+                        .flatten();
+                    horizon_quota(&gone, g, h) + backfill.map_or(0.0, |b| horizon_quota(&b, g, h))
+                }
+                _ => horizon_quota(rep, g, h),
+            }
+        })
+        .sum();
+    TeamPlan { value, basis: PlanBasis::SumOfQuotas }
+}
+
 fn err(field: impl Into<String>, message: impl Into<String>) -> CompileError {
     CompileError { field: field.into(), message: message.into() }
 }
@@ -242,6 +297,7 @@ pub fn compile(
                 value: d.value,
             })
             .collect(),
+        team_plan: team_plan(scenario, market),
     })
 }
 
@@ -330,6 +386,8 @@ fn departures(scenario: &Scenario, shock: Option<&Shock>) -> Vec<(String, Depart
                 backfill: true,
                 orphan_policy: OrphanPolicy::Hold,
                 reassign_to: None,
+                // A shock is not the plan.
+                quota_leaves_plan: false,
             },
         ));
     }
@@ -659,11 +717,6 @@ fn rep_models(g: &GlobalParams, h: usize, reps: &[SimRep], labels: &Labels<'_>) 
                     .map_or(r.capacity_hours, |c| c.1)
             };
             let prod: Vec<f64> = (1..=h as i32).map(|m| productivity(r, m, g.ramp_start_fraction)).collect();
-            let weights: Vec<f64> = match g.quota_policy {
-                QuotaPolicy::RampWeighted => prod.clone(),
-                QuotaPolicy::ActiveMonths => prod.iter().map(|&p| f64::from(u8::from(p > 0.0))).collect(),
-                QuotaPolicy::Full => vec![1.0; h],
-            };
             let mut expert = vec![false; labels.vertical_ix.len()];
             for v in &r.expert_verticals {
                 if let Some(&i) = labels.vertical_ix.get(&v.to_lowercase()) {
@@ -676,7 +729,7 @@ fn rep_models(g: &GlobalParams, h: usize, reps: &[SimRep], labels: &Labels<'_>) 
                 team: r.team.clone(),
                 pipeline_segment: labels.pipeline_ix[&pipeline_label(r.region.as_str(), r.role)],
                 capacity: (0..h).map(|m| base_capacity(m as u32 + 1) * prod[m]).collect(),
-                quota: r.annual_quota.get() * weights.iter().sum::<f64>() / 12.0,
+                quota: horizon_quota(r, g, h),
                 skill: r.skill,
                 expert,
                 last_month: r.end_month.map(|e| (e as usize).saturating_sub(1)),

@@ -100,6 +100,11 @@ pub struct Departure {
     /// The rep who takes the book under `orphan_policy = "reassign"`.
     #[serde(default)]
     pub reassign_to: Option<RepId>,
+    /// Whether the rep's quota leaves the team plan (default false: the plan the user set keeps it, so a
+    /// departure shows as a risk to the plan). True makes the plan the pro-rated quotas: the rep's up to
+    /// the departure, and the backfill's from its start.
+    #[serde(default)]
+    pub quota_leaves_plan: bool,
 }
 
 /// Months from a departure to its backfill's first selling month when the scenario does not say: recruit

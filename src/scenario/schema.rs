@@ -281,6 +281,19 @@ pub struct Removal {
     /// Ramp of the backfill in months (default 3).
     #[serde(default = "default_backfill_ramp")]
     pub backfill_ramp_months: u32,
+    /// Whether the rep's quota leaves the team plan (default false), as for a departure.
+    #[serde(default)]
+    pub quota_leaves_plan: bool,
+}
+
+/// The team's plan: the number P(team ≥ plan) is measured against.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSpec {
+    /// Team bookings target over the horizon, in money. Unset, the plan is the sum of the reps' quotas as
+    /// given (pro-rated to the horizon), with hires' quotas added and departures' kept; that is declared.
+    #[serde(default)]
+    pub team_target: Option<f64>,
 }
 
 fn default_backfill_delay() -> u32 {
@@ -333,6 +346,71 @@ pub struct OptimizeSpec {
     /// Local-search proposals per account (default 200).
     #[serde(default = "default_effort")]
     pub search_effort: u32,
+    /// What ranks the candidates (unset: `variance_coverage`, declared).
+    #[serde(default)]
+    pub rank_by: Option<RankBy>,
+}
+
+/// What ranks optimizer candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum RankBy {
+    /// The Pareto front over attainment variance, coverage rate and share moved, then the lower attainment
+    /// variance, then the higher coverage rate.
+    #[default]
+    VarianceCoverage,
+    /// The higher team bookings.
+    Bookings,
+    /// The higher P(team ≥ plan), then the higher team bookings.
+    PTeamGePlan,
+}
+
+impl RankBy {
+    /// Every choice, in the order messages list them.
+    pub const ALL: [RankBy; 3] = [RankBy::VarianceCoverage, RankBy::Bookings, RankBy::PTeamGePlan];
+
+    /// The name in scenario files, on the command line and in `candidates.json`.
+    pub fn label(self) -> &'static str {
+        match self {
+            RankBy::VarianceCoverage => "variance_coverage",
+            RankBy::Bookings => "bookings",
+            RankBy::PTeamGePlan => "p_team_ge_plan",
+        }
+    }
+
+    /// The headline figures (see [`crate::sim::HEADLINE_NAMES`]) that rank, each with whether higher is
+    /// better: a candidate better than the unchanged plan on none of them by its 95% paired interval is
+    /// no better than it.
+    pub fn metrics(self) -> &'static [(&'static str, bool)] {
+        match self {
+            RankBy::VarianceCoverage => &[("attainment_variance", false), ("coverage_rate", true)],
+            RankBy::Bookings => &[("team_bookings", true)],
+            RankBy::PTeamGePlan => &[("p_team_ge_plan", true)],
+        }
+    }
+}
+
+impl std::str::FromStr for RankBy {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let labels = RankBy::ALL.map(RankBy::label);
+        RankBy::ALL.into_iter().find(|r| r.label() == s).ok_or_else(|| {
+            format!(
+                "unknown rank_by \"{s}\": choose one of {}{}",
+                labels.join(", "),
+                crate::market::did_you_mean(s, labels)
+            )
+        })
+    }
+}
+
+impl TryFrom<String> for RankBy {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
 }
 
 impl Default for OptimizeSpec {
@@ -420,6 +498,9 @@ pub struct Scenario {
     /// Stress-test shocks (`terrasim stress` uses a default set when empty).
     #[serde(default)]
     pub shocks: Vec<Shock>,
+    /// The team plan.
+    #[serde(default)]
+    pub plan: PlanSpec,
     /// Optimizer settings.
     #[serde(default)]
     pub optimize: Option<OptimizeSpec>,

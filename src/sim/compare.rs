@@ -476,6 +476,7 @@ mod tests {
             team_bookings: x,
             team_at_plan: 0.0,
             attainment_variance: 0.0,
+            attainment_cv: 0.0,
             attainment_gini: 0.0,
             coverage_rate: 0.0,
             share_at_quota: 0.0,

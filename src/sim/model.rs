@@ -382,6 +382,8 @@ pub struct Model {
     /// Opportunities already open when the horizon starts: the open pipeline at `as_of`, or at a
     /// backtest's cutoff.
     pub carry_in: Vec<CarryIn>,
+    /// The team plan the user set, which P(team ≥ plan) is measured against.
+    pub team_plan: TeamPlan,
 }
 
 /// An opportunity open at the start of the horizon. It takes one of its account's open slots until it
@@ -457,9 +459,25 @@ impl Model {
         let (won, lost) = (p * m.won.open_at(age), (1.0 - p) * m.lost.open_at(age));
         if won + lost > 0.0 { won / (won + lost) } else { p }
     }
+}
 
-    /// Team plan: the sum of the reps' pro-rated quotas.
-    pub fn team_quota(&self) -> f64 {
-        self.reps.iter().map(|r| r.quota).sum()
-    }
+/// Where the team plan comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanBasis {
+    /// The scenario's `[plan] team_target`.
+    TeamTarget,
+    /// The sum of the quotas the user set: the reps file's (after `quota_change` events), each pro-rated to
+    /// the horizon by its own start and end months, plus each hire's; a departure event keeps its rep's
+    /// quota in the plan unless it says `quota_leaves_plan = true`.
+    SumOfQuotas,
+}
+
+/// The team plan: the number P(team ≥ plan) is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TeamPlan {
+    /// Bookings over the horizon.
+    pub value: f64,
+    /// Where it comes from.
+    pub basis: PlanBasis,
 }

@@ -2,7 +2,7 @@
 //! (CSV tables, terminal summary, HTML) is derived from it. Fields never hold run times, dates or host
 //! facts, so the same scenario and seed give the same bytes on any machine and thread count.
 
-use super::model::Model;
+use super::model::{Model, PlanBasis};
 use super::stats::{Estimate, Quantile, Summary, Welford, quantile_sorted, spread};
 use super::trial::TrialOutcome;
 
@@ -54,8 +54,12 @@ pub struct RepResult {
 /// Team outcomes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TeamResult {
-    /// The plan: sum of pro-rated quotas.
+    /// The team plan P(team ≥ plan) is measured against: the scenario's `[plan] team_target`, else the sum
+    /// of the quotas the user set (see [`PlanBasis`]). It is not the sum of the reps' `quota`, which falls
+    /// when a rep departs.
     pub plan: f64,
+    /// Which plan `plan` is: `team_target` or `sum_of_quotas`.
+    pub plan_basis: PlanBasis,
     /// Team bookings (house bookings included).
     pub bookings: Summary,
     /// 5th, 25th, 75th and 95th percentiles of team bookings (with 10/50/90 in `bookings`, the distribution).
@@ -123,6 +127,10 @@ pub struct SimResult {
     pub attainment_variance: Estimate,
     /// Mean over trials of the cross-rep standard deviation of attainment.
     pub attainment_sd: Estimate,
+    /// Mean over trials of the coefficient of variation of attainment across reps (cross-rep standard
+    /// deviation ÷ cross-rep mean): the spread without the level, so a shock that lowers everyone's
+    /// attainment does not read as fairer. Zero in a trial where no rep books.
+    pub attainment_cv: Estimate,
     /// Mean over trials of the Gini coefficient of attainment across reps.
     pub attainment_gini: Estimate,
     /// Share of target accounts (tiers 1–2 by default) covered at least once per quarter, averaged over
@@ -149,6 +157,8 @@ pub struct Headline {
     pub team_at_plan: f64,
     /// Cross-rep variance of attainment.
     pub attainment_variance: f64,
+    /// Cross-rep coefficient of variation of attainment (sd ÷ mean).
+    pub attainment_cv: f64,
     /// Gini of attainment.
     pub attainment_gini: f64,
     /// Coverage rate.
@@ -158,10 +168,11 @@ pub struct Headline {
 }
 
 /// Headline names, in the order of [`Headline::values`].
-pub const HEADLINE_NAMES: [&str; 6] = [
+pub const HEADLINE_NAMES: [&str; 7] = [
     "team_bookings",
     "p_team_ge_plan",
     "attainment_variance",
+    "attainment_cv",
     "attainment_gini",
     "coverage_rate",
     "share_of_reps_at_quota",
@@ -169,11 +180,12 @@ pub const HEADLINE_NAMES: [&str; 6] = [
 
 impl Headline {
     /// The figures in the order of [`HEADLINE_NAMES`].
-    pub fn values(&self) -> [f64; 6] {
+    pub fn values(&self) -> [f64; 7] {
         [
             self.team_bookings,
             self.team_at_plan,
             self.attainment_variance,
+            self.attainment_cv,
             self.attainment_gini,
             self.coverage_rate,
             self.share_at_quota,
@@ -187,11 +199,14 @@ pub fn headline(model: &Model, o: &TrialOutcome) -> Headline {
         model.reps.iter().zip(&o.bookings).filter(|(r, _)| r.quota > 0.0).map(|(r, b)| b / r.quota).collect();
     let (variance, gini) = spread(&attainments);
     let at_quota = attainments.iter().filter(|&&x| x >= 1.0).count();
+    let mean = attainments.iter().sum::<f64>() / attainments.len().max(1) as f64;
     let team = o.team_bookings();
     Headline {
         team_bookings: team,
-        team_at_plan: f64::from(u8::from(team >= model.team_quota())),
+        team_at_plan: f64::from(u8::from(team >= model.team_plan.value)),
         attainment_variance: variance,
+        // Attainments are not negative: a zero mean is a trial where nobody books, with no spread.
+        attainment_cv: if mean > 0.0 { variance.sqrt() / mean } else { 0.0 },
         attainment_gini: gini,
         coverage_rate: o.coverage_rate,
         share_at_quota: if attainments.is_empty() { 0.0 } else { at_quota as f64 / attainments.len() as f64 },
@@ -233,11 +248,11 @@ pub fn aggregate(model: &Model, scenario: &str, shock: Option<&str>, outcomes: &
         })
         .collect();
 
-    let plan = model.team_quota();
     let mut team_bookings: Vec<f64> = headlines.iter().map(|x| x.team_bookings).collect();
     let team_summary = Summary::of(&mut team_bookings);
     let team = TeamResult {
-        plan,
+        plan: model.team_plan.value,
+        plan_basis: model.team_plan.basis,
         bookings: team_summary,
         bookings_p05: quantile_sorted(&team_bookings, 0.05),
         bookings_p25: quantile_sorted(&team_bookings, 0.25),
@@ -284,6 +299,7 @@ pub fn aggregate(model: &Model, scenario: &str, shock: Option<&str>, outcomes: &
         team,
         attainment_variance: estimate(headlines.iter().map(|x| x.attainment_variance)),
         attainment_sd: estimate(headlines.iter().map(|x| x.attainment_variance.sqrt())),
+        attainment_cv: estimate(headlines.iter().map(|x| x.attainment_cv)),
         attainment_gini: estimate(headlines.iter().map(|x| x.attainment_gini)),
         coverage_rate: estimate(headlines.iter().map(|x| x.coverage_rate)),
         pipeline,

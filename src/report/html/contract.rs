@@ -52,6 +52,9 @@ pub struct RankedCandidate {
     pub moved_share: f64,
     /// False when the continuity budget stopped the redesign part way.
     pub complete: bool,
+    /// True when no figure that ranks is better than the unchanged plan's by its 95% interval.
+    #[serde(default)]
+    pub no_better_than_current: bool,
     /// Balance on the surrogate.
     pub balance: Balance,
     /// Headline figures.
@@ -69,6 +72,9 @@ pub struct OptimizeOutcome {
     pub trials: u64,
     /// Continuity budget.
     pub continuity_budget: f64,
+    /// What ranked the candidates (`variance_coverage`, `bookings`, `p_team_ge_plan`); absent in older runs.
+    #[serde(default)]
+    pub rank_by: Option<String>,
     /// The unchanged plan's headline means.
     pub unchanged: BTreeMap<String, f64>,
     /// The unchanged plan's balance.

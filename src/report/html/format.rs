@@ -39,6 +39,7 @@ pub fn headline_label(metric: &str) -> &str {
         "team_bookings" => "team bookings",
         "p_team_ge_plan" => "P(team ≥ plan)",
         "attainment_variance" => "attainment variance",
+        "attainment_cv" => "attainment CV (sd ÷ mean)",
         "attainment_gini" => "attainment Gini",
         "coverage_rate" => "coverage rate",
         "share_of_reps_at_quota" => "share of reps at quota",

@@ -62,7 +62,14 @@ fn name_of(c: &RankedCandidate) -> String {
 
 fn ranking(page: &mut Page, o: &OptimizeOutcome) {
     page.h2("Ranking");
-    page.p("Ranked by Pareto front over (attainment variance, coverage rate, share of accounts moved), then by attainment variance. Differences are against the unchanged plan on the same futures, with their 95% intervals. Variance: expected attainment variance across reps; coverage: coverage rate of target accounts; bookings: team bookings; out of band p/w: reps outside the potential and workload bands; (partial): the continuity budget stopped the redesign part way.");
+    let order = match o.rank_by.as_deref() {
+        Some("bookings") => "Ranked by team bookings, higher first",
+        Some("p_team_ge_plan") => "Ranked by P(team ≥ plan), then team bookings, higher first",
+        _ => {
+            "Ranked by Pareto front over (attainment variance, coverage rate, share of accounts moved), then by attainment variance"
+        }
+    };
+    page.p(&format!("{order}; a candidate no better than the unchanged plan (no figure that ranks has its 95% interval wholly on the better side of zero) is marked so and ranks after those that are. Differences are against the unchanged plan on the same futures, with their 95% intervals. Variance: expected attainment variance across reps; coverage: coverage rate of target accounts; bookings: team bookings; out of band p/w: reps outside the potential and workload bands; (partial): the continuity budget stopped the redesign part way."));
     let mut t = Table::new(
         &[
             "rank",
@@ -74,7 +81,10 @@ fn ranking(page: &mut Page, o: &OptimizeOutcome) {
             "coverage",
             "Δ coverage [95% interval]",
             "bookings",
+            "Δ bookings [95% interval]",
+            "Δ P(team ≥ plan) [95% interval]",
             "out of band p/w",
+            "against the current plan",
         ],
         2,
     );
@@ -99,7 +109,10 @@ fn ranking(page: &mut Page, o: &OptimizeOutcome) {
             figure("coverage_rate").into(),
             delta("coverage_rate").into(),
             figure("team_bookings").into(),
+            delta("team_bookings").into(),
+            delta("p_team_ge_plan").into(),
             format!("{} / {}", c.balance.outside_potential_band, c.balance.outside_workload_band).into(),
+            if c.no_better_than_current { "no better than the current plan" } else { "better" }.into(),
         ]);
     }
     page.table(&t);

@@ -8,10 +8,11 @@ use super::map::{Legend, MapPoint, book_map};
 use super::page::{Page, Table, flagged};
 
 /// The headline figures, in the contracts' order.
-pub const HEADLINES: [&str; 6] = [
+pub const HEADLINES: [&str; 7] = [
     "team_bookings",
     "p_team_ge_plan",
     "attainment_variance",
+    "attainment_cv",
     "attainment_gini",
     "coverage_rate",
     "share_of_reps_at_quota",
@@ -149,7 +150,7 @@ pub struct PairedRow {
 
 /// Whether a higher value of `metric` is better.
 fn higher_is_better(metric: &str) -> bool {
-    !matches!(metric, "attainment_variance" | "attainment_gini")
+    !matches!(metric, "attainment_variance" | "attainment_cv" | "attainment_gini")
 }
 
 /// Paired differences: per headline figure, a chart of each alternative's 95% interval against zero, and

@@ -7,6 +7,7 @@ use super::contract::{Estimate, SimResult};
 use super::format::{Unit, num};
 use super::page::{Page, Table, flagged};
 use super::sections::{book_balance, current_map, without_scenario};
+use crate::sim::model::PlanBasis;
 
 /// `x ± se` in `unit`, the ± being the standard error.
 fn with_se(e: &Estimate, unit: Unit) -> String {
@@ -56,10 +57,17 @@ fn key_figures(page: &mut Page, r: &SimResult) {
                 num(t.bookings.p90.value, Unit::Money)
             ),
         ),
-        ("plan (sum of quotas)".into(), num(t.plan, Unit::Money)),
+        (
+            match t.plan_basis {
+                PlanBasis::TeamTarget => "plan (the scenario's team target)".into(),
+                PlanBasis::SumOfQuotas => "plan (sum of the quotas as set)".into(),
+            },
+            num(t.plan, Unit::Money),
+        ),
         ("P(team ≥ plan)".into(), with_se(&t.p_team_ge_plan, Unit::Share)),
         ("share of reps at quota".into(), with_se(&t.share_of_reps_at_quota, Unit::Share)),
         ("attainment variance".into(), with_se(&r.attainment_variance, Unit::Plain)),
+        ("attainment CV (sd ÷ mean, level-free)".into(), with_se(&r.attainment_cv, Unit::Plain)),
         ("attainment Gini".into(), with_se(&r.attainment_gini, Unit::Plain)),
         ("coverage rate of target accounts".into(), with_se(&r.coverage_rate, Unit::Share)),
         ("house bookings (no owner at close)".into(), num(t.house_bookings.mean, Unit::Money)),
