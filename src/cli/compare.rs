@@ -5,7 +5,7 @@ use terrasim::market::merge_assumptions;
 use terrasim::optimize::{Evaluation, Org, evaluate};
 use terrasim::sim::compare::{COMPARE_SCHEMA_VERSION, CompareResult, PlanComparison, paired_differences};
 
-use super::common::{RunOptions, check_run_size, commit, compile, load, print, progress, warn};
+use super::common::{RunOptions, check_run_size, compile, load, print, progress, warn};
 use super::error::{CliError, usage};
 
 #[derive(Debug, clap::Args)]
@@ -110,7 +110,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let dir = run.out_dir();
     let mut out = AtomicDir::new(&dir);
     out.add("compare.json", serde_json::to_vec_pretty(&result)?);
-    commit(out, &dir)?;
+    let dir = run.commit(out, scenario.seed, trials)?;
     if !run.quiet {
         print(&terrasim::report::compare_summary(&scenario.name, trials, &names, &diffs))?;
         print(&format!("\nwrote {}/compare.json\n", dir.display()))?;

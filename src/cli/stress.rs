@@ -3,7 +3,7 @@ use terrasim::sim::compare::{ShockComparison, StressResult, paired_differences};
 use terrasim::sim::model::Model;
 use terrasim::sim::{Headline, headline};
 
-use super::common::{RunOptions, check_run_size, commit, compile, print, progress, warn};
+use super::common::{RunOptions, check_run_size, compile, print, progress, warn};
 use super::error::CliError;
 
 pub fn run(run: &RunOptions) -> Result<(), CliError> {
@@ -44,7 +44,7 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     let dir = run.out_dir();
     let mut out = AtomicDir::new(&dir);
     out.add("stress.json", serde_json::to_vec_pretty(&result)?);
-    commit(out, &dir)?;
+    let dir = run.commit(out, scenario.seed, trials)?;
     if !run.quiet {
         print(&terrasim::report::stress_summary(&result))?;
         print(&format!("\nwrote {}/stress.json\n", dir.display()))?;
