@@ -133,7 +133,7 @@ impl Destination {
         let stem = scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
         // No colons: the name is a folder on every system.
         let stamp = terrasim::io::utc_timestamp(started).replace(':', "");
-        let command = std::env::args().nth(1).unwrap_or_else(|| "run".into());
+        let command = command_line().into_iter().next().unwrap_or_else(|| "run".into());
         Destination::New { parent: PathBuf::from("results").join(stem), name: format!("{stamp}-{command}") }
     }
 
@@ -154,6 +154,12 @@ impl Destination {
             Destination::New { parent, name } => parent.join(name),
         }
     }
+}
+
+/// The command line after the program's name; an argument that is not UTF-8 (a path on Unix) is kept
+/// with U+FFFD in place of its bad bytes, rather than refused after the run.
+fn command_line() -> Vec<String> {
+    std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect()
 }
 
 /// What a run's manifest records besides its command line, start and inputs.
@@ -178,7 +184,7 @@ pub fn commit_run(
     facts: RunFacts,
 ) -> Result<PathBuf, CliError> {
     out.set_run(terrasim::io::RunRecord {
-        command: std::env::args().skip(1).collect(),
+        command: command_line(),
         started: terrasim::io::utc_timestamp(started),
         working_dir: std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
         scenario: Some(scenario.display().to_string()),
