@@ -13,7 +13,7 @@ from pathlib import Path
 from PIL import Image
 
 KINDS = ["simulate", "stress", "compare", "optimize", "backtest"]
-HEIGHT = {"simulate": 1900, "stress": 1500, "compare": 1500, "optimize": 1900, "backtest": 1500}
+HEIGHT = {"simulate": 2950, "stress": 2050, "compare": 2000, "optimize": 3500, "backtest": 1750}
 MAX_BYTES = 250_000
 
 
