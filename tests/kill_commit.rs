@@ -16,7 +16,7 @@ const KILLS: usize = 50;
 const PAUSE_MS: &str = "2";
 
 /// Relative path → bytes of every file under a folder; `run.json` holds timings, so only its presence
-/// counts.
+/// counts, and the manifest counts without its run record (the command line names the --out, and the start).
 type Set = BTreeMap<String, Vec<u8>>;
 
 fn read_set(dir: &Path) -> Set {
@@ -32,11 +32,22 @@ fn read_set(dir: &Path) -> Set {
             }
             let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
             // A file removed between the listing and the read (never in a folder at rest) reads as empty.
-            let bytes = if rel == "run.json" { Vec::new() } else { std::fs::read(&path).unwrap_or_default() };
+            let bytes = match rel.as_str() {
+                "run.json" => Vec::new(),
+                "manifest.json" => without_run_record(&std::fs::read(&path).unwrap_or_default()),
+                _ => std::fs::read(&path).unwrap_or_default(),
+            };
             set.insert(rel, bytes);
         }
     }
     set
+}
+
+/// A manifest without its run record, which names the command line (its --out) and the start time.
+fn without_run_record(bytes: &[u8]) -> Vec<u8> {
+    let Ok(mut manifest) = serde_json::from_slice::<serde_json::Value>(bytes) else { return bytes.to_vec() };
+    manifest.as_object_mut().map(|m| m.remove("run"));
+    serde_json::to_vec(&manifest).unwrap()
 }
 
 fn terrasim(args: &[&str], cwd: &Path) -> Output {

@@ -1,11 +1,11 @@
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use terrasim::calibrate::BacktestOptions;
 use terrasim::io::AtomicDir;
 
 use super::calibrate::HistoryArgs;
-use super::common::{check_out, commit, print, results_dir, warn};
+use super::common::{Destination, RunFacts, commit_run, print, warn};
 use super::error::{CliError, usage};
 
 #[derive(Debug, clap::Args)]
@@ -21,7 +21,8 @@ pub struct Args {
     /// Trials (default: the scenario's, at most 1,000).
     #[arg(long)]
     pub trials: Option<u32>,
-    /// Output folder for backtest.json (default: results/<scenario file name>-backtest).
+    /// Output folder for backtest.json, replaced as a whole (default: a new folder
+    /// results/<scenario file name>/<start time>-backtest for each run).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// No summary (warnings are still printed).
@@ -38,8 +39,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     if args.trials == Some(0) {
         return Err(usage("--trials must be at least 1"));
     }
-    let dir = args.out.clone().unwrap_or_else(|| results_dir(&args.input.scenario, "-backtest"));
-    check_out(&dir)?;
+    let start = SystemTime::now();
+    let destination = Destination::of(args.out.as_deref(), &args.input.scenario, start);
+    destination.check()?;
     let (scenario, market, history_file) = args.input.load()?;
     let started = Instant::now();
     let history = terrasim::io::load_history(&history_file, &scenario, &market)?;
@@ -54,9 +56,14 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     warn(&result.assumptions);
     let elapsed = started.elapsed();
 
-    let mut out = AtomicDir::new(&dir);
+    let mut out = AtomicDir::new(&destination.planned());
     out.add("backtest.json", serde_json::to_vec_pretty(&result)?);
-    commit(out, &dir)?;
+    let facts = RunFacts {
+        seed: Some(scenario.seed),
+        trials: Some(options.trials),
+        threads: Some(rayon::current_num_threads()),
+    };
+    let dir = commit_run(out, &destination, &args.input.scenario, start, facts)?;
     if !args.quiet {
         print(&terrasim::report::backtest_summary(&result))?;
         print(&format!(

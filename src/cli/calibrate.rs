@@ -4,7 +4,7 @@ use std::time::Instant;
 use terrasim::market::Market;
 use terrasim::scenario::Scenario;
 
-use super::common::{load, print, results_dir, warn};
+use super::common::{Destination, RunFacts, commit_run, load, print, warn};
 use super::error::{CliError, usage};
 
 /// The inputs `calibrate` and `backtest` share: the history and the scenario it belongs to.
@@ -31,8 +31,8 @@ impl HistoryArgs {
 pub struct Args {
     #[command(flatten)]
     pub input: HistoryArgs,
-    /// Params file to write (default: results/<scenario file name>/params.toml); its diagnostics go next to
-    /// it as <name>.diagnostics.json.
+    /// Params file to write; its diagnostics go next to it as <name>.diagnostics.json (default: params.toml
+    /// in a new folder results/<scenario file name>/<start time>-calibrate for each run, with a manifest).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// No diagnostics table (warnings are still printed).
@@ -52,10 +52,10 @@ fn history_path(history: Option<&Path>, scenario: &Scenario) -> Result<PathBuf, 
     }
 }
 
-/// The params file to write, its file name and its stem (which names the diagnostics file): `--out` must
-/// name a file, not a folder, and not one that calibrate did not write.
-fn params_file(args: &Args) -> Result<(PathBuf, String, String), CliError> {
-    let out = args.out.clone().unwrap_or_else(|| results_dir(&args.input.scenario, "").join("params.toml"));
+/// The `--out` params file, its file name and its stem (which names the diagnostics file): it must name a
+/// file, not a folder, and not one that calibrate did not write.
+fn params_file(out: &Path) -> Result<(PathBuf, String, String), CliError> {
+    let out = out.to_path_buf();
     let folder = |p: &Path| {
         usage(format!(
             "--out {} is a folder; calibrate writes one params file: name it, e.g. --out {}",
@@ -96,7 +96,17 @@ const PARAMS_HEADER: &str = "# Written by `terrasim calibrate`";
 const DIAGNOSTICS_START: &str = "{\n  \"first_month\"";
 
 pub fn run(args: &Args) -> Result<(), CliError> {
-    let (out, name, stem) = params_file(args)?;
+    let start = std::time::SystemTime::now();
+    // `--out` names a file among the user's own, replaced file by file; without it the run gets a new
+    // folder, an output set with its manifest.
+    let (out, name, stem) = match &args.out {
+        Some(out) => params_file(out)?,
+        None => (PathBuf::from("params.toml"), "params.toml".into(), "params".into()),
+    };
+    let destination = Destination::of(None, &args.input.scenario, start);
+    if args.out.is_none() {
+        destination.check()?;
+    }
     let (scenario, market, history_file) = args.input.load()?;
     let started = Instant::now();
     let history = terrasim::io::load_history(&history_file, &scenario, &market)?;
@@ -117,13 +127,22 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     );
     let toml = toml::to_string(&calibration.params)
         .map_err(|e| CliError::Usage(format!("cannot write the params file: {e}")))?;
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let files = [
         (name.clone(), format!("{header}{toml}").into_bytes()),
         (format!("{stem}.diagnostics.json"), serde_json::to_vec_pretty(d)?),
     ];
-    terrasim::io::write_files_atomic(dir, &files)
-        .map_err(|source| CliError::Output { dir: out.clone(), source })?;
+    let out = if args.out.is_some() {
+        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        terrasim::io::write_files_atomic(dir, &files)
+            .map_err(|source| CliError::Output { dir: out.clone(), source })?;
+        out
+    } else {
+        let mut set = terrasim::io::AtomicDir::new(&destination.planned());
+        for (file, bytes) in files {
+            set.add(&file, bytes);
+        }
+        commit_run(set, &destination, &args.input.scenario, start, RunFacts::default())?.join(&name)
+    };
 
     if !args.quiet {
         print(&terrasim::report::calibration_summary(d))?;

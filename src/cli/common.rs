@@ -1,8 +1,11 @@
 //! What the subcommands share: loading a scenario and its market, declaring its defaults, checking a run's
-//! size, the progress bar, and writing to a stdout that may close early.
+//! size, the progress bar, writing to a stdout that may close early, and where a run's outputs go, with
+//! its manifest.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::SystemTime;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use terrasim::market::{Assumption, Market};
@@ -107,16 +110,107 @@ pub fn progress(total: u64, label: &str, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// Refuses, before any work, an output folder that the set could not replace (a file, a folder of the
-/// user's own files).
-pub fn check_out(dir: &Path) -> Result<(), CliError> {
-    terrasim::io::check_output_dir(dir).map_err(|source| CliError::Output { dir: dir.to_path_buf(), source })
+/// Where a run writes its output set.
+#[derive(Debug, Clone)]
+pub enum Destination {
+    /// `--out DIR`: the folder is replaced as a whole (it must be new, empty, or an earlier terrasim output).
+    Replace(PathBuf),
+    /// No `--out`: a new folder `name` (`name-002`, ... when taken) in `parent`, `results/<scenario stem>`.
+    New {
+        /// `results/<scenario file stem>`.
+        parent: PathBuf,
+        /// `<start, UTC, YYYY-MM-DDTHHMMSSZ>-<command>`: runs sort by time, and say what wrote them.
+        name: String,
+    },
 }
 
-/// Writes a staged output set, naming the folder in an error.
-pub fn commit(out: terrasim::io::AtomicDir, dir: &Path) -> Result<(), CliError> {
-    out.commit().map_err(|source| CliError::Output { dir: dir.to_path_buf(), source })?;
-    Ok(())
+impl Destination {
+    /// `--out`, or a new folder for a run of `scenario` started at `started`.
+    pub fn of(out: Option<&Path>, scenario: &Path, started: SystemTime) -> Self {
+        if let Some(out) = out {
+            return Destination::Replace(out.to_path_buf());
+        }
+        let stem = scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+        // No colons: the name is a folder on every system.
+        let stamp = terrasim::io::utc_timestamp(started).replace(':', "");
+        let command = command_line().into_iter().next().unwrap_or_else(|| "run".into());
+        Destination::New { parent: PathBuf::from("results").join(stem), name: format!("{stamp}-{command}") }
+    }
+
+    /// Refuses, before any work, a destination the set could not be written to: an `--out` folder of the
+    /// user's own files or a file; a `results/<stem>` that is a file.
+    pub fn check(&self) -> Result<(), CliError> {
+        let checked = match self {
+            Destination::Replace(dir) => terrasim::io::check_output_dir(dir),
+            Destination::New { parent, .. } => terrasim::io::check_parent_dir(parent),
+        };
+        checked.map_err(|source| CliError::Output { dir: self.planned(), source })
+    }
+
+    /// The folder as planned: the set's folder for staging, and the name in messages before the commit.
+    pub fn planned(&self) -> PathBuf {
+        match self {
+            Destination::Replace(dir) => dir.clone(),
+            Destination::New { parent, name } => parent.join(name),
+        }
+    }
+}
+
+/// The command line after the program's name; an argument that is not UTF-8 (a path on Unix) is kept
+/// with U+FFFD in place of its bad bytes, rather than refused after the run.
+fn command_line() -> Vec<String> {
+    std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect()
+}
+
+/// What a run's manifest records besides its command line, start and inputs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunFacts {
+    /// The seed used.
+    pub seed: Option<u64>,
+    /// Trials per plan, shock or candidate.
+    pub trials: Option<u64>,
+    /// Worker threads.
+    pub threads: Option<usize>,
+}
+
+/// Writes a run's output set with its manifest record (command line, start, seed, trials, threads and the
+/// SHA-256 of every input file read): replacing the `--out` folder, or into a new folder, named on stderr
+/// and in `results/<stem>/latest`. Returns the folder written.
+pub fn commit_run(
+    mut out: terrasim::io::AtomicDir,
+    destination: &Destination,
+    scenario: &Path,
+    started: SystemTime,
+    facts: RunFacts,
+) -> Result<PathBuf, CliError> {
+    out.set_run(terrasim::io::RunRecord {
+        command: command_line(),
+        started: terrasim::io::utc_timestamp(started),
+        working_dir: std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
+        scenario: Some(scenario.display().to_string()),
+        seed: facts.seed,
+        trials: facts.trials,
+        threads: facts.threads,
+        inputs: terrasim::io::inputs_read(),
+    });
+    let failed = |source| CliError::Output { dir: destination.planned(), source };
+    match destination {
+        Destination::Replace(dir) => {
+            out.commit().map_err(failed)?;
+            Ok(dir.clone())
+        }
+        Destination::New { parent, name } => {
+            let dir = out.commit_new(parent, name).map_err(failed)?;
+            // Said even with --quiet: the folder was chosen for the user.
+            let _ = writeln!(
+                std::io::stderr(),
+                "wrote {} (a new folder, named in {}; --out DIR chooses one)",
+                dir.display(),
+                parent.join(terrasim::io::LATEST).display()
+            );
+            Ok(dir)
+        }
+    }
 }
 
 /// The options of every Monte Carlo command.
@@ -133,13 +227,16 @@ pub struct RunOptions {
     /// Worker threads (default: every core). Results are identical for any value.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Output folder (default: results/<scenario file name>). It is replaced as a whole: it must be new,
-    /// empty, or an earlier terrasim output.
+    /// Output folder, replaced as a whole: it must be new, empty, or an earlier terrasim output (default: a
+    /// new folder results/<scenario file name>/<start time>-<command> for each run).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// No progress bar and no summary table (warnings are still printed).
     #[arg(long, short)]
     pub quiet: bool,
+    /// When the run started: it names the run's new folder and is recorded in its manifest.
+    #[arg(skip)]
+    started: OnceLock<SystemTime>,
 }
 
 impl RunOptions {
@@ -159,7 +256,7 @@ impl RunOptions {
                  identical for any count, so omit it (every core) or give at most {cores}"
             )));
         }
-        check_out(&self.out_dir())?;
+        self.destination().check()?;
         let (mut scenario, market) = load(&self.scenario)?;
         if let Some(seed) = self.seed {
             scenario.seed = seed;
@@ -173,14 +270,24 @@ impl RunOptions {
         format!("--trials, or trials = ... in {}", self.scenario.display())
     }
 
-    /// The output folder: `--out`, or `results/<scenario file stem>`.
+    /// The output folder as planned: `--out`, or the run's new folder (whose name may still take a
+    /// `-002` when the run's commit finds it taken; [`RunOptions::commit`] returns the folder written).
     pub fn out_dir(&self) -> PathBuf {
-        self.out.clone().unwrap_or_else(|| results_dir(&self.scenario, ""))
+        self.destination().planned()
     }
-}
 
-/// `results/<scenario file stem><suffix>`: where a command writes without `--out`.
-pub fn results_dir(scenario: &Path, suffix: &str) -> PathBuf {
-    let stem = scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-    PathBuf::from("results").join(format!("{stem}{suffix}"))
+    /// Writes the run's output set with its manifest; returns the folder written.
+    pub fn commit(&self, out: terrasim::io::AtomicDir, seed: u64, trials: u64) -> Result<PathBuf, CliError> {
+        let threads = self.threads.unwrap_or_else(rayon::current_num_threads);
+        let facts = RunFacts { seed: Some(seed), trials: Some(trials), threads: Some(threads) };
+        commit_run(out, &self.destination(), &self.scenario, self.started(), facts)
+    }
+
+    fn destination(&self) -> Destination {
+        Destination::of(self.out.as_deref(), &self.scenario, self.started())
+    }
+
+    fn started(&self) -> SystemTime {
+        *self.started.get_or_init(SystemTime::now)
+    }
 }

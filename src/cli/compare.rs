@@ -10,7 +10,7 @@ use terrasim::sim::compare::{
 };
 use terrasim::sim::{Headline, headline};
 
-use super::common::{RunOptions, check_run_size, commit, compile, load, print, progress, warn};
+use super::common::{RunOptions, check_run_size, compile, load, print, progress, warn};
 use super::error::{CliError, usage};
 
 #[derive(Debug, clap::Args)]
@@ -132,7 +132,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     for (name, bytes) in terrasim::report::breakdown_tables("plan", "reference", &runs) {
         out.add(name, bytes);
     }
-    commit(out, &dir)?;
+    let dir = run.commit(out, scenario.seed, trials)?;
     if !run.quiet {
         print(&terrasim::report::compare_summary(&scenario.name, trials, &names, &diffs))?;
         print(&terrasim::report::winners_and_losers(&result.reference, &runs))?;

@@ -4,7 +4,7 @@ use terrasim::io::AtomicDir;
 use terrasim::market::{Assumption, DIFF_SCHEMA_VERSION, DiffResult, PlanDiff, merge_assumptions};
 use terrasim::optimize::Org;
 
-use super::common::{check_out, commit, load, print, results_dir, warn};
+use super::common::{Destination, RunFacts, commit_run, load, print, warn};
 use super::error::CliError;
 
 /// Rows of moves printed; every move is in review.csv.
@@ -20,8 +20,8 @@ pub struct Args {
     /// The scenario whose market both plans are of (TOML).
     #[arg(long)]
     scenario: PathBuf,
-    /// Output folder for the change files (default: results/<scenario file name>-diff). It is replaced as a
-    /// whole: it must be new, empty, or an earlier terrasim output.
+    /// Output folder for the change files, replaced as a whole: it must be new, empty, or an earlier terrasim
+    /// output (default: a new folder results/<scenario file name>/<start time>-diff for each run).
     #[arg(long)]
     out: Option<PathBuf>,
     /// No table of moves (the summary and warnings are still printed).
@@ -30,8 +30,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<(), CliError> {
-    let dir = args.out.clone().unwrap_or_else(|| results_dir(&args.scenario, "-diff"));
-    check_out(&dir)?;
+    let start = std::time::SystemTime::now();
+    let destination = Destination::of(args.out.as_deref(), &args.scenario, start);
+    destination.check()?;
     let (scenario, market) = load(&args.scenario)?;
     // The org gives plans the scenario's hires as owners, as compare does; nothing is searched, so the
     // continuity budget does not bind.
@@ -48,7 +49,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     merge_assumptions(&mut assumptions, notes);
 
     let diff = PlanDiff::between(&org.market, &plan_a, &plan_b, &leaving(&scenario, &org), &org.added);
-    let mut out = AtomicDir::new(&dir);
+    let mut out = AtomicDir::new(&destination.planned());
     let notes =
         terrasim::io::stage_change_files(&mut out, "", &org.market, &diff, &scenario.segmentation.hierarchy);
     merge_assumptions(&mut assumptions, notes);
@@ -64,7 +65,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     };
     out.add("diff.json", serde_json::to_vec_pretty(&result)?);
     warn(&assumptions);
-    commit(out, &dir)?;
+    let dir = commit_run(out, &destination, &args.scenario, start, RunFacts::default())?;
 
     let (a, b) = (name(&args.plan_a), name(&args.plan_b));
     let limit = if args.quiet { 0 } else { PRINTED_MOVES };

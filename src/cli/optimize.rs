@@ -5,7 +5,7 @@ use terrasim::market::{PlanDiff, PlanMove, merge_assumptions};
 use terrasim::optimize::{Org, move_reasons, optimize};
 use terrasim::scenario::RankBy;
 
-use super::common::{RunOptions, check_run_size, commit, compile, print, progress, warn};
+use super::common::{RunOptions, check_run_size, compile, print, progress, warn};
 use super::error::CliError;
 
 /// Options of `terrasim optimize`.
@@ -95,7 +95,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         "threads": run.threads.unwrap_or_else(rayon::current_num_threads),
     });
     out.add("run.json", serde_json::to_vec_pretty(&run_info)?);
-    commit(out, &dir)?;
+    let dir = run.commit(out, scenario.seed, trials)?;
     if !run.quiet {
         print(&terrasim::report::optimize_summary(&outcome))?;
         print(&format!(

@@ -2,7 +2,7 @@ use std::time::Instant;
 
 use terrasim::io::AtomicDir;
 
-use super::common::{RunOptions, check_run_size, commit, compile, print, progress, warn};
+use super::common::{RunOptions, check_run_size, compile, print, progress, warn};
 use super::error::CliError;
 
 pub fn run(run: &RunOptions) -> Result<(), CliError> {
@@ -33,7 +33,7 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
         "trials": trials,
     });
     out.add("run.json", serde_json::to_vec_pretty(&run_info)?);
-    commit(out, &dir)?;
+    let dir = run.commit(out, scenario.seed, trials)?;
 
     if !run.quiet {
         print(&terrasim::report::sim_summary(&result))?;

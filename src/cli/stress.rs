@@ -5,7 +5,7 @@ use terrasim::sim::compare::{
 use terrasim::sim::model::Model;
 use terrasim::sim::{Headline, headline};
 
-use super::common::{RunOptions, check_run_size, commit, compile, print, progress, warn};
+use super::common::{RunOptions, check_run_size, compile, print, progress, warn};
 use super::error::CliError;
 
 pub fn run(run: &RunOptions) -> Result<(), CliError> {
@@ -53,7 +53,7 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     for (name, bytes) in terrasim::report::breakdown_tables("shock", "baseline", &runs) {
         out.add(name, bytes);
     }
-    commit(out, &dir)?;
+    let dir = run.commit(out, scenario.seed, trials)?;
     if !run.quiet {
         print(&terrasim::report::stress_summary(&result))?;
         print(&terrasim::report::winners_and_losers("the baseline", &runs))?;

@@ -17,10 +17,8 @@ use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use super::manifest::{MANIFEST, Manifest, RunRecord};
 
-/// The marker of an output set: which program wrote the folder and which files belong to it.
-const MANIFEST: &str = "manifest.json";
 /// `.{target}.terrasim-stage-{pid}`: a set being written, and after an exchange the set it replaced.
 const STAGE: &str = "terrasim-stage";
 /// `.{target}.terrasim-old-{pid}`: the replaced set, where the exchange rename is unsupported.
@@ -213,6 +211,8 @@ fn alive(_pid: u32) -> bool {
 pub struct AtomicDir {
     dir: PathBuf,
     files: Vec<(String, Vec<u8>)>,
+    /// The run that wrote the set, for its manifest.
+    run: Option<RunRecord>,
 }
 
 /// How the new set takes the target's place.
@@ -302,32 +302,15 @@ impl Target {
     }
 }
 
-/// The marker of an output set.
-#[derive(Debug, Serialize, Deserialize)]
-struct Manifest {
-    /// Always "terrasim".
-    written_by: String,
-    /// The version that wrote the set.
-    terrasim_version: String,
-    /// The set's files, `name` or `folder/name`.
-    files: Vec<String>,
-}
-
-impl Manifest {
-    const WRITER: &str = "terrasim";
-
-    /// The files listed in `dir`'s manifest, or `None` when it has no manifest of ours.
-    fn files_in(dir: &Path) -> Option<Vec<String>> {
-        let bytes = fs::read(dir.join(MANIFEST)).ok()?;
-        let manifest: Manifest = serde_json::from_slice(&bytes).ok()?;
-        (manifest.written_by == Self::WRITER).then_some(manifest.files)
-    }
-}
-
 impl AtomicDir {
     /// Outputs for `dir`.
     pub fn new(dir: &Path) -> Self {
-        AtomicDir { dir: dir.to_path_buf(), files: Vec::new() }
+        AtomicDir { dir: dir.to_path_buf(), files: Vec::new(), run: None }
+    }
+
+    /// Records in the set's manifest the run that wrote it.
+    pub fn set_run(&mut self, run: RunRecord) {
+        self.run = Some(run);
     }
 
     /// Adds a file, `name` or `folder/name`; a second file of the same name replaces the first.
@@ -360,7 +343,8 @@ impl AtomicDir {
         let exists = check_target(&target.path)?;
         fs::create_dir_all(&target.parent).map_err(io_err("create the folder", &target.parent))?;
         let staging = target.sibling(STAGE, std::process::id());
-        let staged = stage(&staging, &self.files, &names, hooks)
+        let manifest = Manifest::new(names, self.run.clone());
+        let staged = stage(&staging, &self.files, &manifest, hooks)
             .and_then(|()| hooks.fail_at(FailPoint::BeforeSwap, &staging));
         let replaced = staged.and_then(|()| {
             hooks.pause();
@@ -381,6 +365,26 @@ impl AtomicDir {
         }
         synced?;
         Ok(self.files.iter().map(|(name, _)| self.dir.join(name)).collect())
+    }
+
+    /// Writes the set into a new folder `parent/name` (or `name-002`, ... when taken), never replacing
+    /// anything, and then names it in `parent/latest`; returns the folder. A failed commit leaves no folder.
+    pub fn commit_new(self, parent: &Path, name: &str) -> Result<PathBuf, OutputError> {
+        self.commit_new_with(parent, name, &Hooks::from_env())
+    }
+
+    fn commit_new_with(mut self, parent: &Path, name: &str, hooks: &Hooks) -> Result<PathBuf, OutputError> {
+        self.checked_names()?;
+        let dir = reserve_new_dir(parent, name)?;
+        self.dir = dir.clone();
+        if let Err(e) = self.commit_with(Swap::Exchange, hooks) {
+            let _ = fs::remove_dir(&dir); // still empty: the commit swaps its set in last
+            return Err(e);
+        }
+        let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let latest = parent.join(LATEST);
+        write_atomic(&latest, format!("{folder}\n").as_bytes()).map_err(io_err("write", &latest))?;
+        Ok(dir)
     }
 
     /// The names, each `name` or `folder/name` and none a folder of another; the manifest's name is ours.
@@ -429,6 +433,45 @@ fn sweep(target: &Target) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Runs in one second that give their folder the same name: more is surely a bug of the caller.
+const MAX_SAME_NAME: u32 = 999;
+
+/// The file beside a parent's new folders that names the last one written: a text file, not a link, so that
+/// it reads the same on every system.
+pub const LATEST: &str = "latest";
+
+/// Creates a new, empty folder `parent/name`, or `name-002`, `name-003`, ... when that name is taken (an
+/// earlier run in the same second, or one going on beside this one: creating the folder is what claims
+/// it, so two runs never share one). Returns the folder, which a commit may then fill.
+fn reserve_new_dir(parent: &Path, name: &str) -> Result<PathBuf, OutputError> {
+    fs::create_dir_all(parent).map_err(io_err("create the folder", parent))?;
+    let mut candidate = parent.join(name);
+    for k in 2..=MAX_SAME_NAME + 1 {
+        match fs::create_dir(&candidate) {
+            Ok(()) => return Ok(candidate),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                candidate = parent.join(format!("{name}-{k:03}"));
+            }
+            Err(e) => return Err(io_err("create the folder", &candidate)(e)),
+        }
+    }
+    let source =
+        io::Error::new(io::ErrorKind::AlreadyExists, format!("{MAX_SAME_NAME} folders of that name"));
+    Err(io_err("create a new folder in", parent)(source))
+}
+
+/// Checks, before a long run, that new folders can be made in `parent`: it is a folder or does not exist.
+pub fn check_parent_dir(parent: &Path) -> Result<(), OutputError> {
+    match fs::metadata(parent) {
+        Ok(m) if !m.is_dir() => Err(OutputError::TargetIsFile { path: parent.to_path_buf() }),
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
+            let file = parent.ancestors().skip(1).find(|a| a.is_file()).unwrap_or(parent);
+            Err(OutputError::TargetIsFile { path: file.to_path_buf() })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Checks, before a long run, that a set could be committed to `dir`: it is new, empty or an earlier
 /// terrasim output, and not a file. [`AtomicDir::commit`] checks again when it writes.
 pub fn check_output_dir(dir: &Path) -> Result<(), OutputError> {
@@ -467,7 +510,7 @@ fn check_target(path: &Path) -> Result<bool, OutputError> {
 /// The entries of an existing folder that its manifest does not list: the user's, or the leftovers of a
 /// program that wrote no manifest (terrasim before 0.1's output sets), which the user should look at.
 fn foreign_entries(dir: &Path) -> io::Result<Vec<String>> {
-    let listed = Manifest::files_in(dir);
+    let listed = Manifest::read(dir).map(|m| m.files);
     let has_manifest = listed.is_some();
     let ours: HashSet<String> = listed.into_iter().flatten().collect();
     let folders: HashSet<&str> = ours.iter().filter_map(|n| n.split_once('/').map(|(d, _)| d)).collect();
@@ -500,7 +543,7 @@ fn foreign_entries(dir: &Path) -> io::Result<Vec<String>> {
 fn stage(
     staging: &Path,
     files: &[(String, Vec<u8>)],
-    names: &[String],
+    manifest: &Manifest,
     hooks: &Hooks,
 ) -> Result<(), OutputError> {
     fs::create_dir(staging).map_err(io_err("create the staging folder", staging))?;
@@ -514,13 +557,8 @@ fn stage(
         write_synced(&path, bytes).map_err(io_err("write", &path))?;
         hooks.pause();
     }
-    let manifest = Manifest {
-        written_by: Manifest::WRITER.to_string(),
-        terrasim_version: env!("CARGO_PKG_VERSION").to_string(),
-        files: names.to_vec(),
-    };
     let path = staging.join(MANIFEST);
-    let bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| io_err("write", &path)(e.into()))?;
+    let bytes = serde_json::to_vec_pretty(manifest).map_err(|e| io_err("write", &path)(e.into()))?;
     write_synced(&path, &bytes).map_err(io_err("write", &path))?;
     hooks.pause();
     for folder in folders.iter().rev() {
@@ -850,6 +888,32 @@ mod tests {
         assert!(matches!(err, OutputError::TargetIsFile { .. }), "{err:?}");
         assert_eq!(err.exit_code(), 2);
         assert_eq!(fs::read(&target).unwrap(), b"a file");
+    }
+
+    #[test]
+    fn new_folders_never_collide_sort_in_order_and_the_last_is_named() {
+        let root = tempfile::tempdir().unwrap();
+        let parent = root.path().join("results/s");
+        let name = "2026-12-03T141341Z-simulate";
+        let got: Vec<String> = (0..3)
+            .map(|k| {
+                let dir = set(&parent, &[("result.json", &k.to_string())]).commit_new(&parent, name).unwrap();
+                dir.file_name().unwrap().to_string_lossy().into_owned()
+            })
+            .collect();
+        assert_eq!(got, [name.to_string(), format!("{name}-002"), format!("{name}-003")]);
+        let mut sorted = got.clone();
+        sorted.sort();
+        assert_eq!(sorted, got);
+        assert_eq!(fs::read(parent.join(&got[1]).join("result.json")).unwrap(), b"1");
+        assert_eq!(fs::read_to_string(parent.join(LATEST)).unwrap(), format!("{name}-003\n"));
+        // A failed commit leaves no folder and the pointer as it was.
+        let full = Hooks { fail: Some(FailPoint::AfterStage), ..Hooks::default() };
+        let err = set(&parent, &[("result.json", "x")]).commit_new_with(&parent, name, &full).unwrap_err();
+        assert!(err.to_string().contains("disk is full"), "{err}");
+        let mut want = got.clone();
+        want.push(LATEST.into());
+        assert_eq!(entries(&parent), want);
     }
 
     #[test]

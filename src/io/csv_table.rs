@@ -223,6 +223,7 @@ impl Table {
     ) -> Result<Self, DataError> {
         let bytes = std::fs::read(file)
             .map_err(|e| DataError::Read { file: file.to_path_buf(), reason: e.to_string() })?;
+        super::manifest::record_read(table, file, &bytes);
         Self::from_bytes(file, &bytes, table, fields, mapping, format, rows)
     }
 

@@ -16,6 +16,7 @@ use crate::report::html::ResultSet;
 use crate::report::html::contract::{CandidateFiles, Move};
 
 use super::atomic::{AtomicDir, OutputError, write_files_atomic};
+use super::manifest::{MANIFEST, Manifest};
 
 /// The result file of each kind of folder, in the order they are looked for.
 const RESULT_FILES: [(&str, &str); 5] = [
@@ -25,7 +26,6 @@ const RESULT_FILES: [(&str, &str); 5] = [
     ("candidates.json", "optimize"),
     ("backtest.json", "backtest"),
 ];
-const MANIFEST: &str = "manifest.json";
 
 /// Why a result folder cannot be reported on.
 #[derive(Debug, thiserror::Error)]
@@ -135,12 +135,7 @@ fn read(path: &Path) -> Result<Vec<u8>, ReportError> {
 
 /// The files a terrasim manifest in `dir` lists, or `None` without one.
 fn manifest_files(dir: &Path) -> Option<Vec<String>> {
-    let bytes = fs::read(dir.join(MANIFEST)).ok()?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    if value.get("written_by")?.as_str()? != "terrasim" {
-        return None;
-    }
-    value.get("files")?.as_array()?.iter().map(|f| f.as_str().map(str::to_string)).collect()
+    Manifest::read(dir).map(|m| m.files)
 }
 
 fn parse<T: serde::de::DeserializeOwned>(file: &Path, kind: &'static str) -> Result<T, ReportError> {
@@ -296,11 +291,15 @@ pub fn write_report(dir: &Path, target: &ReportTarget, html: &[u8]) -> Result<Pa
             Ok(path.clone())
         }
         ReportTarget::InSet(name) => {
-            let Some(files) = manifest_files(dir) else {
+            let Some(manifest) = Manifest::read(dir) else {
                 return Ok(write_files_atomic(dir, &[(name.clone(), html.to_vec())])?.remove(0));
             };
             let mut set = AtomicDir::new(dir);
-            for file in files.iter().filter(|f| *f != name) {
+            // The set is still the run's: its record stays.
+            if let Some(run) = manifest.run {
+                set.set_run(run);
+            }
+            for file in manifest.files.iter().filter(|f| *f != name) {
                 let path = dir.join(file);
                 let bytes =
                     fs::read(&path).map_err(|source| OutputError::Io { action: "read", path, source })?;

@@ -9,12 +9,12 @@ use crate::scenario::{ParamsFile, Scenario, ScenarioError};
 /// must not contradict each other: two that set the same parameter of the same key (or the same rep's skill)
 /// to different values are refused, naming both, unless the scenario sets it itself.
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = read_toml(path)?;
+    let text = read_toml(path, "scenario")?;
     let mut scenario = Scenario::from_toml(&text, path)?;
     let mut origins = Origins::new(&scenario);
     for (i, include) in scenario.include_params.clone().iter().enumerate() {
         let file = scenario.resolve_path(include);
-        let text = read_toml(&file)?;
+        let text = read_toml(&file, "params")?;
         let parsed: ParamsFile = toml::from_str(&text)
             .map_err(|e| ScenarioError::Parse { file: file.clone(), message: e.to_string() })?;
         scenario.validate_params(&parsed.params, &format!("{} params", file.display()))?;
@@ -111,11 +111,12 @@ impl Origins {
     }
 }
 
-/// The text of a TOML file: UTF-8, with a leading byte-order mark dropped (Windows editors write one).
+/// The text of a TOML file (recorded for the run's manifest as `role`): UTF-8, with a leading byte-order mark dropped (Windows editors write one).
 /// An empty file, UTF-16, bytes that are not UTF-8 and a byte-order mark further in are named errors.
-fn read_toml(path: &Path) -> Result<String, ScenarioError> {
+fn read_toml(path: &Path, role: &str) -> Result<String, ScenarioError> {
     let bytes = std::fs::read(path)
         .map_err(|e| ScenarioError::Read { file: path.to_path_buf(), reason: e.to_string() })?;
+    super::manifest::record_read(role, path, &bytes);
     toml_text(path, &bytes)
 }
 

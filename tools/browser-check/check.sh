@@ -4,6 +4,7 @@
 # fail shows that the check can fail.
 #
 #   bash tools/browser-check/check.sh [OUT_DIR]      # default target/browser-check
+#   python3 tools/browser-check/docs_screenshots.py OUT_DIR/screenshots docs/screenshots   # the README's
 #
 # TERRASIM=path/to/terrasim picks the binary (default: target/release/terrasim, built if missing);
 # CHROMIUM=path/to/chrome the browser (default: chromium, installed with apt-get if missing).
@@ -24,11 +25,12 @@ n=scenarios/northstar
 "$bin" compare $n/segmentation.toml --plan "$out/optimize/vertical/plan.csv" --trials 100 --out "$out/compare" --quiet
 "$bin" backtest --history $n/data/opportunities.csv --scenario $n/baseline.toml --cutoff 2025-01-01 \
     --trials 200 --out "$out/backtest" --quiet
-"$bin" report "$out/simulate" --scenario $n/departure.toml --quiet
-"$bin" report "$out/stress" --scenario $n/stress.toml --quiet
+# The scenario comes from each folder's manifest; one report names it explicitly, as a user may.
+"$bin" report "$out/simulate" --quiet
+"$bin" report "$out/stress" --quiet
 "$bin" report "$out/optimize" --scenario $n/segmentation.toml --quiet
 "$bin" report "$out/compare" --quiet
-"$bin" report "$out/backtest" --scenario $n/baseline.toml --quiet
+"$bin" report "$out/backtest" --quiet
 
 # A page that loads an image and logs an error must fail the check.
 mkdir -p "$out/must-fail"

@@ -55,10 +55,16 @@ fn range_class(tone: Tone) -> &'static str {
 /// At most this many characters of a row label are drawn (the whole label is in the hover text).
 const LABEL_CHARS: usize = 30;
 
-/// `label` cut to what fits left of a row chart.
+/// `label` cut to what fits left of a row chart. A path (a compared plan file, a segment) keeps its end,
+/// which tells it from its neighbours (`…/vertical/plan.csv`); a name keeps its start.
 fn fit(label: &str) -> String {
-    if label.chars().count() <= LABEL_CHARS {
+    let n = label.chars().count();
+    if n <= LABEL_CHARS {
         return label.to_string();
+    }
+    if label.contains('/') || label.contains('\\') {
+        let tail: String = label.chars().skip(n - (LABEL_CHARS - 1)).collect();
+        return format!("…{}", tail.trim_start());
     }
     let cut: String = label.chars().take(LABEL_CHARS - 1).collect();
     format!("{}…", cut.trim_end())
@@ -418,6 +424,15 @@ pub fn prediction_chart(rows: &[Prediction], unit: Unit, log: bool, label: &str)
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_labels_keep_the_end_of_a_path_and_the_start_of_a_name() {
+        let path = "target/browser-check/optimize/vertical/plan.csv";
+        assert_eq!(super::fit(path), "…ck/optimize/vertical/plan.csv");
+        assert_eq!(super::fit(path).chars().count(), super::LABEL_CHARS);
+        assert_eq!(super::fit("R16-backfill Backfill for Chloé Kowalski"), "R16-backfill Backfill for Chl…");
+        assert_eq!(super::fit("R01 Liam Rossi"), "R01 Liam Rossi");
+    }
+
     use super::*;
 
     fn row(label: &str, low: f64, mid: f64, high: f64) -> RangeRow {

@@ -21,7 +21,7 @@ p{margin:6px 0}.muted{color:var(--muted)}.note{color:var(--muted);font-size:13px
 .card .v{font-size:20px;font-weight:600}.card .k{font-size:12px;color:var(--muted)}
 table{border-collapse:collapse;margin:8px 0;font-size:13px}
 th,td{padding:3px 7px;border-bottom:1px solid var(--grid);text-align:right;white-space:nowrap}
-th{font-weight:600;border-bottom:1px solid var(--line);background:#fafbfc;vertical-align:bottom}
+th{font-weight:600;border-bottom:1px solid var(--line);background:#fafbfc;vertical-align:bottom;white-space:normal}
 .wide{overflow-x:auto;max-width:100%}
 td.t,th.t{text-align:left;white-space:normal}
 td.bad{color:var(--bad);font-weight:600}
