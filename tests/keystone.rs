@@ -176,3 +176,31 @@ fn shipped_calibration_is_reproduced_and_included() {
     let open = history.opportunities.iter().filter(|o| o.closed.is_none()).count();
     assert!(open > 100 && model.carry_in.len() == open, "{open} open, {} carried in", model.carry_in.len());
 }
+
+/// The backtest of the shipped history from its last year's cutoff: the model's 50% and 80% intervals hold
+/// the actuals at their nominal rates, within three binomial standard errors of the number of checks (the
+/// backtest's own tolerance), and beat carrying the last period forward on every metric. 300 trials keep
+/// it a few seconds in debug; `terrasim backtest ... --trials 1000` gives the figures of the README.
+#[test]
+fn backtest_of_the_shipped_history_is_calibrated_and_beats_carry_forward() {
+    let (scenario, market) = load("baseline.toml");
+    let history =
+        terrasim::io::load_history(&Path::new(DATA).join("opportunities.csv"), &scenario, &market).unwrap();
+    let options = terrasim::calibrate::BacktestOptions {
+        cutoff: parse_iso_date("2025-01-01").unwrap(),
+        horizon: 12,
+        trials: 300,
+        win_rate_multiplier: 1.0,
+    };
+    let run = terrasim::calibrate::backtest(&history, &market, &scenario, &options).unwrap();
+    let c = &run.coverage;
+    eprintln!("50% {:.3} 80% {:.3} over {} checks", c.coverage_50, c.coverage_80, c.checks);
+    assert!(c.checks >= 40, "{c:?}");
+    for (rate, nominal) in [(c.coverage_50, 0.5), (c.coverage_80, 0.8)] {
+        let se = (nominal * (1.0 - nominal) / c.checks as f64).sqrt();
+        assert!((rate - nominal).abs() <= 3.0 * se, "{rate} vs {nominal} over {} checks", c.checks);
+    }
+    for m in &run.by_metric {
+        assert!(m.crps_skill.is_some_and(|s| s > 0.0), "{m:?}");
+    }
+}

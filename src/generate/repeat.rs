@@ -157,7 +157,7 @@ pub fn generate_repeat_market(seed: u64) -> RepeatMarket {
         let (_, lat, lon) = metros[i % metros.len()];
         let field = role == SizeBand::Ent;
         let capacity = 130.0 + 8.0 * normal.sample(rng);
-        let base_quota: f64 = if field { 2_600_000.0 } else { 900_000.0 };
+        let base_quota: f64 = if field { 3_400_000.0 } else { 1_200_000.0 };
         let quota = (base_quota * (1.0 + rng.random_range(-0.1..0.1)) / 10_000.0).round() * 10_000.0;
         let skill = (0.12 * normal.sample(rng)).exp();
         let expert = VERTICALS[pick(rng, VERTICALS, |v| v.1)].0;
