@@ -204,3 +204,19 @@ fn backtest_of_the_shipped_history_is_calibrated_and_beats_carry_forward() {
         assert!(m.crps_skill.is_some_and(|s| s > 0.0), "{m:?}");
     }
 }
+
+/// A history's leaver hands the book to reps of the market: a backfill (a rep no reps file holds) or a
+/// held book is refused, naming the field.
+#[test]
+fn a_history_departure_with_a_backfill_or_a_held_book_is_refused() {
+    let (scenario, market) = load("history.toml");
+    let start = month_of(parse_iso_date(START).unwrap());
+    let mut backfilled = scenario.clone();
+    backfilled.events.departure[1].backfill = true;
+    let e = simulate_history_with_departures(&backfilled, &market, start, MONTHS, 0).unwrap_err();
+    assert_eq!(e.field, "events.departure[1].backfill", "{e:?}");
+    let mut held = scenario;
+    held.events.departure[0].orphan_policy = OrphanPolicy::Hold;
+    let e = simulate_history_with_departures(&held, &market, start, MONTHS, 0).unwrap_err();
+    assert_eq!(e.field, "events.departure[0].orphan_policy", "{e:?}");
+}
