@@ -9,28 +9,23 @@ use terrasim::calibrate::{
     simulate_history,
 };
 use terrasim::market::{Market, SizeBand, parse_iso_date};
-use terrasim::scenario::{ParamOverride, Scenario, SegmentParams};
+use terrasim::scenario::{Scenario, SegmentParams};
 use terrasim::sim::model::SalesMotion;
 
-/// Northstar with fixed parameters: win rates of both motions with no year-to-year spread (a Beta with a
-/// million deals of evidence), no market factor, every rep of skill 1, so that the truth is one number per
-/// parameter.
-fn known() -> (Scenario, Market) {
-    let mut scenario = terrasim::io::load_scenario(Path::new("scenarios/northstar/baseline.toml")).unwrap();
+/// A shipped market with fixed parameters: win rates of both motions with no year-to-year spread (a Beta
+/// with a million deals of evidence), no market factor, every rep of skill 1, so that the truth is one
+/// number per parameter: the scenario's own, per size band.
+fn known_market(path: &str) -> (Scenario, Market) {
+    let mut scenario = terrasim::io::load_scenario(Path::new(path)).unwrap();
     scenario.model.market_factor_sigma = 0.0;
-    for band in terrasim::market::SizeBand::ALL {
-        let p = SegmentParams::default_for(band);
+    for band in SizeBand::ALL {
+        let p = scenario.segment_params(band, &[]).0;
         let (mean, expansion) = (p.win_rate_mean(), p.expansion_win_rate_mean());
-        scenario.params.insert(
-            band.label().to_string(),
-            ParamOverride {
-                win_rate_alpha: Some(mean * 1e6),
-                win_rate_beta: Some((1.0 - mean) * 1e6),
-                expansion_win_rate_alpha: Some(expansion * 1e6),
-                expansion_win_rate_beta: Some((1.0 - expansion) * 1e6),
-                ..Default::default()
-            },
-        );
+        let o = scenario.params.entry(band.label().to_string()).or_default();
+        o.win_rate_alpha = Some(mean * 1e6);
+        o.win_rate_beta = Some((1.0 - mean) * 1e6);
+        o.expansion_win_rate_alpha = Some(expansion * 1e6);
+        o.expansion_win_rate_beta = Some((1.0 - expansion) * 1e6);
     }
     let mut market = terrasim::io::load_market(&scenario).unwrap();
     for r in 0..market.reps().len() {
@@ -39,9 +34,13 @@ fn known() -> (Scenario, Market) {
     (scenario, market)
 }
 
-/// The true value of each fitted parameter of `motion` in band `band` (the documented defaults).
-fn truths(band: SizeBand, motion: SalesMotion) -> [(&'static str, f64); 8] {
-    let p = SegmentParams::default_for(band);
+/// Northstar with fixed parameters (the documented defaults).
+fn known() -> (Scenario, Market) {
+    known_market("scenarios/northstar/baseline.toml")
+}
+
+/// The true value of each fitted parameter of `motion` for parameters `p`.
+fn truths(p: &SegmentParams, motion: SalesMotion) -> [(&'static str, f64); 8] {
     match motion {
         SalesMotion::NewBusiness => [
             ("win_rate", p.win_rate_mean()),
@@ -99,23 +98,29 @@ fn history(scenario: &Scenario, market: &Market, seed: u64, months: u32) -> Hist
     read
 }
 
-#[test]
-fn known_parameters_fall_in_the_90_percent_intervals_at_the_nominal_rate_per_motion() {
-    let (scenario, market) = known();
+/// Calibrates histories of `months` months made by the model with `seeds` on the known `market`, and
+/// checks that the true parameters fall inside the 90% intervals at the nominal rate, per motion.
+fn known_parameters_are_covered(
+    scenario: &Scenario,
+    market: &Market,
+    seeds: std::ops::RangeInclusive<u64>,
+    months: u32,
+) {
     // Per motion: (hits, checks), and the misses for the message.
     let mut tally = [(0usize, 0usize); 2];
     let mut misses = Vec::new();
-    for seed in 1..=4 {
-        let h = history(&scenario, &market, seed, 24);
+    for seed in seeds {
+        let h = history(scenario, market, seed, months);
         // The history reads back its motions from its Type column, and has both.
         let shares = h.motion_shares();
         assert!(shares.iter().all(|m| m.opportunities > 100), "seed {seed}: {shares:?}");
-        let cal = calibrate(&h, &market, &scenario).unwrap();
+        let cal = calibrate(&h, market, scenario).unwrap();
         for s in &cal.diagnostics.segments {
             let band = SizeBand::parse(s.key.rsplit('/').next().unwrap()).unwrap();
             let (hits, checks) = &mut tally[s.motion.index()];
             assert!(s.learnt, "{} {:?} has closed deals", s.key, s.motion);
-            for (name, x) in truths(band, s.motion) {
+            let truth = scenario.segment_params(band, &[]).0;
+            for (name, x) in truths(&truth, s.motion) {
                 let i = interval(s, name);
                 *checks += 1;
                 if i.contains(x) {
@@ -129,7 +134,6 @@ fn known_parameters_fall_in_the_90_percent_intervals_at_the_nominal_rate_per_mot
                 }
             }
             // K: at most the truth (a 99% quantile of a bound), and the truth where the history reaches it.
-            let truth = SegmentParams::default_for(band);
             let k_true = match s.motion {
                 SalesMotion::NewBusiness => truth.max_open,
                 SalesMotion::Expansion => truth.expansion_max_open,
@@ -155,6 +159,20 @@ fn known_parameters_fall_in_the_90_percent_intervals_at_the_nominal_rate_per_mot
             motion.label()
         );
     }
+}
+
+#[test]
+fn known_parameters_fall_in_the_90_percent_intervals_at_the_nominal_rate_per_motion() {
+    let (scenario, market) = known();
+    known_parameters_are_covered(&scenario, &market, 1..=4, 24);
+}
+
+/// Keystone: dozens of expansion deals per account, K up to 6, few new logos. Three years per history, so
+/// that each segment's new business has closed deals to fit.
+#[test]
+fn keystones_known_parameters_fall_in_the_90_percent_intervals_per_motion() {
+    let (scenario, market) = known_market("scenarios/keystone/baseline.toml");
+    known_parameters_are_covered(&scenario, &market, 1..=6, 36);
 }
 
 #[test]

@@ -26,4 +26,4 @@ pub use history::{
 };
 pub use score::{crps_samples, pit};
 pub use segments::{Node, Segments};
-pub use synth::{run_logged, simulate_history, steady_state, with_plan};
+pub use synth::{run_logged, simulate_history, simulate_history_with_departures, steady_state, with_plan};

@@ -4,12 +4,13 @@
 //! in place, and no scenario event applies (events are the future the scenario asks about). Calibration
 //! uses this model to learn how much of each account's time in the demand pool was covered, the backtest to
 //! simulate the months after its cutoff, and [`simulate_history`] to write a history that follows the model
-//! exactly (the round-trip tests and the shipped Northstar sample).
+//! exactly (the round-trip tests and the shipped Northstar and Keystone samples; Keystone's with the reps
+//! who left during it, [`simulate_history_with_departures`]).
 
 use rayon::prelude::*;
 
 use crate::market::{Market, Plan};
-use crate::scenario::{CompileError, Events, Scenario, compile};
+use crate::scenario::{CompileError, Events, OrphanPolicy, Scenario, compile};
 use crate::sim::model::{Model, NO_OWNER};
 use crate::sim::{OppEventKind, Scratch, TrialLog, run_trial_logged};
 
@@ -83,7 +84,47 @@ pub fn simulate_history(
     trial: u64,
 ) -> Result<History, CompileError> {
     let (s, m) = steady_state(scenario, market, months);
-    let model = compile(&s, &m, m.plan(), None)?;
+    history_of(&s, &m, start, trial)
+}
+
+/// [`simulate_history`] with the reps who leave during it: the scenario's departures (and no other event)
+/// happen as the model runs them, so an account's later opportunities carry its new owner and a leaver's
+/// open deals are handed over or lost (`handoff_loss`). A departure must hand the book to reps of the
+/// market (`orphan_policy = "reassign"` or `"spread"`, `backfill = false`): a history names the reps who
+/// sold, and a backfill is not one of them.
+pub fn simulate_history_with_departures(
+    scenario: &Scenario,
+    market: &Market,
+    start: i64,
+    months: u32,
+    trial: u64,
+) -> Result<History, CompileError> {
+    for (i, d) in scenario.events.departure.iter().enumerate() {
+        let field = |name: &str| format!("events.departure[{i}].{name}");
+        if d.backfill {
+            return Err(CompileError {
+                field: field("backfill"),
+                message:
+                    "a history's leaver is not backfilled by a rep outside the reps file; set backfill = \
+                          false and name the successor with orphan_policy = \"reassign\""
+                        .into(),
+            });
+        }
+        if d.orphan_policy == OrphanPolicy::Hold {
+            return Err(CompileError {
+                field: field("orphan_policy"),
+                message: "a history's leaver hands the book on; use \"reassign\" or \"spread\"".into(),
+            });
+        }
+    }
+    let (mut s, m) = steady_state(scenario, market, months);
+    s.events.departure = scenario.events.departure.clone();
+    history_of(&s, &m, start, trial)
+}
+
+/// Trial `trial` of `s` on `m` as the opportunities a CRM would hold (see [`simulate_history`]).
+fn history_of(s: &Scenario, m: &Market, start: i64, trial: u64) -> Result<History, CompileError> {
+    let model = compile(s, m, m.plan(), None)?;
     let mut scratch = Scratch::default();
     let mut log = TrialLog::default();
     run_trial_logged(&model, trial, &mut scratch, &mut log);

@@ -130,7 +130,7 @@ const REGIONS: [&str; 3] = ["AMER", "EMEA", "ROW"];
 /// Reps per (region, band) in the 40-rep org: AMER 8/7/5, EMEA 5/5/3, ROW 3/2/2.
 const TEAM_SIZES: [[usize; 3]; 3] = [[8, 7, 5], [5, 5, 3], [3, 2, 2]];
 
-fn pick<T>(rng: &mut StreamRng, items: &[T], weight: impl Fn(&T) -> f64) -> usize {
+pub(super) fn pick<T>(rng: &mut StreamRng, items: &[T], weight: impl Fn(&T) -> f64) -> usize {
     let total: f64 = items.iter().map(&weight).sum();
     let mut x = rng.random::<f64>() * total;
     for (i, item) in items.iter().enumerate() {
@@ -142,7 +142,7 @@ fn pick<T>(rng: &mut StreamRng, items: &[T], weight: impl Fn(&T) -> f64) -> usiz
     items.len() - 1
 }
 
-fn level(z: f64) -> u8 {
+pub(super) fn level(z: f64) -> u8 {
     match z {
         z if z < -1.0 => 1,
         z if z < -0.3 => 2,
