@@ -794,7 +794,12 @@ impl Trial<'_, '_> {
             return;
         }
         let owner = if book < model.reps.len() { book as u32 } else { NO_OWNER };
-        let closings = std::mem::take(&mut s.closings[slot]);
+        // As the oracle books them: with books that move, in account order (an account's own deals in the
+        // order they opened), whichever book opened them; with one owner throughout, in the order they opened.
+        let mut closings = std::mem::take(&mut s.closings[slot]);
+        if model.epochs.len() > 1 {
+            closings.sort_unstable_by_key(|c| (c.account, c.deal));
+        }
         let mut clocks = std::mem::take(&mut s.clocks);
         // Every value draw first, and the clock each account gets if it rejoins the pool, in vector passes.
         let acc = &model.accounts;
