@@ -1,6 +1,7 @@
-//! `terrasim diff`, `validate --plan` and the CRM change files of `optimize`, as a planner runs them: on a
-//! Salesforce-shaped fixture (an Account export keyed by 18-character ids whose owners are Salesforce user
-//! ids, and a reps file in the planner's own ids with `User ID` and `Email` columns), and on bad input.
+//! `terrasim diff`, `validate --plan`, the CRM change files of `optimize` and their reading back
+//! (`validate --changes`), as a planner runs them: on a Salesforce-shaped fixture (an Account export keyed
+//! by 18-character ids whose owners are Salesforce user ids, and a reps file in the planner's own ids with
+//! `User ID` and `Email` columns), and on bad input.
 
 mod corpus;
 
@@ -194,6 +195,81 @@ fn optimize_writes_crm_change_files_per_candidate_matching_diff_csv() {
     }
 }
 
+/// Issue 18: each candidate's Data Loader file and HubSpot import, read back by terrasim's own importer as
+/// changes to the current plan, reproduce the candidate's plan.csv owner for owner; `validate --changes`
+/// audits exactly what `validate --plan` of the candidate does.
+#[test]
+fn each_candidates_crm_change_files_read_back_onto_the_current_plan_reproduce_its_plan() {
+    let dir = fixture();
+    let scenario = read(dir.path().join("s.toml"));
+    let spec = "\n[optimize]\nstrategies = [\"current\", \"size\"]\ncontinuity_budget = 0.5\ntrials = 20\n";
+    std::fs::write(dir.path().join("s.toml"), format!("{scenario}{spec}")).unwrap();
+    ok(&terrasim(&["optimize", "s.toml", "--out", "out", "--quiet"], dir.path()));
+    let loaded = terrasim::io::load_scenario(&dir.path().join("s.toml")).unwrap();
+    let market = terrasim::io::load_market(&loaded).unwrap();
+    let audit = |args: &[&str]| {
+        let (json, _) = ok(&terrasim(args, dir.path()));
+        let mut json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let fields = json.as_object_mut().unwrap();
+        fields.remove("plan");
+        fields.remove("changes");
+        json
+    };
+    let mut moved_somewhere = false;
+    for name in ["current", "size"] {
+        let folder = dir.path().join("out").join(name);
+        let candidate = terrasim::io::load_plan(&folder.join("plan.csv"), &loaded, &market).unwrap();
+        let moves = read(folder.join("diff.csv")).lines().count() - 1;
+        moved_somewhere |= moves > 0;
+        let plan_json = audit(&["validate", "s.toml", "--plan", &format!("out/{name}/plan.csv"), "--json"]);
+        for file in ["salesforce_update.csv", "hubspot_companies.csv"] {
+            let changes = folder.join(file);
+            assert_eq!(read(changes.clone()).lines().count() - 1, moves, "{name}/{file}: one row per move");
+            let back = terrasim::io::load_plan_changes(&changes, &loaded, &market, market.plan()).unwrap();
+            for a in 0..market.accounts().len() {
+                assert_eq!(
+                    back.owner(a),
+                    candidate.owner(a),
+                    "{name}/{file}: account {}",
+                    market.accounts()[a].id
+                );
+            }
+            assert_eq!(back, candidate, "{name}/{file}");
+            let changes_json =
+                audit(&["validate", "s.toml", "--changes", &format!("out/{name}/{file}"), "--json"]);
+            assert_eq!(changes_json["moved_from_current"], moves, "{name}/{file}");
+            assert_eq!(changes_json, plan_json, "{name}/{file}");
+        }
+    }
+    assert!(moved_somewhere, "the fixture's candidates move accounts, or the round trip proves nothing");
+}
+
+/// A change file on top of an edited plan, and a header-only change file (the plan unchanged).
+#[test]
+fn validate_applies_changes_to_the_plan_given_and_an_empty_change_file_changes_nothing() {
+    let dir = fixture();
+    std::fs::write(dir.path().join("none.csv"), "Id,OwnerId\n").unwrap();
+    std::fs::write(
+        dir.path().join("back.csv"),
+        "Record ID,Company owner\n0015g00000Acc02AAA,maria@example.com\n",
+    )
+    .unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_str(&ok(&terrasim(args, dir.path())).0).unwrap()
+    };
+    let current = json(&["validate", "s.toml", "--json"]);
+    let none = json(&["validate", "s.toml", "--changes", "none.csv", "--json"]);
+    assert_eq!(none["moved_from_current"], 0);
+    assert_eq!(none["per_rep"], current["per_rep"]);
+    let (text, _) =
+        ok(&terrasim(&["validate", "s.toml", "--plan", "plan_b.csv", "--changes", "back.csv"], dir.path()));
+    assert!(text.contains("valid plan plan_b.csv with changes back.csv"), "{text}");
+    assert!(
+        text.contains("continuity: 1 of 12 accounts"),
+        "plan B's two moves less the one taken back: {text}"
+    );
+}
+
 // Bad input: exit 2, the file, line, field and fix, no panic, nothing written.
 
 #[test]
@@ -315,4 +391,49 @@ fn two_reps_with_one_crm_user_id_are_refused() {
             "crm_user_id",
             "CRM user id 0055g00000Usr01AAA is rep R1's too",
         ]);
+}
+
+#[test]
+fn a_change_file_naming_an_unknown_account_is_refused_with_its_line() {
+    Case::new().write("c.csv", "Id,OwnerId\nA3,R1\nA9,R2\n").refuses(
+        &["validate", "s.toml", "--changes", "c.csv"],
+        "out",
+        &[
+            "c.csv",
+            "line 3",
+            "account_id",
+            "A9 is not in the accounts file",
+            "remove the row or add the account",
+        ],
+    );
+}
+
+#[test]
+fn a_change_file_with_an_unknown_owner_a_repeat_an_empty_owner_or_a_carve_out_move_is_refused() {
+    Case::new().write("c.csv", "Record ID,Company owner\nA3,R33\n").refuses(
+        &["validate", "s.toml", "--changes", "c.csv"],
+        "out",
+        &["c.csv", "line 2", "owner_id", "R33", "is not in the reps file", "did you mean"],
+    );
+    Case::new().write("c.csv", "Id,OwnerId\nA3,R1\nA3,R3\n").refuses(
+        &["validate", "s.toml", "--changes", "c.csv"],
+        "out",
+        &["c.csv", "line 3", "A3 is given two owners (lines 2 and 3)", "keep one row"],
+    );
+    Case::new().write("c.csv", "Id,OwnerId\nA3,\n").refuses(
+        &["validate", "s.toml", "--changes", "c.csv"],
+        "out",
+        &["c.csv", "line 2", "owner_id", "new owner of A3 is empty", "give the owner, or remove the row"],
+    );
+    Case::new().write("c.csv", "Id,OwnerId\nA3,R1\nA1,R2\n").refuses(
+        &["validate", "s.toml", "--changes", "c.csv"],
+        "out",
+        &[
+            "c.csv",
+            "line 3",
+            "owner_id",
+            "A1 is carved out to R1, but this change gives it to R2",
+            "remove the row",
+        ],
+    );
 }

@@ -27,7 +27,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Load and validate a scenario, then print the book-balance audit of its current plan (or of --plan).
+    /// Load and validate a scenario, then print the book-balance audit of its current plan (or of --plan, with --changes applied).
     Validate(validate::Args),
     /// Run the Monte Carlo simulation and write result.json plus CSV tables.
     Simulate(common::RunOptions),

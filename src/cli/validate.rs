@@ -15,6 +15,11 @@ pub struct Args {
     /// current one. Owners may be the scenario's hires.
     #[arg(long)]
     plan: Option<PathBuf>,
+    /// Audit the plan a change file makes (a `salesforce_update.csv` or `hubspot_companies.csv`, or any
+    /// account id, owner file naming only the accounts that move): the current plan, or --plan's, with its
+    /// rows applied.
+    #[arg(long)]
+    changes: Option<PathBuf>,
     /// Print the audit as JSON instead of tables (with the run's `assumptions`).
     #[arg(long)]
     json: bool,
@@ -35,6 +40,15 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         None => None,
         Some(path) => {
             let (plan, notes) = terrasim::io::load_plan_declared(path, &scenario, &org.market)?;
+            merge_assumptions(&mut assumptions, notes);
+            Some(plan)
+        }
+    };
+    let edited = match &args.changes {
+        None => edited,
+        Some(path) => {
+            let base = edited.as_ref().unwrap_or(org.market.plan());
+            let (plan, notes) = terrasim::io::load_plan_changes_declared(path, &scenario, &org.market, base)?;
             merge_assumptions(&mut assumptions, notes);
             Some(plan)
         }
@@ -61,8 +75,13 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     if args.json {
         let mut json = serde_json::to_value(&audit)?;
         if let Some(fields) = json.as_object_mut() {
-            if let (Some(path), Some(moved)) = (&args.plan, moved) {
+            if let Some(path) = &args.plan {
                 fields.insert("plan".into(), serde_json::Value::String(path.display().to_string()));
+            }
+            if let Some(path) = &args.changes {
+                fields.insert("changes".into(), serde_json::Value::String(path.display().to_string()));
+            }
+            if let Some(moved) = moved {
                 fields.insert("moved_from_current".into(), serde_json::Value::from(moved));
             }
             fields.insert("optimizer_bands".into(), serde_json::to_value(&optimizer_bands)?);
@@ -75,9 +94,22 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         } else {
             format!(" ({} defaults declared above)", assumptions.len())
         };
-        let what = match &args.plan {
-            Some(path) => format!("valid plan {} for scenario \"{}\"", path.display(), scenario.name),
-            None => format!("valid scenario \"{}\"", scenario.name),
+        let what = match (&args.plan, &args.changes) {
+            (Some(plan), Some(changes)) => format!(
+                "valid plan {} with changes {} for scenario \"{}\"",
+                plan.display(),
+                changes.display(),
+                scenario.name
+            ),
+            (Some(path), None) => format!("valid plan {} for scenario \"{}\"", path.display(), scenario.name),
+            (None, Some(path)) => {
+                format!(
+                    "valid changes {} to the current plan of scenario \"{}\"",
+                    path.display(),
+                    scenario.name
+                )
+            }
+            (None, None) => format!("valid scenario \"{}\"", scenario.name),
         };
         print(&format!("{}: {what}{declared}\n\n", args.scenario.display()))?;
         print(&terrasim::report::audit_summary(&audit))?;

@@ -855,11 +855,54 @@ fn read_plan(
     let n = accounts.len();
     // A header-only plan is a plan in which every account starts unowned (a green-field territory carve);
     // it is allowed, and declared, because it is more often a wrong export than an intent.
+    let rows = read_plan_rows(file, scenario, accounts, owners, notes, |_, _| Ok(()))?;
+    let mut plan = Plan::unowned(n);
+    let mut seen = vec![false; n];
+    for &(a, r) in &rows {
+        seen[a] = true;
+        plan.assign(a, r);
+    }
+    // Accounts the plan file leaves out are unowned although the accounts file names their owners: a plan
+    // exported for part of the book, most likely.
+    if let Some(file_owners) = file_owners {
+        let omitted = (0..n).filter(|&a| file_owners[a].is_some() && !seen[a]).count();
+        if omitted > 0 {
+            notes.push(Assumption::new(
+                "plan_omits_owned",
+                file.display().to_string(),
+                format!(
+                    "{omitted} accounts have an owner in the accounts file but no row in the plan file, so they \
+                     start unowned; add their rows, or drop [data] plan to use the accounts' owners"
+                ),
+            ));
+        }
+    }
+    if rows.is_empty() {
+        notes.push(Assumption::new(
+            "plan_empty",
+            file.display().to_string(),
+            "the plan file has a header and no rows: every account starts unowned; give the plan's rows if that is not the intent",
+        ));
+    }
+    Ok(plan)
+}
+
+/// The rows of a plan-shaped file (account id, owner; the plan's headers and column mapping), in file
+/// order: every account known and named once, every owner cell resolved (`None` when empty). `check` may
+/// refuse a row's account and owner with a message for its owner cell. Errors are collected per file.
+fn read_plan_rows(
+    file: &Path,
+    scenario: &Scenario,
+    accounts: &HashMap<&str, usize>,
+    owners: &OwnerIndex,
+    notes: &mut Vec<Assumption>,
+    check: impl Fn(&str, Option<usize>) -> Result<(), String>,
+) -> Result<Vec<(usize, Option<usize>)>, DataError> {
     let mut table =
         Table::open_optional(file, "plan", PLAN, &scenario.data.columns.plan, &Format::of(&scenario.data))?;
     notes.extend_from_slice(table.notes());
     let mut errors = RowErrors::default();
-    let mut plan = Plan::unowned(n);
+    let mut rows = Vec::new();
     let mut seen: HashMap<usize, u64> = HashMap::new();
     table.for_each(&mut errors, |row, errors| {
         let Some(raw) = row.get(P::Account as usize) else {
@@ -876,36 +919,84 @@ fn read_plan(
             )));
             return;
         }
-        match row.get(P::Owner as usize).map(|o| owners.resolve(o)) {
-            None => {}
-            Some(Ok(r)) => plan.assign(a, Some(r)),
-            Some(Err(e)) => errors.push(row.error(P::Owner as usize, "owner_id", e)),
+        let owner = match row.get(P::Owner as usize).map(|o| owners.resolve(o)) {
+            None => None,
+            Some(Ok(r)) => Some(r),
+            Some(Err(e)) => return errors.push(row.error(P::Owner as usize, "owner_id", e)),
+        };
+        match check(raw, owner) {
+            Ok(()) => rows.push((a, owner)),
+            Err(e) => errors.push(row.error(P::Owner as usize, "owner_id", e)),
         }
     });
     errors.into_result(file)?;
-    // Accounts the plan file leaves out are unowned although the accounts file names their owners: a plan
-    // exported for part of the book, most likely.
-    if let Some(file_owners) = file_owners {
-        let omitted = (0..n).filter(|a| file_owners[*a].is_some() && !seen.contains_key(a)).count();
-        if omitted > 0 {
-            notes.push(Assumption::new(
-                "plan_omits_owned",
-                file.display().to_string(),
-                format!(
-                    "{omitted} accounts have an owner in the accounts file but no row in the plan file, so they \
-                     start unowned; add their rows, or drop [data] plan to use the accounts' owners"
-                ),
+    Ok(rows)
+}
+
+/// Reads a change file back as a plan: `base` (the scenario's current plan, or an edited one) with the
+/// file's rows applied. A change file names only the accounts that move, each with its new owner: the
+/// `salesforce_update.csv` (`Id,OwnerId`) and `hubspot_companies.csv` (`Record ID,Company owner`) that
+/// `optimize` and `diff` write, or any file a plan may be (owners by rep id, unique name, CRM user id or
+/// email). Refused, naming the line: an unknown account or owner, an account twice, an empty owner (an
+/// owner import cannot empty an owner), and a change that moves a carved-out account. A file with a header
+/// and no rows is `base` unchanged.
+pub fn load_plan_changes(
+    file: &Path,
+    scenario: &Scenario,
+    market: &Market,
+    base: &Plan,
+) -> Result<Plan, DataError> {
+    load_plan_changes_declared(file, scenario, market, base).map(|(plan, _)| plan)
+}
+
+/// [`load_plan_changes`], with what reading the file decided (encoding, delimiter), for a command that
+/// declares it.
+pub fn load_plan_changes_declared(
+    file: &Path,
+    scenario: &Scenario,
+    market: &Market,
+    base: &Plan,
+) -> Result<(Plan, Vec<Assumption>), DataError> {
+    if base.len() != market.accounts().len() {
+        return Err(DataError::Read {
+            file: file.to_path_buf(),
+            reason: format!(
+                "the base plan has {} accounts but the market {}; apply the changes to a plan of this scenario",
+                base.len(),
+                market.accounts().len()
+            ),
+        });
+    }
+    let crm: Vec<CrmUser> =
+        (0..market.reps().len()).map(|r| market.crm_user(r).cloned().unwrap_or_default()).collect();
+    let owners = OwnerIndex::new(market.reps(), &crm);
+    let account_ix: HashMap<&str, usize> =
+        market.accounts().iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    let locked: HashMap<&str, usize> =
+        market.carveouts().iter().map(|c| (market.accounts()[c.account].id.as_str(), c.owner)).collect();
+    let mut notes = Vec::new();
+    let rows = read_plan_rows(file, scenario, &account_ix, &owners, &mut notes, |account, owner| {
+        let Some(owner) = owner else {
+            return Err(format!(
+                "the new owner of {account} is empty; a change file gives each moved account its new owner \
+                 (an owner import cannot empty an owner): give the owner, or remove the row"
             ));
+        };
+        match locked.get(account) {
+            Some(&lock) if lock != owner => Err(format!(
+                "account {account} is carved out to {}, but this change gives it to {}; a carve-out locks its \
+                 owner: remove the row, or end the carve-out in the carve-outs file",
+                market.reps()[lock].id,
+                market.reps()[owner].id
+            )),
+            _ => Ok(()),
         }
+    })?;
+    let mut plan = base.clone();
+    for (a, r) in rows {
+        plan.assign(a, r);
     }
-    if seen.is_empty() {
-        notes.push(Assumption::new(
-            "plan_empty",
-            file.display().to_string(),
-            "the plan file has a header and no rows: every account starts unowned; give the plan's rows if that is not the intent",
-        ));
-    }
-    Ok(plan)
+    Ok((plan, notes))
 }
 
 /// The place of a row's latitude and longitude cells (columns `lat` and `lon`): none when both are empty;

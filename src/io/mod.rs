@@ -33,6 +33,8 @@ pub use format::{DateOrder, Decimal, Delimiter, Encoding};
 pub use generated::{load_counties, write_generated};
 pub use history::{load_history, write_history};
 pub use manifest::{InputFile, MANIFEST, Manifest, RunRecord, inputs_read, sha256_hex, utc_timestamp};
-pub use market_files::{load_market, load_plan, load_plan_declared, load_units};
+pub use market_files::{
+    load_market, load_plan, load_plan_changes, load_plan_changes_declared, load_plan_declared, load_units,
+};
 pub use report_files::{ReportError, ReportTarget, read_result_set, report_target, write_report};
 pub use scenario_file::load_scenario;
