@@ -40,6 +40,11 @@ fn optimize_writes_ranked_candidates_with_plans_and_diffs_identically_for_any_th
         outputs.push(read(dir.path().join(&out).join("candidates.json")));
     }
     assert_eq!(outputs[0], outputs[1], "candidates.json differs between 1 and 2 threads");
+    for table in ["rep_deltas.csv", "segment_deltas.csv"] {
+        let one = read(dir.path().join("out1").join(table));
+        assert_eq!(one, read(dir.path().join("out2").join(table)), "{table} differs between 1 and 2 threads");
+        assert!(one.starts_with("candidate,"), "{table}: {}", one.lines().next().unwrap_or(""));
+    }
     let json: serde_json::Value = serde_json::from_str(&outputs[0]).unwrap();
     let candidates = json["candidates"].as_array().unwrap();
     assert_eq!(candidates.len(), 3);
@@ -61,6 +66,18 @@ fn optimize_writes_ranked_candidates_with_plans_and_diffs_identically_for_any_th
         assert_eq!(lines.next(), Some("account_id,old_owner_id,new_owner_id,reason"));
         let rows: Vec<&str> = lines.collect();
         assert_eq!(rows.len() as u64, c["moved_accounts"].as_u64().unwrap(), "{name}: a diff row per move");
+        // Winners and losers: the reps' paired bookings differences and the house's add up to the team's.
+        let b = &c["breakdown"];
+        let mean = |p: &serde_json::Value| p["difference"]["mean"].as_f64().unwrap();
+        let reps: f64 = b["reps"].as_array().unwrap().iter().map(|r| mean(&r["bookings"])).sum();
+        let team = c["metrics"]["team_bookings"]["difference"].as_f64().unwrap();
+        let parts = reps + mean(&b["house_bookings"]);
+        assert!((parts - team).abs() <= 1e-9 * team.abs().max(1.0), "{name}: {parts} vs {team}");
+        assert!(
+            rows.is_empty()
+                || team != 0.0
+                || b["reps"].as_array().unwrap().iter().any(|r| mean(&r["bookings"]) != 0.0)
+        );
         for row in rows {
             let reason = row.rsplit(',').next().unwrap();
             assert!(

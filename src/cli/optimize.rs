@@ -89,6 +89,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     };
     merge_assumptions(&mut outcome.assumptions, crm_notes);
     out.add("candidates.json", serde_json::to_vec_pretty(&outcome)?);
+    let runs: Vec<(&str, &_)> = outcome.candidates.iter().map(|c| (c.name.as_str(), &c.breakdown)).collect();
+    for (name, bytes) in terrasim::report::breakdown_tables("candidate", "unchanged", &runs) {
+        out.add(name, bytes);
+    }
     let run_info = serde_json::json!({
         "terrasim_version": env!("CARGO_PKG_VERSION"),
         "wall_seconds": elapsed.as_secs_f64(),
@@ -98,9 +102,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let dir = run.commit(out, scenario.seed, trials)?;
     if !run.quiet {
         print(&terrasim::report::optimize_summary(&outcome))?;
+        print(&terrasim::report::winners_and_losers("the unchanged plan", &runs))?;
         print(&format!(
-            "\n{} candidates in {:.1} s; wrote {}/candidates.json and each candidate's plan.csv, diff.csv, review.csv \
-             {crm_files}\n",
+            "\n{} candidates in {:.1} s; wrote {}/candidates.json, rep_deltas.csv, segment_deltas.csv and each \
+             candidate's plan.csv, diff.csv, review.csv {crm_files}\n",
             outcome.candidates.len(),
             elapsed.as_secs_f64(),
             dir.display()

@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 
 use crate::scenario::{OptimizeSpec, RankBy, Strategy};
+use crate::sim::compare::{Breakdown, breakdown};
 
 use super::org::Org;
 use super::rank::{EvaluateError, MetricCi, evaluate, pareto_ranks};
@@ -56,6 +57,9 @@ pub struct RankedCandidate {
     /// Headline figures: the candidate's mean, the paired difference against the unchanged plan and its
     /// 95% interval.
     pub metrics: std::collections::BTreeMap<String, MetricCi>,
+    /// Who wins and who loses against the unchanged plan, per rep and per segment, paired by trial (see
+    /// [`crate::sim::compare::Breakdown`]); a hire or an added rep shows as `added`.
+    pub breakdown: Breakdown,
 }
 
 /// The result of `terrasim optimize`.
@@ -168,6 +172,7 @@ pub fn optimize(
                 .iter()
                 .filter_map(|n| metrics.get(n).map(|m| (n.to_string(), m)))
                 .collect(),
+            breakdown: breakdown(&baseline.breakdown, &eval.breakdown),
         });
     }
     let value = |c: &RankedCandidate, m: &str| c.metrics.get(m).map_or(0.0, |x| x.value);

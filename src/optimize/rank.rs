@@ -3,7 +3,7 @@
 
 use crate::market::{Market, Plan};
 use crate::scenario::{CompileError, Scenario, compile};
-use crate::sim::compare::{PairedDifference, paired_differences};
+use crate::sim::compare::{PairedDifference, RunBreakdown, paired_differences};
 use crate::sim::{Headline, RunError, headline, run_trials};
 
 /// Why a candidate could not be simulated.
@@ -29,14 +29,20 @@ pub fn evaluate(
 ) -> Result<Evaluation, EvaluateError> {
     let model = compile(scenario, market, plan, None)?;
     let outcomes = run_trials(&model, trials, threads, progress)?;
-    Ok(Evaluation { headlines: outcomes.iter().map(|o| headline(&model, o)).collect() })
+    Ok(Evaluation {
+        headlines: outcomes.iter().map(|o| headline(&model, o)).collect(),
+        breakdown: RunBreakdown::of(&model, &outcomes),
+    })
 }
 
-/// The per-trial headline figures of one plan.
+/// The per-trial headline figures of one plan, and what its reps and segments booked trial by trial.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
     /// One per trial.
     pub headlines: Vec<Headline>,
+    /// Per trial, each rep's bookings, each segment's pipeline and the house's, for per-rep and per-segment
+    /// paired differences.
+    pub breakdown: RunBreakdown,
 }
 
 impl Evaluation {

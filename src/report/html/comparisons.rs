@@ -51,7 +51,7 @@ fn interval(p: &Paired, unit: Unit) -> String {
 
 /// One run's winners and losers: the largest gains and losses of bookings per rep as a diverging chart
 /// with interval whiskers, every rep and segment in tables.
-fn winners_and_losers(page: &mut Page, name: &str, b: &Breakdown, reference: &str) {
+pub(super) fn winners_and_losers(page: &mut Page, name: &str, b: &Breakdown, reference: &str) {
     if b.reps.is_empty() {
         return;
     }

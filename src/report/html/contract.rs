@@ -59,6 +59,9 @@ pub struct RankedCandidate {
     pub balance: Balance,
     /// Headline figures.
     pub metrics: BTreeMap<String, MetricCi>,
+    /// Per-rep and per-segment paired differences against the unchanged plan; empty in older results.
+    #[serde(default)]
+    pub breakdown: Breakdown,
 }
 
 /// `candidates.json`.

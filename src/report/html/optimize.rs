@@ -34,6 +34,17 @@ pub fn render(
     page.h2("Candidates against the unchanged plan");
     let rows: Vec<PairedRow> = o.candidates.iter().flat_map(candidate_rows).collect();
     paired(&mut page, &rows, "candidate", "the unchanged plan");
+    if o.candidates.iter().any(|c| !c.breakdown.reps.is_empty()) {
+        page.h2("Winners and losers per rep and segment");
+        for c in &o.candidates {
+            super::comparisons::winners_and_losers(
+                &mut page,
+                &name_of(c),
+                &c.breakdown,
+                "the unchanged plan",
+            );
+        }
+    }
     moved(&mut page, o, files, market);
     maps(&mut page, o, files, market);
     page.assumptions(&o.assumptions);
