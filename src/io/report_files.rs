@@ -148,7 +148,8 @@ fn parse<T: serde::de::DeserializeOwned>(file: &Path, kind: &'static str) -> Res
 }
 
 /// Reads the result folder `dir`: which command wrote it and its contract; for an optimize run, every
-/// candidate's `diff.csv` and, with `best_plan`, the best-ranked candidate's `plan.csv`.
+/// candidate's `diff.csv` and, with `best_plan`, the `plan.csv` of the best-ranked candidate and of every
+/// candidate whose territories are county units.
 pub fn read_result_set(dir: &Path, best_plan: bool) -> Result<ResultSet, ReportError> {
     match fs::metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -186,8 +187,12 @@ pub fn read_result_set(dir: &Path, best_plan: bool) -> Result<ResultSet, ReportE
             for (k, c) in outcome.candidates.iter().enumerate() {
                 let folder = dir.join(&c.name);
                 let moves = read_moves(&folder.join("diff.csv"))?;
-                let plan =
-                    if best_plan && k == 0 { Some(read_plan(&folder.join("plan.csv"))?) } else { None };
+                // The best candidate's plan for its map, and a county-unit candidate's for its county fills.
+                let plan = if best_plan && (k == 0 || c.county_units()) {
+                    Some(read_plan(&folder.join("plan.csv"))?)
+                } else {
+                    None
+                };
                 files.insert(c.name.clone(), CandidateFiles { moves, plan });
             }
             ResultSet::Optimize(outcome, files)

@@ -6,9 +6,10 @@
     tar xzf world-atlas-2.0.2.tgz && mv package world-atlas
     python3 tools/geo/build_outlines.py SCRATCH_FOLDER src/report/html/geo
 
-Reads us-atlas/states-10m.json (US Census cartographic boundary files, public domain) and
-world-atlas/land-110m.json (Natural Earth, public domain), decodes the TopoJSON arcs, simplifies each ring
-(Douglas-Peucker) and writes one ring per line: `ID<TAB>lon,lat lon,lat ...` in hundredths of a degree.
+Reads us-atlas/states-10m.json and us-atlas/counties-10m.json (US Census cartographic boundary files,
+public domain; counties by their 5-digit FIPS code) and world-atlas/land-110m.json (Natural Earth, public
+domain), decodes the TopoJSON arcs, simplifies each ring (Douglas-Peucker) and writes one ring per line:
+`ID<TAB>lon,lat lon,lat ...` in hundredths of a degree.
 Standard library only; the output is deterministic.
 """
 import json
@@ -24,6 +25,11 @@ STATE_CODES = {
     "45": "SC", "46": "SD", "47": "TN", "48": "TX", "49": "UT", "50": "VT", "51": "VA", "53": "WA",
     "54": "WV", "55": "WI", "56": "WY", "72": "PR",
 }
+
+
+# Counties are drawn filled, not outlined: a coarser line than the states' still reads at report scale.
+COUNTY_TOLERANCE = 0.04
+COUNTY_MIN_AREA = 0.02
 
 
 def decode_arcs(topo):
@@ -120,8 +126,13 @@ def build(topo_path, objects, ident, tolerance, min_area, keep=lambda points: Tr
             continue
         # Outer rings only: holes are too small to see at report scale. Small islands are dropped, but a
         # shape's largest ring is always kept (DC is smaller than the threshold).
-        outer = [simplify(ring_points(arcs, polygon[0]), tolerance) for polygon in polygons(geometry)]
+        raw = [ring_points(arcs, polygon[0]) for polygon in polygons(geometry)]
+        outer = [simplify(points, tolerance) for points in raw]
         outer = [part for points in outer if len(points) >= 4 and keep(points) for part in split_antimeridian(points)]
+        if not outer and raw:
+            # A shape smaller than the tolerance (an independent city of Virginia) keeps its largest ring,
+            # simplified ten times finer, so that every id of the source is on the map.
+            outer = [p for p in [simplify(max(raw, key=ring_area), tolerance / 10)] if len(p) >= 4 and keep(p)]
         largest = max(outer, key=ring_area, default=None)
         for points in outer:
             if points is largest or ring_area(points) >= min_area:
@@ -142,6 +153,17 @@ def main():
         "(public domain). Built by tools/geo/build_outlines.py. One ring per line: state<TAB>lon,lat ...",
         "in hundredths of a degree.",
     ], states)
+    counties = build(
+        scratch / "us-atlas" / "counties-10m.json", "counties",
+        lambda g: g.get("id") if g.get("id", "")[:2] in STATE_CODES else None, COUNTY_TOLERANCE, COUNTY_MIN_AREA,
+    )
+    write(out / "us_counties.txt", [
+        f"US county outlines, simplified (Douglas-Peucker, {COUNTY_TOLERANCE} degrees; rings under {COUNTY_MIN_AREA} square degrees",
+        "dropped, but a county's largest ring is always kept, at a tenth of the tolerance if it is smaller).",
+        "Source: us-atlas 3.0.1 counties-10m.json, from the US Census Bureau cartographic boundary files",
+        "(public domain). Built by tools/geo/build_outlines.py. One ring per line: county FIPS<TAB>lon,lat ...",
+        "in hundredths of a degree. The report draws only the counties that hold accounts.",
+    ], counties)
     land = build(
         scratch / "world-atlas" / "land-110m.json", "land", lambda g: "land", 0.3, 2.0,
         keep=lambda points: max(y for _, y in points) > -58,  # Antarctica is not a sales region

@@ -24,6 +24,8 @@ pub struct AccountView {
     pub location: Option<(f64, f64)>,
     /// Whether the account is in the United States.
     pub in_us: bool,
+    /// 5-digit US county FIPS code when known.
+    pub county_fips: Option<String>,
     /// Index of the current owner in [`MarketView::reps`].
     pub owner: Option<usize>,
 }
@@ -66,6 +68,7 @@ impl MarketView {
                     segment: format!("{}/{}", acc.region.as_str(), acc.size_band.label()),
                     location,
                     in_us,
+                    county_fips: acc.county_fips.clone(),
                     owner: plan.owner(a),
                 }
             })

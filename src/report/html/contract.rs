@@ -42,6 +42,13 @@ pub struct Balance {
 pub struct RankedCandidate {
     /// Folder name.
     pub name: String,
+    /// Strategy (`geographic`, `vertical`, ...); absent in older runs.
+    #[serde(default)]
+    pub strategy: Option<String>,
+    /// For territories grown on a unit graph (US counties): whether every territory is connected; absent
+    /// (null) for a candidate whose territories are not made of units.
+    #[serde(default)]
+    pub contiguous: Option<bool>,
     /// Rank, 1 best.
     pub rank: usize,
     /// Pareto rank, 1 the front.
@@ -62,6 +69,14 @@ pub struct RankedCandidate {
     /// Per-rep and per-segment paired differences against the unchanged plan; empty in older results.
     #[serde(default)]
     pub breakdown: Breakdown,
+}
+
+impl RankedCandidate {
+    /// Whether the candidate's territories are geographic units (US counties): the `geographic` strategy,
+    /// or any candidate grown on the unit graph (`contiguous` is recorded for those alone).
+    pub fn county_units(&self) -> bool {
+        self.strategy.as_deref() == Some("geographic") || self.contiguous.is_some()
+    }
 }
 
 /// `candidates.json`.
@@ -125,6 +140,7 @@ mod tests {
         assert!(!sim.reps.is_empty() && !sim.team.monthly_bookings.is_empty());
         let opt: OptimizeOutcome = serde_json::from_str(&golden("optimize.candidates.json")).unwrap();
         assert!(!opt.candidates.is_empty());
+        assert!(opt.candidates.iter().all(|c| c.strategy.is_some()));
         let bt: Backtest = serde_json::from_str(&golden("backtest.json")).unwrap();
         assert_eq!(bt.pit_histogram.len(), 10);
     }

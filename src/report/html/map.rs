@@ -1,6 +1,8 @@
 //! Maps of books: accounts as points coloured by owner, on US state outlines (an Albers USA projection with
 //! Alaska and Hawaii as insets, as the US Census and d3 draw it) and, for accounts elsewhere, on a simple
-//! world view (equirectangular). The outlines ship in `geo/` (see `tools/geo/build_outlines.py`).
+//! world view (equirectangular); and territories made of US counties as county fills, each county in the
+//! colour of the owner who holds most of its accounts' potential. The outlines ship in `geo/` (see
+//! `tools/geo/build_outlines.py`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -10,6 +12,8 @@ use super::svg::{Svg, c};
 
 const US_STATES: &str = include_str!("geo/us_states.txt");
 const WORLD_LAND: &str = include_str!("geo/world_land.txt");
+/// Every US county; a map draws only those it fills.
+const US_COUNTIES: &str = include_str!("geo/us_counties.txt");
 
 /// Size of the US map: d3's 960 × 600 frame, less the empty band below the insets.
 const US_SIZE: (f64, f64) = (960.0, 510.0);
@@ -136,6 +140,18 @@ fn rings(data: &str) -> impl Iterator<Item = (&str, Vec<(f64, f64)>)> {
 
 /// One SVG path per ring id, from projected rings.
 fn outline_paths(data: &str, project: impl Fn(&str, f64, f64) -> Option<(f64, f64)>) -> String {
+    ring_paths(data, &project)
+        .iter()
+        .map(|(id, d)| format!(r#"<path d="{d}" class="land"><title>{}</title></path>"#, escape(id)))
+        .collect()
+}
+
+/// The path data of each ring id, from projected rings; `project` returns `None` for a point (or an id) not
+/// drawn.
+fn ring_paths<'a>(
+    data: &'a str,
+    project: &impl Fn(&str, f64, f64) -> Option<(f64, f64)>,
+) -> BTreeMap<&'a str, String> {
     let mut by_id: BTreeMap<&str, String> = BTreeMap::new();
     for (id, points) in rings(data) {
         let projected: Vec<String> = points
@@ -149,9 +165,59 @@ fn outline_paths(data: &str, project: impl Fn(&str, f64, f64) -> Option<(f64, f6
         }
     }
     by_id
-        .iter()
-        .map(|(id, d)| format!(r#"<path d="{d}" class="land"><title>{}</title></path>"#, escape(id)))
-        .collect()
+}
+
+/// Below this distance in pixels, a ring's next point is dropped from a compact path.
+const COMPACT_STEP: f64 = 0.8;
+
+/// As [`ring_paths`], in fewer bytes: points closer than [`COMPACT_STEP`] to the last one kept are dropped and
+/// the path moves relatively (`M616.5,395.6l.9-5-1-4.1`), in tenths of a pixel as the absolute paths are.
+fn compact_ring_paths<'a>(
+    data: &'a str,
+    project: &impl Fn(&str, f64, f64) -> Option<(f64, f64)>,
+) -> BTreeMap<&'a str, String> {
+    let tenths = |v: i64| {
+        let (sign, v) = if v < 0 { ("-", -v) } else { ("", v) };
+        match (v / 10, v % 10) {
+            (0, 0) => "0".to_string(),
+            (0, f) => format!("{sign}.{f}"),
+            (i, 0) => format!("{sign}{i}"),
+            (i, f) => format!("{sign}{i}.{f}"),
+        }
+    };
+    let mut by_id: BTreeMap<&str, String> = BTreeMap::new();
+    for (id, points) in rings(data) {
+        let projected: Vec<(f64, f64)> =
+            points.iter().filter_map(|&(lon, lat)| project(id, lon, lat)).collect();
+        let mut kept: Vec<(f64, f64)> = Vec::new();
+        for &(x, y) in &projected {
+            if kept.last().is_none_or(|&(px, py)| (x - px).hypot(y - py) >= COMPACT_STEP) {
+                kept.push((x, y));
+            }
+        }
+        if kept.len() < 3 {
+            // A ring smaller than the step (Falls Church) keeps all its points, so that it is still drawn.
+            kept = projected;
+        }
+        if kept.len() < 3 {
+            continue;
+        }
+        let grid: Vec<(i64, i64)> =
+            kept.iter().map(|&(x, y)| ((x * 10.0).round() as i64, (y * 10.0).round() as i64)).collect();
+        let d = by_id.entry(id).or_default();
+        let _ = write!(d, "M{},{}l", tenths(grid[0].0), tenths(grid[0].1));
+        for (k, w) in grid.windows(2).enumerate() {
+            for (n, v) in [w[1].0 - w[0].0, w[1].1 - w[0].1].into_iter().enumerate() {
+                // A minus sign separates numbers itself.
+                if (k > 0 || n > 0) && v >= 0 {
+                    d.push(',');
+                }
+                d.push_str(&tenths(v));
+            }
+        }
+        d.push('Z');
+    }
+    by_id
 }
 
 /// The colour of owner `k`: hues spread by the golden angle, so neighbours in the legend differ.
@@ -206,6 +272,26 @@ pub fn book_map(points: &[MapPoint], legend: &Legend, unlocated: usize, label: &
             num(rest.len() as f64, Unit::Count)
         );
     }
+    legend_list(&mut out, legend);
+    if unlocated > 0 {
+        let _ = write!(
+            out,
+            r#"<p class="note">{} accounts have no location and are not drawn.</p>"#,
+            num(unlocated as f64, Unit::Count)
+        );
+    }
+    if !titled {
+        let _ = write!(
+            out,
+            r#"<p class="note">With more than {} accounts, points carry no hover text; the legend names the owners.</p>"#,
+            num(TITLED_POINTS as f64, Unit::Count)
+        );
+    }
+    out
+}
+
+/// The legend list: a swatch, the owner and its count per owner, then the unowned.
+fn legend_list(out: &mut String, legend: &Legend) {
     out.push_str(r#"<ul class="legend">"#);
     for (k, name, n) in &legend.owners {
         let _ = write!(
@@ -224,18 +310,119 @@ pub fn book_map(points: &[MapPoint], legend: &Legend, unlocated: usize, label: &
         );
     }
     out.push_str("</ul>");
-    if unlocated > 0 {
-        let _ = write!(
-            out,
-            r#"<p class="note">{} accounts have no location and are not drawn.</p>"#,
-            num(unlocated as f64, Unit::Count)
-        );
+}
+
+/// One county of a territory map: the owner who holds most of its accounts' potential.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountyFill {
+    /// 5-digit FIPS code.
+    pub fips: String,
+    /// Index of the owner in the legend (`None`: the unowned hold most).
+    pub owner: Option<usize>,
+    /// Accounts in the county.
+    pub accounts: usize,
+    /// Their potential.
+    pub potential: f64,
+    /// Share of that potential the owner holds.
+    pub share: f64,
+}
+
+/// The fills of the counties that hold accounts, from `(county FIPS, owner, potential)` per account, in
+/// FIPS order. A county goes to the owner with most potential there; a tie goes to the owner first in the
+/// legend, and the unowned win only a tie among themselves (a county of accounts of no potential goes to the
+/// owner of most of them).
+pub fn county_fills<'a>(
+    accounts: impl IntoIterator<Item = (&'a str, Option<usize>, f64)>,
+) -> Vec<CountyFill> {
+    // Per county, per owner: (potential, accounts).
+    let mut by_county: BTreeMap<&str, BTreeMap<Option<usize>, (f64, usize)>> = BTreeMap::new();
+    for (fips, owner, potential) in accounts {
+        let e = by_county.entry(fips).or_default().entry(owner).or_default();
+        e.0 += potential.max(0.0);
+        e.1 += 1;
     }
-    if !titled {
+    by_county
+        .into_iter()
+        .map(|(fips, owners)| {
+            let (potential, accounts) = owners.values().fold((0.0, 0), |(p, n), &(q, m)| (p + q, n + m));
+            // Owned first (in legend order), then the unowned; the first with the largest share wins.
+            let order =
+                owners.iter().filter(|(o, _)| o.is_some()).chain(owners.iter().filter(|(o, _)| o.is_none()));
+            let mut best: Option<(Option<usize>, (f64, usize))> = None;
+            for (&owner, &held) in order {
+                if best.is_none_or(|(_, b)| held.0 > b.0 || (held.0 == b.0 && held.1 > b.1)) {
+                    best = Some((owner, held));
+                }
+            }
+            let (owner, (held, _)) = best.unwrap_or((None, (0.0, 0)));
+            CountyFill {
+                fips: fips.to_string(),
+                owner,
+                accounts,
+                potential,
+                share: if potential > 0.0 { held / potential } else { 1.0 },
+            }
+        })
+        .collect()
+}
+
+/// A territory map of county units: each county in `fills` in its owner's colour (hover text from
+/// `title`), on the state outlines with the state borders drawn over the fills, and the legend (counties
+/// held per owner). Only the counties in `fills` are written; `unplaced` accounts (no county, or one the
+/// outlines do not hold) are counted in a note.
+pub fn county_map(
+    fills: &[CountyFill],
+    legend: &Legend,
+    unplaced: usize,
+    label: &str,
+    title: impl Fn(&CountyFill) -> String,
+) -> String {
+    let mut out = String::new();
+    let style: String =
+        legend.owners.iter().map(|(k, _, _)| format!(".o{k}{{fill:{}}}", owner_colour(*k))).collect();
+    let _ = write!(out, "<style>{style}</style>");
+    let albers = AlbersUsa::default();
+    let by_fips: BTreeMap<&str, &CountyFill> = fills.iter().map(|f| (f.fips.as_str(), f)).collect();
+    let counties = compact_ring_paths(US_COUNTIES, &|id, lon, lat| {
+        (by_fips.contains_key(id) && !id.starts_with("72")).then(|| albers.at(lon, lat))
+    });
+    // The states once, drawn twice: as land under the counties and as borders over them.
+    let states: String =
+        compact_ring_paths(US_STATES, &|id, lon, lat| (id != "PR").then(|| albers.at(lon, lat)))
+            .into_values()
+            .collect();
+    let states_id: String = format!("states-{label}")
+        .chars()
+        .map(|ch| if ch.is_ascii_alphanumeric() || ch == '-' { ch } else { '-' })
+        .collect();
+    let mut svg = Svg::new(US_SIZE.0, US_SIZE.1, &format!("{label}: territories by county"));
+    svg.raw(&format!(
+        r##"<defs><path id="{states_id}" d="{states}"/></defs><use href="#{states_id}" class="land"/>"##
+    ));
+    for (fips, d) in &counties {
+        let fill = by_fips[fips];
+        let class = fill.owner.map_or_else(|| "cf un".to_string(), |k| format!("cf o{k}"));
+        svg.raw(&format!(r#"<path d="{d}" class="{class}"><title>{}</title></path>"#, escape(&title(fill))));
+    }
+    svg.raw(&format!(r##"<use href="#{states_id}" class="border"/>"##));
+    let _ = write!(
+        out,
+        r#"<figure class="map">{}<figcaption>United States: {} counties with accounts, each in the colour of the owner who holds most of its accounts' potential</figcaption></figure>"#,
+        svg.finish(),
+        num(counties.len() as f64, Unit::Count)
+    );
+    legend_list(&mut out, legend);
+    let missing = fills.len() - counties.len();
+    if unplaced > 0 || missing > 0 {
         let _ = write!(
             out,
-            r#"<p class="note">With more than {} accounts, points carry no hover text; the legend names the owners.</p>"#,
-            num(TITLED_POINTS as f64, Unit::Count)
+            r#"<p class="note">{} accounts are outside the United States or have no county, and are not drawn{}.</p>"#,
+            num(unplaced as f64, Unit::Count),
+            if missing > 0 {
+                format!("; {} counties of accounts are not on the map", num(missing as f64, Unit::Count))
+            } else {
+                String::new()
+            }
         );
     }
     out
@@ -292,5 +479,75 @@ mod tests {
         assert!(html.contains("R2 &lt;i&gt;") && !html.contains("<i>"));
         assert!(html.contains("3 accounts have no location"));
         assert_eq!(html.matches("<svg").count(), 2);
+    }
+
+    #[test]
+    fn a_county_takes_the_owner_with_most_potential_and_only_counties_with_accounts_are_drawn() {
+        // Owner 0 has two accounts in Autauga (01001), owner 1 one account of more potential than both.
+        let accounts = [
+            ("01001", Some(0), 10.0),
+            ("01001", Some(1), 30.0),
+            ("01001", Some(0), 15.0),
+            ("06037", Some(2), 5.0),
+            ("06037", None, 4.0),
+            ("48201", None, 7.0),
+        ];
+        let fills = county_fills(accounts);
+        let fips: Vec<&str> = fills.iter().map(|f| f.fips.as_str()).collect();
+        assert_eq!(fips, ["01001", "06037", "48201"]);
+        assert_eq!((fills[0].owner, fills[0].accounts, fills[0].potential), (Some(1), 3, 55.0));
+        assert!((fills[0].share - 30.0 / 55.0).abs() < 1e-12);
+        assert_eq!(fills[1].owner, Some(2));
+        assert_eq!(fills[2].owner, None);
+        // A tie goes to the owner first in the legend.
+        assert_eq!(county_fills([("01001", Some(3), 5.0), ("01001", Some(1), 5.0)])[0].owner, Some(1));
+
+        let legend = Legend { owners: vec![(1, "R2 <i>".into(), 1), (2, "R3".into(), 1)], unowned: 1 };
+        let html = county_map(&fills, &legend, 2, "plan", |f| format!("county {} <b>", f.fips));
+        assert_eq!(html.matches(r#"class="cf "#).count(), 3, "one path per county with accounts");
+        assert!(html.contains(r#"class="cf o1"><title>county 01001 &lt;b&gt;</title>"#), "{html}");
+        assert!(html.contains(r#"class="cf o2"><title>county 06037"#));
+        assert!(html.contains(r#"class="cf un"><title>county 48201"#));
+        assert!(html.contains(".o1{fill:hsl(138,70%,55%)}") && owner_colour(1) == "hsl(138,70%,55%)");
+        // No other county is written: Autauga's neighbour Elmore (01051) holds no account.
+        assert!(!html.contains("01051") && !html.contains("<i>"));
+        assert!(html.contains("2 accounts are outside the United States or have no county"));
+        assert_eq!(html.matches("<svg").count(), 1);
+    }
+
+    #[test]
+    fn a_compact_path_moves_relatively_and_drops_points_closer_than_a_step() {
+        let data = "A\t0,0 1000,0 1000,1 1000,1000\n";
+        let paths = compact_ring_paths(data, &|_, lon, lat| Some((lon * 10.0 + 0.25, lat * 5.0)));
+        // (0.25, 0) (100.25, 0) [(100.25, 0.05) is dropped] (100.25, 50).
+        assert_eq!(paths["A"], "M.3,0l100,0,0,50Z");
+        let paths = compact_ring_paths(data, &|_, lon, lat| Some((50.0 - lon * 10.0, 20.0 - lat * 5.0)));
+        assert_eq!(paths["A"], "M50,20l-100,0,0-50Z");
+        // A ring smaller than the step keeps its points.
+        let paths = compact_ring_paths("B\t0,0 1,0 1,1\n", &|_, lon, lat| Some((lon * 20.0, lat * 20.0)));
+        assert_eq!(paths["B"], "M0,0l.2,0,0,.2Z");
+    }
+
+    #[test]
+    fn the_shipped_counties_cover_northstar_and_fit_the_map() {
+        let ids: std::collections::BTreeSet<&str> = rings(US_COUNTIES).map(|(id, _)| id).collect();
+        assert!(ids.len() > 3_100, "{}", ids.len());
+        // Every county of Northstar's accounts (us-atlas 3.0.1 predates Alaska's 2019 split of Valdez-Cordova,
+        // which no account is in).
+        let accounts = include_str!("../../../scenarios/northstar/data/accounts.csv");
+        let mut reader = csv::Reader::from_reader(accounts.as_bytes());
+        let column = reader.headers().unwrap().iter().position(|h| h == "county_fips").unwrap();
+        for record in reader.records() {
+            let record = record.unwrap();
+            let fips = &record[column];
+            assert!(fips.is_empty() || ids.contains(fips), "{fips}");
+        }
+        let p = AlbersUsa::default();
+        for (id, points) in rings(US_COUNTIES).filter(|(id, _)| !id.starts_with("72")) {
+            for (lon, lat) in points {
+                let (x, y) = p.at(lon, lat);
+                assert!((0.0..=US_SIZE.0).contains(&x) && (0.0..=US_SIZE.1).contains(&y), "{id} {lon} {lat}");
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The report of an `optimize` run: the ranking, the Pareto scatter, the paired differences of every
-//! candidate, the accounts each moves, the maps of the current and the best plan, and the assumptions.
+//! candidate, the accounts each moves, the maps of the current and the best plan, the territories of every
+//! candidate made of US counties as county fills, and the assumptions.
 
 use std::collections::BTreeMap;
 
@@ -7,6 +8,7 @@ use super::charts::{Point, scatter};
 use super::context::MarketView;
 use super::contract::{CandidateFiles, Move, OptimizeOutcome, RankedCandidate};
 use super::format::{Unit, difference_unit, headline_unit, num, signed};
+use super::map::{Legend, county_fills, county_map};
 use super::page::{Page, Table};
 use super::sections::{HEADLINES, PairedRow, current_map, paired, plan_map, without_scenario};
 
@@ -280,17 +282,76 @@ fn maps(
     };
     current_map(page, m);
     let Some(best) = o.candidates.first() else { return };
-    let Some(plan) = files.get(&best.name).and_then(|f| f.plan.as_ref()) else {
-        page.note(&format!(
+    let reps = m.rep_index();
+    let owners = |plan: &BTreeMap<String, String>| -> Vec<Option<usize>> {
+        m.accounts.iter().map(|a| plan.get(&a.id).and_then(|id| reps.get(id.as_str()).copied())).collect()
+    };
+    match files.get(&best.name).and_then(|f| f.plan.as_ref()) {
+        Some(plan) => {
+            page.h3(&format!("The best-ranked candidate: {}", name_of(best)));
+            page.p("Accounts coloured by their owner in this candidate's plan (the same colour per rep as above).");
+            plan_map(page, m, &owners(plan), &format!("candidate {}", best.name));
+        }
+        None => page.note(&format!(
             "The best candidate's plan ({}/plan.csv) was not read, so its map is not drawn.",
             best.name
-        ));
-        return;
+        )),
+    }
+    for c in o.candidates.iter().filter(|c| c.county_units()) {
+        page.h3(&format!("Territories by county: {}", name_of(c)));
+        let Some(plan) = files.get(&c.name).and_then(|f| f.plan.as_ref()) else {
+            page.note(&format!(
+                "The plan of {} ({}/plan.csv) was not read, so its territories are not drawn.",
+                name_of(c),
+                c.name
+            ));
+            continue;
+        };
+        page.p("This candidate's territories are made of US counties: each county that holds accounts is filled in the colour of the owner who holds most of its accounts' potential in this candidate's plan (the same colour per rep as the maps above); hover a county for its owner, accounts and potential. The legend counts the counties each rep holds.");
+        county_map_of(page, m, &owners(plan), &format!("candidate {}", c.name));
+    }
+}
+
+/// The county fills of a plan (`owners` per account of the market view).
+fn county_map_of(page: &mut Page, m: &MarketView, owners: &[Option<usize>], label: &str) {
+    let mut unplaced = 0;
+    let mut accounts = Vec::new();
+    for (acc, owner) in m.accounts.iter().zip(owners) {
+        match acc.county_fips.as_deref() {
+            Some(fips) if acc.in_us && !fips.is_empty() => accounts.push((fips, *owner, acc.potential)),
+            _ => unplaced += 1,
+        }
+    }
+    let fills = county_fills(accounts);
+    let mut counties = vec![0usize; m.reps.len()];
+    let mut unowned = 0;
+    for f in &fills {
+        match f.owner {
+            Some(k) => counties[k] += 1,
+            None => unowned += 1,
+        }
+    }
+    let legend = Legend {
+        owners: m
+            .reps
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| counties[*k] > 0)
+            .map(|(k, (id, name))| (k, format!("{id} {name}"), counties[k]))
+            .collect(),
+        unowned,
     };
-    let reps = m.rep_index();
-    let owners: Vec<Option<usize>> =
-        m.accounts.iter().map(|a| plan.get(&a.id).and_then(|id| reps.get(id.as_str()).copied())).collect();
-    page.h3(&format!("The best-ranked candidate: {}", name_of(best)));
-    page.p("Accounts coloured by their owner in this candidate's plan (the same colour per rep as above).");
-    plan_map(page, m, &owners, &format!("candidate {}", best.name));
+    let owner_text = |owner: Option<usize>| {
+        owner.map_or_else(|| "unowned".to_string(), |k| format!("{} {}", m.reps[k].0, m.reps[k].1))
+    };
+    page.raw(&county_map(&fills, &legend, unplaced, label, |f| {
+        format!(
+            "county {}: {} holds {} of {} potential in {} accounts",
+            f.fips,
+            owner_text(f.owner),
+            num(f.share, Unit::Share),
+            num(f.potential, Unit::Money),
+            num(f.accounts as f64, Unit::Count)
+        )
+    }));
 }

@@ -44,6 +44,7 @@ svg text{fill:var(--ink)}
 .actual{fill:var(--ink)}.actual.outside{fill:var(--bad)}
 .land{fill:#eef1f5;stroke:#b8c0cc;stroke-width:.6}
 .pt{stroke:none;opacity:.85}.pt.un{fill:#9aa0a6}
+.cf{stroke:#fff;stroke-width:.3}.cf.un{fill:#9aa0a6}.border{fill:none;stroke:#5f6b7a;stroke-width:.5;pointer-events:none}
 .map{margin:8px 0}.map figcaption{color:var(--muted);font-size:12px}
 .legend{list-style:none;padding:0;margin:6px 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:4px;vertical-align:-1px}
