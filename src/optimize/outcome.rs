@@ -268,6 +268,7 @@ mod tests {
                     (m.to_string(), MetricCi { value: 0.0, difference: (ci[0] + ci[1]) / 2.0, ci })
                 })
                 .collect(),
+            breakdown: Breakdown::default(),
         }
     }
 
