@@ -267,7 +267,9 @@ fn optimize_with_fewer_strategies_leaves_no_earlier_strategy_folder() {
     std::fs::write(dir.path().join("two.toml"), scenario.replace(", \"size\"]", "]")).unwrap();
     succeeds(&["optimize", "two.toml", "--out", "opt", "--quiet"], dir.path());
     let names: Vec<String> = read_set(&dir.path().join("opt")).into_keys().collect();
-    let mut want = ["candidates.json", "manifest.json", "run.json"].map(String::from).to_vec();
+    let mut want = ["candidates.json", "manifest.json", "rep_deltas.csv", "run.json", "segment_deltas.csv"]
+        .map(String::from)
+        .to_vec();
     for s in ["current", "vertical"] {
         // No rep of the fixture has a CRM id: review.csv, and no CRM file, per candidate.
         want.extend([format!("{s}/diff.csv"), format!("{s}/plan.csv"), format!("{s}/review.csv")]);
