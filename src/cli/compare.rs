@@ -3,12 +3,11 @@ use std::path::PathBuf;
 use terrasim::io::AtomicDir;
 use terrasim::market::merge_assumptions;
 use terrasim::market::{Market, Plan};
-use terrasim::optimize::{EvaluateError, Org};
+use terrasim::optimize::{Evaluation, Org};
 use terrasim::scenario::Scenario;
 use terrasim::sim::compare::{
-    COMPARE_SCHEMA_VERSION, CompareResult, PlanComparison, RunBreakdown, breakdown, paired_differences,
+    COMPARE_SCHEMA_VERSION, CompareResult, PlanComparison, breakdown, paired_differences,
 };
-use terrasim::sim::{Headline, headline};
 
 use super::common::{RunOptions, check_run_size, compile, load, print, progress, warn};
 use super::error::{CliError, usage};
@@ -76,13 +75,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let bar = progress(trials * runs as u64, "compare", run.quiet);
     let tick = |n| bar.inc(n);
     let mut names = vec!["current plan".to_string()];
-    let evaluate = |scenario: &Scenario, market: &Market, plan: &Plan| -> Result<Evaluation, EvaluateError> {
-        let model = terrasim::scenario::compile(scenario, market, plan, None)?;
-        let outcomes = terrasim::sim::run_trials(&model, trials, run.threads, &tick)?;
-        Ok(Evaluation {
-            headlines: outcomes.iter().map(|o| headline(&model, o)).collect(),
-            breakdown: RunBreakdown::of(&model, &outcomes),
-        })
+    let evaluate = |scenario: &Scenario, market: &Market, plan: &Plan| {
+        terrasim::optimize::evaluate(scenario, market, plan, trials, run.threads, &tick)
     };
     let mut evals: Vec<Evaluation> =
         vec![evaluate(&scenario, &market, market.plan()).map_err(|source| failed(&scenario.source, source))?];
@@ -139,12 +133,6 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         print(&format!("\nwrote {}/compare.json, rep_deltas.csv and segment_deltas.csv\n", dir.display()))?;
     }
     Ok(())
-}
-
-/// What compare keeps of one plan's run: its headlines and its per-rep and per-segment bookings, per trial.
-struct Evaluation {
-    headlines: Vec<Headline>,
-    breakdown: RunBreakdown,
 }
 
 fn failed(file: &std::path::Path, source: terrasim::optimize::EvaluateError) -> CliError {

@@ -160,14 +160,10 @@ pub fn team_plan(scenario: &Scenario, market: &Market) -> TeamPlan {
     }
     let h = scenario.horizon_months as usize;
     let g = &scenario.model;
-    let mut reps: Vec<Rep> = market.reps().to_vec();
-    for q in &scenario.events.quota_change {
-        let quota = crate::market::Money::new(q.annual_quota);
-        if let (Some(rep), Ok(quota)) = (reps.iter_mut().find(|r| r.id == q.rep), quota) {
-            rep.annual_quota = quota;
-        }
-    }
-    reps.extend(scenario.events.hire.iter().filter_map(|hire| hire_rep(hire, market.reps(), "").ok()));
+    // The reps as the user's events set them (quota changes, hires), before any shock or departure; an event
+    // that names no rep is compile's to refuse, and the plan is the reps file's quotas meanwhile.
+    let reps: Vec<Rep> = roster(scenario, market, None)
+        .map_or_else(|_| market.reps().to_vec(), |r| r.reps.into_iter().map(|s| s.rep).collect());
     let value = reps
         .iter()
         .map(|rep| {
