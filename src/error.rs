@@ -53,7 +53,7 @@ impl Failure for RunError {
 impl Failure for BacktestError {
     fn exit_code(&self) -> u8 {
         match self {
-            BacktestError::Cutoff(_) | BacktestError::Compile(_) => USER,
+            BacktestError::Cutoff(_) | BacktestError::Compile(_) | BacktestError::Fit(_) => USER,
         }
     }
 }

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod calibrate;
+pub mod contract;
 pub mod error;
 pub mod generate;
 pub mod io;

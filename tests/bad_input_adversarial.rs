@@ -808,7 +808,7 @@ fn market_factor_sigma_negative() {
 fn params_win_rate_alpha_negative() {
     Case::new()
         .append("s.toml", "\n[params.SMB]\nwin_rate_alpha = -1.0\nwin_rate_beta = 10.0\n")
-        .validate_refuses(&["s.toml", "params.\"SMB\"", "win_rate_alpha = -1", "above 0"]);
+        .validate_refuses(&["s.toml", "line 13", "win_rate_alpha = -1.0", "-1 must be a number above 0"]);
 }
 
 /// win_rate_beta = nan.
@@ -816,8 +816,9 @@ fn params_win_rate_alpha_negative() {
 fn params_win_rate_beta_not_a_number() {
     Case::new().append("s.toml", "\n[params.SMB]\nwin_rate_beta = nan\n").validate_refuses(&[
         "s.toml",
-        "params.\"SMB\"",
-        "win_rate_beta = NaN",
+        "line 13",
+        "win_rate_beta = nan",
+        "NaN is not a finite number",
     ]);
 }
 
@@ -980,7 +981,7 @@ fn included_params_file_with_nan() {
     Case::new()
         .edit("s.toml", "trials = 20\n", "trials = 20\ninclude_params = [\"p.toml\"]\n")
         .write("p.toml", "[params.SMB]\nwin_rate_alpha = nan\n")
-        .validate_refuses(&["p.toml", "params.\"SMB\"", "win_rate_alpha = NaN"]);
+        .validate_refuses(&["p.toml", "line 2", "win_rate_alpha = nan", "NaN is not a finite number"]);
 }
 
 /// include_params is a list.

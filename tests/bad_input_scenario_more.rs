@@ -421,7 +421,7 @@ fn included_files_agreeing_or_overridden_by_the_scenario_are_accepted() {
         .append("s.toml", "\n[params.SMB]\nwin_rate_alpha = 35.0\n");
     validates(&case);
     let scenario = terrasim::io::load_scenario(&case.path("s.toml")).unwrap();
-    assert_eq!(scenario.params["SMB"].win_rate_alpha, Some(35.0));
+    assert_eq!(scenario.params["SMB"].win_rate_alpha.map(|v| v.get()), Some(35.0));
 }
 
 // --- W21: a name ---

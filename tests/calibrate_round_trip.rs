@@ -22,10 +22,10 @@ fn known_market(path: &str) -> (Scenario, Market) {
         let p = scenario.segment_params(band, &[]).0;
         let (mean, expansion) = (p.win_rate_mean(), p.expansion_win_rate_mean());
         let o = scenario.params.entry(band.label().to_string()).or_default();
-        o.win_rate_alpha = Some(mean * 1e6);
-        o.win_rate_beta = Some((1.0 - mean) * 1e6);
-        o.expansion_win_rate_alpha = Some(expansion * 1e6);
-        o.expansion_win_rate_beta = Some((1.0 - expansion) * 1e6);
+        o.set("win_rate_alpha", mean * 1e6).unwrap();
+        o.set("win_rate_beta", (1.0 - mean) * 1e6).unwrap();
+        o.set("expansion_win_rate_alpha", expansion * 1e6).unwrap();
+        o.set("expansion_win_rate_beta", (1.0 - expansion) * 1e6).unwrap();
     }
     let mut market = terrasim::io::load_market(&scenario).unwrap();
     for r in 0..market.reps().len() {
@@ -44,23 +44,23 @@ fn truths(p: &SegmentParams, motion: SalesMotion) -> [(&'static str, f64); 8] {
     match motion {
         SalesMotion::NewBusiness => [
             ("win_rate", p.win_rate_mean()),
-            ("opp_rate", p.opp_rate),
+            ("opp_rate", p.opp_rate.get()),
             ("amount_to_potential", 1.0),
-            ("deal_sigma", p.deal_size_sigma),
-            ("cycle_median", p.cycle_months_median),
-            ("cycle_sigma", p.cycle_sigma),
-            ("lost_cycle_median", p.lost_cycle_months_median),
-            ("lost_cycle_sigma", p.lost_cycle_sigma),
+            ("deal_sigma", p.deal_size_sigma.get()),
+            ("cycle_median", p.cycle_months_median.get()),
+            ("cycle_sigma", p.cycle_sigma.get()),
+            ("lost_cycle_median", p.lost_cycle_months_median.get()),
+            ("lost_cycle_sigma", p.lost_cycle_sigma.get()),
         ],
         SalesMotion::Expansion => [
             ("win_rate", p.expansion_win_rate_mean()),
-            ("opp_rate", p.expansion_opp_rate),
-            ("amount_to_potential", p.expansion_deal_size / p.deal_size),
-            ("deal_sigma", p.expansion_deal_size_sigma),
-            ("cycle_median", p.expansion_cycle_months_median),
-            ("cycle_sigma", p.expansion_cycle_sigma),
-            ("lost_cycle_median", p.expansion_lost_cycle_months_median),
-            ("lost_cycle_sigma", p.expansion_lost_cycle_sigma),
+            ("opp_rate", p.expansion_opp_rate.get()),
+            ("amount_to_potential", p.expansion_deal_size.get() / p.deal_size.get()),
+            ("deal_sigma", p.expansion_deal_size_sigma.get()),
+            ("cycle_median", p.expansion_cycle_months_median.get()),
+            ("cycle_sigma", p.expansion_cycle_sigma.get()),
+            ("lost_cycle_median", p.expansion_lost_cycle_months_median.get()),
+            ("lost_cycle_sigma", p.expansion_lost_cycle_sigma.get()),
         ],
     }
 }
@@ -135,8 +135,8 @@ fn known_parameters_are_covered(
             }
             // K: at most the truth (a 99% quantile of a bound), and the truth where the history reaches it.
             let k_true = match s.motion {
-                SalesMotion::NewBusiness => truth.max_open,
-                SalesMotion::Expansion => truth.expansion_max_open,
+                SalesMotion::NewBusiness => truth.max_open.get(),
+                SalesMotion::Expansion => truth.expansion_max_open.get(),
             };
             assert!(
                 s.max_open.is_some_and(|k| k >= 1.0 && k <= k_true),

@@ -52,6 +52,11 @@ pub enum BacktestError {
     /// The calibrated scenario does not compile.
     #[error("{0}")]
     Compile(#[from] CompileError),
+    /// A value fitted on the training window is outside its parameter's range.
+    #[error(
+        "calibrating on the history before the cutoff fits {0}; set that parameter in the scenario's [params]"
+    )]
+    Fit(#[from] crate::scenario::ParamError),
 }
 
 /// The predicted distribution of one metric of one unit, and what happened.
@@ -215,7 +220,7 @@ pub fn backtest(
         )));
     }
     let train = history.as_of(options.cutoff);
-    let calibration = calibrate_window(&train, market, scenario, first, cutoff_month - 1);
+    let calibration = calibrate_window(&train, market, scenario, first, cutoff_month - 1)?;
 
     // The calibrated model wins over the scenario's own parameters: it is what is being tested.
     let mut fitted = scenario.clone();

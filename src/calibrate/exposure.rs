@@ -155,8 +155,8 @@ pub fn account_k(
     move |a, motion| {
         let p = &params[a].0;
         let fallback = match motion {
-            SalesMotion::NewBusiness => p.max_open,
-            SalesMotion::Expansion => p.expansion_max_open,
+            SalesMotion::NewBusiness => p.max_open.get(),
+            SalesMotion::Expansion => p.expansion_max_open.get(),
         };
         fits[motion.index()][segs.leaf[a]].k.unwrap_or(fallback)
     }

@@ -36,7 +36,7 @@ use statrs::distribution::{Beta, ChiSquared, ContinuousCDF, Gamma};
 
 use crate::market::{Assumption, Market, SizeBand};
 use crate::scenario::{
-    AccountParams, ParamOverride, ParamsFile, Scenario, SegmentParams, account_params, compile,
+    AccountParams, ParamError, ParamOverride, ParamsFile, Scenario, SegmentParams, account_params, compile,
 };
 use crate::sim::inverse_normal_cdf;
 use crate::sim::model::SalesMotion;
@@ -229,6 +229,12 @@ pub enum CalibrateError {
         /// The first of them: its id and the date.
         first: String,
     },
+    /// A fitted value is outside its parameter's range: the history is too degenerate to fit it.
+    #[error(
+        "the history fits {0}; it is too sparse or degenerate to fit that parameter: set it in the \
+         scenario's [params] instead (the scenario's values win over fitted ones), or export more history"
+    )]
+    OutOfRange(#[from] ParamError),
 }
 
 /// Fits the parameters of `scenario`'s model on `market` to `history`, over the months it spans. Refuses a
@@ -240,7 +246,7 @@ pub fn calibrate(
 ) -> Result<Calibration, CalibrateError> {
     check_history(history, scenario)?;
     let (first, last) = history.month_span().unwrap_or((0, 0));
-    Ok(calibrate_window(history, market, scenario, first, last))
+    Ok(calibrate_window(history, market, scenario, first, last)?)
 }
 
 fn check_history(history: &History, scenario: &Scenario) -> Result<(), CalibrateError> {
@@ -345,30 +351,30 @@ pub fn calibrate_window(
     scenario: &Scenario,
     first: i64,
     last: i64,
-) -> Calibration {
+) -> Result<Calibration, ParamError> {
     let segs = Segments::new(scenario, market);
     let params = account_params(scenario, market);
     let accounts = market.accounts();
     let since = history.customer_since(accounts.len(), &|a| accounts[a].is_customer);
     let k = fit_max_open(history, &segs, &history.open_at_creation(), first, last);
-    let whitespace = |a: usize| accounts[a].potential.get() * params[a].0.whitespace_multiple;
+    let whitespace = |a: usize| accounts[a].potential.get() * params[a].0.whitespace_multiple.get();
     let pool = pool_months(history, &since, &account_k(&k, &segs, &params), &whitespace, first, last);
     // Two passes: the covered shares depend on the opportunity rates and cycles (open deals take hours).
     let months = (last - first + 1).clamp(1, 120) as u32;
     let shares = covered_shares(scenario, market, months);
     let input = FitInput { history, market, scenario, segs: &segs, pool: &pool, k: &k, last };
     let mut fits = fit_segments(&input, &shares);
-    let calibrated = with_params(scenario, &fits.0, &BTreeMap::new());
+    let calibrated = with_params(scenario, &fits.0, &BTreeMap::new())?;
     let shares = covered_shares(&calibrated, market, months);
     fits = fit_segments(&input, &shares);
     let (segments, reps, skill_sd) = fits;
-    let mut params = ParamsFile { params: overrides(&segments, round_sig), ..ParamsFile::default() };
+    let mut params = ParamsFile { params: overrides(&segments, round_sig)?, ..ParamsFile::default() };
     for r in &reps {
         params.skills.insert(r.id.clone(), round_sig(r.skill.mean));
     }
     let month = |m: i64| format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
     let shape = history.shape_warnings("history", &|a| accounts[a].is_customer);
-    Calibration {
+    Ok(Calibration {
         params,
         diagnostics: Diagnostics {
             first_month: month(first),
@@ -391,53 +397,56 @@ pub fn calibrate_window(
             reps,
             skill_sd,
         },
-    }
+    })
 }
 
 /// The params-file tables of `fits`, each value passed through `round`: one table per key with both
-/// motions' fields. A motion the history has no closed deal of writes only its opportunity rate and K.
-fn overrides(fits: &[SegmentFit], round: fn(f64) -> f64) -> BTreeMap<String, ParamOverride> {
+/// motions' fields. A motion the history has no closed deal of writes only its opportunity rate and K. A
+/// fitted value outside its parameter's range (a degenerate history) is an error naming the parameter.
+fn overrides(
+    fits: &[SegmentFit],
+    round: fn(f64) -> f64,
+) -> Result<BTreeMap<String, ParamOverride>, ParamError> {
     let mut out: BTreeMap<String, ParamOverride> = BTreeMap::new();
     for f in fits {
         let o = out.entry(f.key.clone()).or_default();
         let learnt = |x: f64| f.learnt.then(|| round(x));
-        match f.motion {
-            SalesMotion::NewBusiness => {
-                o.opp_rate = Some(round(f.opp_rate.mean));
-                o.max_open = f.max_open;
-                o.win_rate_alpha = learnt(f.win_rate_alpha);
-                o.win_rate_beta = learnt(f.win_rate_beta);
-                o.deal_size_sigma = learnt(f.deal_sigma.mean);
-                o.deal_size = f.deal_size.filter(|_| f.learnt).map(round);
-                o.cycle_months_median = learnt(f.cycle_median.mean);
-                o.cycle_sigma = learnt(f.cycle_sigma.mean);
-                o.lost_cycle_months_median = learnt(f.lost_cycle_median.mean);
-                o.lost_cycle_sigma = learnt(f.lost_cycle_sigma.mean);
-            }
-            SalesMotion::Expansion => {
-                o.expansion_opp_rate = (f.pool_months > 0.0).then(|| round(f.opp_rate.mean));
-                o.expansion_max_open = f.max_open;
-                o.expansion_win_rate_alpha = learnt(f.win_rate_alpha);
-                o.expansion_win_rate_beta = learnt(f.win_rate_beta);
-                o.expansion_deal_size_sigma = learnt(f.deal_sigma.mean);
-                o.expansion_deal_size = f.deal_size.filter(|_| f.learnt).map(round);
-                o.expansion_cycle_months_median = learnt(f.cycle_median.mean);
-                o.expansion_cycle_sigma = learnt(f.cycle_sigma.mean);
-                o.expansion_lost_cycle_months_median = learnt(f.lost_cycle_median.mean);
-                o.expansion_lost_cycle_sigma = learnt(f.lost_cycle_sigma.mean);
+        let (prefix, opp_rate) = match f.motion {
+            SalesMotion::NewBusiness => ("", Some(round(f.opp_rate.mean))),
+            SalesMotion::Expansion => ("expansion_", (f.pool_months > 0.0).then(|| round(f.opp_rate.mean))),
+        };
+        let values = [
+            ("opp_rate", opp_rate),
+            ("max_open", f.max_open),
+            ("win_rate_alpha", learnt(f.win_rate_alpha)),
+            ("win_rate_beta", learnt(f.win_rate_beta)),
+            ("deal_size_sigma", learnt(f.deal_sigma.mean)),
+            ("deal_size", f.deal_size.filter(|_| f.learnt).map(round)),
+            ("cycle_months_median", learnt(f.cycle_median.mean)),
+            ("cycle_sigma", learnt(f.cycle_sigma.mean)),
+            ("lost_cycle_months_median", learnt(f.lost_cycle_median.mean)),
+            ("lost_cycle_sigma", learnt(f.lost_cycle_sigma.mean)),
+        ];
+        for (name, value) in values {
+            if let Some(v) = value {
+                o.set(&format!("{prefix}{name}"), v)?;
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// `scenario` with `fitted` parameters under its own (the scenario's keys win) and `skills`, as a scenario
 /// that includes the params file would read.
-pub fn with_params(scenario: &Scenario, fitted: &[SegmentFit], skills: &BTreeMap<String, f64>) -> Scenario {
+pub fn with_params(
+    scenario: &Scenario,
+    fitted: &[SegmentFit],
+    skills: &BTreeMap<String, f64>,
+) -> Result<Scenario, ParamError> {
     let mut s = scenario.clone();
-    s.merge_included(overrides(fitted, |x| x));
+    s.merge_included(overrides(fitted, |x| x)?);
     s.merge_included_skills(skills.clone());
-    s
+    Ok(s)
 }
 
 /// Four significant digits keep the params file readable without moving any estimate outside its interval.
@@ -524,11 +533,11 @@ fn fit_segments(input: &FitInput<'_>, covered: &[f64]) -> Fits {
         let a = o.account;
         let p = &params[a].0;
         let difficulty = f64::from(accounts[a].score_inputs.competitive_difficulty);
-        let mut f = 1.0 + p.competitive_strength * (3.0 - difficulty) / 2.0;
+        let mut f = 1.0 + p.competitive_strength.get() * (3.0 - difficulty) / 2.0;
         if let Some(r) = o.owner
             && reps[r].expert_verticals.iter().any(|v| v.eq_ignore_ascii_case(&accounts[a].vertical))
         {
-            f *= p.vertical_lift;
+            f *= p.vertical_lift.get();
         }
         f
     };
@@ -622,7 +631,7 @@ fn motion_sums(
             s.pool_months += pool.months[nb][a];
             s.opened += pool.opened[nb][a];
             s.covered_exposure += pool.months[nb][a] * covered[a] * score;
-            s.inbound_expected += pool.months[nb][a] * (1.0 - covered[a]) * params[a].0.inbound_rate;
+            s.inbound_expected += pool.months[nb][a] * (1.0 - covered[a]) * params[a].0.inbound_rate.get();
         }
     }
     for (i, o) in history.opportunities.iter().enumerate() {
@@ -679,12 +688,12 @@ fn add_expansion_exposure(
     let deal_size = |a: usize| {
         segs.chain(a)
             .find_map(|n| new_business[n].deal_size.filter(|_| n > 0))
-            .unwrap_or(params[a].0.deal_size)
+            .unwrap_or(params[a].0.deal_size.get())
     };
     for a in 0..accounts.len() {
         let score = accounts[a].score / 3.0;
         let opp_rate = new_business[segs.leaf[a]].opp_rate.mean;
-        let inbound = if opp_rate > 0.0 { params[a].0.inbound_rate / opp_rate } else { 0.0 };
+        let inbound = if opp_rate > 0.0 { params[a].0.inbound_rate.get() / opp_rate } else { 0.0 };
         for n in segs.chain(a) {
             let s = &mut sums[n];
             s.pool_months += pool.months[ex][a];
@@ -698,7 +707,8 @@ fn add_expansion_exposure(
         let Some(amount) = o.amount.filter(|&x| x > 0.0 && potential > 0.0) else { continue };
         // An account whose potential comes from the deal size scales with it, so its implied size does
         // not depend on the fitted deal size: amount × its current deal size ÷ potential.
-        let size = if accounts[a].whitespace_value.is_none() { params[a].0.deal_size } else { deal_size(a) };
+        let size =
+            if accounts[a].whitespace_value.is_none() { params[a].0.deal_size.get() } else { deal_size(a) };
         let implied = (amount / potential * size).ln();
         for n in segs.chain(a) {
             sums[n].log_ratio_own_deal.push(implied);
@@ -719,17 +729,17 @@ fn motion_defaults(p: &SegmentParams, motion: SalesMotion) -> MotionDefaults {
     match motion {
         SalesMotion::NewBusiness => MotionDefaults {
             win_rate: p.win_rate_mean(),
-            deal_sigma: p.deal_size_sigma,
-            deal_size: p.deal_size,
-            won: (p.cycle_months_median, p.cycle_sigma),
-            lost: (p.lost_cycle_months_median, p.lost_cycle_sigma),
+            deal_sigma: p.deal_size_sigma.get(),
+            deal_size: p.deal_size.get(),
+            won: (p.cycle_months_median.get(), p.cycle_sigma.get()),
+            lost: (p.lost_cycle_months_median.get(), p.lost_cycle_sigma.get()),
         },
         SalesMotion::Expansion => MotionDefaults {
             win_rate: p.expansion_win_rate_mean(),
-            deal_sigma: p.expansion_deal_size_sigma,
-            deal_size: p.expansion_deal_size,
-            won: (p.expansion_cycle_months_median, p.expansion_cycle_sigma),
-            lost: (p.expansion_lost_cycle_months_median, p.expansion_lost_cycle_sigma),
+            deal_sigma: p.expansion_deal_size_sigma.get(),
+            deal_size: p.expansion_deal_size.get(),
+            won: (p.expansion_cycle_months_median.get(), p.expansion_cycle_sigma.get()),
+            lost: (p.expansion_lost_cycle_months_median.get(), p.expansion_lost_cycle_sigma.get()),
         },
     }
 }
@@ -965,7 +975,7 @@ fn borrowed_from(segs: &Segments, fits: &[SegmentFit], n: usize, closed: usize) 
 fn typical_deal(segs: &Segments, n: usize, params: &AccountParams) -> f64 {
     let (sum, count) = (0..segs.leaf.len())
         .filter(|&a| segs.chain(a).any(|x| x == n))
-        .fold((0.0, 0usize), |(s, c), a| (s + params[a].0.deal_size, c + 1));
+        .fold((0.0, 0usize), |(s, c), a| (s + params[a].0.deal_size.get(), c + 1));
     if count > 0 { sum / count as f64 } else { 0.0 }
 }
 

@@ -29,7 +29,7 @@ pub fn steady_state(scenario: &Scenario, market: &Market, months: u32) -> (Scena
         if account.whitespace_value.is_none() {
             let prefixes: Vec<String> =
                 market.segment_path(a, &s.segmentation.hierarchy).prefixes().collect();
-            let deal = s.segment_params(account.size_band, &prefixes).0.deal_size;
+            let deal = s.segment_params(account.size_band, &prefixes).0.deal_size.get();
             account.potential = scoring.potential(
                 account.score,
                 crate::market::Money::new(deal).unwrap_or(crate::market::Money::ZERO),

@@ -93,11 +93,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     for (name, bytes) in terrasim::report::breakdown_tables("candidate", "unchanged", &runs) {
         out.add(name, bytes);
     }
-    let run_info = serde_json::json!({
-        "terrasim_version": env!("CARGO_PKG_VERSION"),
-        "wall_seconds": elapsed.as_secs_f64(),
-        "threads": run.threads.unwrap_or_else(rayon::current_num_threads),
-    });
+    let threads = run.threads.unwrap_or_else(rayon::current_num_threads);
+    let run_info = terrasim::contract::RunInfo::new(elapsed.as_secs_f64(), threads, None);
     out.add("run.json", serde_json::to_vec_pretty(&run_info)?);
     let dir = run.commit(out, scenario.seed, trials)?;
     if !run.quiet {

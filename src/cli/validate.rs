@@ -73,20 +73,14 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         .as_ref()
         .map(|plan| (0..plan.len()).filter(|&a| plan.owner(a) != org.market.plan().owner(a)).count());
     if args.json {
-        let mut json = serde_json::to_value(&audit)?;
-        if let Some(fields) = json.as_object_mut() {
-            if let Some(path) = &args.plan {
-                fields.insert("plan".into(), serde_json::Value::String(path.display().to_string()));
-            }
-            if let Some(path) = &args.changes {
-                fields.insert("changes".into(), serde_json::Value::String(path.display().to_string()));
-            }
-            if let Some(moved) = moved {
-                fields.insert("moved_from_current".into(), serde_json::Value::from(moved));
-            }
-            fields.insert("optimizer_bands".into(), serde_json::to_value(&optimizer_bands)?);
-            fields.insert("assumptions".into(), serde_json::to_value(&assumptions)?);
-        }
+        let json = terrasim::contract::ValidateOutput {
+            audit: &audit,
+            plan: args.plan.as_ref().map(|p| p.display().to_string()),
+            changes: args.changes.as_ref().map(|p| p.display().to_string()),
+            moved_from_current: moved,
+            optimizer_bands: &optimizer_bands,
+            assumptions: &assumptions,
+        };
         print(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
     } else {
         let declared = if assumptions.is_empty() {

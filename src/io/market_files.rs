@@ -814,7 +814,7 @@ fn parse_account(
         }
         (None, None) => {
             stats.value_from_deal_size += 1;
-            Money::new(scenario.segment_params(size_band, &prefixes).0.deal_size).unwrap_or(Money::ZERO)
+            Money::from(scenario.segment_params(size_band, &prefixes).0.deal_size)
         }
     };
     account.potential = scoring.potential(account.score, typical);

@@ -17,7 +17,6 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
         let text = read_toml(&file, "params")?;
         let parsed: ParamsFile = toml::from_str(&text)
             .map_err(|e| ScenarioError::Parse { file: file.clone(), message: e.to_string() })?;
-        scenario.validate_params(&parsed.params, &format!("{} params", file.display()))?;
         scenario.validate_skills(&parsed.skills, &format!("{} skills", file.display()))?;
         origins.add(&scenario.source, (i, include), &parsed)?;
         scenario.merge_included(parsed.params);

@@ -41,5 +41,5 @@ pub use rep::{MAX_MONTHLY_HOURS, Motion, Rep};
 pub use scoring::{ScoreInputs, ScoreWeights, Scoring, Tier, TierThresholds};
 pub use segment::{HierarchyLevel, SegmentPath, SizeBand, SizeBandRule};
 pub use suggest::{closest, did_you_mean};
-pub use units::{Money, Probability, UnitError};
+pub use units::{BelowOne, MAX_OPEN, Money, NonNegative, OpenSlots, Positive, Probability, Unit, UnitError};
 pub use validated::{Market, MarketError};

@@ -129,10 +129,11 @@ fn default_params(scenario: &Scenario, market: &Market) -> Vec<Assumption> {
         } else if !keys.iter().any(|k| k.sets_expansion()) {
             expansion.insert(name.clone());
         }
-        let expansion_off = keys.iter().rev().find_map(|k| k.expansion_opp_rate).is_some_and(|r| r == 0.0);
+        let expansion_off =
+            keys.iter().rev().find_map(|k| k.expansion_opp_rate).is_some_and(|r| r.get() == 0.0);
         if !expansion_off && keys.iter().all(|k| k.whitespace_multiple.is_none()) {
             whitespace.insert(name);
-            multiples.insert(SegmentParams::default_for(a.size_band).whitespace_multiple.to_string());
+            multiples.insert(SegmentParams::default_for(a.size_band).whitespace_multiple.get().to_string());
         }
     }
     let mut all = Vec::new();

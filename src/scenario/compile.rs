@@ -41,7 +41,7 @@ pub fn account_hours(
     a: usize,
     rep: &Rep,
 ) -> f64 {
-    let mut hours = params.hours_per_account;
+    let mut hours = params.hours_per_account.get();
     if rep.motion == Motion::Field {
         let account = &market.accounts()[a];
         let km = match (rep.home, account.location) {
@@ -49,8 +49,8 @@ pub fn account_hours(
             _ if rep.region == account.region => scenario.model.same_region_km,
             _ => scenario.model.cross_region_km,
         };
-        let per_visit = (params.travel_hours_per_100km * km / 100.0).min(params.travel_cap_hours);
-        hours += params.visits_per_month * per_visit;
+        let per_visit = (params.travel_hours_per_100km.get() * km / 100.0).min(params.travel_cap_hours.get());
+        hours += params.visits_per_month.get() * per_visit;
     }
     hours
 }
@@ -406,8 +406,9 @@ impl Priority<'_> {
     fn of(&self, a: usize, rep: &Rep) -> f64 {
         let acc = &self.market.accounts()[a];
         let p = &self.params[a].0;
-        let lift = if is_expert(rep, &acc.vertical) { p.vertical_lift } else { 1.0 };
-        let ev = p.opp_rate * acc.score / 3.0 * p.win_rate_mean() * rep.skill * lift * acc.potential.get();
+        let lift = if is_expert(rep, &acc.vertical) { p.vertical_lift.get() } else { 1.0 };
+        let ev =
+            p.opp_rate.get() * acc.score / 3.0 * p.win_rate_mean() * rep.skill * lift * acc.potential.get();
         ev / account_hours(self.scenario, self.market, p, a, rep).max(1e-9)
     }
 
@@ -638,11 +639,12 @@ fn segment_models(params: &AccountParams, h: usize) -> (Vec<SegmentModel>, Vec<u
     let mut win_draws = WinDraws::default();
     let mut set_segment = vec![0u16; params.sets.len()];
     for (set, (p, chain, win_keys)) in params.sets.iter().enumerate() {
-        let new_business = win_draws.index(&win_keys.new_business, p.win_rate_alpha, p.win_rate_beta);
+        let new_business =
+            win_draws.index(&win_keys.new_business, p.win_rate_alpha.get(), p.win_rate_beta.get());
         let expansion = win_draws.index(
             &format!("{} expansion", win_keys.expansion),
-            p.expansion_win_rate_alpha,
-            p.expansion_win_rate_beta,
+            p.expansion_win_rate_alpha.get(),
+            p.expansion_win_rate_beta.get(),
         );
         let s = *segment_ix.entry(chain.clone()).or_insert_with(|| {
             segments.push(segment_model(chain, p, [new_business, expansion], h));
@@ -679,19 +681,19 @@ fn account_table(
         table.market_index.push(a as u32);
         table.segment.push(set_segment[params.set_of[a] as usize]);
         table.pipeline_segment.push(labels.region_band[&(acc.region.as_str(), acc.size_band)]);
-        let covered = hazard(p.opp_rate * acc.score / 3.0);
-        let expansion = hazard(p.expansion_opp_rate * acc.score / 3.0);
+        let covered = hazard(p.opp_rate.get() * acc.score / 3.0);
+        let expansion = hazard(p.expansion_opp_rate.get() * acc.score / 3.0);
         table.hazard_covered.push(covered);
-        table.hazard_inbound.push(hazard(p.inbound_rate));
+        table.hazard_inbound.push(hazard(p.inbound_rate.get()));
         // An expansion clock runs on the new-business hazards of the books, scaled.
         let clock = if expansion > 0.0 && covered > 0.0 { covered / expansion } else { f32::INFINITY };
         table.expansion_clock.push(clock);
-        let whitespace = acc.potential.get() * p.whitespace_multiple;
+        let whitespace = acc.potential.get() * p.whitespace_multiple.get();
         table.whitespace.push(whitespace);
         table.potential.push(acc.potential.get());
         table.vertical.push(labels.account_vertical[a]);
         let difficulty = f64::from(acc.score_inputs.competitive_difficulty);
-        table.competitive.push((1.0 + p.competitive_strength * (3.0 - difficulty) / 2.0) as f32);
+        table.competitive.push((1.0 + p.competitive_strength.get() * (3.0 - difficulty) / 2.0) as f32);
         let has_demand = !acc.is_customer || (clock.is_finite() && whitespace > 0.0);
         table.target.push(has_demand && scenario.model.target_tiers.contains(&acc.tier.0));
         table.customer.push(acc.is_customer);
@@ -807,26 +809,34 @@ impl WinDraws {
 fn segment_model(label: &str, p: &SegmentParams, win_draws: [usize; 2], h: usize) -> SegmentModel {
     let new_business = MotionModel {
         win_draw: win_draws[0],
-        deal_sigma: p.deal_size_sigma,
+        deal_sigma: p.deal_size_sigma.get(),
         value_scale: 1.0,
-        won: CycleModel::new(p.cycle_months_median, p.cycle_sigma, h),
-        lost: CycleModel::new(p.lost_cycle_months_median, p.lost_cycle_sigma, h),
-        max_open: p.max_open as u8,
+        won: CycleModel::new(p.cycle_months_median.get(), p.cycle_sigma.get(), h),
+        lost: CycleModel::new(p.lost_cycle_months_median.get(), p.lost_cycle_sigma.get(), h),
+        max_open: p.max_open.count(),
     };
     let expansion = MotionModel {
         win_draw: win_draws[1],
-        deal_sigma: p.expansion_deal_size_sigma,
+        deal_sigma: p.expansion_deal_size_sigma.get(),
         // The expansion deal of an account scales with its potential as its first deal does.
-        value_scale: if p.deal_size > 0.0 { p.expansion_deal_size / p.deal_size } else { 0.0 },
-        won: CycleModel::new(p.expansion_cycle_months_median, p.expansion_cycle_sigma, h),
-        lost: CycleModel::new(p.expansion_lost_cycle_months_median, p.expansion_lost_cycle_sigma, h),
-        max_open: p.expansion_max_open as u8,
+        value_scale: if p.deal_size.get() > 0.0 {
+            p.expansion_deal_size.get() / p.deal_size.get()
+        } else {
+            0.0
+        },
+        won: CycleModel::new(p.expansion_cycle_months_median.get(), p.expansion_cycle_sigma.get(), h),
+        lost: CycleModel::new(
+            p.expansion_lost_cycle_months_median.get(),
+            p.expansion_lost_cycle_sigma.get(),
+            h,
+        ),
+        max_open: p.expansion_max_open.count(),
     };
     SegmentModel {
         label: label.to_string(),
-        opp_milli_hours: (p.hours_per_open_opp * 1000.0).round() as i64,
-        handoff_loss: p.handoff_loss,
-        vertical_lift: p.vertical_lift,
+        opp_milli_hours: (p.hours_per_open_opp.get() * 1000.0).round() as i64,
+        handoff_loss: p.handoff_loss.get(),
+        vertical_lift: p.vertical_lift.get(),
         motions: [new_business, expansion],
     }
 }

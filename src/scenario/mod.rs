@@ -16,7 +16,7 @@ pub use compile::{
     horizon_quota, productivity, team_plan, workload_hours,
 };
 pub use events::{CapacityChange, Departure, Events, Hire, OrphanPolicy, QuotaChange, Shock, default_shocks};
-pub use params::{GlobalParams, MAX_OPEN, ParamOverride, QuotaPolicy, SegmentParams};
+pub use params::{GlobalParams, MAX_OPEN, ParamError, ParamOverride, QuotaPolicy, SegmentParams};
 pub use schema::{
     ColumnMaps, DataFiles, MotionMap, OptimizeSpec, ParamsFile, PlanSpec, RankBy, Removal, SCHEMA_VERSION,
     Scenario, ScenarioError, ScoringSpec, SegmentationSpec, StageMap, Strategy, UnknownOwners,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::market::SizeBand;
+use crate::market::{BelowOne, NonNegative, OpenSlots, Positive, Probability, SizeBand, Unit};
 
 /// The parameters of one segment, fully resolved.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -11,44 +11,44 @@ pub struct SegmentParams {
     /// Beta α of the segment win rate. Default mean 25% SMB, 22% MM, 18% ENT with 100 pseudo-deals of
     /// evidence: B2B SaaS benchmark win rates (Bridge Group / HubSpot sales reports) fall in 15–30%,
     /// falling with deal size.
-    pub win_rate_alpha: f64,
+    pub win_rate_alpha: Positive,
     /// Beta β of the segment win rate (see `win_rate_alpha`).
-    pub win_rate_beta: f64,
+    pub win_rate_beta: Positive,
     /// Monthly probability that a covered account with a neutral score (3) opens an opportunity. Default
     /// 5% SMB, 4% MM, 3% ENT: about one opportunity per worked account every 2–3 years, typical of
     /// outbound-led SaaS.
-    pub opp_rate: f64,
+    pub opp_rate: Probability,
     /// Monthly probability that an uncovered account opens an opportunity by itself (inbound). Default
     /// 0.6% SMB, 0.4% MM, 0.2% ENT: inbound is roughly a tenth of worked demand.
-    pub inbound_rate: f64,
+    pub inbound_rate: Probability,
     /// Prospecting hours per month for an account to count as covered. Default 0.35 SMB, 0.55 MM, 0.7 ENT:
     /// a few touches a quarter (about 20 minutes a month for a small company), more for the buying
     /// committees of larger ones; a 120-hour month then covers about 340 SMB or 220 MM accounts, the book
     /// sizes SaaS teams plan for.
-    pub hours_per_account: f64,
+    pub hours_per_account: NonNegative,
     /// Selling hours per month for each open opportunity. Default 2 SMB, 4 MM, 8 ENT: demos, proposals and
     /// negotiation time for a deal in flight.
-    pub hours_per_open_opp: f64,
+    pub hours_per_open_opp: NonNegative,
     /// Typical first-year deal value (ACV) of a neutral account. Default 15k SMB, 60k MM, 200k ENT:
     /// common SaaS ACV bands per segment.
-    pub deal_size: f64,
+    pub deal_size: NonNegative,
     /// Sigma of the lognormal deal value around the account's potential. Default 0.5 SMB, 0.6 MM, 0.7 ENT.
-    pub deal_size_sigma: f64,
+    pub deal_size_sigma: NonNegative,
     /// Median sales cycle of a won deal in months. Default 1.5 SMB, 3 MM, 6 ENT (benchmark cycle lengths,
     /// which are quoted for won deals).
-    pub cycle_months_median: f64,
+    pub cycle_months_median: Positive,
     /// Sigma of the lognormal cycle of a won deal. Default 0.4 SMB, 0.5 MM, 0.5 ENT.
-    pub cycle_sigma: f64,
+    pub cycle_sigma: NonNegative,
     /// Median months from open to close of a lost deal. Default 0.75 SMB, 1.5 MM, 3 ENT: half the won
     /// cycle, because most losses are disqualified early (in the repeat-business history of issue 16 the
     /// lost median was 14 days against 57 won).
-    pub lost_cycle_months_median: f64,
+    pub lost_cycle_months_median: Positive,
     /// Sigma of the lognormal cycle of a lost deal. Default 0.6: losses range from a first call to a
     /// late no-decision.
-    pub lost_cycle_sigma: f64,
+    pub lost_cycle_sigma: NonNegative,
     /// Most new-business opportunities an account holds open at once (K, a whole number ≥ 1). Default 1: a
     /// prospect evaluates one offer at a time.
-    pub max_open: f64,
+    pub max_open: OpenSlots,
     /// Monthly probability that a covered customer with a neutral score opens an expansion opportunity
     /// (upsell, cross-sell). Default 2% SMB, 2.5% MM, 3% ENT: about one expansion opportunity per customer
     /// every three years, which with the expansion win rate and deal size below gives the 5–10% yearly
@@ -56,50 +56,50 @@ pub struct SegmentParams {
     /// uncovered customer scales with the segment's inbound rate in the same proportion (the model runs a
     /// customer's clock on the new-business hazards, scaled), so a segment whose `opp_rate` is 0 has no
     /// expansion demand either.
-    pub expansion_opp_rate: f64,
+    pub expansion_opp_rate: Probability,
     /// Beta α of the expansion win rate. Default mean 35% with 100 pseudo-deals: selling to a customer wins
     /// more often than a new logo (benchmarks put upsell win rates at 30–45%).
-    pub expansion_win_rate_alpha: f64,
+    pub expansion_win_rate_alpha: Positive,
     /// Beta β of the expansion win rate (see `expansion_win_rate_alpha`).
-    pub expansion_win_rate_beta: f64,
+    pub expansion_win_rate_beta: Positive,
     /// Typical expansion deal value of a neutral customer. Default 5k SMB, 18k MM, 60k ENT: 30% of the
     /// first deal, as add-on seats and modules are priced.
-    pub expansion_deal_size: f64,
+    pub expansion_deal_size: NonNegative,
     /// Sigma of the lognormal expansion deal value. Default 0.6.
-    pub expansion_deal_size_sigma: f64,
+    pub expansion_deal_size_sigma: NonNegative,
     /// Median cycle of a won expansion deal in months. Default 1 SMB, 2 MM, 3 ENT: customers buy faster.
-    pub expansion_cycle_months_median: f64,
+    pub expansion_cycle_months_median: Positive,
     /// Sigma of the lognormal cycle of a won expansion deal. Default 0.5.
-    pub expansion_cycle_sigma: f64,
+    pub expansion_cycle_sigma: NonNegative,
     /// Median cycle of a lost expansion deal in months. Default 0.5 SMB, 1 MM, 1.5 ENT (half the won).
-    pub expansion_lost_cycle_months_median: f64,
+    pub expansion_lost_cycle_months_median: Positive,
     /// Sigma of the lognormal cycle of a lost expansion deal. Default 0.6.
-    pub expansion_lost_cycle_sigma: f64,
+    pub expansion_lost_cycle_sigma: NonNegative,
     /// Most expansion opportunities a customer holds open at once (K, a whole number ≥ 1). Default 2: a
     /// customer often weighs an upsell and a cross-sell at once.
-    pub expansion_max_open: f64,
+    pub expansion_max_open: OpenSlots,
     /// A customer's expansion room (whitespace) in money, as a multiple of its potential, for the model to
     /// use up: won expansion deals take from it, and a customer whose room is used up opens no more. Default
     /// 3: lifetime expansion of a few times the first deal, as in SaaS cohorts whose ARR doubles to
     /// quadruples over their life.
-    pub whitespace_multiple: f64,
+    pub whitespace_multiple: NonNegative,
     /// Probability that an open opportunity is lost when its owner departs. Default 25% SMB, 30% MM, 35%
     /// ENT: handoffs cost relationships, more so in long cycles.
-    pub handoff_loss: f64,
+    pub handoff_loss: Probability,
     /// Win-rate multiplier when the rep is expert in the account's vertical. Default 1.15.
-    pub vertical_lift: f64,
+    pub vertical_lift: NonNegative,
     /// Strength of the competitive-difficulty factor: the win rate is scaled by
     /// `1 + competitive_strength × (3 − difficulty) / 2`, so difficulty 5 costs `competitive_strength`.
     /// Default 0.2.
-    pub competitive_strength: f64,
+    pub competitive_strength: BelowOne,
     /// Travel hours per visit per 100 km from the rep's home, for field reps. Default 1.0 (about 100 km/h
     /// door to door, there and back counted once per visit).
-    pub travel_hours_per_100km: f64,
+    pub travel_hours_per_100km: NonNegative,
     /// Ceiling on travel hours per visit (a flight day). Default 8.
-    pub travel_cap_hours: f64,
+    pub travel_cap_hours: NonNegative,
     /// Field visits per covered account per month. Default 0.1 (about one on-site visit a year per account,
     /// as enterprise reps plan them).
-    pub visits_per_month: f64,
+    pub visits_per_month: NonNegative,
 }
 
 impl SegmentParams {
@@ -118,122 +118,64 @@ impl SegmentParams {
         };
         let expansion_win = 0.35;
         SegmentParams {
-            win_rate_alpha: mean * 100.0,
-            win_rate_beta: (1.0 - mean) * 100.0,
-            opp_rate: opp,
-            inbound_rate: inbound,
-            hours_per_account: hours,
-            hours_per_open_opp: opp_hours,
-            deal_size: deal,
-            deal_size_sigma: deal_sigma,
-            cycle_months_median: cycle,
-            cycle_sigma,
-            lost_cycle_months_median: cycle / 2.0,
-            lost_cycle_sigma: 0.6,
-            max_open: 1.0,
-            expansion_opp_rate: expansion_opp,
-            expansion_win_rate_alpha: expansion_win * 100.0,
-            expansion_win_rate_beta: (1.0 - expansion_win) * 100.0,
-            expansion_deal_size: expansion_deal,
-            expansion_deal_size_sigma: 0.6,
-            expansion_cycle_months_median: expansion_cycle,
-            expansion_cycle_sigma: 0.5,
-            expansion_lost_cycle_months_median: expansion_cycle / 2.0,
-            expansion_lost_cycle_sigma: 0.6,
-            expansion_max_open: 2.0,
-            whitespace_multiple: 3.0,
-            handoff_loss: handoff,
-            vertical_lift: 1.15,
-            competitive_strength: 0.2,
-            travel_hours_per_100km: 1.0,
-            travel_cap_hours: 8.0,
-            visits_per_month: 0.1,
+            win_rate_alpha: Positive::known(mean * 100.0),
+            win_rate_beta: Positive::known((1.0 - mean) * 100.0),
+            opp_rate: Probability::known(opp),
+            inbound_rate: Probability::known(inbound),
+            hours_per_account: NonNegative::known(hours),
+            hours_per_open_opp: NonNegative::known(opp_hours),
+            deal_size: NonNegative::known(deal),
+            deal_size_sigma: NonNegative::known(deal_sigma),
+            cycle_months_median: Positive::known(cycle),
+            cycle_sigma: NonNegative::known(cycle_sigma),
+            lost_cycle_months_median: Positive::known(cycle / 2.0),
+            lost_cycle_sigma: NonNegative::known(0.6),
+            max_open: OpenSlots::known(1.0),
+            expansion_opp_rate: Probability::known(expansion_opp),
+            expansion_win_rate_alpha: Positive::known(expansion_win * 100.0),
+            expansion_win_rate_beta: Positive::known((1.0 - expansion_win) * 100.0),
+            expansion_deal_size: NonNegative::known(expansion_deal),
+            expansion_deal_size_sigma: NonNegative::known(0.6),
+            expansion_cycle_months_median: Positive::known(expansion_cycle),
+            expansion_cycle_sigma: NonNegative::known(0.5),
+            expansion_lost_cycle_months_median: Positive::known(expansion_cycle / 2.0),
+            expansion_lost_cycle_sigma: NonNegative::known(0.6),
+            expansion_max_open: OpenSlots::known(2.0),
+            whitespace_multiple: NonNegative::known(3.0),
+            handoff_loss: Probability::known(handoff),
+            vertical_lift: NonNegative::known(1.15),
+            competitive_strength: BelowOne::known(0.2),
+            travel_hours_per_100km: NonNegative::known(1.0),
+            travel_cap_hours: NonNegative::known(8.0),
+            visits_per_month: NonNegative::known(0.1),
         }
     }
 
     /// Mean of the win-rate Beta.
     pub fn win_rate_mean(&self) -> f64 {
-        self.win_rate_alpha / (self.win_rate_alpha + self.win_rate_beta)
+        let (a, b) = (self.win_rate_alpha.get(), self.win_rate_beta.get());
+        a / (a + b)
     }
 
     /// Mean of the expansion win-rate Beta.
     pub fn expansion_win_rate_mean(&self) -> f64 {
-        self.expansion_win_rate_alpha / (self.expansion_win_rate_alpha + self.expansion_win_rate_beta)
-    }
-
-    /// Checks ranges; the error names the field and the rule.
-    pub fn validate(&self) -> Result<(), String> {
-        let positive = [
-            ("win_rate_alpha", self.win_rate_alpha),
-            ("win_rate_beta", self.win_rate_beta),
-            ("cycle_months_median", self.cycle_months_median),
-            ("lost_cycle_months_median", self.lost_cycle_months_median),
-            ("expansion_win_rate_alpha", self.expansion_win_rate_alpha),
-            ("expansion_win_rate_beta", self.expansion_win_rate_beta),
-            ("expansion_cycle_months_median", self.expansion_cycle_months_median),
-            ("expansion_lost_cycle_months_median", self.expansion_lost_cycle_months_median),
-        ];
-        for (name, v) in positive {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(format!("{name} = {v} must be a number above 0"));
-            }
-        }
-        let probabilities = [
-            ("opp_rate", self.opp_rate),
-            ("inbound_rate", self.inbound_rate),
-            ("handoff_loss", self.handoff_loss),
-            ("expansion_opp_rate", self.expansion_opp_rate),
-        ];
-        for (name, v) in probabilities {
-            if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
-                return Err(format!("{name} = {v} must be a probability in [0, 1]"));
-            }
-        }
-        let non_negative = [
-            ("hours_per_account", self.hours_per_account),
-            ("hours_per_open_opp", self.hours_per_open_opp),
-            ("deal_size", self.deal_size),
-            ("deal_size_sigma", self.deal_size_sigma),
-            ("cycle_sigma", self.cycle_sigma),
-            ("lost_cycle_sigma", self.lost_cycle_sigma),
-            ("expansion_deal_size", self.expansion_deal_size),
-            ("expansion_deal_size_sigma", self.expansion_deal_size_sigma),
-            ("expansion_cycle_sigma", self.expansion_cycle_sigma),
-            ("expansion_lost_cycle_sigma", self.expansion_lost_cycle_sigma),
-            ("whitespace_multiple", self.whitespace_multiple),
-            ("vertical_lift", self.vertical_lift),
-            ("competitive_strength", self.competitive_strength),
-            ("travel_hours_per_100km", self.travel_hours_per_100km),
-            ("travel_cap_hours", self.travel_cap_hours),
-            ("visits_per_month", self.visits_per_month),
-        ];
-        for (name, v) in non_negative {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(format!("{name} = {v} must be a non-negative number"));
-            }
-        }
-        for (name, v) in [("max_open", self.max_open), ("expansion_max_open", self.expansion_max_open)] {
-            if !(v.is_finite() && v.fract() == 0.0 && (1.0..=MAX_OPEN).contains(&v)) {
-                return Err(format!("{name} = {v} must be a whole number from 1 to {MAX_OPEN}"));
-            }
-        }
-        if self.competitive_strength >= 1.0 {
-            return Err("competitive_strength must be below 1 so that every win rate stays positive".into());
-        }
-        Ok(())
+        let (a, b) = (self.expansion_win_rate_alpha.get(), self.expansion_win_rate_beta.get());
+        a / (a + b)
     }
 }
 
 macro_rules! overrides {
-    ($($field:ident),* $(,)?) => {
+    ($($field:ident: $unit:ty),* $(,)?) => {
         /// A partial set of segment parameters from a scenario; unset fields come from the parent segment.
+        /// Each value is validated into its unit when the file is read, so a set of overrides is valid by
+        /// construction and applying it cannot fail.
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct ParamOverride {
             $(
                 #[doc = concat!("Overrides `SegmentParams::", stringify!($field), "`.")]
                 #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub $field: Option<f64>,
+                pub $field: Option<$unit>,
             )*
         }
 
@@ -251,8 +193,20 @@ macro_rules! overrides {
             /// The fields this override sets, by name, in declaration order.
             pub fn set_fields(&self) -> Vec<(&'static str, f64)> {
                 let mut set = Vec::new();
-                $( if let Some(v) = self.$field { set.push((stringify!($field), v)); } )*
+                $( if let Some(v) = self.$field { set.push((stringify!($field), v.value())); } )*
                 set
+            }
+
+            /// Sets field `field` by name from a computed value (calibration's fits), validated into the
+            /// field's unit; an unknown name or a value out of range is an error that names both.
+            pub fn set(&mut self, field: &str, value: f64) -> Result<(), ParamError> {
+                match field {
+                    $( stringify!($field) => {
+                        self.$field = Some(parse(stringify!($field), value)?);
+                        Ok(())
+                    } )*
+                    _ => Err(ParamError { field: "?", value, rule: "a known parameter name" }),
+                }
             }
 
             /// True when this override sets the win-rate Beta (so the segment owns its own draw).
@@ -271,40 +225,63 @@ macro_rules! overrides {
                 self.set_fields().iter().any(|(name, _)| name.starts_with("expansion_"))
             }
         }
+
+        #[cfg(test)]
+        /// Every field of the documented defaults of `band`, by name, for the defaults' test.
+        fn default_fields(band: SizeBand) -> Vec<(&'static str, f64, fn(f64) -> bool)> {
+            let p = SegmentParams::default_for(band);
+            vec![$( (stringify!($field), p.$field.value(), |v| <$unit as Unit>::parse(v).is_ok()) ),*]
+        }
     };
 }
 
+/// A parameter value out of its unit's range: names the field, the value and the rule.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{field} = {value} must be {rule}")]
+pub struct ParamError {
+    /// The parameter.
+    pub field: &'static str,
+    /// The value given.
+    pub value: f64,
+    /// What a valid value is.
+    pub rule: &'static str,
+}
+
+fn parse<T: Unit>(field: &'static str, value: f64) -> Result<T, ParamError> {
+    T::parse(value).map_err(|_| ParamError { field, value, rule: T::RULE })
+}
+
 overrides!(
-    win_rate_alpha,
-    win_rate_beta,
-    opp_rate,
-    inbound_rate,
-    hours_per_account,
-    hours_per_open_opp,
-    deal_size,
-    deal_size_sigma,
-    cycle_months_median,
-    cycle_sigma,
-    lost_cycle_months_median,
-    lost_cycle_sigma,
-    max_open,
-    expansion_opp_rate,
-    expansion_win_rate_alpha,
-    expansion_win_rate_beta,
-    expansion_deal_size,
-    expansion_deal_size_sigma,
-    expansion_cycle_months_median,
-    expansion_cycle_sigma,
-    expansion_lost_cycle_months_median,
-    expansion_lost_cycle_sigma,
-    expansion_max_open,
-    whitespace_multiple,
-    handoff_loss,
-    vertical_lift,
-    competitive_strength,
-    travel_hours_per_100km,
-    travel_cap_hours,
-    visits_per_month,
+    win_rate_alpha: Positive,
+    win_rate_beta: Positive,
+    opp_rate: Probability,
+    inbound_rate: Probability,
+    hours_per_account: NonNegative,
+    hours_per_open_opp: NonNegative,
+    deal_size: NonNegative,
+    deal_size_sigma: NonNegative,
+    cycle_months_median: Positive,
+    cycle_sigma: NonNegative,
+    lost_cycle_months_median: Positive,
+    lost_cycle_sigma: NonNegative,
+    max_open: OpenSlots,
+    expansion_opp_rate: Probability,
+    expansion_win_rate_alpha: Positive,
+    expansion_win_rate_beta: Positive,
+    expansion_deal_size: NonNegative,
+    expansion_deal_size_sigma: NonNegative,
+    expansion_cycle_months_median: Positive,
+    expansion_cycle_sigma: NonNegative,
+    expansion_lost_cycle_months_median: Positive,
+    expansion_lost_cycle_sigma: NonNegative,
+    expansion_max_open: OpenSlots,
+    whitespace_multiple: NonNegative,
+    handoff_loss: Probability,
+    vertical_lift: NonNegative,
+    competitive_strength: BelowOne,
+    travel_hours_per_100km: NonNegative,
+    travel_cap_hours: NonNegative,
+    visits_per_month: NonNegative,
 );
 
 /// How quotas are pro-rated for reps who ramp, start or leave during the horizon.
@@ -320,7 +297,7 @@ pub enum QuotaPolicy {
 }
 
 /// The most open opportunities per account and motion a scenario may allow (`max_open`).
-pub const MAX_OPEN: f64 = 32.0;
+pub const MAX_OPEN: f64 = crate::market::MAX_OPEN as f64;
 
 /// Parameters that are not per segment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -469,39 +446,64 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         for band in SizeBand::ALL {
-            SegmentParams::default_for(band).validate().unwrap();
+            let fields = default_fields(band);
+            assert_eq!(fields.len(), 30, "every parameter is checked");
+            for (name, v, valid) in fields {
+                assert!(valid(v), "the {band:?} default {name} = {v} is out of its unit's range");
+            }
         }
         GlobalParams::default().validate().unwrap();
     }
 
     #[test]
-    fn deeper_overrides_win() {
-        let mut o = BTreeMap::new();
-        o.insert("MM".to_string(), ParamOverride { opp_rate: Some(0.1), ..Default::default() });
-        o.insert(
-            "AMER/MM".to_string(),
-            ParamOverride { opp_rate: Some(0.2), win_rate_alpha: Some(30.0), ..Default::default() },
-        );
-        let prefixes = vec!["AMER".to_string(), "AMER/MM".to_string(), "AMER/MM/Fintech".to_string()];
-        let (p, key) = resolve(&o, SizeBand::Mm, &prefixes);
-        assert_eq!(p.opp_rate, 0.2);
-        assert_eq!(p.win_rate_alpha, 30.0);
-        assert_eq!(key.new_business, "AMER/MM");
-        assert_eq!(key.expansion, "MM");
-        let (p, key) = resolve(&o, SizeBand::Mm, &prefixes[..1]);
-        assert_eq!(p.opp_rate, 0.1);
-        assert_eq!(key.new_business, "MM");
+    fn overrides_are_validated_when_read() {
+        let read = |text: &str| toml::from_str::<ParamOverride>(text).map_err(|e| e.to_string());
+        assert_eq!(read("opp_rate = 0.5").unwrap().opp_rate.map(Probability::get), Some(0.5));
+        for (text, says) in [
+            ("opp_rate = 1.5", "1.5 is outside [0, 1]"),
+            ("win_rate_alpha = -1", "-1 must be a number above 0"),
+            ("win_rate_beta = nan", "NaN is not a finite number"),
+            ("deal_size = -5", "-5 is negative"),
+            ("max_open = 1.5", "1.5 must be a whole number from 1 to 32"),
+            ("expansion_max_open = 40", "40 must be a whole number from 1 to 32"),
+            ("competitive_strength = 1", "1 must be at least 0 and below 1"),
+        ] {
+            let err = read(text).expect_err(text);
+            assert!(err.contains(says), "{text}: {err}");
+        }
     }
 
     #[test]
-    fn open_limits_are_whole_numbers() {
-        let mut p = SegmentParams::default_for(SizeBand::Mm);
-        p.max_open = 1.5;
-        assert!(p.validate().unwrap_err().contains("max_open = 1.5 must be a whole number"));
-        p.max_open = 0.0;
-        assert!(p.validate().is_err());
-        p.max_open = 3.0;
-        p.expansion_max_open = 40.0;
-        assert!(p.validate().unwrap_err().contains("expansion_max_open"));
+    fn computed_values_are_set_through_their_unit() {
+        let mut o = ParamOverride::default();
+        o.set("handoff_loss", 0.4).unwrap();
+        assert_eq!(o.handoff_loss.map(Probability::get), Some(0.4));
+        let err = o.set("cycle_months_median", 0.0).unwrap_err();
+        assert_eq!(err.to_string(), "cycle_months_median = 0 must be a number above 0");
+        assert!(o.set("no_such_field", 1.0).is_err());
+    }
+
+    #[test]
+    fn deeper_overrides_win() {
+        let mut o = BTreeMap::new();
+        let p = |v: f64| Some(Probability::new(v).unwrap());
+        o.insert("MM".to_string(), ParamOverride { opp_rate: p(0.1), ..Default::default() });
+        o.insert(
+            "AMER/MM".to_string(),
+            ParamOverride {
+                opp_rate: p(0.2),
+                win_rate_alpha: Some(Positive::new(30.0).unwrap()),
+                ..Default::default()
+            },
+        );
+        let prefixes = vec!["AMER".to_string(), "AMER/MM".to_string(), "AMER/MM/Fintech".to_string()];
+        let (p, key) = resolve(&o, SizeBand::Mm, &prefixes);
+        assert_eq!(p.opp_rate.get(), 0.2);
+        assert_eq!(p.win_rate_alpha.get(), 30.0);
+        assert_eq!(key.new_business, "AMER/MM");
+        assert_eq!(key.expansion, "MM");
+        let (p, key) = resolve(&o, SizeBand::Mm, &prefixes[..1]);
+        assert_eq!(p.opp_rate.get(), 0.1);
+        assert_eq!(key.new_business, "MM");
     }
 }

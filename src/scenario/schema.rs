@@ -603,7 +603,6 @@ impl Scenario {
             );
         }
         self.model.validate().map_err(|m| self.invalid("model", m))?;
-        self.validate_params(&self.params, "params")?;
         self.validate_skills(&self.skills, "skills")?;
         self.validate_events()?;
         self.validate_shocks()?;
@@ -705,22 +704,6 @@ impl Scenario {
                 "contiguity = true needs a unit table to be contiguous in: set adjacency = \"counties.csv\" (a \
                  unit table with a neighbors column, as `terrasim generate` writes), or set contiguity = false",
             ));
-        }
-        Ok(())
-    }
-
-    /// Checks a set of overrides: each must give valid parameters on top of every band's defaults.
-    pub fn validate_params(
-        &self,
-        overrides: &BTreeMap<String, ParamOverride>,
-        field: &str,
-    ) -> Result<(), ScenarioError> {
-        for (key, o) in overrides {
-            for band in SizeBand::ALL {
-                let mut p = SegmentParams::default_for(band);
-                o.apply(&mut p);
-                p.validate().map_err(|m| self.invalid(&format!("{field}.\"{key}\""), m))?;
-            }
         }
         Ok(())
     }
