@@ -10,7 +10,7 @@ pub enum UnitError {
     #[error("{0} is negative")]
     Negative(f64),
     /// A probability outside [0, 1].
-    #[error("{0} is outside [0, 1]")]
+    #[error("{0} is outside [0, 1]: a probability is a number from 0 to 1, such as 0.25 for 25%")]
     OutOfUnitRange(f64),
     /// Zero or below where only positive values make sense.
     #[error("{0} must be a number above 0")]
