@@ -6,9 +6,11 @@
 //! window; "wins" and "bookings" are deals whose close date falls in the window, whenever they were
 //! created (every deal open at the cutoff enters the simulation as a carry-in with its age and amount, and
 //! accounts won before the cutoff are customers, which expand).
-//! Coverage of the central 50% and 80% intervals is read from the mid-PIT (`P(X < y) + ½ P(X = y)` in
-//! [0.25, 0.75] and [0.10, 0.90]), which treats ties of counts evenly instead of counting them all as
-//! inside.
+//! Coverage of the central 50% and 80% intervals is read from the randomized PIT: a check whose actual
+//! `y` ties with predictions (counts have atoms) covers the share of `[P(X < y), P(X ≤ y)]` inside
+//! [0.25, 0.75] and [0.10, 0.90], its probability mass share, so a calibrated forecast covers 50% and 80%
+//! on average, atoms or not; the mid-PIT `P(X < y) + ½ P(X = y)` would count a tie at the median as wholly
+//! inside, and over-covers.
 
 use std::collections::BTreeMap;
 
@@ -20,12 +22,13 @@ use crate::sim::{OppEventKind, inverse_normal_cdf, quantile_sorted};
 
 use super::fit::calibrate_window;
 use super::history::{History, MotionShare, Outcome, month_of};
-use super::score::{crps_samples, pit};
+use super::score::{crps_samples, pit, pit_range, share_inside};
 use super::segments::Segments;
 use super::synth::{run_logged, steady_state};
 
-/// Version of `backtest.json`.
-pub const BACKTEST_SCHEMA_VERSION: u32 = 1;
+/// Version of `backtest.json`: 2 counts coverage by the randomized PIT (1 by the mid-PIT) and adds each
+/// check's PIT range and the coverage's standard errors.
+pub const BACKTEST_SCHEMA_VERSION: u32 = 2;
 
 const METRICS: [&str; 3] = ["opportunities", "wins", "bookings"];
 
@@ -81,12 +84,27 @@ pub struct MetricResult {
     pub p75: f64,
     /// Predicted 90th percentile.
     pub p90: f64,
-    /// Mid-PIT of the actual.
+    /// Mid-PIT of the actual, `P(X < y) + ½ P(X = y)` under the predicted distribution: the middle of
+    /// `pit_below..pit_at_or_below`, shown as one point.
     pub pit: f64,
+    /// `P(X < y)`: the low end of the randomized PIT's range.
+    pub pit_below: f64,
+    /// `P(X ≤ y)`: the high end of the randomized PIT's range. Coverage counts the share of
+    /// `pit_below..pit_at_or_below` inside the interval's probabilities (see [`MetricResult::inside`]).
+    pub pit_at_or_below: f64,
     /// CRPS of the prediction.
     pub crps: f64,
     /// CRPS (absolute error) of the naive forecast.
     pub crps_naive: Option<f64>,
+}
+
+impl MetricResult {
+    /// The check's coverage by the central interval of probabilities `lo..hi`: the chance that the
+    /// randomized PIT, uniform on `pit_below..pit_at_or_below`, lands inside (1 or 0 when the actual is not
+    /// tied with any prediction).
+    pub fn inside(&self, lo: f64, hi: f64) -> f64 {
+        share_inside((self.pit_below, self.pit_at_or_below), lo, hi)
+    }
 }
 
 /// One rep or segment.
@@ -129,6 +147,11 @@ pub struct CoverageSummary {
     pub coverage_50: f64,
     /// Share inside the central 80% intervals.
     pub coverage_80: f64,
+    /// Binomial standard error of `coverage_50` at nominal, `√(0.5 · 0.5 / checks)`: its sampling error were
+    /// the checks independent (they are not: units share the market factor and the win-rate draws).
+    pub se_50: f64,
+    /// Binomial standard error of `coverage_80` at nominal, `√(0.8 · 0.2 / checks)`.
+    pub se_80: f64,
     /// Allowed distance from 50%: three binomial standard errors, at least 0.08 (units share the market
     /// factor and win-rate draws, so checks are not independent).
     pub tolerance_50: f64,
@@ -189,13 +212,63 @@ pub struct Backtest {
     pub assumptions: Vec<Assumption>,
 }
 
-/// Runs a backtest of `scenario` on `market` against `history`.
+/// Runs a backtest of `scenario` on `market` against `history`: the window is checked, the history before
+/// the cutoff calibrated into a model of the market as it stood then, the model simulated, and each unit's
+/// predicted distribution scored against what happened.
 pub fn backtest(
     history: &History,
     market: &Market,
     scenario: &Scenario,
     options: &BacktestOptions,
 ) -> Result<Backtest, BacktestError> {
+    let (first, cutoff_month) = window(history, options)?;
+    let h = i64::from(options.horizon);
+    let fitted = FittedAtCutoff::new(history, market, scenario, options, first)?;
+    let units = Units::new(scenario, market);
+    let samples = simulate(&fitted.model, &units, options.trials);
+    let actual = count(history, &units, cutoff_month, cutoff_month + h);
+    let naive = (first <= cutoff_month - h).then(|| count(history, &units, cutoff_month - h, cutoff_month));
+    let mut unit_results: Vec<UnitResult> =
+        (0..units.len()).map(|u| score_unit(&units, u, &samples, &actual, naive.as_deref())).collect();
+    // Reps who own nothing and had nothing happen carry no information.
+    let informative = |r: &UnitResult| r.metrics.iter().any(|m| m.actual > 0.0 || m.p90 > 0.0);
+    let motions = unit_results.split_off(units.n_reps + units.leaves.len());
+    let segments = unit_results.split_off(units.n_reps).into_iter().filter(informative).collect::<Vec<_>>();
+    let reps = unit_results.into_iter().filter(informative).collect::<Vec<_>>();
+    let all: Vec<&MetricResult> = reps.iter().chain(&segments).flat_map(|u| &u.metrics).collect();
+    let model = &fitted.model;
+    let (y, mo, d) = crate::market::civil_from_days(options.cutoff);
+    Ok(Backtest {
+        schema_version: BACKTEST_SCHEMA_VERSION,
+        scenario: scenario.name.clone(),
+        cutoff: format!("{y:04}-{mo:02}-{d:02}"),
+        horizon_months: options.horizon,
+        trials: options.trials,
+        seed: scenario.seed,
+        win_rate_multiplier: options.win_rate_multiplier,
+        training_opportunities: fitted.training_opportunities,
+        training_motions: fitted.training_motions,
+        actual_motions: window_shares(history, cutoff_month, cutoff_month + h),
+        open_at_cutoff: fitted.open_at_cutoff,
+        carried_in: model.carry_in.len(),
+        carried_in_by_motion: SalesMotion::ALL
+            .iter()
+            .map(|&m| (m.label().to_string(), model.carry_in.iter().filter(|c| c.motion == m).count()))
+            .collect(),
+        customers_at_cutoff: fitted.customers_at_cutoff,
+        coverage: summarise(&all),
+        by_metric: by_metric(&all),
+        pit_histogram: pit_histogram(&all),
+        reps,
+        segments,
+        motions,
+        assumptions: fitted.assumptions,
+    })
+}
+
+/// The first month of the history and the cutoff's month, once the cutoff is the first of a month with
+/// history before it and the whole horizon after it.
+fn window(history: &History, options: &BacktestOptions) -> Result<(i64, i64), BacktestError> {
     let cutoff_month = month_of(options.cutoff);
     if super::first_day(cutoff_month) != options.cutoff {
         return Err(BacktestError::Cutoff(
@@ -203,12 +276,11 @@ pub fn backtest(
         ));
     }
     let h = i64::from(options.horizon);
-    let Some((first, _)) = history.month_span().filter(|(first, _)| *first < cutoff_month) else {
+    let Some((first, last)) = history.month_span().filter(|(first, _)| *first < cutoff_month) else {
         return Err(BacktestError::Cutoff(
             "the history has nothing before the cutoff to calibrate on; choose a later cutoff".into(),
         ));
     };
-    let last = history.month_span().map_or(first, |s| s.1);
     if last < cutoff_month + h - 1 {
         let month = |m: i64| format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
         return Err(BacktestError::Cutoff(format!(
@@ -219,151 +291,208 @@ pub fn backtest(
             (last - cutoff_month + 1).max(0)
         )));
     }
-    let train = history.as_of(options.cutoff);
-    let calibration = calibrate_window(&train, market, scenario, first, cutoff_month - 1)?;
+    Ok((first, cutoff_month))
+}
 
-    // The calibrated model wins over the scenario's own parameters: it is what is being tested.
-    let mut fitted = scenario.clone();
-    for (key, o) in &calibration.params.params {
-        let mut base = fitted.params.get(key).cloned().unwrap_or_default();
-        base.overlay(o);
-        fitted.params.insert(key.clone(), base);
+/// The model calibrated on the history before the cutoff, of the market as it stood then, with the deals
+/// open at the cutoff carried in.
+struct FittedAtCutoff {
+    model: crate::sim::model::Model,
+    assumptions: Vec<Assumption>,
+    training_opportunities: usize,
+    training_motions: Vec<MotionShare>,
+    open_at_cutoff: usize,
+    customers_at_cutoff: usize,
+}
+
+impl FittedAtCutoff {
+    fn new(
+        history: &History,
+        market: &Market,
+        scenario: &Scenario,
+        options: &BacktestOptions,
+        first: i64,
+    ) -> Result<Self, BacktestError> {
+        let cutoff_month = month_of(options.cutoff);
+        let train = history.as_of(options.cutoff);
+        let calibration = calibrate_window(&train, market, scenario, first, cutoff_month - 1)?;
+        // The calibrated model wins over the scenario's own parameters: it is what is being tested.
+        let mut fitted = scenario.clone();
+        for (key, o) in &calibration.params.params {
+            let mut base = fitted.params.get(key).cloned().unwrap_or_default();
+            base.overlay(o);
+            fitted.params.insert(key.clone(), base);
+        }
+        // The backtest carries in the history's own open deals at the cutoff, whatever the scenario names.
+        let mut assumptions: Vec<Assumption> = crate::scenario::declared(&fitted, market)
+            .into_iter()
+            .filter(|a| a.code != crate::scenario::OPEN_PIPELINE_MISSING)
+            .collect();
+        merge_assumptions(&mut assumptions, calibration.assumptions().iter().cloned());
+        let (sim_scenario, steady) = steady_state(&fitted, market, options.horizon);
+        let mut in_place = market_at_cutoff(history, &steady, options.cutoff, &calibration.params.skills);
+        // The deals open at the cutoff are the first months' bookings, as the open pipeline of a plan year is.
+        let open = train.open_on(options.cutoff, |a| in_place.accounts()[a].potential.get());
+        let open_at_cutoff = open.deals.len();
+        in_place.set_open_pipeline(open.deals).map_err(|e| BacktestError::Cutoff(e.to_string()))?;
+        let mut model = compile(&sim_scenario, &in_place, in_place.plan(), None)?;
+        model.win_multiplier = options.win_rate_multiplier;
+        Ok(FittedAtCutoff {
+            model,
+            assumptions,
+            training_opportunities: train.opportunities.len(),
+            training_motions: train.motion_shares(),
+            open_at_cutoff,
+            customers_at_cutoff: in_place.accounts().iter().filter(|a| a.is_customer).count(),
+        })
     }
-    // The backtest carries in the history's own open deals at the cutoff, whatever the scenario names.
-    let mut assumptions: Vec<Assumption> = crate::scenario::declared(&fitted, market)
-        .into_iter()
-        .filter(|a| a.code != crate::scenario::OPEN_PIPELINE_MISSING)
-        .collect();
-    merge_assumptions(&mut assumptions, calibration.assumptions().iter().cloned());
-    let (sim_scenario, steady) = steady_state(&fitted, market, options.horizon);
-    let mut in_place = market_at_cutoff(history, &steady, options.cutoff, &calibration.params.skills);
-    // The deals open at the cutoff are the first months' bookings, as the open pipeline of a plan year is.
-    let open = train.open_on(options.cutoff, |a| in_place.accounts()[a].potential.get());
-    let open_at_cutoff = open.deals.len();
-    in_place.set_open_pipeline(open.deals).map_err(|e| BacktestError::Cutoff(e.to_string()))?;
-    let customers_at_cutoff = in_place.accounts().iter().filter(|a| a.is_customer).count();
-    let mut model = compile(&sim_scenario, &in_place, in_place.plan(), None)?;
-    model.win_multiplier = options.win_rate_multiplier;
+}
 
-    let segs = Segments::new(scenario, market);
-    let leaves: Vec<usize> = {
-        let mut l: Vec<usize> = segs.leaf.clone();
-        l.sort_unstable();
-        l.dedup();
-        l
-    };
-    let mut leaf_slot = vec![usize::MAX; segs.nodes.len()];
-    for (i, &n) in leaves.iter().enumerate() {
-        leaf_slot[n] = i;
+/// The units a backtest scores, each with the three metrics: the reps, then the calibration leaves (such as
+/// `AMER/MM`), then the whole team per motion.
+struct Units<'a> {
+    market: &'a Market,
+    segs: Segments,
+    n_reps: usize,
+    /// Leaf nodes of `segs`, ascending.
+    leaves: Vec<usize>,
+    /// Node → its index in `leaves`.
+    leaf_slot: Vec<usize>,
+}
+
+impl<'a> Units<'a> {
+    fn new(scenario: &Scenario, market: &'a Market) -> Self {
+        let segs = Segments::new(scenario, market);
+        let mut leaves: Vec<usize> = segs.leaf.clone();
+        leaves.sort_unstable();
+        leaves.dedup();
+        let mut leaf_slot = vec![usize::MAX; segs.nodes.len()];
+        for (i, &n) in leaves.iter().enumerate() {
+            leaf_slot[n] = i;
+        }
+        Units { market, n_reps: market.reps().len(), segs, leaves, leaf_slot }
     }
-    let n_reps = market.reps().len();
-    let units = n_reps + leaves.len() + SalesMotion::ALL.len();
-    let slot = |unit: usize, metric: usize| unit * 3 + metric;
-    let account_unit = |a: usize| n_reps + leaf_slot[segs.leaf[a]];
-    let motion_unit = |m: SalesMotion| n_reps + leaves.len() + m.index();
 
-    let samples: Vec<Vec<f64>> = run_logged(&model, options.trials, &|_, log| {
-        let mut v = vec![0.0; units * 3];
+    fn len(&self) -> usize {
+        self.n_reps + self.leaves.len() + SalesMotion::ALL.len()
+    }
+
+    /// Index of `metric` of `unit` in a flat vector of every unit's metrics.
+    fn slot(unit: usize, metric: usize) -> usize {
+        unit * METRICS.len() + metric
+    }
+
+    /// The units an event on account `a` of `motion`, owned by `owner`, counts toward.
+    fn of(&self, owner: Option<usize>, a: usize, motion: SalesMotion) -> impl Iterator<Item = usize> {
+        let segment = self.n_reps + self.leaf_slot[self.segs.leaf[a]];
+        let motion = self.n_reps + self.leaves.len() + motion.index();
+        owner.filter(|&r| r < self.n_reps).into_iter().chain([segment, motion])
+    }
+
+    fn id(&self, u: usize) -> String {
+        if u < self.n_reps {
+            self.market.reps()[u].id.to_string()
+        } else if u < self.n_reps + self.leaves.len() {
+            self.segs.nodes[self.leaves[u - self.n_reps]].key.clone()
+        } else {
+            SalesMotion::ALL[u - self.n_reps - self.leaves.len()].label().to_string()
+        }
+    }
+}
+
+/// Each trial's opportunities opened, wins and bookings per unit (flat, by [`Units::slot`]), in trial order.
+fn simulate(model: &crate::sim::model::Model, units: &Units<'_>, trials: u64) -> Vec<Vec<f64>> {
+    run_logged(model, trials, &|_, log| {
+        let mut v = vec![0.0; units.len() * METRICS.len()];
         for e in &log.events {
-            let a = e.account as usize;
-            let owner = (e.owner != NO_OWNER && (e.owner as usize) < n_reps).then_some(e.owner as usize);
-            let (metric, value) = match e.kind {
-                OppEventKind::Opened => (0, 1.0),
-                OppEventKind::Won => (1, 1.0),
+            let owner = (e.owner != NO_OWNER).then_some(e.owner as usize);
+            let metric = match e.kind {
+                OppEventKind::Opened => 0,
+                OppEventKind::Won => 1,
                 OppEventKind::Lost => continue,
             };
-            for u in owner.into_iter().chain([account_unit(a), motion_unit(e.motion)]) {
-                v[slot(u, metric)] += value;
+            for u in units.of(owner, e.account as usize, e.motion) {
+                v[Units::slot(u, metric)] += 1.0;
                 if metric == 1 {
-                    v[slot(u, 2)] += e.value;
+                    v[Units::slot(u, 2)] += e.value;
                 }
             }
         }
         v
-    });
+    })
+}
 
-    let count = |from: i64, to: i64| {
-        let mut v = vec![0.0; units * 3];
-        for o in &history.opportunities {
-            let units_of = o.owner.into_iter().chain([account_unit(o.account), motion_unit(o.motion)]);
-            let created = month_of(o.created);
-            let won_in =
-                o.outcome == Outcome::Won && o.closed.is_some_and(|c| (from..to).contains(&month_of(c)));
-            for u in units_of {
-                if (from..to).contains(&created) {
-                    v[slot(u, 0)] += 1.0;
-                }
-                if won_in {
-                    v[slot(u, 1)] += 1.0;
-                    v[slot(u, 2)] += o.amount.unwrap_or(0.0);
-                }
+/// What happened in months `from..to` per unit: opportunities created in them, and wins and bookings of
+/// deals closed in them.
+fn count(history: &History, units: &Units<'_>, from: i64, to: i64) -> Vec<f64> {
+    let mut v = vec![0.0; units.len() * METRICS.len()];
+    for o in &history.opportunities {
+        let created = (from..to).contains(&month_of(o.created));
+        let won_in = o.outcome == Outcome::Won && o.closed.is_some_and(|c| (from..to).contains(&month_of(c)));
+        for u in units.of(o.owner, o.account, o.motion) {
+            if created {
+                v[Units::slot(u, 0)] += 1.0;
+            }
+            if won_in {
+                v[Units::slot(u, 1)] += 1.0;
+                v[Units::slot(u, 2)] += o.amount.unwrap_or(0.0);
             }
         }
-        v
-    };
-    let actual = count(cutoff_month, cutoff_month + h);
-    let naive = (first <= cutoff_month - h).then(|| count(cutoff_month - h, cutoff_month));
-
-    let mut unit_results = Vec::with_capacity(units);
-    for u in 0..units {
-        let id = if u < n_reps {
-            market.reps()[u].id.to_string()
-        } else if u < n_reps + leaves.len() {
-            segs.nodes[leaves[u - n_reps]].key.clone()
-        } else {
-            SalesMotion::ALL[u - n_reps - leaves.len()].label().to_string()
-        };
-        let metrics: Vec<MetricResult> = (0..3)
-            .map(|m| {
-                let k = slot(u, m);
-                let mut s: Vec<f64> = samples.iter().map(|t| t[k]).collect();
-                s.sort_by(f64::total_cmp);
-                let q = |p: f64| quantile_sorted(&s, p).value;
-                let y = actual[k];
-                let naive_y = naive.as_ref().map(|n| n[k]);
-                MetricResult {
-                    metric: METRICS[m].to_string(),
-                    actual: y,
-                    naive: naive_y,
-                    mean: s.iter().sum::<f64>() / s.len().max(1) as f64,
-                    p10: q(0.10),
-                    p25: q(0.25),
-                    p50: q(0.50),
-                    p75: q(0.75),
-                    p90: q(0.90),
-                    pit: pit(&s, y),
-                    crps: crps_samples(&s, y),
-                    crps_naive: naive_y.map(|x| (x - y).abs()),
-                }
-            })
-            .collect();
-        let share = |lo: f64, hi: f64| {
-            metrics.iter().filter(|m| (lo..=hi).contains(&m.pit)).count() as f64 / metrics.len() as f64
-        };
-        unit_results.push(UnitResult {
-            id,
-            coverage_50: share(0.25, 0.75),
-            coverage_80: share(0.10, 0.90),
-            metrics,
-        });
     }
-    // Reps who own nothing and had nothing happen carry no information.
-    let informative = |r: &UnitResult| r.metrics.iter().any(|m| m.actual > 0.0 || m.p90 > 0.0);
-    let motions = unit_results.split_off(n_reps + leaves.len());
-    let segments = unit_results.split_off(n_reps).into_iter().filter(informative).collect::<Vec<_>>();
-    let reps = unit_results.into_iter().filter(informative).collect::<Vec<_>>();
+    v
+}
 
-    let all: Vec<&MetricResult> = reps.iter().chain(&segments).flat_map(|u| &u.metrics).collect();
-    let coverage = summarise(&all);
-    let by_metric = METRICS
+/// Unit `u`'s predicted distribution of each metric (from `samples`) scored against `actual`.
+fn score_unit(
+    units: &Units<'_>,
+    u: usize,
+    samples: &[Vec<f64>],
+    actual: &[f64],
+    naive: Option<&[f64]>,
+) -> UnitResult {
+    let metrics: Vec<MetricResult> = (0..METRICS.len())
+        .map(|m| {
+            let k = Units::slot(u, m);
+            let mut s: Vec<f64> = samples.iter().map(|t| t[k]).collect();
+            s.sort_by(f64::total_cmp);
+            let q = |p: f64| quantile_sorted(&s, p).value;
+            let y = actual[k];
+            let naive_y = naive.map(|n| n[k]);
+            let (pit_below, pit_at_or_below) = pit_range(&s, y);
+            MetricResult {
+                metric: METRICS[m].to_string(),
+                actual: y,
+                naive: naive_y,
+                mean: s.iter().sum::<f64>() / s.len().max(1) as f64,
+                p10: q(0.10),
+                p25: q(0.25),
+                p50: q(0.50),
+                p75: q(0.75),
+                p90: q(0.90),
+                pit: pit(&s, y),
+                pit_below,
+                pit_at_or_below,
+                crps: crps_samples(&s, y),
+                crps_naive: naive_y.map(|x| (x - y).abs()),
+            }
+        })
+        .collect();
+    let share =
+        |lo: f64, hi: f64| metrics.iter().map(|m| m.inside(lo, hi)).sum::<f64>() / metrics.len() as f64;
+    UnitResult { id: units.id(u), coverage_50: share(0.25, 0.75), coverage_80: share(0.10, 0.90), metrics }
+}
+
+/// Coverage and CRPS of each metric over `all` checks.
+fn by_metric(all: &[&MetricResult]) -> Vec<MetricScore> {
+    let mean = |v: &mut dyn Iterator<Item = f64>| {
+        let (s, n) = v.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+        (n > 0).then(|| s / n as f64)
+    };
+    METRICS
         .iter()
         .map(|&name| {
             let ms: Vec<&MetricResult> = all.iter().copied().filter(|m| m.metric == name).collect();
             let c = summarise(&ms);
-            let mean = |v: &mut dyn Iterator<Item = f64>| {
-                let (s, n) = v.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
-                (n > 0).then(|| s / n as f64)
-            };
             let with_naive: Vec<&&MetricResult> = ms.iter().filter(|m| m.crps_naive.is_some()).collect();
             let crps_naive = mean(&mut with_naive.iter().filter_map(|m| m.crps_naive));
             let crps_model_paired = mean(&mut with_naive.iter().map(|m| m.crps));
@@ -379,38 +508,19 @@ pub fn backtest(
                 },
             }
         })
-        .collect();
-    let mut pit_histogram = vec![0.0; 10];
-    for m in &all {
-        pit_histogram[((m.pit * 10.0) as usize).min(9)] += 1.0 / all.len().max(1) as f64;
+        .collect()
+}
+
+/// The non-randomized PIT histogram (Czado, Gneiting and Held, 2009): each check's unit of mass spread
+/// evenly over its randomized PIT's range, so a tie of counts fills the tenths it spans.
+fn pit_histogram(all: &[&MetricResult]) -> Vec<f64> {
+    let mut histogram = vec![0.0; 10];
+    for m in all {
+        for (b, share) in histogram.iter_mut().enumerate() {
+            *share += m.inside(b as f64 / 10.0, (b + 1) as f64 / 10.0) / all.len().max(1) as f64;
+        }
     }
-    let (y, mo, d) = crate::market::civil_from_days(options.cutoff);
-    Ok(Backtest {
-        schema_version: BACKTEST_SCHEMA_VERSION,
-        scenario: scenario.name.clone(),
-        cutoff: format!("{y:04}-{mo:02}-{d:02}"),
-        horizon_months: options.horizon,
-        trials: options.trials,
-        seed: scenario.seed,
-        win_rate_multiplier: options.win_rate_multiplier,
-        training_opportunities: train.opportunities.len(),
-        training_motions: train.motion_shares(),
-        actual_motions: window_shares(history, cutoff_month, cutoff_month + h),
-        open_at_cutoff,
-        carried_in: model.carry_in.len(),
-        carried_in_by_motion: SalesMotion::ALL
-            .iter()
-            .map(|&m| (m.label().to_string(), model.carry_in.iter().filter(|c| c.motion == m).count()))
-            .collect(),
-        customers_at_cutoff,
-        coverage,
-        by_metric,
-        pit_histogram,
-        reps,
-        segments,
-        motions,
-        assumptions,
-    })
+    histogram
 }
 
 /// The motion shares of what happened in months `from..to`: opportunities created in them, and deals
@@ -442,14 +552,17 @@ fn window_shares(history: &History, from: i64, to: i64) -> Vec<MotionShare> {
 
 fn summarise(checks: &[&MetricResult]) -> CoverageSummary {
     let n = checks.len().max(1) as f64;
-    let inside = |lo: f64, hi: f64| checks.iter().filter(|m| (lo..=hi).contains(&m.pit)).count() as f64 / n;
+    let inside = |lo: f64, hi: f64| checks.iter().map(|m| m.inside(lo, hi)).sum::<f64>() / n;
     let (c50, c80) = (inside(0.25, 0.75), inside(0.10, 0.90));
+    let (se50, se80) = ((0.25 / n).sqrt(), (0.16 / n).sqrt());
     let z = -inverse_normal_cdf(0.00135); // three standard errors
-    let (t50, t80) = ((z * (0.25 / n).sqrt()).max(0.08), (z * (0.16 / n).sqrt()).max(0.08));
+    let (t50, t80) = ((z * se50).max(0.08), (z * se80).max(0.08));
     CoverageSummary {
         checks: checks.len(),
         coverage_50: c50,
         coverage_80: c80,
+        se_50: se50,
+        se_80: se80,
         tolerance_50: t50,
         tolerance_80: t80,
         miscalibrated: (c50 - 0.5).abs() > t50 || (c80 - 0.8).abs() > t80,

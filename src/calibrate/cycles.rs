@@ -9,11 +9,14 @@
 //! counting them as censored observations of either one alone would bias the won cycle long when most open
 //! deals are in fact early losses.
 //!
-//! The four parameters (`ln` median and `ln σ` of each) are found by a pattern search and their standard
-//! errors read off the inverse of the observed information (central differences), so the mixture's
-//! coupling of the two fits widens both intervals as it should.
+//! The four parameters (`ln` median and `ln σ` of each) are found by argmin's Nelder–Mead and their
+//! standard errors read off the inverse of the observed information (`finitediff`'s central differences),
+//! so the mixture's coupling of the two fits widens both intervals as it should.
 
 use std::collections::BTreeMap;
+
+use argmin::core::{CostFunction, Error, Executor, State};
+use argmin::solver::neldermead::NelderMead;
 
 /// Whole-month cycles of one segment and motion: closed deals by outcome, and deals open at the end.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -112,40 +115,76 @@ fn closed_only(gaps: &BTreeMap<i64, f64>) -> [f64; 2] {
     let mean_log = gaps.iter().map(|(&k, &c)| c * (k.max(1) as f64).ln()).sum::<f64>() / n.max(1.0);
     let max = gaps.keys().copied().max().unwrap_or(1);
     let ll = |x: [f64; 4]| gaps_log_likelihood(gaps, &rounded_cdf(x[0], x[1], max));
-    let x = pattern_search(&ll, [mean_log, 0.5f64.ln(), 0.0, 0.0], &[true, true, false, false]);
+    let x = maximize(&ll, [mean_log, 0.5f64.ln(), 0.0, 0.0], &[true, true, false, false]);
     [x[0], x[1]]
 }
 
-/// Maximizes `f` over the coordinates marked `free`, from `x`: a pattern search (robust on a likelihood
-/// of a few distinct gaps), exact enough after its step has halved to 10⁻⁷. `ln σ` stays in [−6, 2].
-fn pattern_search(f: &dyn Fn([f64; 4]) -> f64, mut x: [f64; 4], free: &[bool; 4]) -> [f64; 4] {
-    let mut best = f(x);
-    let mut step = 0.5;
-    for _ in 0..2000 {
-        let mut moved = false;
-        for i in (0..4).filter(|&i| free[i]) {
-            for dir in [1.0, -1.0] {
-                let mut y = x;
-                y[i] += dir * step;
-                if i % 2 == 1 {
-                    y[i] = y[i].clamp(-6.0, 2.0);
-                }
-                let v = f(y);
-                if v > best {
-                    best = v;
-                    x = y;
-                    moved = true;
-                }
-            }
+/// Bounds of `ln σ` in every fit: a σ from 0.0025 to 7.4 (far beyond any sales cycle).
+const LN_SIGMA_BOUNDS: (f64, f64) = (-6.0, 2.0);
+/// Nelder–Mead stops when the standard deviation of the simplex's values falls below this share of
+/// `|ℓ|` at the start (`|ℓ|` at least 10): the parameters are then within about 10⁻⁶ of the maximum.
+const SD_TOLERANCE: f64 = 1e-13;
+/// Iteration cap of each Nelder–Mead run (a 4-parameter fit converges in a few hundred).
+const MAX_ITERS: u64 = 4000;
+/// Edge of the starting simplex of the first run and of the restart from its best point (a collapsed
+/// simplex is the one way Nelder–Mead stops short on a smooth likelihood; the restart rebuilds it).
+const SIMPLEX_EDGES: [f64; 2] = [0.5, 0.05];
+
+/// `x` with its coordinates `free` replaced by `p`, `ln σ` (odd coordinates) held inside its bounds.
+fn embed(x: [f64; 4], free: &[usize], p: &[f64]) -> [f64; 4] {
+    let mut y = x;
+    for (&i, &v) in free.iter().zip(p) {
+        y[i] = if i % 2 == 1 { v.clamp(LN_SIGMA_BOUNDS.0, LN_SIGMA_BOUNDS.1) } else { v };
+    }
+    y
+}
+
+/// The negated log-likelihood over the free coordinates: argmin minimises.
+struct NegLogLikelihood<'a> {
+    f: &'a dyn Fn([f64; 4]) -> f64,
+    at: [f64; 4],
+    free: &'a [usize],
+}
+
+impl CostFunction for NegLogLikelihood<'_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+
+    fn cost(&self, p: &Vec<f64>) -> Result<f64, Error> {
+        let v = -(self.f)(embed(self.at, self.free, p));
+        // Nelder–Mead cannot order NaN; a point where the likelihood is undefined is the worst there is.
+        Ok(if v.is_finite() { v } else { f64::MAX })
+    }
+}
+
+/// Maximizes `f` over the coordinates marked `free`, from `x`, by argmin's Nelder–Mead: a fixed starting
+/// simplex (edge 0.5 along each free coordinate), then a restart from the best point with edge 0.05. `ln σ`
+/// stays in [−6, 2]. Deterministic: no random start, fixed caps.
+fn maximize(f: &dyn Fn([f64; 4]) -> f64, x: [f64; 4], free: &[bool; 4]) -> [f64; 4] {
+    let idx: Vec<usize> = (0..4).filter(|&i| free[i]).collect();
+    if idx.is_empty() {
+        return x;
+    }
+    let tolerance = SD_TOLERANCE * f(x).abs().max(10.0);
+    let mut best = x;
+    for edge in SIMPLEX_EDGES {
+        let start: Vec<f64> = idx.iter().map(|&i| best[i]).collect();
+        let mut simplex = vec![start.clone()];
+        for (k, &i) in idx.iter().enumerate() {
+            let mut p = start.clone();
+            // Step into the bounds of ln σ, so no vertex starts on the flat beyond them.
+            p[k] += if i % 2 == 1 && p[k] + edge > LN_SIGMA_BOUNDS.1 { -edge } else { edge };
+            simplex.push(p);
         }
-        if !moved {
-            step *= 0.5;
-            if step < 1e-7 {
-                break;
-            }
+        let problem = NegLogLikelihood { f, at: best, free: &idx };
+        let Ok(solver) = NelderMead::new(simplex).with_sd_tolerance(tolerance) else { break };
+        let run = Executor::new(problem, solver).configure(|s| s.max_iters(MAX_ITERS)).timer(false).run();
+        match run.ok().and_then(|r| r.state().get_best_param().map(|p| embed(best, &idx, p))) {
+            Some(y) if f(y) >= f(best) => best = y,
+            _ => break,
         }
     }
-    x
+    best
 }
 
 /// Inverts a symmetric positive definite matrix of size `n` (at most 4) by Gauss–Jordan elimination;
@@ -207,31 +246,40 @@ pub fn fit_won_lost(data: &CycleData, fixed: [Option<[f64; 2]>; 2]) -> [Option<L
     };
     let free = [won_free, won_free, lost_free, lost_free];
     let ll = |x: [f64; 4]| log_likelihood(data, x);
-    let x = pattern_search(&ll, [won[0], won[1], lost[0], lost[1]], &free);
+    let x = maximize(&ll, [won[0], won[1], lost[0], lost[1]], &free);
     let se = standard_errors(&ll, x, &free);
     let fit = |i: usize| LogFit { mu: x[i], ln_sigma: x[i + 1], se_mu: se[i], se_ln_sigma: se[i + 1] };
     [won_free.then(|| fit(0)), lost_free.then(|| fit(2))]
 }
 
 /// Standard errors of the free coordinates at the maximum `x`: square roots of the diagonal of the inverse
-/// observed information, by central differences; 1 where it is not positive definite.
+/// observed information, 1 where it is not positive definite. The information is `finitediff`'s central
+/// Hessian of its central gradient (steps of ε^⅓ ≈ 6·10⁻⁶, a rounding error of about 6·10⁻⁶ |ℓ|); its
+/// forward Hessian without a gradient steps by √(2ε), whose rounding error is |ℓ|/2: useless on a
+/// log-likelihood of thousands.
 fn standard_errors(f: &dyn Fn([f64; 4]) -> f64, x: [f64; 4], free: &[bool; 4]) -> [f64; 4] {
     let idx: Vec<usize> = (0..4).filter(|&i| free[i]).collect();
-    let h = 1e-3;
-    let at = |i: usize, a: f64, j: usize, b: f64| {
+    let mut se = [1.0; 4];
+    if idx.is_empty() {
+        return se;
+    }
+    // Unclamped: the likelihood is defined on both sides of the bounds of ln σ.
+    let ll = |p: &Vec<f64>| -> Result<f64, Error> {
         let mut y = x;
-        y[i] += a;
-        y[j] += b;
-        f(y)
+        for (&i, &v) in idx.iter().zip(p) {
+            y[i] = v;
+        }
+        Ok(f(y))
     };
+    let gradient = finitediff::vec::central_diff(&ll);
+    let at: Vec<f64> = idx.iter().map(|&i| x[i]).collect();
+    let Ok(hessian) = finitediff::vec::central_hessian(&gradient)(&at) else { return se };
     let mut info = [[0.0; 4]; 4];
-    for (p, &i) in idx.iter().enumerate() {
-        for (q, &j) in idx.iter().enumerate() {
-            let d2 = (at(i, h, j, h) - at(i, h, j, -h) - at(i, -h, j, h) + at(i, -h, j, -h)) / (4.0 * h * h);
-            info[p][q] = -d2;
+    for (p, row) in hessian.iter().enumerate() {
+        for (q, &h) in row.iter().enumerate() {
+            info[p][q] = -h;
         }
     }
-    let mut se = [1.0; 4];
     if let Some(inv) = invert(&info, idx.len()) {
         for (p, &i) in idx.iter().enumerate() {
             se[i] = inv[p][p].sqrt();

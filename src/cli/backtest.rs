@@ -66,6 +66,14 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let dir = commit_run(out, &destination, &args.input.scenario, start, facts)?;
     if !args.quiet {
         print(&terrasim::report::backtest_summary(&result))?;
+        let c = &result.coverage;
+        print(&format!(
+            "\nCoverage counts ties of counts by their probability mass (randomized PIT); binomial standard \
+             error over {} independent checks: {:.1} points at 50%, {:.1} at 80%\n",
+            c.checks,
+            100.0 * c.se_50,
+            100.0 * c.se_80
+        ))?;
         print(&format!(
             "\nBacktest in {:.2} s; wrote {}/backtest.json\n",
             elapsed.as_secs_f64(),
