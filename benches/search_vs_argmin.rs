@@ -45,7 +45,7 @@ fn mean_uphill(p: &Problem, start: &[u32], seed: u64) -> f64 {
     let items = Items::singletons(p);
     let mut state = State::new(p, start.to_vec());
     let search = Search::new(&mut state, &items, Structure::free());
-    search.temperature_scale(&mut SearchRng::new(seed), 1.0)
+    search.temperature_scale(&mut SearchRng::new(seed, 0), 1.0)
 }
 
 fn report(label: &str, org: &Org, owner: &[u32], wall: Duration, extra: &str) {
@@ -101,7 +101,7 @@ fn bench(c: &mut Criterion) {
         let mut state = State::new(&p, owner);
         let mut search = Search::new(&mut state, &items, Structure::free());
         let out =
-            anneal_in_executor(&mut search, &mut SearchRng::new(seed), proposals, 0.02).expect("anneal");
+            anneal_in_executor(&mut search, &mut SearchRng::new(seed, 0), proposals, 0.02).expect("anneal");
         (state.owner, out)
     };
     let clock = Instant::now();

@@ -32,12 +32,12 @@ fn the_executor_anneals_exactly_as_the_search_does() {
     let items = Items::singletons(&p);
     let plain = {
         let mut state = State::new(&p, p.start.clone());
-        let mut rng = SearchRng::new(7);
+        let mut rng = SearchRng::new(7, 0);
         Search::new(&mut state, &items, Structure::free()).anneal(&mut rng, 5000, 0.5);
         (state.owner, rng.next_u64())
     };
     let mut state = State::new(&p, p.start.clone());
-    let mut rng = SearchRng::new(7);
+    let mut rng = SearchRng::new(7, 0);
     let mut search = Search::new(&mut state, &items, Structure::free());
     let out = anneal_in_executor(&mut search, &mut rng, 5000, 0.5).expect("runs");
     assert_eq!((state.owner.clone(), rng.next_u64()), plain);
@@ -52,7 +52,7 @@ fn a_time_limit_stops_the_sweeps() {
     let p = problem();
     let items = Items::singletons(&p);
     let mut state = State::new(&p, p.start.clone());
-    let mut rng = SearchRng::new(1);
+    let mut rng = SearchRng::new(1, 0);
     let mut search = Search::new(&mut state, &items, Structure::free());
     let out = anneal_in_executor_with(&mut search, &mut rng, 1 << 40, 0.5, |e| {
         e.timeout(Duration::from_millis(20))

@@ -166,6 +166,10 @@ pub fn anneal_in_executor_with<'a, 's, 'p>(
     Ok(result.state)
 }
 
+/// The search streams of argmin's annealer: its neighbours and its acceptance draws (above any strategy's).
+const ARGMIN_NEIGHBOURS: u64 = 1 << 32;
+const ARGMIN_ACCEPT: u64 = (1 << 32) + 1;
+
 /// The surrogate as argmin's problem for its [`SimulatedAnnealing`]: the cost is a full evaluation of the
 /// plan; a neighbour moves one random movable account to another rep of its pool, never past the move budget.
 pub struct Reassign<'p> {
@@ -178,7 +182,7 @@ impl<'p> Reassign<'p> {
     /// Neighbours drawn from `seed`.
     pub fn new(p: &'p Problem, seed: u64) -> Self {
         let movable = (0..p.potential.len() as u32).filter(|&a| p.movable(a as usize)).collect();
-        Reassign { p, movable, rng: RefCell::new(SearchRng::new(seed)) }
+        Reassign { p, movable, rng: RefCell::new(SearchRng::new(seed, ARGMIN_NEIGHBOURS)) }
     }
 }
 
@@ -224,28 +228,8 @@ impl Anneal for Reassign<'_> {
     }
 }
 
-/// [`SearchRng`] as a `rand` generator, so argmin's annealer draws a seeded, reproducible stream.
-#[derive(Debug, Clone)]
-pub struct SaRng(pub SearchRng);
-
-impl rand::RngCore for SaRng {
-    fn next_u32(&mut self) -> u32 {
-        (self.0.next_u64() >> 32) as u32
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0.next_u64()
-    }
-
-    fn fill_bytes(&mut self, dst: &mut [u8]) {
-        for chunk in dst.chunks_mut(8) {
-            chunk.copy_from_slice(&self.0.next_u64().to_le_bytes()[..chunk.len()]);
-        }
-    }
-}
-
 /// The executor that runs argmin's annealer on [`Reassign`].
-pub type ArgminSaExecutor<'p> = Executor<Reassign<'p>, SimulatedAnnealing<f64, SaRng>, OwnersState>;
+pub type ArgminSaExecutor<'p> = Executor<Reassign<'p>, SimulatedAnnealing<f64, SearchRng>, OwnersState>;
 
 /// argmin's [`SimulatedAnnealing`] (its default fast schedule, t = `init_temp` ÷ (k + 1); no reannealing,
 /// no stall exit: the iteration cap or `setup`'s time limit ends it) from `start` for at most `iters`
@@ -258,7 +242,7 @@ pub fn argmin_anneal<'p>(
     iters: u64,
     setup: impl FnOnce(ArgminSaExecutor<'p>) -> ArgminSaExecutor<'p>,
 ) -> Result<OwnersState, Error> {
-    let solver = SimulatedAnnealing::new_with_rng(init_temp, SaRng(SearchRng::new(seed ^ 0xA5)))?;
+    let solver = SimulatedAnnealing::new_with_rng(init_temp, SearchRng::new(seed, ARGMIN_ACCEPT))?;
     let executor = Executor::new(Reassign::new(p, seed), solver)
         .configure(|s| s.param(start).max_iters(iters).counting(true))
         .ctrlc(false);

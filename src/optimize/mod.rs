@@ -18,7 +18,7 @@ mod units;
 
 pub use construct::{Construction, account_units, construct};
 pub use executor::{
-    Annealed, ArgminSaExecutor, OwnersState, Reassign, SaRng, SweepExecutor, SweepSolver, anneal_in_executor,
+    Annealed, ArgminSaExecutor, OwnersState, Reassign, SweepExecutor, SweepSolver, anneal_in_executor,
     anneal_in_executor_with, argmin_anneal, with_timeout,
 };
 pub use org::{Org, OrgError};
@@ -106,7 +106,7 @@ pub fn generate(
     if spec.compactness {
         p.weights.per_1000km = 0.05;
     }
-    let mut rng = SearchRng::new(seed ^ (strategy as u64).wrapping_mul(0x9E37_79B9));
+    let mut rng = SearchRng::new(seed, strategy as u64);
     let built = construct(strategy, &p, &org.market, graph);
     let unit = account_units(&org.market, graph);
     let geographic = matches!(strategy, Strategy::Geographic | Strategy::Hybrid) && graph.is_some();

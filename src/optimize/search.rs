@@ -1,36 +1,62 @@
 //! Local search on the surrogate: a worst-rep-first steepest repair, simulated annealing with moves and
 //! swaps, and a tidy pass that undoes moves the bands do not need. Every step costs O(item size).
 
+use crate::sim::{Purpose, Stream};
+
 use super::problem::NONE;
 use super::state::{Items, State};
 
-/// A small deterministic generator (SplitMix64) for the search.
+/// The search's generator: the engine's counter-based stream ([`Stream`], purpose [`Purpose::Search`])
+/// read at counters 0, 1, 2, ... One mixing function serves the simulation and the search.
 #[derive(Debug, Clone)]
-pub struct SearchRng(u64);
+pub struct SearchRng {
+    stream: Stream,
+    counter: u64,
+}
 
 impl SearchRng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        SearchRng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
+    /// The generator of search `stream` (a strategy, or one role in a comparison run) under `seed`.
+    pub fn new(seed: u64, stream: u64) -> Self {
+        SearchRng { stream: Stream::new(seed, 0, stream, Purpose::Search), counter: 0 }
     }
 
     /// The next 64 random bits.
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        let bits = self.stream.bits(self.counter);
+        self.counter += 1;
+        bits
     }
 
     /// A uniform index below `n` (n > 0).
+    #[inline]
     pub fn below(&mut self, n: usize) -> usize {
         (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
-    /// A uniform number in [0, 1).
+    /// A uniform number in (0, 1] ([`Stream::uniform`]).
+    #[inline]
     pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        let u = self.stream.uniform(self.counter);
+        self.counter += 1;
+        u
+    }
+}
+
+/// The search's generator as a `rand` generator, for argmin's annealer.
+impl rand::RngCore for SearchRng {
+    fn next_u32(&mut self) -> u32 {
+        (SearchRng::next_u64(self) >> 32) as u32
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        SearchRng::next_u64(self)
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        for chunk in dst.chunks_mut(8) {
+            chunk.copy_from_slice(&SearchRng::next_u64(self).to_le_bytes()[..chunk.len()]);
+        }
     }
 }
 
@@ -699,4 +725,38 @@ enum Proposal {
     Chain(usize, usize, usize),
     /// Unit, giver, taker.
     Unit(u32, u32, u32),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_search_draws_the_engines_stream() {
+        let mut rng = SearchRng::new(42, 3);
+        let stream = Stream::new(42, 0, 3, Purpose::Search);
+        for k in 0..5 {
+            assert_eq!(rng.next_u64(), stream.bits(k));
+        }
+        assert_eq!(rng.unit(), stream.uniform(5));
+        // Another search's stream, and another seed's, differ.
+        assert_ne!(SearchRng::new(42, 4).next_u64(), stream.bits(0));
+        assert_ne!(SearchRng::new(43, 3).next_u64(), stream.bits(0));
+    }
+
+    #[test]
+    fn indices_are_uniform() {
+        // 60,000 draws below 6: each count is binomial(60,000, 1/6), SE 91; allow 5 SE.
+        let mut rng = SearchRng::new(1, 0);
+        let mut count = [0usize; 6];
+        for _ in 0..60_000 {
+            count[rng.below(6)] += 1;
+        }
+        for c in count {
+            assert!((c as f64 - 10_000.0).abs() < 5.0 * 91.3, "{count:?}");
+        }
+        let u: f64 = (0..10_000).map(|_| rng.unit()).sum::<f64>() / 10_000.0;
+        // Mean of 10,000 uniforms: SE 0.0029.
+        assert!((u - 0.5).abs() < 5.0 * 0.0029, "{u}");
+    }
 }
