@@ -74,7 +74,7 @@ impl<'p> SearchState<'p> {
         SearchState { plan: self.plan, cost: self.cost, max_iters, ..ArgminState::new() }
     }
 
-    /// The plan and its owner for a solver, and the cost to set afterwards.
+    /// The plan, for a solver to step (an error in argmin's empty state).
     fn plan_mut(&mut self) -> Result<&mut Placement<'p>, Error> {
         self.plan.as_mut().ok_or_else(|| missing("the state holds no plan"))
     }
