@@ -5,7 +5,7 @@
 //! * `ours/generate_current`: `generate(Strategy::Current)`: repair, then our annealing (200 proposals per
 //!   account, in sweeps inside argmin's executor), tidy, repair, tidy.
 //! * `argmin_sa/generate_wallclock`: argmin's annealer from the same constructed plan, for that long.
-//! * `ours/anneal_from_repair`: our annealing alone (`anneal_in_executor`), from our repaired plan.
+//! * `ours/anneal_from_repair`: our annealing alone (`Search::anneal`, in the executor), from our repaired plan.
 //! * `argmin_sa/anneal_wallclock_from_repair`: argmin's annealer from the same repaired plan, for that long.
 //! * `argmin_sa/200_iterations`: its cost per iteration (each one a full cost evaluation).
 //!
@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use terrasim::optimize::{
-    Items, Org, OwnersState, Problem, Search, SearchRng, State, Structure, Weights, anneal_in_executor,
+    Items, Landscape, Org, OwnersState, Placement, Problem, Search, SearchRng, State, Structure, Weights,
     argmin_anneal, construct, generate, with_timeout,
 };
 use terrasim::scenario::{OptimizeSpec, Strategy};
@@ -43,9 +43,8 @@ fn current_problem(org: &Org, spec: &OptimizeSpec) -> (Problem, Vec<u32>) {
 /// argmin's starting temperature: the mean uphill step of our proposals from `start` (our `t0_scale` = 1).
 fn mean_uphill(p: &Problem, start: &[u32], seed: u64) -> f64 {
     let items = Items::singletons(p);
-    let mut state = State::new(p, start.to_vec());
-    let search = Search::new(&mut state, &items, Structure::free());
-    search.temperature_scale(&mut SearchRng::new(seed), 1.0)
+    let plan = Placement::new(State::new(p, start.to_vec()), Structure::free());
+    Landscape::new(p, &items).temperature_scale(&plan, &mut SearchRng::new(seed, 0), 1.0)
 }
 
 fn report(label: &str, org: &Org, owner: &[u32], wall: Duration, extra: &str) {
@@ -92,23 +91,23 @@ fn bench(c: &mut Criterion) {
     report("argmin SA, same start", &org, sa.best_param.as_ref().unwrap(), clock.elapsed(), &iterations(&sa));
 
     // Annealer against annealer, both from our repaired plan: ours alone, then argmin's for as long.
-    let mut state = State::new(&p, start.clone());
+    let land = Landscape::new(&p, &items);
+    let mut plan = Placement::new(State::new(&p, start.clone()), Structure::free());
     let clock = Instant::now();
-    Search::new(&mut state, &items, Structure::free()).repair(n * 4);
-    report("our repair alone", &org, &state.owner, clock.elapsed(), "");
-    let repaired = state.owner.clone();
+    land.repair(&mut plan, n * 4);
+    report("our repair alone", &org, &plan.state.owner, clock.elapsed(), "");
+    let repaired = plan.state.owner.clone();
     let anneal = |owner: Vec<u32>| {
-        let mut state = State::new(&p, owner);
-        let mut search = Search::new(&mut state, &items, Structure::free());
-        let out =
-            anneal_in_executor(&mut search, &mut SearchRng::new(seed), proposals, 0.02).expect("anneal");
-        (state.owner, out)
+        let mut search = Search::new(&land, Placement::new(State::new(&p, owner), Structure::free()));
+        search.anneal(&mut SearchRng::new(seed, 0), proposals, 0.02).expect("anneal");
+        let sweeps = argmin::core::State::get_iter(search.state());
+        (search.into_plan().state.owner, sweeps)
     };
     let clock = Instant::now();
-    let (annealed, out) = anneal(repaired.clone());
+    let (annealed, sweeps) = anneal(repaired.clone());
     let budget = clock.elapsed();
-    let extra = format!(", {proposals} proposals in {} sweeps", out.iter);
-    report("ours anneal_in_executor, from our repair", &org, &annealed, budget, &extra);
+    let extra = format!(", {proposals} proposals in {sweeps} sweeps");
+    report("ours Search::anneal, from our repair", &org, &annealed, budget, &extra);
     let t0r = mean_uphill(&p, &repaired, seed);
     let clock = Instant::now();
     let sa = argmin_anneal(&p, repaired.clone(), seed, t0r, u64::MAX, with_timeout(budget)).expect("argmin");

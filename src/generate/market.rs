@@ -5,6 +5,7 @@ use crate::market::{SizeBand, civil_from_days, days_from_civil};
 use crate::sim::{Purpose, Stream, StreamRng};
 
 use super::tables::*;
+use super::{AccountFields, RepFields, account_row, company_name, equal_runs, level, pick, quota, rep_row};
 
 /// A US county with its business density (from `us_counties.csv`).
 #[derive(Debug, Clone, PartialEq)]
@@ -130,140 +131,151 @@ const REGIONS: [&str; 3] = ["AMER", "EMEA", "ROW"];
 /// Reps per (region, band) in the 40-rep org: AMER 8/7/5, EMEA 5/5/3, ROW 3/2/2.
 const TEAM_SIZES: [[usize; 3]; 3] = [[8, 7, 5], [5, 5, 3], [3, 2, 2]];
 
-pub(super) fn pick<T>(rng: &mut StreamRng, items: &[T], weight: impl Fn(&T) -> f64) -> usize {
-    let total: f64 = items.iter().map(&weight).sum();
-    let mut x = rng.random::<f64>() * total;
-    for (i, item) in items.iter().enumerate() {
-        x -= weight(item);
-        if x <= 0.0 {
-            return i;
-        }
-    }
-    items.len() - 1
-}
-
-pub(super) fn level(z: f64) -> u8 {
-    match z {
-        z if z < -1.0 => 1,
-        z if z < -0.3 => 2,
-        z if z < 0.4 => 3,
-        z if z < 1.1 => 4,
-        _ => 5,
-    }
-}
-
 /// Generates the market. Deterministic in `spec.seed`; `counties` must not be empty.
 pub fn generate_market(spec: &GenerateSpec, counties: &[County]) -> GeneratedMarket {
     let mut rng = Stream::new(spec.seed, 0, 0, Purpose::Parameters).rng(0);
     let normal = Normal::new(0.0, 1.0).expect("unit normal");
-    let mut cumulative = Vec::with_capacity(counties.len());
-    let mut total = 0.0;
-    for c in counties {
-        total += c.establishments.max(0.0);
-        cumulative.push(total);
+    let places = CountyWeights::new(counties);
+    let mut accounts: Vec<Acc> =
+        (0..spec.accounts).map(|i| draw_account(i, &mut rng, &normal, &places)).collect();
+    let reps = rep_specs(spec.reps);
+    let rep_rows: Vec<Vec<String>> =
+        reps.iter().enumerate().map(|(i, r)| draw_rep(i, r, &mut rng, &normal)).collect();
+    let owner = accrete_plan(&accounts, &reps);
+    let carveouts = carveouts(&accounts, &reps, &owner, &mut rng);
+    let owner_id = |a: usize| owner[a].map_or(String::new(), |r| reps[r].id.clone());
+    let plan = (0..accounts.len()).map(|a| vec![accounts[a].row[0].clone(), owner_id(a)]).collect();
+    for (a, acc) in accounts.iter_mut().enumerate() {
+        acc.row[18] = owner_id(a);
+        debug_assert!(acc.vertical < VERTICALS.len() && acc.icp <= 5);
+    }
+    GeneratedMarket {
+        accounts: accounts.into_iter().map(|a| a.row).collect(),
+        reps: rep_rows,
+        plan,
+        carveouts,
+        counties: county_rows(counties),
+    }
+}
+
+/// The counties with their running establishment totals, to draw a county in proportion to its
+/// establishments.
+struct CountyWeights<'a> {
+    counties: &'a [County],
+    cumulative: Vec<f64>,
+    total: f64,
+}
+
+impl<'a> CountyWeights<'a> {
+    fn new(counties: &'a [County]) -> Self {
+        let mut cumulative = Vec::with_capacity(counties.len());
+        let mut total = 0.0;
+        for c in counties {
+            total += c.establishments.max(0.0);
+            cumulative.push(total);
+        }
+        CountyWeights { counties, cumulative, total }
     }
 
-    let mut accounts: Vec<Acc> = (0..spec.accounts)
-        .map(|i| {
-            let region = pick(&mut rng, &[0.55, 0.30, 0.15], |w| *w);
-            let vertical = pick(&mut rng, VERTICALS, |v| v.1);
-            let (country, state, fips, lat, lon, suffix) = match region {
-                0 => {
-                    let x = rng.random::<f64>() * total;
-                    let c = &counties[cumulative.partition_point(|&s| s < x).min(counties.len() - 1)];
-                    let jitter =
-                        |rng: &mut StreamRng, v: Option<f64>| v.map(|v| v + 0.08 * normal.sample(rng));
-                    let (lat, lon) = (jitter(&mut rng, c.lat), jitter(&mut rng, c.lon));
-                    ("United States", c.state.clone(), c.fips.clone(), lat, lon, "Inc.")
-                }
-                _ => {
-                    let table = if region == 1 { EMEA } else { ROW };
-                    let (country, _, suffix, cities) = table[pick(&mut rng, table, |c| c.1)];
-                    let (city, lat, lon) = cities[rng.random_range(0..cities.len())];
-                    let lat = lat + 0.1 * normal.sample(&mut rng);
-                    let lon = lon + 0.1 * normal.sample(&mut rng);
-                    (country, city.to_string(), String::new(), Some(lat), Some(lon), suffix)
-                }
-            };
-            // Business hubs hold bigger, better-fitting companies: geography carries potential, so territories
-            // carved by count differ in what they are worth.
-            let hub = HUBS.contains(&state.as_str());
-            let hub_lift = if hub { 0.35 } else { 0.0 };
-            // Heavy-tailed sizes: mostly lognormal small companies, a Pareto tail of large ones.
-            let employees: f64 = if rng.random::<f64>() < 0.88 - hub_lift / 5.0 {
-                10f64.powf(1.9 + hub_lift + 0.75 * normal.sample(&mut rng))
-            } else {
-                Pareto::new(1500.0, 1.1).expect("pareto").sample(&mut rng)
-            }
-            .clamp(5.0, 300_000.0)
-            .round();
-            let band = if employees >= 2000.0 {
-                SizeBand::Ent
-            } else if employees >= 200.0 {
-                SizeBand::Mm
-            } else {
-                SizeBand::Smb
-            };
-            let size = employees.log10() - 2.0;
-            let core = if VERTICALS[vertical].2 { 0.6 } else { -0.2 };
-            let fit = core + hub_lift + 0.2 * size + 0.8 * normal.sample(&mut rng);
-            let icp = level(fit);
-            let signal = level(0.5 * fit + normal.sample(&mut rng));
-            let whitespace = level(0.5 * size + 0.3 * fit + 0.8 * normal.sample(&mut rng));
-            let difficulty = level(
-                0.4 * f64::from(u8::from(band == SizeBand::Ent)) + 0.3 * size + 0.9 * normal.sample(&mut rng),
-            );
-            let revenue = employees * (12.2 + 0.4 * normal.sample(&mut rng)).exp();
-            // The CRM's whitespace estimate grows with company size (sub-linearly), so potential is heavy
-            // tailed like the companies: a book balanced on counts is not balanced on potential.
-            let whitespace_value =
-                (800.0 * employees.powf(0.7) * (0.35 * normal.sample(&mut rng)).exp()).min(3.0e6);
-            let customer = rng.random::<f64>() < 0.03 + 0.03 * f64::from(icp.saturating_sub(2));
-            let name = format!(
-                "{} {} {}",
-                NAME_HEADS[rng.random_range(0..NAME_HEADS.len())],
-                NAME_TAILS[rng.random_range(0..NAME_TAILS.len())],
-                suffix
-            );
-            let tier_score = 0.3 * f64::from(icp)
-                + 0.25 * f64::from(signal)
-                + 0.25 * f64::from(whitespace)
-                + 0.2 * f64::from(6 - difficulty);
-            let fmt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.5}"));
-            let row = vec![
-                format!("ACC-{:07}", i + 1),
-                name,
-                REGIONS[region].to_string(),
-                country.to_string(),
-                state,
-                fips,
-                String::new(),
-                fmt(lat),
-                fmt(lon),
-                VERTICALS[vertical].0.to_string(),
-                format!("{employees:.0}"),
-                format!("{revenue:.0}"),
-                customer.to_string(),
-                icp.to_string(),
-                signal.to_string(),
-                whitespace.to_string(),
-                difficulty.to_string(),
-                format!("{whitespace_value:.0}"),
-                String::new(),
-            ];
-            Acc { region, band, employees, vertical, icp, tier_score, row }
-        })
-        .collect();
+    /// A county drawn in proportion to its establishments (one uniform draw).
+    fn draw(&self, rng: &mut StreamRng) -> &'a County {
+        let x = rng.random::<f64>() * self.total;
+        &self.counties[self.cumulative.partition_point(|&s| s < x).min(self.counties.len() - 1)]
+    }
+}
 
-    // Reps: team sizes scaled from the 40-rep org.
-    let scale = spec.reps as f64 / 40.0;
-    let mut reps: Vec<RepSpec> = Vec::new();
+/// Where an account is: country, state (or city), county FIPS, latitude, longitude, legal-form suffix.
+type Place = (&'static str, String, String, Option<f64>, Option<f64>, &'static str);
+
+/// An account's place in `region`: an AMER account in a county drawn by establishments, jittered around
+/// its centre; elsewhere a city of a country drawn by weight.
+fn draw_place(region: usize, rng: &mut StreamRng, normal: &Normal<f64>, places: &CountyWeights<'_>) -> Place {
+    if region == 0 {
+        let c = places.draw(rng);
+        let jitter = |rng: &mut StreamRng, v: Option<f64>| v.map(|v| v + 0.08 * normal.sample(rng));
+        let (lat, lon) = (jitter(rng, c.lat), jitter(rng, c.lon));
+        ("United States", c.state.clone(), c.fips.clone(), lat, lon, "Inc.")
+    } else {
+        let table = if region == 1 { EMEA } else { ROW };
+        let (country, _, suffix, cities) = table[pick(rng, table, |c| c.1)];
+        let (city, lat, lon) = cities[rng.random_range(0..cities.len())];
+        let lat = lat + 0.1 * normal.sample(rng);
+        let lon = lon + 0.1 * normal.sample(rng);
+        (country, city.to_string(), String::new(), Some(lat), Some(lon), suffix)
+    }
+}
+
+/// Account `i`: its region, vertical and place, a heavy-tailed size, scores that follow size and fit, and
+/// its CSV row (owner still empty).
+fn draw_account(i: usize, rng: &mut StreamRng, normal: &Normal<f64>, places: &CountyWeights<'_>) -> Acc {
+    let region = pick(rng, &[0.55, 0.30, 0.15], |w| *w);
+    let vertical = pick(rng, VERTICALS, |v| v.1);
+    let (country, state, fips, lat, lon, suffix) = draw_place(region, rng, normal, places);
+    // Business hubs hold bigger, better-fitting companies: geography carries potential, so territories
+    // carved by count differ in what they are worth.
+    let hub = HUBS.contains(&state.as_str());
+    let hub_lift = if hub { 0.35 } else { 0.0 };
+    // Heavy-tailed sizes: mostly lognormal small companies, a Pareto tail of large ones.
+    let employees: f64 = if rng.random::<f64>() < 0.88 - hub_lift / 5.0 {
+        10f64.powf(1.9 + hub_lift + 0.75 * normal.sample(rng))
+    } else {
+        Pareto::new(1500.0, 1.1).expect("pareto").sample(rng)
+    }
+    .clamp(5.0, 300_000.0)
+    .round();
+    let band = if employees >= 2000.0 {
+        SizeBand::Ent
+    } else if employees >= 200.0 {
+        SizeBand::Mm
+    } else {
+        SizeBand::Smb
+    };
+    let size = employees.log10() - 2.0;
+    let core = if VERTICALS[vertical].2 { 0.6 } else { -0.2 };
+    let fit = core + hub_lift + 0.2 * size + 0.8 * normal.sample(rng);
+    let icp = level(fit);
+    let signal = level(0.5 * fit + normal.sample(rng));
+    let whitespace = level(0.5 * size + 0.3 * fit + 0.8 * normal.sample(rng));
+    let difficulty =
+        level(0.4 * f64::from(u8::from(band == SizeBand::Ent)) + 0.3 * size + 0.9 * normal.sample(rng));
+    let revenue = employees * (12.2 + 0.4 * normal.sample(rng)).exp();
+    // The CRM's whitespace estimate grows with company size (sub-linearly), so potential is heavy
+    // tailed like the companies: a book balanced on counts is not balanced on potential.
+    let whitespace_value = (800.0 * employees.powf(0.7) * (0.35 * normal.sample(rng)).exp()).min(3.0e6);
+    let customer = rng.random::<f64>() < 0.03 + 0.03 * f64::from(icp.saturating_sub(2));
+    let name = company_name(rng, suffix);
+    let tier_score = 0.3 * f64::from(icp)
+        + 0.25 * f64::from(signal)
+        + 0.25 * f64::from(whitespace)
+        + 0.2 * f64::from(6 - difficulty);
+    let row = account_row(AccountFields {
+        id: format!("ACC-{:07}", i + 1),
+        name,
+        region: REGIONS[region],
+        country,
+        state,
+        fips,
+        location: (lat, lon),
+        vertical,
+        employees,
+        revenue,
+        customer,
+        scores: [icp, signal, whitespace, difficulty],
+        whitespace_value,
+    });
+    Acc { region, band, employees, vertical, icp, tier_score, row }
+}
+
+/// The reps: team sizes scaled from the 40-rep org, numbered `R01`… in team order.
+fn rep_specs(reps: usize) -> Vec<RepSpec> {
+    let scale = reps as f64 / 40.0;
+    let mut specs: Vec<RepSpec> = Vec::new();
     for (region, sizes) in TEAM_SIZES.iter().enumerate() {
         for (b, &size) in sizes.iter().enumerate() {
             let n = ((size as f64 * scale).round() as usize).max(1);
             for k in 0..n {
                 let role = SizeBand::ALL[b];
-                reps.push(RepSpec {
+                specs.push(RepSpec {
                     id: String::new(),
                     region,
                     role,
@@ -274,64 +286,64 @@ pub fn generate_market(spec: &GenerateSpec, counties: &[County]) -> GeneratedMar
             }
         }
     }
-    for (i, r) in reps.iter_mut().enumerate() {
+    for (i, r) in specs.iter_mut().enumerate() {
         r.id = format!("R{:02}", i + 1);
     }
-    let rep_rows: Vec<Vec<String>> = reps
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let metros = [AMER_METROS, EMEA_METROS, ROW_METROS][r.region];
-            let (_, lat, lon) = metros[i % metros.len()];
-            let field = r.role == SizeBand::Ent;
-            let capacity = if field { 110.0 } else { 120.0 } + 8.0 * normal.sample(&mut rng);
-            let base_quota: f64 = match r.role {
-                SizeBand::Smb => 600_000.0,
-                SizeBand::Mm => 1_000_000.0,
-                SizeBand::Ent => 1_600_000.0,
-            };
-            let quota = (base_quota * (1.0 + rng.random_range(-0.15..0.15)) / 10_000.0).round() * 10_000.0;
-            let skill = if r.senior { 1.25 } else { (0.15 * normal.sample(&mut rng)).exp() };
-            let first = pick(&mut rng, VERTICALS, |v| v.1);
-            let mut expert = vec![VERTICALS[first].0];
-            if rng.random::<f64>() < 0.5 {
-                let second = pick(&mut rng, VERTICALS, |v| v.1);
-                if second != first {
-                    expert.push(VERTICALS[second].0);
-                }
-            }
-            let (start, ramp) = if r.new_hire {
-                (rng.random_range(-1..=2), rng.random_range(3..=4))
-            } else if r.senior {
-                (-60, 0)
-            } else {
-                (-rng.random_range(6..48), 3)
-            };
-            vec![
-                r.id.clone(),
-                format!(
-                    "{} {}",
-                    FIRST_NAMES[(i * 7 + 3) % FIRST_NAMES.len()],
-                    LAST_NAMES[(i * 11 + 5) % LAST_NAMES.len()]
-                ),
-                r.role.label().to_string(),
-                format!("{}-{}", REGIONS[r.region], r.role.label()),
-                REGIONS[r.region].to_string(),
-                format!("{lat:.4}"),
-                format!("{lon:.4}"),
-                expert.join(";"),
-                format!("{capacity:.0}"),
-                format!("{quota:.0}"),
-                start.to_string(),
-                ramp.to_string(),
-                String::new(),
-                format!("{skill:.3}"),
-                if field { "field" } else { "inside" }.to_string(),
-            ]
-        })
-        .collect();
+    specs
+}
 
-    // The plan, accreted badly.
+/// Rep `i`'s CSV row: a metro of its region, capacity, quota and skill drawn around its role's, one or
+/// two expert verticals, and a start that makes it a new hire, the senior, or tenured.
+fn draw_rep(i: usize, r: &RepSpec, rng: &mut StreamRng, normal: &Normal<f64>) -> Vec<String> {
+    let metros = [AMER_METROS, EMEA_METROS, ROW_METROS][r.region];
+    let (_, lat, lon) = metros[i % metros.len()];
+    let field = r.role == SizeBand::Ent;
+    let capacity = if field { 110.0 } else { 120.0 } + 8.0 * normal.sample(rng);
+    let base_quota: f64 = match r.role {
+        SizeBand::Smb => 600_000.0,
+        SizeBand::Mm => 1_000_000.0,
+        SizeBand::Ent => 1_600_000.0,
+    };
+    let quota = quota(rng, base_quota, 0.15);
+    let skill = if r.senior { 1.25 } else { (0.15 * normal.sample(rng)).exp() };
+    let first = pick(rng, VERTICALS, |v| v.1);
+    let mut expert = vec![VERTICALS[first].0];
+    if rng.random::<f64>() < 0.5 {
+        let second = pick(rng, VERTICALS, |v| v.1);
+        if second != first {
+            expert.push(VERTICALS[second].0);
+        }
+    }
+    let (start, ramp) = if r.new_hire {
+        (rng.random_range(-1..=2), rng.random_range(3..=4))
+    } else if r.senior {
+        (-60, 0)
+    } else {
+        (-rng.random_range(6..48), 3)
+    };
+    rep_row(RepFields {
+        id: &r.id,
+        name: format!(
+            "{} {}",
+            FIRST_NAMES[(i * 7 + 3) % FIRST_NAMES.len()],
+            LAST_NAMES[(i * 11 + 5) % LAST_NAMES.len()]
+        ),
+        role: r.role,
+        region: REGIONS[r.region],
+        home: (lat, lon),
+        expert: expert.join(";"),
+        capacity,
+        quota,
+        start,
+        ramp,
+        skill,
+        field,
+    })
+}
+
+/// The plan, accreted badly: the senior's legacy book, the new hires' leftovers, everyone else's equal
+/// counts carved by geography, some drift across regions and some accounts never assigned.
+fn accrete_plan(accounts: &[Acc], reps: &[RepSpec]) -> Vec<Option<usize>> {
     let n = accounts.len();
     let mut owner: Vec<Option<usize>> = vec![None; n];
     let team = |region: usize, band: SizeBand| -> Vec<usize> {
@@ -366,8 +378,7 @@ pub fn generate_market(spec: &GenerateSpec, counties: &[County]) -> GeneratedMar
             }
         }
     }
-    // Everyone else: the team's accounts sorted by geography and cut into equal counts, the way territories
-    // get carved in a spreadsheet, blind to potential.
+    // Everyone else: the team's accounts sorted by geography and cut into equal counts, blind to potential.
     for region in 0..3 {
         for band in SizeBand::ALL {
             let members: Vec<usize> =
@@ -375,17 +386,11 @@ pub fn generate_market(spec: &GenerateSpec, counties: &[County]) -> GeneratedMar
             if members.is_empty() {
                 continue;
             }
-            let mut pool: Vec<usize> = (0..n)
+            let pool: Vec<usize> = (0..n)
                 .filter(|&a| owner[a].is_none() && accounts[a].region == region && accounts[a].band == band)
                 .collect();
-            pool.sort_by(|&x, &y| {
-                (&accounts[x].row[3], &accounts[x].row[4])
-                    .cmp(&(&accounts[y].row[3], &accounts[y].row[4]))
-                    .then(x.cmp(&y))
-            });
-            let per_rep = pool.len().div_ceil(members.len()).max(1);
-            for (k, &a) in pool.iter().enumerate() {
-                owner[a] = Some(members[(k / per_rep).min(members.len() - 1)]);
+            for (a, r) in equal_runs(pool, |a| &accounts[a].row, &members) {
+                owner[a] = Some(r);
             }
         }
     }
@@ -405,16 +410,25 @@ pub fn generate_market(spec: &GenerateSpec, counties: &[County]) -> GeneratedMar
             unowned += 1;
         }
     }
+    owner
+}
 
-    // Carve-outs: the biggest accounts of tenured reps, locked for strategic reasons. The first AMER ENT rep
-    // (the departure scenarios' subject) holds none.
-    let departing = team(0, SizeBand::Ent).first().copied();
-    let mut candidates: Vec<usize> =
-        (0..n).filter(|&a| owner[a].is_some_and(|r| !reps[r].new_hire && Some(r) != departing)).collect();
+/// Carve-outs: the biggest accounts of tenured reps, locked for strategic reasons. The first AMER ENT rep
+/// (the departure scenarios' subject) holds none.
+fn carveouts(
+    accounts: &[Acc],
+    reps: &[RepSpec],
+    owner: &[Option<usize>],
+    rng: &mut StreamRng,
+) -> Vec<Vec<String>> {
+    let departing = reps.iter().position(|r| r.region == 0 && r.role == SizeBand::Ent);
+    let mut candidates: Vec<usize> = (0..accounts.len())
+        .filter(|&a| owner[a].is_some_and(|r| !reps[r].new_hire && Some(r) != departing))
+        .collect();
     candidates.sort_by(|&x, &y| accounts[y].employees.total_cmp(&accounts[x].employees).then(x.cmp(&y)));
     let as_of = days_from_civil(2026, 1, 1).unwrap_or(0);
     let reasons = ["strategic account", "partner-sourced", "executive relationship", "legal hold"];
-    let carveouts: Vec<Vec<String>> = candidates
+    candidates
         .iter()
         .take(25.min(candidates.len()))
         .enumerate()
@@ -430,16 +444,12 @@ pub fn generate_market(spec: &GenerateSpec, counties: &[County]) -> GeneratedMar
                 format!("{y:04}-{m:02}-{d:02}"),
             ]
         })
-        .collect();
+        .collect()
+}
 
-    let plan = (0..n)
-        .map(|a| vec![accounts[a].row[0].clone(), owner[a].map_or(String::new(), |r| reps[r].id.clone())])
-        .collect();
-    for (a, acc) in accounts.iter_mut().enumerate() {
-        acc.row[18] = owner[a].map_or(String::new(), |r| reps[r].id.clone());
-        debug_assert!(acc.vertical < VERTICALS.len() && acc.icp <= 5);
-    }
-    let county_rows = counties
+/// `counties.csv`: the county units with their adjacency.
+fn county_rows(counties: &[County]) -> Vec<Vec<String>> {
+    counties
         .iter()
         .map(|c| {
             vec![
@@ -452,14 +462,7 @@ pub fn generate_market(spec: &GenerateSpec, counties: &[County]) -> GeneratedMar
                 c.neighbors.join(";"),
             ]
         })
-        .collect();
-    GeneratedMarket {
-        accounts: accounts.into_iter().map(|a| a.row).collect(),
-        reps: rep_rows,
-        plan,
-        carveouts,
-        counties: county_rows,
-    }
+        .collect()
 }
 
 #[cfg(test)]

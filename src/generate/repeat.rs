@@ -7,12 +7,11 @@ use rand::Rng;
 use rand_distr::{Distribution, Normal};
 
 use crate::market::SizeBand;
-use crate::sim::{Purpose, Stream};
+use crate::sim::{Purpose, Stream, StreamRng};
 
-use super::market::{GeneratedMarket, level, pick};
-use super::tables::{
-    AMER_METROS, EMEA, EMEA_METROS, FIRST_NAMES, LAST_NAMES, NAME_HEADS, NAME_TAILS, VERTICALS,
-};
+use super::market::GeneratedMarket;
+use super::tables::{AMER_METROS, EMEA, EMEA_METROS, FIRST_NAMES, LAST_NAMES, VERTICALS};
+use super::{AccountFields, RepFields, account_row, company_name, equal_runs, level, pick, quota, rep_row};
 
 /// A rep who left during the history, and who took the book.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,147 +79,22 @@ const STATES: [(&str, f64, f64, f64); 8] = [
     ("CO", 39.74, -104.99, 0.06),
 ];
 
+/// An account of the history: region (0 AMER, 1 EMEA), size band, CSV row.
+type RepeatAccount = (usize, SizeBand, Vec<String>);
+
 /// Generates the Keystone market. Deterministic in `seed`.
 pub fn generate_repeat_market(seed: u64) -> RepeatMarket {
     let mut rng = Stream::new(seed, 0, 0, Purpose::Parameters).rng(0);
     let normal = Normal::new(0.0, 1.0).expect("unit normal");
-
-    let mut accounts: Vec<(usize, SizeBand, Vec<String>)> = (0..REPEAT_ACCOUNTS)
-        .map(|i| {
-            let amer = rng.random::<f64>() < 0.65;
-            let vertical = pick(&mut rng, VERTICALS, |v| v.1);
-            let (country, state, lat, lon, suffix) = if amer {
-                let (code, lat, lon, _) = STATES[pick(&mut rng, &STATES, |s| s.3)];
-                ("United States", code.to_string(), lat, lon, "Inc.")
-            } else {
-                let (country, _, suffix, cities) = EMEA[pick(&mut rng, EMEA, |c| c.1)];
-                let (city, lat, lon) = cities[rng.random_range(0..cities.len())];
-                (country, city.to_string(), lat, lon, suffix)
-            };
-            let (lat, lon) = (lat + 0.15 * normal.sample(&mut rng), lon + 0.15 * normal.sample(&mut rng));
-            // Two in five accounts are enterprises; the rest are mid-market.
-            let enterprise = rng.random::<f64>() < 0.4;
-            let employees: f64 = if enterprise {
-                10f64.powf(3.6 + 0.35 * normal.sample(&mut rng)).clamp(2_000.0, 200_000.0)
-            } else {
-                10f64.powf(2.7 + 0.3 * normal.sample(&mut rng)).clamp(200.0, 1_999.0)
-            }
-            .round();
-            let band = if enterprise { SizeBand::Ent } else { SizeBand::Mm };
-            let size = employees.log10() - 2.0;
-            let core = if VERTICALS[vertical].2 { 0.6 } else { 0.0 };
-            let fit = core + 0.2 * size + 0.7 * normal.sample(&mut rng);
-            let icp = level(fit);
-            let signal = level(0.5 * fit + normal.sample(&mut rng));
-            let whitespace = level(0.4 * size + 0.3 * fit + 0.8 * normal.sample(&mut rng));
-            let difficulty = level(0.3 * size + 0.9 * normal.sample(&mut rng) - 0.4);
-            let revenue = employees * (12.2 + 0.4 * normal.sample(&mut rng)).exp();
-            // A first contract's worth, growing with size: the expansion room is a multiple of it.
-            let whitespace_value = 1_200.0 * employees.powf(0.6) * (0.3 * normal.sample(&mut rng)).exp();
-            // A repeat business: four in five accounts already buy.
-            let customer = rng.random::<f64>() < 0.8;
-            let name = format!(
-                "{} {} {}",
-                NAME_HEADS[rng.random_range(0..NAME_HEADS.len())],
-                NAME_TAILS[rng.random_range(0..NAME_TAILS.len())],
-                suffix
-            );
-            let region = if amer { "AMER" } else { "EMEA" };
-            let row = vec![
-                format!("KEY-{:05}", i + 1),
-                name,
-                region.to_string(),
-                country.to_string(),
-                state,
-                String::new(),
-                String::new(),
-                format!("{lat:.5}"),
-                format!("{lon:.5}"),
-                VERTICALS[vertical].0.to_string(),
-                format!("{employees:.0}"),
-                format!("{revenue:.0}"),
-                customer.to_string(),
-                icp.to_string(),
-                signal.to_string(),
-                whitespace.to_string(),
-                difficulty.to_string(),
-                format!("{whitespace_value:.0}"),
-                String::new(),
-            ];
-            (usize::from(!amer), band, row)
-        })
-        .collect();
-
-    let rep_row = |i: usize, rng: &mut crate::sim::StreamRng| -> Vec<String> {
-        let (id, region, role, _) = TEAM[i];
-        let metros = if region == "AMER" { AMER_METROS } else { EMEA_METROS };
-        let (_, lat, lon) = metros[i % metros.len()];
-        let field = role == SizeBand::Ent;
-        let capacity = 130.0 + 8.0 * normal.sample(rng);
-        let base_quota: f64 = if field { 3_400_000.0 } else { 1_200_000.0 };
-        let quota = (base_quota * (1.0 + rng.random_range(-0.1..0.1)) / 10_000.0).round() * 10_000.0;
-        let skill = (0.12 * normal.sample(rng)).exp();
-        let expert = VERTICALS[pick(rng, VERTICALS, |v| v.1)].0;
-        vec![
-            id.to_string(),
-            format!(
-                "{} {}",
-                FIRST_NAMES[(i * 5 + 2) % FIRST_NAMES.len()],
-                LAST_NAMES[(i * 7 + 4) % LAST_NAMES.len()]
-            ),
-            role.label().to_string(),
-            format!("{region}-{}", role.label()),
-            region.to_string(),
-            format!("{lat:.4}"),
-            format!("{lon:.4}"),
-            expert.to_string(),
-            format!("{capacity:.0}"),
-            format!("{quota:.0}"),
-            (-rng.random_range(36..96)).to_string(),
-            "3".to_string(),
-            String::new(),
-            format!("{skill:.3}"),
-            if field { "field" } else { "inside" }.to_string(),
-        ]
-    };
-    let history_reps: Vec<Vec<String>> = (0..TEAM.len()).map(|i| rep_row(i, &mut rng)).collect();
-
-    // The 2023 books: each team's accounts in geographic order, cut into equal runs.
-    let mut owner: Vec<usize> = vec![0; accounts.len()];
-    for region in 0..2 {
-        for band in [SizeBand::Mm, SizeBand::Ent] {
-            let label = ["AMER", "EMEA"][region];
-            let members: Vec<usize> =
-                (0..TEAM.len()).filter(|&r| TEAM[r].1 == label && TEAM[r].2 == band).collect();
-            let mut pool: Vec<usize> =
-                (0..accounts.len()).filter(|&a| accounts[a].0 == region && accounts[a].1 == band).collect();
-            pool.sort_by(|&x, &y| {
-                (&accounts[x].2[3], &accounts[x].2[4])
-                    .cmp(&(&accounts[y].2[3], &accounts[y].2[4]))
-                    .then(x.cmp(&y))
-            });
-            let per_rep = pool.len().div_ceil(members.len()).max(1);
-            for (k, &a) in pool.iter().enumerate() {
-                owner[a] = members[(k / per_rep).min(members.len() - 1)];
-            }
-        }
-    }
-    let plan_rows = |owner: &[usize], accounts: &[(usize, SizeBand, Vec<String>)]| -> Vec<Vec<String>> {
+    let mut accounts: Vec<RepeatAccount> =
+        (0..REPEAT_ACCOUNTS).map(|i| draw_account(i, &mut rng, &normal)).collect();
+    let history_reps: Vec<Vec<String>> = (0..TEAM.len()).map(|i| draw_rep(i, &mut rng, &normal)).collect();
+    let mut owner = first_books(&accounts);
+    let plan_rows = |owner: &[usize], accounts: &[RepeatAccount]| -> Vec<Vec<String>> {
         accounts.iter().zip(owner).map(|(a, &o)| vec![a.2[0].clone(), TEAM[o].0.to_string()]).collect()
     };
     let history_plan = plan_rows(&owner, &accounts);
-
-    let mut turnover: Vec<Turnover> = TEAM
-        .iter()
-        .filter_map(|&(rep, _, _, leaves)| {
-            leaves.map(|(last_month, successor)| Turnover {
-                rep: rep.to_string(),
-                last_month,
-                successor: successor.to_string(),
-            })
-        })
-        .collect();
-    turnover.sort_by_key(|t| t.last_month);
+    let turnover = turnover();
     for t in &turnover {
         let (from, to) = (index_of(&t.rep), index_of(&t.successor));
         for o in owner.iter_mut().filter(|o| **o == from) {
@@ -242,6 +116,126 @@ pub fn generate_repeat_market(seed: u64) -> RepeatMarket {
         history_plan,
         turnover,
     }
+}
+
+/// Account `i`: AMER (a weighted state) or EMEA (a city), mid-market or enterprise, mostly a customer.
+fn draw_account(i: usize, rng: &mut StreamRng, normal: &Normal<f64>) -> RepeatAccount {
+    let amer = rng.random::<f64>() < 0.65;
+    let vertical = pick(rng, VERTICALS, |v| v.1);
+    let (country, state, lat, lon, suffix) = if amer {
+        let (code, lat, lon, _) = STATES[pick(rng, &STATES, |s| s.3)];
+        ("United States", code.to_string(), lat, lon, "Inc.")
+    } else {
+        let (country, _, suffix, cities) = EMEA[pick(rng, EMEA, |c| c.1)];
+        let (city, lat, lon) = cities[rng.random_range(0..cities.len())];
+        (country, city.to_string(), lat, lon, suffix)
+    };
+    let (lat, lon) = (lat + 0.15 * normal.sample(rng), lon + 0.15 * normal.sample(rng));
+    // Two in five accounts are enterprises; the rest are mid-market.
+    let enterprise = rng.random::<f64>() < 0.4;
+    let employees: f64 = if enterprise {
+        10f64.powf(3.6 + 0.35 * normal.sample(rng)).clamp(2_000.0, 200_000.0)
+    } else {
+        10f64.powf(2.7 + 0.3 * normal.sample(rng)).clamp(200.0, 1_999.0)
+    }
+    .round();
+    let band = if enterprise { SizeBand::Ent } else { SizeBand::Mm };
+    let size = employees.log10() - 2.0;
+    let core = if VERTICALS[vertical].2 { 0.6 } else { 0.0 };
+    let fit = core + 0.2 * size + 0.7 * normal.sample(rng);
+    let icp = level(fit);
+    let signal = level(0.5 * fit + normal.sample(rng));
+    let whitespace = level(0.4 * size + 0.3 * fit + 0.8 * normal.sample(rng));
+    let difficulty = level(0.3 * size + 0.9 * normal.sample(rng) - 0.4);
+    let revenue = employees * (12.2 + 0.4 * normal.sample(rng)).exp();
+    // A first contract's worth, growing with size: the expansion room is a multiple of it.
+    let whitespace_value = 1_200.0 * employees.powf(0.6) * (0.3 * normal.sample(rng)).exp();
+    // A repeat business: four in five accounts already buy.
+    let customer = rng.random::<f64>() < 0.8;
+    let name = company_name(rng, suffix);
+    let row = account_row(AccountFields {
+        id: format!("KEY-{:05}", i + 1),
+        name,
+        region: if amer { "AMER" } else { "EMEA" },
+        country,
+        state,
+        fips: String::new(),
+        location: (Some(lat), Some(lon)),
+        vertical,
+        employees,
+        revenue,
+        customer,
+        scores: [icp, signal, whitespace, difficulty],
+        whitespace_value,
+    });
+    (usize::from(!amer), band, row)
+}
+
+/// Team member `i`'s CSV row: a metro of its region, capacity, quota and skill around its role's, one
+/// expert vertical, tenured for three to eight years.
+fn draw_rep(i: usize, rng: &mut StreamRng, normal: &Normal<f64>) -> Vec<String> {
+    let (id, region, role, _) = TEAM[i];
+    let metros = if region == "AMER" { AMER_METROS } else { EMEA_METROS };
+    let (_, lat, lon) = metros[i % metros.len()];
+    let field = role == SizeBand::Ent;
+    let capacity = 130.0 + 8.0 * normal.sample(rng);
+    let base_quota: f64 = if field { 3_400_000.0 } else { 1_200_000.0 };
+    let quota = quota(rng, base_quota, 0.1);
+    let skill = (0.12 * normal.sample(rng)).exp();
+    let expert = VERTICALS[pick(rng, VERTICALS, |v| v.1)].0;
+    rep_row(RepFields {
+        id,
+        name: format!(
+            "{} {}",
+            FIRST_NAMES[(i * 5 + 2) % FIRST_NAMES.len()],
+            LAST_NAMES[(i * 7 + 4) % LAST_NAMES.len()]
+        ),
+        role,
+        region,
+        home: (lat, lon),
+        expert: expert.to_string(),
+        capacity,
+        quota,
+        start: -rng.random_range(36..96),
+        ramp: 3,
+        skill,
+        field,
+    })
+}
+
+/// The 2023 books: each team's accounts in geographic order, cut into equal runs (an index into `TEAM`
+/// per account).
+fn first_books(accounts: &[RepeatAccount]) -> Vec<usize> {
+    let mut owner: Vec<usize> = vec![0; accounts.len()];
+    for region in 0..2 {
+        for band in [SizeBand::Mm, SizeBand::Ent] {
+            let label = ["AMER", "EMEA"][region];
+            let members: Vec<usize> =
+                (0..TEAM.len()).filter(|&r| TEAM[r].1 == label && TEAM[r].2 == band).collect();
+            let pool: Vec<usize> =
+                (0..accounts.len()).filter(|&a| accounts[a].0 == region && accounts[a].1 == band).collect();
+            for (a, r) in equal_runs(pool, |a| &accounts[a].2, &members) {
+                owner[a] = r;
+            }
+        }
+    }
+    owner
+}
+
+/// The departures of the history, in the order they happened.
+fn turnover() -> Vec<Turnover> {
+    let mut turnover: Vec<Turnover> = TEAM
+        .iter()
+        .filter_map(|&(rep, _, _, leaves)| {
+            leaves.map(|(last_month, successor)| Turnover {
+                rep: rep.to_string(),
+                last_month,
+                successor: successor.to_string(),
+            })
+        })
+        .collect();
+    turnover.sort_by_key(|t| t.last_month);
+    turnover
 }
 
 fn index_of(rep: &str) -> usize {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::market::{
     Account, AccountId, CarveOut, CrmUser, GeoPoint, Market, Money, Motion, Plan, Rep, RepId, ScoreInputs,
-    Tier, is_salesforce_user_id, parse_crm_date, parse_iso_date,
+    SizeBand, Tier, is_salesforce_user_id, parse_crm_date, parse_iso_date,
 };
 use crate::market::{Assumption, MAX_MONTHLY_HOURS, did_you_mean};
 use crate::scenario::Scenario;
@@ -440,6 +440,11 @@ fn crm_ids_from_rep_ids(file: &Path, reps: &[Rep], crm: &mut [CrmUser], notes: &
     }
 }
 
+/// Errors pushed so far (kept and counted past the cap): a phase failed when this grew.
+fn error_count(errors: &RowErrors) -> usize {
+    errors.errors.len() + errors.more
+}
+
 fn parse_rep(
     row: &Row<'_>,
     errors: &mut RowErrors,
@@ -447,21 +452,78 @@ fn parse_rep(
     vocab: &RegionVocabulary,
     id_col: R,
 ) -> Option<(Rep, CrmUser)> {
-    let mut ok = true;
-    let mut fail = |e: RowError| {
-        ok = false;
-        errors.push(e);
+    let start = error_count(errors);
+    let field = |f: R| f as usize;
+    let (id, user) = rep_identity(row, errors, id_col);
+    let role = match row.get(field(R::Role)) {
+        Some(raw) => vocabulary::role(raw, &scenario.data)
+            .map_err(|e| errors.push(row.error(field(R::Role), "role", e)))
+            .ok(),
+        None => {
+            errors.push(row.error(field(R::Role), "role", "the role is empty; use SMB, MM or ENT"));
+            None
+        }
     };
+    let region = match row.get(field(R::Region)).and_then(|r| vocab.region(r)) {
+        Some(r) => Some(r),
+        None => {
+            errors.push(row.error(field(R::Region), "region", "the region is empty; use AMER, EMEA or ROW"));
+            None
+        }
+    };
+    let numbers = rep_numbers(row, errors, id.as_ref());
+    let home = location(row, field(R::Lat), field(R::Lon)).map_err(|e| errors.push(e)).ok();
+    let motion = match row.get(field(R::Motion)) {
+        None => role.map(Motion::default_for),
+        Some(raw) => Motion::parse(raw).or_else(|| {
+            errors.push(row.error(
+                field(R::Motion),
+                "motion",
+                format!("\"{raw}\" is not a motion; use inside or field"),
+            ));
+            None
+        }),
+    };
+    if error_count(errors) > start {
+        return None;
+    }
+    let (id, role, region) = (id?, role?, region?);
+    let rep = Rep {
+        name: row.get(field(R::Name)).map_or_else(|| id.to_string(), str::to_string),
+        team: row.get(field(R::Team)).map_or_else(|| format!("{region}-{role}"), str::to_string),
+        expert_verticals: row
+            .get(field(R::Expert))
+            .map(|v| {
+                v.split([';', '|']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+            })
+            .unwrap_or_default(),
+        capacity_hours: numbers.capacity?,
+        annual_quota: Money::new(numbers.quota?).ok()?,
+        start_month: numbers.start? as i32,
+        ramp_months: numbers.ramp? as u32,
+        end_month: numbers.end?,
+        skill: numbers.skill?,
+        motion: motion?,
+        home: home?,
+        id,
+        role,
+        region,
+    };
+    Some((rep, user))
+}
+
+/// A rep row's id (from the id column, else the CRM user id) and its CRM identity (user id, email).
+fn rep_identity(row: &Row<'_>, errors: &mut RowErrors, id_col: R) -> (Option<RepId>, CrmUser) {
     let field = |f: R| f as usize;
     let id_cell = row.get(field(id_col)).or_else(|| row.get(field(R::CrmUser)));
     let id = match id_cell.map(RepId::new) {
         Some(Ok(id)) => Some(id),
         Some(Err(e)) => {
-            fail(row.error(field(id_col), "id", format!("{e}; give every rep an id")));
+            errors.push(row.error(field(id_col), "id", format!("{e}; give every rep an id")));
             None
         }
         None => {
-            fail(row.error(field(id_col), "id", "the id is empty; give every rep an id"));
+            errors.push(row.error(field(id_col), "id", "the id is empty; give every rep an id"));
             None
         }
     };
@@ -469,7 +531,7 @@ fn parse_rep(
         None => None,
         Some(Ok(u)) => Some(u.to_string()),
         Some(Err(e)) => {
-            fail(row.error(
+            errors.push(row.error(
                 field(R::CrmUser),
                 "crm_user_id",
                 format!("{e}; give the rep's CRM user id, or leave it empty"),
@@ -479,7 +541,7 @@ fn parse_rep(
     };
     let email = match row.get(field(R::Email)) {
         Some(e) if !e.contains('@') || e.contains(char::is_whitespace) => {
-            fail(row.error(
+            errors.push(row.error(
                 field(R::Email),
                 "email",
                 format!("\"{e}\" is not an email address; give the rep's CRM login email, or leave it empty"),
@@ -488,26 +550,27 @@ fn parse_rep(
         }
         e => e.map(str::to_string),
     };
-    let role = match row.get(field(R::Role)) {
-        Some(raw) => {
-            vocabulary::role(raw, &scenario.data).map_err(|e| fail(row.error(field(R::Role), "role", e))).ok()
-        }
-        None => {
-            fail(row.error(field(R::Role), "role", "the role is empty; use SMB, MM or ENT"));
-            None
-        }
-    };
-    let region = match row.get(field(R::Region)).and_then(|r| vocab.region(r)) {
-        Some(r) => Some(r),
-        None => {
-            fail(row.error(field(R::Region), "region", "the region is empty; use AMER, EMEA or ROW"));
-            None
-        }
-    };
+    (id, CrmUser { user_id, email })
+}
+
+/// A rep row's numbers, each `None` where its cell failed (the error pushed).
+struct RepNumbers {
+    capacity: Option<f64>,
+    quota: Option<f64>,
+    start: Option<f64>,
+    ramp: Option<f64>,
+    skill: Option<f64>,
+    end: Option<Option<u32>>,
+}
+
+/// Reads a rep row's capacity, quota, start, ramp, skill and end month, and checks them together (an end
+/// before the start, a yearly capacity, fractional months). `id` names the rep in the messages.
+fn rep_numbers(row: &Row<'_>, errors: &mut RowErrors, id: Option<&RepId>) -> RepNumbers {
+    let field = |f: R| f as usize;
     let mut number = |f: R, name: &'static str, default: Option<f64>, min: f64, rule: &str| -> Option<f64> {
         match row.get(field(f)) {
             None => default.or_else(|| {
-                fail(row.error(field(f), name, format!("the cell is empty; give {rule}")));
+                errors.push(row.error(field(f), name, format!("the cell is empty; give {rule}")));
                 None
             }),
             Some(raw) => {
@@ -516,11 +579,11 @@ fn parse_rep(
                 match parsed {
                     Ok(v) if v >= min => Some(v),
                     Ok(v) => {
-                        fail(row.error(field(f), name, format!("{v} is out of range; give {rule}")));
+                        errors.push(row.error(field(f), name, format!("{v} is out of range; give {rule}")));
                         None
                     }
                     Err(e) => {
-                        fail(row.error(field(f), name, format!("{e}; give {rule}")));
+                        errors.push(row.error(field(f), name, format!("{e}; give {rule}")));
                         None
                     }
                 }
@@ -549,7 +612,7 @@ fn parse_rep(
         Some(raw) => match row.parse_number(raw) {
             Ok(v) if v >= 0.0 && v.fract() == 0.0 => Some(Some(v as u32)),
             _ => {
-                fail(row.error(field(R::End), "end_month", format!("\"{raw}\" is not a month; give the last selling month as a whole number, or leave it empty")));
+                errors.push(row.error(field(R::End), "end_month", format!("\"{raw}\" is not a month; give the last selling month as a whole number, or leave it empty")));
                 None
             }
         },
@@ -557,60 +620,23 @@ fn parse_rep(
     if let (Some(s), Some(Some(e))) = (start, end)
         && f64::from(e) < s
     {
-        fail(row.error(field(R::End), "end_month", format!(
+        errors.push(row.error(field(R::End), "end_month", format!(
             "rep {} ends after month {e}, before starting in month {s}; give an end_month on or after start_month, or leave it empty",
-            id.as_ref().map_or_else(|| "?".to_string(), RepId::to_string)
+            id.map_or_else(|| "?".to_string(), RepId::to_string)
         )));
     }
     // A month has at most 744 hours: more is a yearly figure, or a unit mix-up.
     if let Some(c) = capacity.filter(|&c| c > MAX_MONTHLY_HOURS) {
-        fail(row.error(field(R::Capacity), "capacity_hours", format!(
+        errors.push(row.error(field(R::Capacity), "capacity_hours", format!(
             "{c} hours is more than a month has ({MAX_MONTHLY_HOURS}); give selling hours per month (about 100 to 140 for a full-time rep), not per year"
         )));
     }
     for (f, name, v) in [(R::Start, "start_month", start), (R::Ramp, "ramp_months", ramp)] {
         if v.is_some_and(|v| v.fract() != 0.0) {
-            fail(row.error(field(f), name, "give a whole number of months"));
+            errors.push(row.error(field(f), name, "give a whole number of months"));
         }
     }
-    let home = location(row, field(R::Lat), field(R::Lon)).map_err(&mut fail).ok();
-    let motion = match row.get(field(R::Motion)) {
-        None => role.map(Motion::default_for),
-        Some(raw) => Motion::parse(raw).or_else(|| {
-            fail(row.error(
-                field(R::Motion),
-                "motion",
-                format!("\"{raw}\" is not a motion; use inside or field"),
-            ));
-            None
-        }),
-    };
-    if !ok {
-        return None;
-    }
-    let (id, role, region) = (id?, role?, region?);
-    let rep = Rep {
-        name: row.get(field(R::Name)).map_or_else(|| id.to_string(), str::to_string),
-        team: row.get(field(R::Team)).map_or_else(|| format!("{region}-{role}"), str::to_string),
-        expert_verticals: row
-            .get(field(R::Expert))
-            .map(|v| {
-                v.split([';', '|']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
-            })
-            .unwrap_or_default(),
-        capacity_hours: capacity?,
-        annual_quota: Money::new(quota?).ok()?,
-        start_month: start? as i32,
-        ramp_months: ramp? as u32,
-        end_month: end?,
-        skill: skill?,
-        motion: motion?,
-        home: home?,
-        id,
-        role,
-        region,
-    };
-    Some((rep, CrmUser { user_id, email }))
+    RepNumbers { capacity, quota, start, ramp, skill, end }
 }
 
 /// The accounts, the owner each names (its index among the reps), and what the file did not give.
@@ -685,8 +711,8 @@ fn parse_account(
     cx: &AccountContext<'_>,
     stats: &mut AccountStats,
 ) -> Option<(Account, Option<usize>)> {
-    let (scenario, scoring, owners) = (cx.scenario, &cx.scoring, cx.owners);
-    let start = errors.errors.len() + errors.more;
+    let (scenario, scoring) = (cx.scenario, &cx.scoring);
+    let start = error_count(errors);
     let f = |a: A| a as usize;
     let id = match row.get(f(A::Id)).map(AccountId::new) {
         Some(Ok(id)) => Some(id),
@@ -729,53 +755,14 @@ fn parse_account(
     let employees = optional(A::Employees, "employees", false).map(|v| v.round() as u32);
     let revenue = optional(A::Revenue, "annual_revenue", true).and_then(|v| Money::new(v).ok());
     let whitespace_value = optional(A::Value, "whitespace_value", true).and_then(|v| Money::new(v).ok());
-    let mut missing_score = false;
-    let mut score = |a: A, name: &'static str| -> u8 {
-        match row.get(f(a)) {
-            None => {
-                missing_score = true;
-                3
-            }
-            Some(raw) => match row.parse_number(raw) {
-                Ok(v) if (1.0..=5.0).contains(&v) && v.fract() == 0.0 => v as u8,
-                _ => {
-                    errors.push(row.error(
-                        f(a),
-                        name,
-                        format!("\"{raw}\" is not a score; give a whole number from 1 to 5"),
-                    ));
-                    3
-                }
-            },
-        }
-    };
-    let inputs = ScoreInputs {
-        icp_fit: score(A::Icp, "icp_fit"),
-        signal_recency: score(A::Signal, "signal_recency"),
-        whitespace: score(A::Whitespace, "whitespace"),
-        competitive_difficulty: score(A::Difficulty, "competitive_difficulty"),
-    };
+    let (inputs, missing_score) = score_inputs(row, errors);
     let location = location(row, f(A::Lat), f(A::Lon)).unwrap_or_else(|e| {
         errors.push(e);
         None
     });
     let is_customer = customer_flag(row, errors);
-    let owner = match row.get(f(A::Owner)) {
-        None => None,
-        Some(raw) if scenario.data.unknown_owners == UnknownOwners::Unowned && owners.is_unknown(raw) => {
-            stats.unknown_owner += 1;
-            stats.unknown_owner_example.get_or_insert_with(|| raw.to_string());
-            None
-        }
-        Some(raw) => match owners.resolve(raw) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                errors.push(row.error(f(A::Owner), "owner_id", e));
-                None
-            }
-        },
-    };
-    if errors.errors.len() + errors.more > start {
+    let owner = account_owner(row, errors, cx, stats);
+    if error_count(errors) > start {
         return None;
     }
     let size_band = scenario.size_bands.band(employees, revenue);
@@ -805,8 +792,83 @@ fn parse_account(
     account.tier = scoring.tier(account.score);
     let prefixes: Vec<String> = account.segment_path(&scenario.segmentation.hierarchy).prefixes().collect();
     stats.score_missing += usize::from(missing_score);
+    let typical = typical_value(scenario, size_band, &prefixes, whitespace_value, revenue, stats);
+    account.potential = scoring.potential(account.score, typical);
+    Some((account, owner))
+}
+
+/// An account row's four scores (a missing one is 3, an invalid one 3 and an error), and whether any was
+/// missing.
+fn score_inputs(row: &Row<'_>, errors: &mut RowErrors) -> (ScoreInputs, bool) {
+    let f = |a: A| a as usize;
+    let mut missing_score = false;
+    let mut score = |a: A, name: &'static str| -> u8 {
+        match row.get(f(a)) {
+            None => {
+                missing_score = true;
+                3
+            }
+            Some(raw) => match row.parse_number(raw) {
+                Ok(v) if (1.0..=5.0).contains(&v) && v.fract() == 0.0 => v as u8,
+                _ => {
+                    errors.push(row.error(
+                        f(a),
+                        name,
+                        format!("\"{raw}\" is not a score; give a whole number from 1 to 5"),
+                    ));
+                    3
+                }
+            },
+        }
+    };
+    let inputs = ScoreInputs {
+        icp_fit: score(A::Icp, "icp_fit"),
+        signal_recency: score(A::Signal, "signal_recency"),
+        whitespace: score(A::Whitespace, "whitespace"),
+        competitive_difficulty: score(A::Difficulty, "competitive_difficulty"),
+    };
+    (inputs, missing_score)
+}
+
+/// The rep an account row names as its owner (an index among the reps), if any; an unknown owner is
+/// unowned (and counted) when the scenario says so, else an error.
+fn account_owner(
+    row: &Row<'_>,
+    errors: &mut RowErrors,
+    cx: &AccountContext<'_>,
+    stats: &mut AccountStats,
+) -> Option<usize> {
+    let f = |a: A| a as usize;
+    let (scenario, owners) = (cx.scenario, cx.owners);
+    match row.get(f(A::Owner)) {
+        None => None,
+        Some(raw) if scenario.data.unknown_owners == UnknownOwners::Unowned && owners.is_unknown(raw) => {
+            stats.unknown_owner += 1;
+            stats.unknown_owner_example.get_or_insert_with(|| raw.to_string());
+            None
+        }
+        Some(raw) => match owners.resolve(raw) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                errors.push(row.error(f(A::Owner), "owner_id", e));
+                None
+            }
+        },
+    }
+}
+
+/// An account's typical deal value: its whitespace value, else the scenario's share of its revenue, else
+/// its segment's deal size (each fallback counted in `stats`).
+fn typical_value(
+    scenario: &Scenario,
+    size_band: SizeBand,
+    prefixes: &[String],
+    whitespace_value: Option<Money>,
+    revenue: Option<Money>,
+    stats: &mut AccountStats,
+) -> Money {
     let from_revenue = scenario.scoring.potential_from_revenue.zip(revenue).map(|(share, r)| r.get() * share);
-    let typical = match (whitespace_value, from_revenue) {
+    match (whitespace_value, from_revenue) {
         (Some(v), _) => v,
         (None, Some(v)) => {
             stats.value_from_revenue += 1;
@@ -814,11 +876,9 @@ fn parse_account(
         }
         (None, None) => {
             stats.value_from_deal_size += 1;
-            Money::from(scenario.segment_params(size_band, &prefixes).0.deal_size)
+            Money::from(scenario.segment_params(size_band, prefixes).0.deal_size)
         }
-    };
-    account.potential = scoring.potential(account.score, typical);
-    Some((account, owner))
+    }
 }
 
 /// The customer flag: an explicit is_customer column wins, then a Salesforce Account `Type`, then a HubSpot

@@ -18,14 +18,14 @@ mod units;
 
 pub use construct::{Construction, account_units, construct};
 pub use executor::{
-    Annealed, ArgminSaExecutor, OwnersState, Reassign, SaRng, SweepExecutor, SweepSolver, anneal_in_executor,
-    anneal_in_executor_with, argmin_anneal, with_timeout,
+    ArgminSaExecutor, OwnersState, Reassign, Reduce, Repair, Search, SearchState, StageExecutor,
+    SweepExecutor, SweepSolver, Tidy, argmin_anneal, with_timeout,
 };
 pub use org::{Org, OrgError};
 pub use outcome::{Balance, OptimizeOutcome, RankedCandidate, optimize, plan_balance};
 pub use problem::{NONE, Pool, Problem, RepSlot, Weights};
 pub use rank::{CandidateMetrics, EvaluateError, Evaluation, MetricCi, evaluate, pareto_ranks};
-pub use search::{Schedule, Search, SearchRng, Structure};
+pub use search::{Landscape, Placement, Schedule, SearchRng, Structure};
 pub use state::{Delta, Items, State};
 
 pub use units::UnitGraph;
@@ -106,7 +106,7 @@ pub fn generate(
     if spec.compactness {
         p.weights.per_1000km = 0.05;
     }
-    let mut rng = SearchRng::new(seed ^ (strategy as u64).wrapping_mul(0x9E37_79B9));
+    let mut rng = SearchRng::new(seed, strategy as u64);
     let built = construct(strategy, &p, &org.market, graph);
     let unit = account_units(&org.market, graph);
     let geographic = matches!(strategy, Strategy::Geographic | Strategy::Hybrid) && graph.is_some();
@@ -115,25 +115,28 @@ pub fn generate(
     let proposals = effort * items.len();
     if !redesign {
         // The current plan, repaired under the budget: fewest moves first.
-        let mut state = State::new(&p, built.owner);
-        let mut search = Search::new(&mut state, &items, Structure::free());
+        let land = Landscape::new(&p, &items);
+        let mut search = Search::new(&land, Placement::new(State::new(&p, built.owner), Structure::free()));
         // Cold: a warm walk adds moves that no single undo can take back (tools/milp/README.md).
         polish(&mut search, &mut rng, proposals, 0.001);
         // Fewest moves: once every rep is inside its bands, ruin and recreate on the repaired plan (when a
         // rep is still outside, the budget binds and fewer moves cannot be kept).
-        if (0..p.reps.len()).all(|r| search.state.excess(r) <= 1e-12) {
-            search.reduce(&mut rng, REDUCE_ROUNDS, 0.1);
+        if (0..p.reps.len()).all(|r| search.plan().state.excess(r) <= 1e-12) {
+            search.reduce(&mut rng, REDUCE_ROUNDS, 0.1).expect(NO_FAILURE);
         }
-        return finish(&org.problem, strategy, state.owner, true, None);
+        return finish(&org.problem, strategy, search.into_plan().state.owner, true, None);
     }
 
     // The strategy's ideal territories, polished inside the strategy's shape without a move budget.
     let mut ideal = p.clone();
     ideal.max_moves = usize::MAX;
-    let mut state = State::new(&ideal, built.owner.clone());
+    let state = State::new(&ideal, built.owner.clone());
     let contiguous = graph.filter(|_| spec.contiguity).map(|g| (g, &unit[..], &built.claimed[..]));
     let structure = shape(strategy, &state, &items, &org.market, contiguous);
-    polish(&mut Search::new(&mut state, &items, structure), &mut rng, proposals, 0.5);
+    let ideal_land = Landscape::new(&ideal, &items);
+    let mut search = Search::new(&ideal_land, Placement::new(state, structure));
+    polish(&mut search, &mut rng, proposals, 0.5);
+    let state = search.into_plan().state;
     let ideal_owner = state.owner.clone();
 
     let (owner, complete) = if state.moves <= p.max_moves {
@@ -154,11 +157,16 @@ pub fn generate(
                 state.apply_move(&items, i, ideal_owner[a]);
             }
         }
-        polish(&mut Search::new(&mut state, &items, Structure::free()), &mut rng, 0, 0.0);
-        (state.owner, false)
+        let land = Landscape::new(&p, &items);
+        let mut search = Search::new(&land, Placement::new(state, Structure::free()));
+        polish(&mut search, &mut rng, 0, 0.0);
+        (search.into_plan().state.owner, false)
     };
     finish(&org.problem, strategy, owner, complete, geographic.then_some((graph, &unit)))
 }
+
+/// The search's stages have no failure path of their own (only an observer could fail, and none is added).
+const NO_FAILURE: &str = "the search's solvers have no failure path";
 
 /// Ruin-and-recreate rounds after the repair of the current plan (each sends a tenth of the moves home and
 /// repairs): 300 rounds bring the move count within 5% of the exact minimum on 200-1,000 accounts
@@ -172,12 +180,13 @@ pub fn finish_plan(org: &Org, plan: Plan) -> Candidate {
 }
 
 /// Repair, then rounds of anneal, tidy and repair (with the budget the tidy freed); the best round wins.
-/// Small instances get several independent rounds: their landscapes are flat inside the bands, and a restart
-/// is cheaper than a slower schedule.
+/// Each step is an argmin solver run by the search's executor from the state the previous one left
+/// (docs/optimizer-search.md). Small instances get several independent rounds: their landscapes are flat
+/// inside the bands, and a restart is cheaper than a slower schedule.
 fn polish(search: &mut Search, rng: &mut SearchRng, proposals: usize, t0_scale: f64) {
-    let n = search.items.len();
+    let n = search.landscape().items.len();
     let steps = n * 4;
-    search.repair(steps);
+    search.repair(steps).expect(NO_FAILURE);
     let rounds = if proposals == 0 {
         0
     } else if n <= 100 {
@@ -187,30 +196,28 @@ fn polish(search: &mut Search, rng: &mut SearchRng, proposals: usize, t0_scale: 
     } else {
         1
     };
-    let (start_owner, start_structure) = (search.state.owner.clone(), search.structure.clone());
+    let p = search.plan().state.p;
+    let (start_owner, start_structure) = (search.plan().state.owner.clone(), search.plan().structure.clone());
     let mut best: Option<(f64, Vec<u32>, Structure)> = None;
     for round in 0..rounds {
         if round > 0 {
-            *search.state = State::new(search.state.p, start_owner.clone());
-            search.structure = start_structure.clone();
+            search.set_plan(Placement::new(State::new(p, start_owner.clone()), start_structure.clone()));
         }
-        // Our annealing, in sweeps of n proposals, inside argmin's executor (docs/optimizer-search.md).
-        anneal_in_executor(search, rng, proposals, t0_scale).expect("the sweep solver has no failure path");
-        search.tidy();
-        search.repair(steps);
-        search.tidy();
-        let cost = search.state.cost();
+        // Our annealing, in sweeps of n proposals.
+        search.anneal(rng, proposals, t0_scale).expect(NO_FAILURE);
+        search.tidy().expect(NO_FAILURE);
+        search.repair(steps).expect(NO_FAILURE);
+        search.tidy().expect(NO_FAILURE);
+        let plan = search.plan();
+        let cost = plan.state.cost();
         if best.as_ref().is_none_or(|b| cost < b.0) {
-            best = Some((cost, search.state.owner.clone(), search.structure.clone()));
+            best = Some((cost, plan.state.owner.clone(), plan.structure.clone()));
         }
     }
     match best {
-        Some((_, owner, structure)) => {
-            *search.state = State::new(search.state.p, owner);
-            search.structure = structure;
-        }
+        Some((_, owner, structure)) => search.set_plan(Placement::new(State::new(p, owner), structure)),
         None => {
-            search.tidy();
+            search.tidy().expect(NO_FAILURE);
         }
     }
 }

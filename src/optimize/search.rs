@@ -1,36 +1,67 @@
 //! Local search on the surrogate: a worst-rep-first steepest repair, simulated annealing with moves and
 //! swaps, and a tidy pass that undoes moves the bands do not need. Every step costs O(item size).
+//!
+//! The search is split as argmin splits an optimisation: the [`Landscape`] (the surrogate, the items and
+//! their pools) never changes, and every step takes the plan under search, a [`Placement`] (owners, running
+//! sums and the shape's counts), by reference. `executor.rs` runs the steps as argmin solvers whose state
+//! owns the placement.
 
-use super::problem::NONE;
+use crate::sim::{Purpose, Stream};
+
+use super::problem::{NONE, Problem};
 use super::state::{Items, State};
 
-/// A small deterministic generator (SplitMix64) for the search.
+/// The search's generator: the engine's counter-based stream ([`Stream`], purpose [`Purpose::Search`])
+/// read at counters 0, 1, 2, ... One mixing function serves the simulation and the search.
 #[derive(Debug, Clone)]
-pub struct SearchRng(u64);
+pub struct SearchRng {
+    stream: Stream,
+    counter: u64,
+}
 
 impl SearchRng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        SearchRng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
+    /// The generator of search `stream` (a strategy, or one role in a comparison run) under `seed`.
+    pub fn new(seed: u64, stream: u64) -> Self {
+        SearchRng { stream: Stream::new(seed, 0, stream, Purpose::Search), counter: 0 }
     }
 
     /// The next 64 random bits.
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        let bits = self.stream.bits(self.counter);
+        self.counter += 1;
+        bits
     }
 
     /// A uniform index below `n` (n > 0).
+    #[inline]
     pub fn below(&mut self, n: usize) -> usize {
         (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
-    /// A uniform number in [0, 1).
+    /// A uniform number in (0, 1] ([`Stream::uniform`]).
+    #[inline]
     pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        let u = self.stream.uniform(self.counter);
+        self.counter += 1;
+        u
+    }
+}
+
+/// The search's generator as a `rand` generator, for argmin's annealer.
+impl rand::RngCore for SearchRng {
+    fn next_u32(&mut self) -> u32 {
+        (SearchRng::next_u64(self) >> 32) as u32
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        SearchRng::next_u64(self)
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        for chunk in dst.chunks_mut(8) {
+            chunk.copy_from_slice(&SearchRng::next_u64(self).to_le_bytes()[..chunk.len()]);
+        }
     }
 }
 
@@ -225,54 +256,83 @@ impl Structure {
     }
 }
 
-/// The search over one state.
-pub struct Search<'s, 'p> {
-    /// The plan being improved.
-    pub state: &'s mut State<'p>,
+/// The search's fixed side, argmin's problem: the surrogate, what moves together, and the items of each
+/// pool. It never changes during a search; the plan it is run on is a [`Placement`].
+#[derive(Debug, Clone)]
+pub struct Landscape<'p> {
+    /// The surrogate.
+    pub p: &'p Problem,
     /// What moves together.
-    pub items: &'s Items,
-    /// What moves are allowed.
-    pub structure: Structure,
+    pub items: &'p Items,
     pool_items: Vec<Vec<u32>>,
+    /// Pools with more than one item, their weights (item counts) and the total, or `None` when there are
+    /// none: where the annealer proposes.
+    sampled: Option<(Vec<usize>, Vec<usize>, usize)>,
 }
 
-impl<'s, 'p> Search<'s, 'p> {
-    /// A search over `state`.
-    pub fn new(state: &'s mut State<'p>, items: &'s Items, structure: Structure) -> Self {
-        let mut pool_items = vec![Vec::new(); state.p.pools.len()];
-        for i in 0..items.len() {
-            if items.pool[i] != NONE && !items.accounts(i).is_empty() {
-                pool_items[items.pool[i] as usize].push(i as u32);
-            }
-        }
-        Search { state, items, structure, pool_items }
+/// The plan under search, the search's changing side: owners with their running sums, and the counts that
+/// keep the strategy's shape.
+#[derive(Debug, Clone)]
+pub struct Placement<'p> {
+    /// Owners and running sums.
+    pub state: State<'p>,
+    /// What moves are allowed, and the counts it needs.
+    pub structure: Structure,
+}
+
+impl<'p> Placement<'p> {
+    /// A plan under search: `state` with the moves `structure` allows.
+    pub fn new(state: State<'p>, structure: Structure) -> Self {
+        Placement { state, structure }
     }
 
     fn within_budget(&self, moves: i64) -> bool {
         moves <= 0 || self.state.moves as i64 + moves <= self.state.p.max_moves as i64
     }
 
-    fn apply(&mut self, i: usize, s: u32) {
-        let r = self.state.item_owner(self.items, i);
-        self.state.apply_move(self.items, i, s);
-        self.structure.moved(self.items, i, r, s);
+    fn apply(&mut self, items: &Items, i: usize, s: u32) {
+        let r = self.state.item_owner(items, i);
+        self.state.apply_move(items, i, s);
+        self.structure.moved(items, i, r, s);
+    }
+
+    /// Total band excess over the reps.
+    pub fn total_excess(&self) -> f64 {
+        (0..self.state.p.reps.len()).map(|r| self.state.excess(r)).sum()
+    }
+}
+
+impl<'p> Landscape<'p> {
+    /// The landscape of `p` for `items`.
+    pub fn new(p: &'p Problem, items: &'p Items) -> Self {
+        let mut pool_items = vec![Vec::new(); p.pools.len()];
+        for i in 0..items.len() {
+            if items.pool[i] != NONE && !items.accounts(i).is_empty() {
+                pool_items[items.pool[i] as usize].push(i as u32);
+            }
+        }
+        let pools: Vec<usize> = (0..pool_items.len()).filter(|&p| pool_items[p].len() > 1).collect();
+        let weight: Vec<usize> = pools.iter().map(|&p| pool_items[p].len()).collect();
+        let total = weight.iter().sum();
+        let sampled = (!pools.is_empty()).then_some((pools, weight, total));
+        Landscape { p, items, pool_items, sampled }
     }
 
     /// The allowed move that lowers the cost most for rep `r`: out of its book when it is over a band, into
     /// it when it is under: (cost change, item, taker, moves change), or `None` when no move helps.
-    fn best_move_for(&self, r: usize, book: &[Vec<u32>]) -> Option<Offer> {
-        let p = self.state.p;
+    fn best_move_for(&self, plan: &Placement<'p>, r: usize, book: &[Vec<u32>]) -> Option<Offer> {
+        let p = plan.state.p;
         let slot = &p.reps[r];
-        let over = self.state.potential[r] > slot.potential_target * (1.0 + p.potential_band)
-            || self.state.load[r] > slot.load_target * (1.0 + p.workload_band);
+        let over = plan.state.potential[r] > slot.potential_target * (1.0 + p.potential_band)
+            || plan.state.load[r] > slot.load_target * (1.0 + p.workload_band);
         let mut best: Option<Offer> = None;
         let mut consider = |i: usize, s: u32| {
-            let owner = self.state.item_owner(self.items, i);
-            if !self.structure.allowed(self.items, i, owner, s) {
+            let owner = plan.state.item_owner(self.items, i);
+            if !plan.structure.allowed(self.items, i, owner, s) {
                 return;
             }
-            let d = self.state.move_delta(self.items, i, s);
-            if d.cost < best.map_or(-1e-12, |b| b.0) && self.within_budget(d.moves) {
+            let d = plan.state.move_delta(self.items, i, s);
+            if d.cost < best.map_or(-1e-12, |b| b.0) && plan.within_budget(d.moves) {
                 best = Some((d.cost, i, s, d.moves));
             }
         };
@@ -287,7 +347,7 @@ impl<'s, 'p> Search<'s, 'p> {
             }
         } else {
             for &i in &self.pool_items[slot.pool as usize] {
-                if self.state.item_owner(self.items, i as usize) != r as u32 {
+                if plan.state.item_owner(self.items, i as usize) != r as u32 {
                     consider(i as usize, r as u32);
                 }
             }
@@ -295,20 +355,20 @@ impl<'s, 'p> Search<'s, 'p> {
         best
     }
 
-    /// Best move first: every rep outside its bands offers its best move ([`Search::best_move_for`]) and
+    /// Best move first: every rep outside its bands offers its best move ([`Landscape::best_move_for`]) and
     /// the one that lowers the cost most is made, until every rep is inside or no allowed move helps. Under
     /// a tight continuity budget the moves go where they fix most (a new hire's empty book before the last
     /// accounts of an overloaded one). Offers are cached and only those the last move could change are
     /// recomputed. Returns the moves made.
-    pub fn repair(&mut self, max_steps: usize) -> usize {
-        let p = self.state.p;
+    pub fn repair(&self, plan: &mut Placement<'p>, max_steps: usize) -> usize {
+        let p = plan.state.p;
         let n_reps = p.reps.len();
         // Items of each rep, kept up to date.
         let mut book: Vec<Vec<u32>> = vec![Vec::new(); n_reps];
         let mut at = vec![0u32; self.items.len()];
         for pool in &self.pool_items {
             for &i in pool {
-                let r = self.state.item_owner(self.items, i as usize);
+                let r = plan.state.item_owner(self.items, i as usize);
                 if r != NONE {
                     at[i as usize] = book[r as usize].len() as u32;
                     book[r as usize].push(i);
@@ -327,18 +387,18 @@ impl<'s, 'p> Search<'s, 'p> {
                 if std::mem::take(&mut refresh[r])
                     && let Some(Some((_, j, t, _))) = offer[r]
                 {
-                    let d = self.state.move_delta(self.items, j, t);
-                    let keep = self.state.excess(r) > 1e-12 && d.cost < -1e-12;
+                    let d = plan.state.move_delta(self.items, j, t);
+                    let keep = plan.state.excess(r) > 1e-12 && d.cost < -1e-12;
                     offer[r] = keep.then_some(Some((d.cost, j, t, d.moves)));
                 }
                 if let Some(Some(m)) = offer[r]
-                    && !self.within_budget(m.3)
+                    && !plan.within_budget(m.3)
                 {
                     offer[r] = None;
                 }
                 if offer[r].is_none() {
-                    let outside = p.reps[r].pool != NONE && self.state.excess(r) > 1e-12;
-                    offer[r] = Some(if outside { self.best_move_for(r, &book) } else { None });
+                    let outside = p.reps[r].pool != NONE && plan.state.excess(r) > 1e-12;
+                    offer[r] = Some(if outside { self.best_move_for(plan, r, &book) } else { None });
                 }
                 if let Some(Some(m)) = offer[r]
                     && pick.is_none_or(|b| m.0 < b.0)
@@ -347,7 +407,7 @@ impl<'s, 'p> Search<'s, 'p> {
                 }
             }
             let Some((_, i, s, _)) = pick else { break };
-            let from = self.state.item_owner(self.items, i);
+            let from = plan.state.item_owner(self.items, i);
             if from != NONE {
                 let f = from as usize;
                 let k = at[i] as usize;
@@ -358,7 +418,7 @@ impl<'s, 'p> Search<'s, 'p> {
             }
             at[i] = book[s as usize].len() as u32;
             book[s as usize].push(i as u32);
-            self.apply(i, s);
+            plan.apply(self.items, i, s);
             steps += 1;
             // An offer depends on the sums of the giver and the taker of its move.
             for r in 0..n_reps {
@@ -370,7 +430,7 @@ impl<'s, 'p> Search<'s, 'p> {
                     if j == i {
                         offer[r] = None;
                     } else {
-                        let giver = self.state.item_owner(self.items, j);
+                        let giver = plan.state.item_owner(self.items, j);
                         refresh[r] = t == from || t == s || giver == from || giver == s;
                     }
                 }
@@ -381,26 +441,14 @@ impl<'s, 'p> Search<'s, 'p> {
 
     /// Simulated annealing: `proposals` random moves, swaps and three-item ejection chains inside pools,
     /// from a temperature of `t0_scale` × the mean uphill step down to 10⁻⁸ of it (cost differences inside
-    /// the bands are tiny), then a zero-temperature tail. The same as [`Search::temperature_scale`] followed
-    /// by [`Search::anneal_sweep`] over the whole schedule.
-    pub fn anneal(&mut self, rng: &mut SearchRng, proposals: usize, t0_scale: f64) {
-        if proposals == 0 || self.sampled_pools().is_none() {
+    /// the bands are tiny), then a zero-temperature tail. The same as [`Landscape::temperature_scale`] followed
+    /// by [`Landscape::anneal_sweep`] over the whole schedule.
+    pub fn anneal(&self, plan: &mut Placement<'p>, rng: &mut SearchRng, proposals: usize, t0_scale: f64) {
+        if proposals == 0 || self.sampled.is_none() {
             return;
         }
-        let schedule = Schedule { t0: self.temperature_scale(rng, t0_scale), proposals };
-        self.anneal_sweep(rng, &schedule, 0..proposals);
-    }
-
-    /// Pools with more than one item and their weights (item counts), or `None` when there are none.
-    fn sampled_pools(&self) -> Option<(Vec<usize>, Vec<usize>, usize)> {
-        let pools: Vec<usize> =
-            (0..self.pool_items.len()).filter(|&p| self.pool_items[p].len() > 1).collect();
-        if pools.is_empty() {
-            return None;
-        }
-        let weight: Vec<usize> = pools.iter().map(|&p| self.pool_items[p].len()).collect();
-        let total = weight.iter().sum();
-        Some((pools, weight, total))
+        let schedule = Schedule { t0: self.temperature_scale(plan, rng, t0_scale), proposals };
+        self.anneal_sweep(plan, rng, &schedule, 0..proposals);
     }
 
     fn pick_pool(rng: &mut SearchRng, (pools, weight, total): &(Vec<usize>, Vec<usize>, usize)) -> usize {
@@ -416,12 +464,12 @@ impl<'s, 'p> Search<'s, 'p> {
 
     /// The starting temperature: `t0_scale` × the mean uphill step of 200 sample proposals (0 when none
     /// goes uphill or there is nothing to move).
-    pub fn temperature_scale(&self, rng: &mut SearchRng, t0_scale: f64) -> f64 {
-        let Some(sampled) = self.sampled_pools() else { return 0.0 };
+    pub fn temperature_scale(&self, plan: &Placement<'p>, rng: &mut SearchRng, t0_scale: f64) -> f64 {
+        let Some(sampled) = &self.sampled else { return 0.0 };
         let mut uphill = (0.0, 0usize);
         for _ in 0..200 {
-            let pool = Self::pick_pool(rng, &sampled);
-            if let Some((d, _)) = self.propose(rng, pool)
+            let pool = Self::pick_pool(rng, sampled);
+            if let Some((d, _)) = self.propose(plan, rng, pool)
                 && d.is_finite()
                 && d > 0.0
             {
@@ -434,44 +482,45 @@ impl<'s, 'p> Search<'s, 'p> {
 
     /// Proposals `range` of `schedule`; returns how many were applied.
     pub fn anneal_sweep(
-        &mut self,
+        &self,
+        plan: &mut Placement<'p>,
         rng: &mut SearchRng,
         schedule: &Schedule,
         range: std::ops::Range<usize>,
     ) -> usize {
-        let Some(sampled) = self.sampled_pools() else { return 0 };
+        let Some(sampled) = &self.sampled else { return 0 };
         let mut applied = 0;
         for k in range {
             let t = schedule.temperature(k);
-            let pool = Self::pick_pool(rng, &sampled);
-            if let Some((d, mv)) = self.propose(rng, pool)
+            let pool = Self::pick_pool(rng, sampled);
+            if let Some((d, mv)) = self.propose(plan, rng, pool)
                 && (d <= 0.0 || (t > 0.0 && rng.unit() < (-d / t).exp()))
             {
                 applied += 1;
                 match mv {
-                    Proposal::Move(i, s) => self.apply(i, s),
+                    Proposal::Move(i, s) => plan.apply(self.items, i, s),
                     Proposal::Unit(u, r, s) => {
                         let keeps_connected =
-                            self.structure.contiguous.as_ref().is_some_and(|c| c.connected_without(r, u));
+                            plan.structure.contiguous.as_ref().is_some_and(|c| c.connected_without(r, u));
                         if !keeps_connected {
                             applied -= 1;
                             continue;
                         }
-                        for (j, s) in self.unit_moves(u, r, s).unwrap_or_default() {
-                            self.apply(j, s);
+                        for (j, s) in self.unit_moves(plan, u, r, s).unwrap_or_default() {
+                            plan.apply(self.items, j, s);
                         }
                     }
                     Proposal::Chain(i, j, k) => {
-                        let owners = [i, j, k].map(|x| self.state.item_owner(self.items, x));
-                        self.apply(i, owners[1]);
-                        self.apply(j, owners[2]);
-                        self.apply(k, owners[0]);
+                        let owners = [i, j, k].map(|x| plan.state.item_owner(self.items, x));
+                        plan.apply(self.items, i, owners[1]);
+                        plan.apply(self.items, j, owners[2]);
+                        plan.apply(self.items, k, owners[0]);
                     }
                     Proposal::Swap(i, j) => {
                         let (r, s) =
-                            (self.state.item_owner(self.items, i), self.state.item_owner(self.items, j));
-                        self.apply(i, s);
-                        self.apply(j, r);
+                            (plan.state.item_owner(self.items, i), plan.state.item_owner(self.items, j));
+                        plan.apply(self.items, i, s);
+                        plan.apply(self.items, j, r);
                     }
                 }
             }
@@ -483,34 +532,35 @@ impl<'s, 'p> Search<'s, 'p> {
     /// price costs O(unit size); whether `r` stays connected is checked only if the move is accepted.
     fn propose_unit_move(
         &self,
+        plan: &Placement<'p>,
         rng: &mut SearchRng,
         pool: usize,
         i: usize,
         r: u32,
     ) -> Option<(f64, Proposal)> {
-        let c = self.structure.contiguous.as_ref()?;
+        let c = plan.structure.contiguous.as_ref()?;
         let u = c.unit[*self.items.accounts(i).first()? as usize];
         if u == NONE || r == NONE || c.claimed[r as usize * c.n_units + u as usize] {
             return None;
         }
         let near = &c.neighbors[u as usize];
         let v = *near.get(rng.below(near.len().max(1)))?;
-        let reps = &self.state.p.pools[pool].reps;
+        let reps = &plan.state.p.pools[pool].reps;
         let start = rng.below(reps.len());
         let s = (0..reps.len()).map(|k| reps[(start + k) % reps.len()]).find(|&s| s != r && c.holds(s, v))?;
-        let moves = self.unit_moves(u, r, s)?;
-        let d = self.state.chain_delta(self.items, &moves);
-        self.within_budget(d.moves).then_some((d.cost, Proposal::Unit(u, r, s)))
+        let moves = self.unit_moves(plan, u, r, s)?;
+        let d = plan.state.chain_delta(self.items, &moves);
+        plan.within_budget(d.moves).then_some((d.cost, Proposal::Unit(u, r, s)))
     }
 
     /// The moves of a unit move: every item of `r` in unit `u` to `s`, or `None` when one may not go to
     /// `s` (another pool) or the unit is too large to move whole.
-    fn unit_moves(&self, u: u32, r: u32, s: u32) -> Option<Vec<(usize, u32)>> {
-        let c = self.structure.contiguous.as_ref()?;
-        let taker_pool = self.state.p.reps[s as usize].pool;
+    fn unit_moves(&self, plan: &Placement<'p>, u: u32, r: u32, s: u32) -> Option<Vec<(usize, u32)>> {
+        let c = plan.structure.contiguous.as_ref()?;
+        let taker_pool = plan.state.p.reps[s as usize].pool;
         let mut moves = Vec::new();
         for &j in &c.members[u as usize] {
-            if self.state.item_owner(self.items, j as usize) == r {
+            if plan.state.item_owner(self.items, j as usize) == r {
                 if self.items.pool[j as usize] != taker_pool || moves.len() >= 256 {
                     return None;
                 }
@@ -521,102 +571,104 @@ impl<'s, 'p> Search<'s, 'p> {
     }
 
     /// One random proposal in `pool`: its cost change, or `None` when it is not allowed.
-    fn propose(&self, rng: &mut SearchRng, pool: usize) -> Option<(f64, Proposal)> {
+    fn propose(&self, plan: &Placement<'p>, rng: &mut SearchRng, pool: usize) -> Option<(f64, Proposal)> {
         let items = &self.pool_items[pool];
         let i = items[rng.below(items.len())] as usize;
-        let r = self.state.item_owner(self.items, i);
-        let kind = rng.below(if self.structure.contiguous.is_some() { 4 } else { 3 });
+        let r = plan.state.item_owner(self.items, i);
+        let kind = rng.below(if plan.structure.contiguous.is_some() { 4 } else { 3 });
         if kind == 3 {
-            return self.propose_unit_move(rng, pool, i, r);
+            return self.propose_unit_move(plan, rng, pool, i, r);
         }
         if kind == 2 {
             // An ejection chain: i → owner of j, j → owner of k, k → owner of i.
             let j = items[rng.below(items.len())] as usize;
             let k = items[rng.below(items.len())] as usize;
-            let (s, t) = (self.state.item_owner(self.items, j), self.state.item_owner(self.items, k));
+            let (s, t) = (plan.state.item_owner(self.items, j), plan.state.item_owner(self.items, k));
             if r == NONE || s == NONE || t == NONE || r == s || s == t || r == t {
                 return None;
             }
-            let (pools, reps) = (&self.items.pool, &self.state.p.reps);
+            let (pools, reps) = (&self.items.pool, &plan.state.p.reps);
             if reps[s as usize].pool != pools[i]
                 || reps[t as usize].pool != pools[j]
                 || reps[r as usize].pool != pools[k]
             {
                 return None;
             }
-            let st = &self.structure;
+            let st = &plan.structure;
             if !st.allowed(self.items, i, r, s)
                 || !st.allowed(self.items, j, s, t)
                 || !st.allowed(self.items, k, t, r)
             {
                 return None;
             }
-            let d = self.state.chain_delta(self.items, &[(i, s), (j, t), (k, r)]);
-            return self.within_budget(d.moves).then_some((d.cost, Proposal::Chain(i, j, k)));
+            let d = plan.state.chain_delta(self.items, &[(i, s), (j, t), (k, r)]);
+            return plan.within_budget(d.moves).then_some((d.cost, Proposal::Chain(i, j, k)));
         }
         if kind == 0 {
-            let reps = &self.state.p.pools[pool].reps;
+            let reps = &plan.state.p.pools[pool].reps;
             let s = reps[rng.below(reps.len())];
-            if s == r || !self.structure.allowed(self.items, i, r, s) {
+            if s == r || !plan.structure.allowed(self.items, i, r, s) {
                 return None;
             }
-            let d = self.state.move_delta(self.items, i, s);
-            self.within_budget(d.moves).then_some((d.cost, Proposal::Move(i, s)))
+            let d = plan.state.move_delta(self.items, i, s);
+            plan.within_budget(d.moves).then_some((d.cost, Proposal::Move(i, s)))
         } else {
             let j = items[rng.below(items.len())] as usize;
-            let s = self.state.item_owner(self.items, j);
+            let s = plan.state.item_owner(self.items, j);
             let pools = &self.items.pool;
             if s == r
                 || r == NONE
                 || s == NONE
-                || self.state.p.reps[r as usize].pool != pools[j]
-                || self.state.p.reps[s as usize].pool != pools[i]
-                || !self.structure.allowed(self.items, i, r, s)
-                || !self.structure.allowed(self.items, j, s, r)
+                || plan.state.p.reps[r as usize].pool != pools[j]
+                || plan.state.p.reps[s as usize].pool != pools[i]
+                || !plan.structure.allowed(self.items, i, r, s)
+                || !plan.structure.allowed(self.items, j, s, r)
             {
                 return None;
             }
-            let d = self.state.swap_delta(self.items, i, j);
-            self.within_budget(d.moves).then_some((d.cost, Proposal::Swap(i, j)))
+            let d = plan.state.swap_delta(self.items, i, j);
+            plan.within_budget(d.moves).then_some((d.cost, Proposal::Swap(i, j)))
         }
     }
 
     /// Moves items back to their current-plan owner wherever that does not raise the cost, until nothing
-    /// changes. Returns the moves undone.
-    pub fn tidy(&mut self) -> usize {
+    /// changes ([`Landscape::tidy_pass`] until one undoes nothing). Returns the moves undone.
+    pub fn tidy(&self, plan: &mut Placement<'p>) -> usize {
         let mut undone = 0;
         loop {
-            let mut changed = false;
-            for i in 0..self.items.len() {
-                let Some(&first) = self.items.accounts(i).first() else { continue };
-                let home = self.state.p.start[first as usize];
-                let owner = self.state.item_owner(self.items, i);
-                if home == owner
-                    || home == NONE
-                    || self.state.p.reps[home as usize].pool != self.items.pool[i]
-                {
-                    continue;
-                }
-                if !self.structure.allowed(self.items, i, owner, home) {
-                    continue;
-                }
-                let d = self.state.move_delta(self.items, i, home);
-                // Never trade a band for a move: the band penalty outweighs a move only above ~1e-5 of excess.
-                if d.cost <= 1e-12 && !self.widens_excess(i, owner, home) {
-                    self.apply(i, home);
-                    undone += 1;
-                    changed = true;
-                }
-            }
-            if !changed {
-                return undone;
+            match self.tidy_pass(plan) {
+                0 => return undone,
+                n => undone += n,
             }
         }
     }
 
+    /// One pass of [`Landscape::tidy`] over the items in order. Returns the moves undone.
+    pub fn tidy_pass(&self, plan: &mut Placement<'p>) -> usize {
+        let mut undone = 0;
+        for i in 0..self.items.len() {
+            let Some(&first) = self.items.accounts(i).first() else { continue };
+            let home = plan.state.p.start[first as usize];
+            let owner = plan.state.item_owner(self.items, i);
+            if home == owner || home == NONE || plan.state.p.reps[home as usize].pool != self.items.pool[i] {
+                continue;
+            }
+            if !plan.structure.allowed(self.items, i, owner, home) {
+                continue;
+            }
+            let d = plan.state.move_delta(self.items, i, home);
+            // Never trade a band for a move: the band penalty outweighs a move only above ~1e-5 of excess.
+            if d.cost <= 1e-12 && !self.widens_excess(plan, i, owner, home) {
+                plan.apply(self.items, i, home);
+                undone += 1;
+            }
+        }
+        undone
+    }
+
     /// True when moving item `i` from rep `r` to rep `s` would put either further outside its bands.
-    fn widens_excess(&self, i: usize, r: u32, s: u32) -> bool {
-        let p = self.state.p;
+    fn widens_excess(&self, plan: &Placement<'p>, i: usize, r: u32, s: u32) -> bool {
+        let p = plan.state.p;
         let (mut pot, mut load_r, mut load_s) = (0.0, 0.0, 0.0);
         for &a in self.items.accounts(i) {
             let a = a as usize;
@@ -629,63 +681,67 @@ impl<'s, 'p> Search<'s, 'p> {
         let grows = |x: u32, dp: f64, dl: f64| {
             x != NONE && {
                 let x = x as usize;
-                p.excess(x, self.state.potential[x] + dp, self.state.load[x] + dl)
-                    > self.state.excess(x) + 1e-15
+                p.excess(x, plan.state.potential[x] + dp, plan.state.load[x] + dl)
+                    > plan.state.excess(x) + 1e-15
             }
         };
         grows(r, -pot, -load_r) || grows(s, pot, load_s)
     }
 
-    /// Total band excess over the reps.
-    fn total_excess(&self) -> f64 {
-        (0..self.state.p.reps.len()).map(|r| self.state.excess(r)).sum()
-    }
-
-    /// Ruin and recreate for fewer moves: `rounds` times, sends a random `share` of the moved items back to
-    /// their current-plan owners, repairs and tidies, and keeps the result when the total band excess is no
-    /// larger and the move count (then the cost) no worse; otherwise restores the plan. The repair's greedy
-    /// choice of what to move is good but order-dependent; re-running it on part of the plan finds sets of
-    /// fewer, larger moves. Returns the moves saved.
-    pub fn reduce(&mut self, rng: &mut SearchRng, rounds: usize, share: f64) -> usize {
-        let p = self.state.p;
-        let first = self.state.moves;
-        let steps = self.items.len() * 4;
+    /// Ruin and recreate for fewer moves: up to `rounds` rounds of [`Landscape::reduce_round`], until one
+    /// finds no moved item. The repair's greedy choice of what to move is good but order-dependent;
+    /// re-running it on part of the plan finds sets of fewer, larger moves. Returns the moves saved.
+    pub fn reduce(&self, plan: &mut Placement<'p>, rng: &mut SearchRng, rounds: usize, share: f64) -> usize {
+        let first = plan.state.moves;
         for _ in 0..rounds {
-            let mut moved: Vec<usize> = (0..self.items.len())
-                .filter(|&i| {
-                    let Some(&a) = self.items.accounts(i).first() else { return false };
-                    let home = p.start[a as usize];
-                    home != NONE
-                        && self.state.item_owner(self.items, i) != home
-                        && p.reps[home as usize].pool == self.items.pool[i]
-                })
-                .collect();
-            if moved.is_empty() {
+            if self.reduce_round(plan, rng, share).is_none() {
                 break;
             }
-            let (owner, structure) = (self.state.owner.clone(), self.structure.clone());
-            let (excess, moves, cost) = (self.total_excess(), self.state.moves, self.state.cost());
-            let k = ((moved.len() as f64 * share).ceil() as usize).clamp(1, moved.len());
-            for x in 0..k {
-                let y = x + rng.below(moved.len() - x);
-                moved.swap(x, y);
-                let i = moved[x];
-                let home = p.start[self.items.accounts(i)[0] as usize];
-                let r = self.state.item_owner(self.items, i);
-                if self.structure.allowed(self.items, i, r, home) {
-                    self.apply(i, home);
-                }
-            }
-            self.repair(steps);
-            self.tidy();
-            let kept = self.total_excess() <= excess + 1e-12
-                && (self.state.moves < moves || (self.state.moves == moves && self.state.cost() <= cost));
-            if !kept {
-                *self.state = State::new(p, owner);
-                self.structure = structure;
+        }
+        first.saturating_sub(plan.state.moves)
+    }
+
+    /// One round of ruin and recreate: sends a random `share` of the moved items back to their
+    /// current-plan owners, repairs and tidies, and keeps the result when the total band excess is no
+    /// larger and the move count (then the cost) no worse; otherwise restores the plan. Returns whether the
+    /// result was kept, or `None` (the plan untouched, no draw made) when no item is moved.
+    pub fn reduce_round(&self, plan: &mut Placement<'p>, rng: &mut SearchRng, share: f64) -> Option<bool> {
+        let p = plan.state.p;
+        let steps = self.items.len() * 4;
+        let mut moved: Vec<usize> = (0..self.items.len())
+            .filter(|&i| {
+                let Some(&a) = self.items.accounts(i).first() else { return false };
+                let home = p.start[a as usize];
+                home != NONE
+                    && plan.state.item_owner(self.items, i) != home
+                    && p.reps[home as usize].pool == self.items.pool[i]
+            })
+            .collect();
+        if moved.is_empty() {
+            return None;
+        }
+        let (owner, structure) = (plan.state.owner.clone(), plan.structure.clone());
+        let (excess, moves, cost) = (plan.total_excess(), plan.state.moves, plan.state.cost());
+        let k = ((moved.len() as f64 * share).ceil() as usize).clamp(1, moved.len());
+        for x in 0..k {
+            let y = x + rng.below(moved.len() - x);
+            moved.swap(x, y);
+            let i = moved[x];
+            let home = p.start[self.items.accounts(i)[0] as usize];
+            let r = plan.state.item_owner(self.items, i);
+            if plan.structure.allowed(self.items, i, r, home) {
+                plan.apply(self.items, i, home);
             }
         }
-        first.saturating_sub(self.state.moves)
+        self.repair(plan, steps);
+        self.tidy(plan);
+        let kept = plan.total_excess() <= excess + 1e-12
+            && (plan.state.moves < moves || (plan.state.moves == moves && plan.state.cost() <= cost));
+        if !kept {
+            plan.state = State::new(p, owner);
+            plan.structure = structure;
+        }
+        Some(kept)
     }
 }
 
@@ -699,4 +755,38 @@ enum Proposal {
     Chain(usize, usize, usize),
     /// Unit, giver, taker.
     Unit(u32, u32, u32),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_search_draws_the_engines_stream() {
+        let mut rng = SearchRng::new(42, 3);
+        let stream = Stream::new(42, 0, 3, Purpose::Search);
+        for k in 0..5 {
+            assert_eq!(rng.next_u64(), stream.bits(k));
+        }
+        assert_eq!(rng.unit(), stream.uniform(5));
+        // Another search's stream, and another seed's, differ.
+        assert_ne!(SearchRng::new(42, 4).next_u64(), stream.bits(0));
+        assert_ne!(SearchRng::new(43, 3).next_u64(), stream.bits(0));
+    }
+
+    #[test]
+    fn indices_are_uniform() {
+        // 60,000 draws below 6: each count is binomial(60,000, 1/6), SE 91; allow 5 SE.
+        let mut rng = SearchRng::new(1, 0);
+        let mut count = [0usize; 6];
+        for _ in 0..60_000 {
+            count[rng.below(6)] += 1;
+        }
+        for c in count {
+            assert!((c as f64 - 10_000.0).abs() < 5.0 * 91.3, "{count:?}");
+        }
+        let u: f64 = (0..10_000).map(|_| rng.unit()).sum::<f64>() / 10_000.0;
+        // Mean of 10,000 uniforms: SE 0.0029.
+        assert!((u - 0.5).abs() < 5.0 * 0.0029, "{u}");
+    }
 }

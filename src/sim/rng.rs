@@ -16,6 +16,8 @@ pub enum Purpose {
     Availability = 3,
     /// Per-trial parameter draws (segment win rates, market factor).
     Parameters = 4,
+    /// The optimizer's local search (entity: which search; trial 0).
+    Search = 5,
 }
 
 pub(crate) const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
