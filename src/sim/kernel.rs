@@ -1,9 +1,71 @@
 //! The vector kernels of the trial loop. Each has a portable version (which the compiler vectorizes for
-//! the baseline instruction set) and, on x86-64, an AVX-512 version (and for the hazard pass an AVX2 one)
-//! chosen at run time when the processor has it. They do the same IEEE operations on every element in the
-//! same order, so every version gives bit-identical results; the tests check that.
+//! the build's target) and, on x86-64, an AVX-512 version (and for the hazard pass an AVX2 one). They do
+//! the same IEEE operations on every element in the same order, so every version gives bit-identical
+//! results; the tests check that for every level the processor has.
+//!
+//! Which versions run is decided once per process, in one place: [`level`] detects the processor's
+//! [`Level`] on the first kernel call and caches it, and every kernel dispatches on that cached value.
+//! `TERRASIM_KERNELS=portable` (or `avx2`) caps the level, to compare the versions or rule them out.
+
+use std::sync::OnceLock;
 
 use super::rng::{Purpose, TrialKey, inverse_normal_cdf};
+
+/// The instruction-set level the kernels run at. Levels are ordered: a processor that has a level has
+/// every level below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Level {
+    /// Plain Rust compiled for the build's target (the x86-64 baseline unless built with `target-cpu`).
+    Portable,
+    /// x86-64 with AVX2: the hazard pass eight lanes at a time; the other kernels portable.
+    Avx2,
+    /// x86-64 with AVX-512 F, DQ and VL, POPCNT and AVX2 (every AVX-512 processor has the last two): every
+    /// kernel has a version for it.
+    Avx512,
+}
+
+impl Level {
+    /// Every level, lowest first.
+    #[cfg(test)]
+    const ALL: [Level; 3] = [Level::Portable, Level::Avx2, Level::Avx512];
+
+    /// The highest level this processor has.
+    fn detect() -> Level {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::is_x86_feature_detected as has;
+            let avx2 = has!("avx2");
+            if avx2 && has!("avx512f") && has!("avx512dq") && has!("avx512vl") && has!("popcnt") {
+                return Level::Avx512;
+            }
+            if avx2 {
+                return Level::Avx2;
+            }
+        }
+        Level::Portable
+    }
+
+    /// The level a run uses: `detected`, capped at the level `request` names (`TERRASIM_KERNELS`:
+    /// `portable`, `avx2` or `avx512`). A request above the processor's level, or one that names no level,
+    /// leaves `detected`.
+    fn choose(request: Option<&str>, detected: Level) -> Level {
+        let requested = match request.map(str::trim) {
+            Some("portable") => Level::Portable,
+            Some("avx2") => Level::Avx2,
+            Some("avx512") => Level::Avx512,
+            _ => return detected,
+        };
+        requested.min(detected)
+    }
+}
+
+/// The level every kernel of this process runs at: detected on the first call (and `TERRASIM_KERNELS` read),
+/// then cached. Never above the processor's level, which is what makes the kernels' `unsafe` calls sound.
+#[inline]
+pub(crate) fn level() -> Level {
+    static LEVEL: OnceLock<Level> = OnceLock::new();
+    *LEVEL.get_or_init(|| Level::choose(std::env::var("TERRASIM_KERNELS").ok().as_deref(), Level::detect()))
+}
 
 /// Adds a month of hazard (`hazard[i] += add[i]`) and pushes `offset + i` for every `i` whose hazard
 /// reached `threshold[i]`, in ascending order. Firing is rare (a few percent of account-months), so blocks
@@ -18,18 +80,32 @@ pub(crate) fn accumulate_fired(
 ) {
     let n = hazard.len();
     assert!(add.len() == n && threshold.len() == n, "hazard, add and threshold differ in length");
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("popcnt") {
-            // SAFETY: the processor has AVX-512 F, and the three slices have `n` elements.
-            return unsafe { x86::accumulate_fired_avx512(hazard, add, threshold, offset, fired) };
-        }
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2, and the three slices have `n` elements.
-            return unsafe { x86::accumulate_fired_avx2(hazard, add, threshold, offset, fired) };
-        }
+    // SAFETY: `level` is never above the processor's, and the three slices have `n` elements.
+    unsafe { accumulate_fired_at(level(), hazard, add, threshold, offset, fired) }
+}
+
+/// [`accumulate_fired`] at `level`.
+///
+/// # Safety
+/// The processor has `level`; `add` and `threshold` have `hazard.len()` elements.
+#[inline(always)]
+unsafe fn accumulate_fired_at(
+    level: Level,
+    hazard: &mut [f32],
+    add: &[f32],
+    threshold: &[f32],
+    offset: usize,
+    fired: &mut Vec<u32>,
+) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { x86::accumulate_fired_avx512(hazard, add, threshold, offset, fired) },
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx2 => unsafe { x86::accumulate_fired_avx2(hazard, add, threshold, offset, fired) },
+        _ => accumulate_fired_portable(hazard, add, threshold, offset, fired),
     }
-    accumulate_fired_portable(hazard, add, threshold, offset, fired);
 }
 
 /// The first demand clocks of a trial: `out[i]` is [`demand_thresholds`]' threshold of account `entity[i]`
@@ -45,12 +121,29 @@ pub(crate) fn first_thresholds(
     out: &mut [f32],
 ) {
     assert!(customer.len() == entity.len() && out.len() == entity.len(), "account arrays differ in length");
-    #[cfg(target_arch = "x86_64")]
-    if x86::has_avx512_dq_vl() {
-        // SAFETY: the processor has the features.
-        return unsafe { x86::first_thresholds_avx512(key, entity, customer, scale, out) };
+    // SAFETY: `level` is never above the processor's.
+    unsafe { first_thresholds_at(level(), key, entity, customer, scale, out) }
+}
+
+/// [`first_thresholds`] at `level`.
+///
+/// # Safety
+/// The processor has `level`.
+#[inline(always)]
+unsafe fn first_thresholds_at(
+    level: Level,
+    key: TrialKey,
+    entity: &[u32],
+    customer: &[bool],
+    scale: f32,
+    out: &mut [f32],
+) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { x86::first_thresholds_avx512(key, entity, customer, scale, out) },
+        _ => first_thresholds_portable(key, entity, customer, scale, out),
     }
-    first_thresholds_portable(key, entity, customer, scale, out);
 }
 
 #[inline(always)]
@@ -82,15 +175,37 @@ pub(crate) fn closing_draws(
         [win_counter.len(), clock_counter.len(), win.len(), clock.len()].iter().all(|&l| l == n),
         "draw arrays differ in length"
     );
-    #[cfg(target_arch = "x86_64")]
-    if x86::has_avx512_dq_vl() {
-        // SAFETY: the processor has the features, and the slices have `n` elements.
-        return unsafe {
+    // SAFETY: `level` is never above the processor's, and the slices have `n` elements.
+    unsafe { closing_draws_at(level(), key, entity, win_counter, clock_counter, scale, win, clock) }
+}
+
+/// [`closing_draws`] at `level`.
+///
+/// # Safety
+/// The processor has `level`; the slices have `entity.len()` elements.
+#[inline(always)]
+#[expect(clippy::too_many_arguments, reason = "closing_draws' arguments and the level")]
+unsafe fn closing_draws_at(
+    level: Level,
+    key: TrialKey,
+    entity: &[u32],
+    win_counter: &[u32],
+    clock_counter: &[u32],
+    scale: f32,
+    win: &mut [f64],
+    clock: &mut [f32],
+) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe {
             x86::closing_draws_avx512(key, entity, win_counter, clock_counter, scale, win, clock)
-        };
+        },
+        _ => {
+            uniforms_portable(key, Purpose::Deal, entity, win_counter, win);
+            demand_thresholds(key, entity, clock_counter, scale, clock);
+        }
     }
-    uniforms_portable(key, Purpose::Deal, entity, win_counter, win);
-    demand_thresholds(key, entity, clock_counter, scale, clock);
 }
 
 /// Uniforms: `out[i]` is the `counter[i]`-th uniform of the `purpose` stream of entity `entity[i]` (an
@@ -101,12 +216,29 @@ pub(crate) fn closing_draws(
 #[inline]
 pub(crate) fn uniforms(key: TrialKey, purpose: Purpose, entity: &[u32], counter: &[u32], out: &mut [f64]) {
     assert!(counter.len() == entity.len() && out.len() == entity.len(), "draw arrays differ in length");
-    #[cfg(target_arch = "x86_64")]
-    if x86::has_avx512_dq_vl() {
-        // SAFETY: the processor has the features.
-        return unsafe { x86::uniforms_avx512(key, purpose, entity, counter, out) };
+    // SAFETY: `level` is never above the processor's.
+    unsafe { uniforms_at(level(), key, purpose, entity, counter, out) }
+}
+
+/// [`uniforms`] at `level`.
+///
+/// # Safety
+/// The processor has `level`; the slices have `entity.len()` elements.
+#[inline(always)]
+unsafe fn uniforms_at(
+    level: Level,
+    key: TrialKey,
+    purpose: Purpose,
+    entity: &[u32],
+    counter: &[u32],
+    out: &mut [f64],
+) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { x86::uniforms_avx512(key, purpose, entity, counter, out) },
+        _ => uniforms_portable(key, purpose, entity, counter, out),
     }
-    uniforms_portable(key, purpose, entity, counter, out);
 }
 
 /// Cycle lengths: `out[i]` is one more than the number of entries of `table(i)` (a
@@ -118,12 +250,22 @@ pub(crate) fn uniforms(key: TrialKey, purpose: Purpose, entity: &[u32], counter:
 #[inline]
 pub(crate) fn cycle_months<'t>(u: &[f64], table: impl Fn(usize) -> &'t [f64], out: &mut [u32]) {
     assert_eq!(u.len(), out.len(), "draw arrays differ in length");
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("popcnt") {
-        // SAFETY: the processor has the features.
-        return unsafe { x86::cycle_months_avx512(u, table, out) };
+    // SAFETY: `level` is never above the processor's.
+    unsafe { cycle_months_at(level(), u, table, out) }
+}
+
+/// [`cycle_months`] at `level`.
+///
+/// # Safety
+/// The processor has `level`; `u` and `out` have equal lengths.
+#[inline(always)]
+unsafe fn cycle_months_at<'t>(level: Level, u: &[f64], table: impl Fn(usize) -> &'t [f64], out: &mut [u32]) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { x86::cycle_months_avx512(u, table, out) },
+        _ => cycle_months_portable(u, table, out),
     }
-    cycle_months_portable(u, table, out);
 }
 
 fn cycle_months_portable<'t>(u: &[f64], table: impl Fn(usize) -> &'t [f64], out: &mut [u32]) {
@@ -137,12 +279,22 @@ fn cycle_months_portable<'t>(u: &[f64], table: impl Fn(usize) -> &'t [f64], out:
 /// time, operation for operation as the scalar code, and the tails one at a time.
 #[inline]
 pub(crate) fn inverse_normal_cdfs(p: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx512f") {
-        // SAFETY: the processor has AVX-512 F.
-        return unsafe { x86::inverse_normal_cdfs_avx512(p) };
+    // SAFETY: `level` is never above the processor's.
+    unsafe { inverse_normal_cdfs_at(level(), p) }
+}
+
+/// [`inverse_normal_cdfs`] at `level`.
+///
+/// # Safety
+/// The processor has `level`.
+#[inline(always)]
+unsafe fn inverse_normal_cdfs_at(level: Level, p: &mut [f64]) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { x86::inverse_normal_cdfs_avx512(p) },
+        _ => p.iter_mut().for_each(|x| *x = inverse_normal_cdf(*x)),
     }
-    p.iter_mut().for_each(|x| *x = inverse_normal_cdf(*x));
 }
 
 #[inline(always)]
@@ -211,12 +363,6 @@ mod x86 {
     use super::super::model::CYCLE_BLOCK;
     use super::super::rng::{BELOW_ONE, ENTITY, GOLDEN, MIX_1, MIX_2, PURPOSE, Purpose, TrialKey};
     use super::{first_thresholds_portable, push_bits};
-
-    /// Whether the processor has the AVX-512 subsets the drawing kernels use (F is implied by them).
-    #[inline]
-    pub(super) fn has_avx512_dq_vl() -> bool {
-        std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl")
-    }
 
     /// [`super::first_thresholds`] compiled for AVX-512 (the accounts are many, so the compiled loop's
     /// sixteen-lane blocks do nearly all of them).
@@ -590,6 +736,25 @@ mod x86 {
 mod tests {
     use super::*;
 
+    /// Every level this processor has, lowest first: the tests hold each to the scalar code.
+    fn levels() -> impl Iterator<Item = Level> {
+        Level::ALL.into_iter().filter(|&l| l <= Level::detect())
+    }
+
+    #[test]
+    fn the_level_is_the_processors_capped_by_the_request() {
+        for detected in Level::ALL {
+            assert_eq!(Level::choose(None, detected), detected);
+            assert_eq!(Level::choose(Some("portable"), detected), Level::Portable);
+            assert_eq!(Level::choose(Some(" avx2\n"), detected), Level::Avx2.min(detected));
+            assert_eq!(Level::choose(Some("avx512"), detected), detected);
+            // A name that is no level (a typo, another spelling) changes nothing.
+            assert_eq!(Level::choose(Some("AVX2"), detected), detected);
+            assert_eq!(Level::choose(Some(""), detected), detected);
+        }
+        assert!(level() <= Level::detect());
+    }
+
     /// Hazards, additions and thresholds with firings at irregular places, including infinities (out of the
     /// pool) and a length that is not a multiple of any block.
     fn case(n: usize) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
@@ -637,7 +802,7 @@ mod tests {
         };
         let same = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits());
 
-        // A book-month's closings: win uniforms and the clocks of the losses, dispatched and portable.
+        // A book-month's closings: win uniforms and the clocks of the losses, dispatched and at each level.
         let expected: Vec<f32> = (0..n).map(|i| clock(i, counter[i])).collect();
         let expected_win: Vec<f64> = (0..n)
             .map(|i| key.stream(u64::from(entity[i]), Purpose::Deal).uniform(u64::from(win_counter[i])))
@@ -646,9 +811,15 @@ mod tests {
         closing_draws(key, &entity, &win_counter, &counter, scale, &mut win, &mut clocks);
         assert!(same(&clocks, &expected), "dispatched clocks, n = {n}");
         assert!(win.iter().zip(&expected_win).all(|(a, b)| a.to_bits() == b.to_bits()), "wins, n = {n}");
-        let mut portable = vec![0.0; n];
-        demand_thresholds(key, &entity, &counter, scale, &mut portable);
-        assert!(same(&portable, &expected), "portable clocks, n = {n}");
+        for l in levels() {
+            let (mut win, mut clocks) = (vec![0.0; n], vec![0.0; n]);
+            // SAFETY: the processor has `l`; the slices have `n` elements.
+            unsafe {
+                closing_draws_at(l, key, &entity, &win_counter, &counter, scale, &mut win, &mut clocks)
+            };
+            assert!(same(&clocks, &expected), "{l:?} clocks, n = {n}");
+            assert!(win.iter().zip(&expected_win).all(|(a, b)| a.to_bits() == b.to_bits()), "{l:?} wins");
+        }
 
         // The first clocks: counter 0, customers out of the pool.
         let customer: Vec<bool> = (0..n).map(|i| i % 5 == 2).collect();
@@ -657,8 +828,12 @@ mod tests {
         let mut got = vec![0.0; n];
         first_thresholds(key, &entity, &customer, scale, &mut got);
         assert!(same(&got, &expected), "first clocks, n = {n}");
-        first_thresholds_portable(key, &entity, &customer, scale, &mut got);
-        assert!(same(&got, &expected), "portable first clocks, n = {n}");
+        for l in levels() {
+            let mut got = vec![0.0; n];
+            // SAFETY: the processor has `l`.
+            unsafe { first_thresholds_at(l, key, &entity, &customer, scale, &mut got) };
+            assert!(same(&got, &expected), "{l:?} first clocks, n = {n}");
+        }
     }
 
     #[test]
@@ -687,8 +862,12 @@ mod tests {
             let mut got = vec![0; n];
             cycle_months(&draws[..n], table, &mut got);
             assert_eq!(got, expected[..n], "dispatched, n = {n}");
-            cycle_months_portable(&draws[..n], table, &mut got);
-            assert_eq!(got, expected[..n], "portable, n = {n}");
+            for l in levels() {
+                let mut got = vec![0; n];
+                // SAFETY: the processor has `l`; the slices have `n` elements.
+                unsafe { cycle_months_at(l, &draws[..n], table, &mut got) };
+                assert_eq!(got, expected[..n], "{l:?}, n = {n}");
+            }
         }
         // A certain cycle of two months: every draw gives 2.
         let mut got = vec![0; draws.len()];
@@ -711,9 +890,12 @@ mod tests {
                 out.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()),
                 "dispatched, n = {n}"
             );
-            let mut out = vec![0.0; n];
-            uniforms_portable(key, Purpose::Deal, &entity, &counter, &mut out);
-            assert!(out.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "portable, n = {n}");
+            for l in levels() {
+                let mut out = vec![0.0; n];
+                // SAFETY: the processor has `l`; the slices have `n` elements.
+                unsafe { uniforms_at(l, key, Purpose::Deal, &entity, &counter, &mut out) };
+                assert!(out.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "{l:?}, n = {n}");
+            }
         }
     }
 
@@ -721,7 +903,7 @@ mod tests {
     #[test]
     fn the_vector_logarithm_gives_the_scalar_bits_at_the_edges() {
         use std::arch::x86_64::*;
-        if !x86::has_avx512_dq_vl() {
+        if Level::detect() < Level::Avx512 {
             return;
         }
         // The smallest and largest uniforms drawn, a power of two, the edges of the mantissa's reduction, and
@@ -757,7 +939,15 @@ mod tests {
             let mut got = p[..n].to_vec();
             inverse_normal_cdfs(&mut got);
             for (&p, &z) in p[..n].iter().zip(&got) {
-                assert_eq!(z.to_bits(), inverse_normal_cdf(p).to_bits(), "p = {p:e}, n = {n}");
+                assert_eq!(z.to_bits(), inverse_normal_cdf(p).to_bits(), "dispatched, p = {p:e}, n = {n}");
+            }
+            for l in levels() {
+                let mut got = p[..n].to_vec();
+                // SAFETY: the processor has `l`.
+                unsafe { inverse_normal_cdfs_at(l, &mut got) };
+                for (&p, &z) in p[..n].iter().zip(&got) {
+                    assert_eq!(z.to_bits(), inverse_normal_cdf(p).to_bits(), "{l:?}, p = {p:e}, n = {n}");
+                }
             }
         }
     }
@@ -771,25 +961,18 @@ mod tests {
             let earlier = [u32::MAX, 2];
             let expected = [&earlier[..], &naive(&mut expected_hazard, &add, &threshold, 5)].concat();
             assert!(n < 200 || expected.len() > earlier.len(), "the case fires somewhere");
-            let mut versions: Vec<(&str, Vec<f32>, Vec<u32>)> = Vec::new();
+            let mut versions: Vec<(String, Vec<f32>, Vec<u32>)> = Vec::new();
             let mut run = |name, f: &dyn Fn(&mut [f32], &mut Vec<u32>)| {
                 let (mut h, mut fired) = (hazard.clone(), earlier.to_vec());
                 f(&mut h, &mut fired);
                 versions.push((name, h, fired));
             };
-            run("dispatched", &|h, f| accumulate_fired(h, &add, &threshold, 5, f));
-            run("portable", &|h, f| accumulate_fired_portable(h, &add, &threshold, 5, f));
-            #[cfg(target_arch = "x86_64")]
-            {
-                if std::is_x86_feature_detected!("avx2") {
-                    // SAFETY: checked just above; the slices have equal lengths.
-                    run("avx2", &|h, f| unsafe { x86::accumulate_fired_avx2(h, &add, &threshold, 5, f) });
-                }
-                if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("popcnt") {
-                    // SAFETY: checked just above; the slices have equal lengths.
-                    run("avx512", &|h, f| unsafe { x86::accumulate_fired_avx512(h, &add, &threshold, 5, f) });
-                }
+            run("dispatched".to_string(), &|h, f| accumulate_fired(h, &add, &threshold, 5, f));
+            for l in levels() {
+                // SAFETY: the processor has `l`; the slices have equal lengths.
+                run(format!("{l:?}"), &|h, f| unsafe { accumulate_fired_at(l, h, &add, &threshold, 5, f) });
             }
+            assert_eq!(versions.len(), 1 + levels().count());
             for (name, h, fired) in versions {
                 assert_eq!(fired, expected, "{name}, n = {n}");
                 assert!(h.iter().zip(&expected_hazard).all(|(a, b)| a.to_bits() == b.to_bits()), "{name}");
