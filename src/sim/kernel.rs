@@ -361,7 +361,7 @@ mod x86 {
     use std::arch::x86_64::*;
 
     use super::super::model::CYCLE_BLOCK;
-    use super::super::rng::{BELOW_ONE, ENTITY, GOLDEN, MIX_1, MIX_2, PURPOSE, Purpose, TrialKey};
+    use super::super::rng::{BELOW_ONE, Lanes64, Purpose, TrialKey, stream_bits_lanes, stream_key_lanes};
     use super::{first_thresholds_portable, push_bits};
 
     /// [`super::first_thresholds`] compiled for AVX-512 (the accounts are many, so the compiled loop's
@@ -540,47 +540,51 @@ mod x86 {
                 _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(k, counter.cast())),
             )
         };
-        stream_bits8(stream8(key, e, purpose), c)
+        // SAFETY: the caller's (the processor has AVX-512 F, DQ and VL, the features of `__m512i` lanes).
+        unsafe { stream_bits_lanes(stream_key_lanes(key, e, purpose), c) }
     }
 
-    // The eight-lane versions of the stream functions of `rng`, operation for operation (no fused
-    // multiply-add), so that every lane gives the scalar bits.
-
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn mul8(a: __m512i, b: u64) -> __m512i {
-        _mm512_mullo_epi64(a, _mm512_set1_epi64(b as i64))
+    /// Eight `u64` lanes for the mixer and stream keys, written once in `rng` over [`Lanes64`]. The methods
+    /// are not compiled for AVX-512 themselves: always inlined into the kernels, which are (memchr's
+    /// `Vector` trait does the same).
+    ///
+    /// Safety: the processor has AVX-512 F, DQ and VL (DQ for the 64-bit multiply).
+    impl Lanes64 for __m512i {
+        #[inline(always)]
+        unsafe fn splat(x: u64) -> Self {
+            // SAFETY: the caller's.
+            unsafe { _mm512_set1_epi64(x as i64) }
+        }
+        #[inline(always)]
+        unsafe fn xor(self, other: Self) -> Self {
+            // SAFETY: the caller's.
+            unsafe { _mm512_xor_si512(self, other) }
+        }
+        #[inline(always)]
+        unsafe fn add(self, other: Self) -> Self {
+            // SAFETY: the caller's.
+            unsafe { _mm512_add_epi64(self, other) }
+        }
+        #[inline(always)]
+        unsafe fn mul(self, other: Self) -> Self {
+            // SAFETY: the caller's.
+            unsafe { _mm512_mullo_epi64(self, other) }
+        }
+        #[inline(always)]
+        unsafe fn shr<const N: u32>(self) -> Self {
+            // SAFETY: the caller's.
+            unsafe { _mm512_srli_epi64::<N>(self) }
+        }
     }
 
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn mix8(z: __m512i) -> __m512i {
-        let z = mul8(_mm512_xor_si512(z, _mm512_srli_epi64::<30>(z)), MIX_1);
-        let z = mul8(_mm512_xor_si512(z, _mm512_srli_epi64::<27>(z)), MIX_2);
-        _mm512_xor_si512(z, _mm512_srli_epi64::<31>(z))
-    }
+    // The eight-lane twins of `rng`'s uniform and exponential: `rng` is their specification, and they follow
+    // it operation for operation (no fused multiply-add), so that every lane gives the scalar bits; the
+    // tests hold them to it bit for bit.
 
-    /// `TrialKey::stream` of eight entities.
+    /// [`uniform_of_bits`](super::super::rng::uniform_of_bits) of eight lanes of bits.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn stream8(key: TrialKey, entity: __m512i, purpose: Purpose) -> __m512i {
-        let purpose = _mm512_set1_epi64((purpose as u64).wrapping_mul(PURPOSE) as i64);
-        let salt = _mm512_xor_si512(mul8(entity, ENTITY), purpose);
-        mix8(_mm512_xor_si512(_mm512_set1_epi64(key.bits() as i64), salt))
-    }
-
-    /// `Stream::bits` of eight streams.
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn stream_bits8(stream: __m512i, counter: __m512i) -> __m512i {
-        let c = mul8(_mm512_add_epi64(counter, _mm512_set1_epi64(1)), GOLDEN);
-        mix8(_mm512_add_epi64(stream, c))
-    }
-
-    /// `Stream::uniform` of eight lanes of bits.
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn uniform_of_bits8(bits: __m512i) -> __m512d {
+    pub(super) fn uniform_of_bits8(bits: __m512i) -> __m512d {
         let x = _mm512_add_epi64(_mm512_srli_epi64::<11>(bits), _mm512_set1_epi64(1));
         _mm512_mul_pd(_mm512_cvtepu64_pd(x), _mm512_set1_pd(1.0 / (1u64 << 53) as f64))
     }
@@ -588,7 +592,7 @@ mod x86 {
     /// [`exponential_of_bits`](super::super::rng::exponential_of_bits) of eight lanes of bits.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn exponential8(bits: __m512i) -> __m256 {
+    pub(super) fn exponential8(bits: __m512i) -> __m256 {
         let y = _mm256_or_si256(_mm512_cvtepi64_epi32(_mm512_srli_epi64::<32>(bits)), _mm256_set1_epi32(1));
         // (No eight-lane unsigned conversion in the standard library: the sixteen-lane one, upper half unused.)
         let y = _mm512_castps512_ps256(_mm512_cvtepu32_ps(_mm512_castsi256_si512(y)));
@@ -596,7 +600,10 @@ mod x86 {
         neg_ln8(_mm256_min_ps(u, _mm256_set1_ps(BELOW_ONE)))
     }
 
-    /// [`neg_ln`](super::super::rng::neg_ln) of eight lanes.
+    /// [`neg_ln`](super::super::rng::neg_ln) of eight lanes, operation for operation (the scalar `if` is a
+    /// masked multiply, its negation a flip of the sign bit). Kept as a twin rather than written once over a
+    /// lane trait: it needs float and integer lanes, bit casts between them, a mask, a select and a
+    /// conversion, and the scalar specification would no longer read as arithmetic.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
     pub(super) fn neg_ln8(u: __m256) -> __m256 {
@@ -899,29 +906,201 @@ mod tests {
         }
     }
 
+    /// The vector twins of `rng`'s functions against `rng` (their specification), bit for bit, lane for
+    /// lane: on edge inputs and on random ones. On a processor without AVX-512 there is nothing to compare.
     #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn the_vector_logarithm_gives_the_scalar_bits_at_the_edges() {
+    mod twins {
         use std::arch::x86_64::*;
-        if Level::detect() < Level::Avx512 {
-            return;
+
+        use proptest::prelude::*;
+
+        use super::super::x86;
+        use super::super::{Level, inverse_normal_cdfs_at};
+        use crate::sim::rng::{
+            BELOW_ONE, NORMAL_LOW, Purpose, TrialKey, exponential_of_bits, inverse_normal_cdf, neg_ln,
+            stream_bits_lanes, stream_key_lanes, uniform_of_bits, uniform_of_bits_f32,
+        };
+
+        fn avx512() -> bool {
+            Level::detect() >= Level::Avx512
         }
-        // The smallest and largest uniforms drawn, a power of two, the edges of the mantissa's reduction, and
-        // values either side of each.
-        let edges =
-            [super::super::rng::BELOW_ONE, 2f32.powi(-32), 0.5, std::f32::consts::FRAC_1_SQRT_2, 1e-9, 0.7]
-                .into_iter()
-                .flat_map(|u: f32| [u.next_down(), u, u.next_up()])
-                .filter(|u| *u > 0.0 && *u < 1.0)
-                .collect::<Vec<f32>>();
-        for chunk in edges.chunks(8) {
-            let mut u = [0.5; 8];
-            u[..chunk.len()].copy_from_slice(chunk);
-            let mut got = [0.0; 8];
-            // SAFETY: the processor has the features; both arrays have eight lanes.
-            unsafe { _mm256_storeu_ps(got.as_mut_ptr(), x86::neg_ln8(_mm256_loadu_ps(u.as_ptr()))) };
-            for (x, g) in u.iter().zip(got) {
-                assert_eq!(g.to_bits(), super::super::rng::neg_ln(*x).to_bits(), "{x}");
+
+        /// `neg_ln8` of eight lanes.
+        #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+        fn neg_ln8(u: [f32; 8]) -> [f32; 8] {
+            let mut out = [0.0; 8];
+            // SAFETY: both arrays have eight lanes.
+            unsafe { _mm256_storeu_ps(out.as_mut_ptr(), x86::neg_ln8(_mm256_loadu_ps(u.as_ptr()))) };
+            out
+        }
+
+        /// `exponential8` and `uniform_of_bits8` of eight lanes of bits.
+        #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+        fn of_bits8(bits: [u64; 8]) -> ([f32; 8], [f64; 8]) {
+            let (mut e, mut u) = ([0.0; 8], [0.0; 8]);
+            // SAFETY: the arrays have eight lanes.
+            unsafe {
+                let b = _mm512_loadu_si512(bits.as_ptr().cast());
+                _mm256_storeu_ps(e.as_mut_ptr(), x86::exponential8(b));
+                _mm512_storeu_pd(u.as_mut_ptr(), x86::uniform_of_bits8(b));
+            }
+            (e, u)
+        }
+
+        /// The bits of eight streams (entities and counters in lanes), through the lane-generic functions on
+        /// vectors.
+        #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+        fn stream_bits8(key: TrialKey, entity: [u64; 8], counter: [u64; 8], purpose: Purpose) -> [u64; 8] {
+            let mut out = [0; 8];
+            // SAFETY: the arrays have eight lanes, and the processor has the features of `__m512i` lanes.
+            unsafe {
+                let e = _mm512_loadu_si512(entity.as_ptr().cast());
+                let c = _mm512_loadu_si512(counter.as_ptr().cast());
+                let bits = stream_bits_lanes(stream_key_lanes(key, e, purpose), c);
+                _mm512_storeu_si512(out.as_mut_ptr().cast(), bits);
+            }
+            out
+        }
+
+        /// Holds `neg_ln8` to `neg_ln` on `u`, eight lanes at a time (the last chunk padded).
+        fn check_neg_ln(u: &[f32]) -> Result<(), TestCaseError> {
+            for chunk in u.chunks(8) {
+                let mut lanes = [0.5; 8];
+                lanes[..chunk.len()].copy_from_slice(chunk);
+                // SAFETY: the callers check that the processor has AVX-512.
+                let got = unsafe { neg_ln8(lanes) };
+                for (x, g) in lanes.iter().zip(got) {
+                    prop_assert_eq!(g.to_bits(), neg_ln(*x).to_bits(), "u = {:e} ({:#x})", x, x.to_bits());
+                }
+            }
+            Ok(())
+        }
+
+        /// Holds the exponential and uniform of eight lanes of bits to the scalar ones.
+        fn check_of_bits(bits: &[u64]) -> Result<(), TestCaseError> {
+            for chunk in bits.chunks(8) {
+                let mut lanes = [0; 8];
+                lanes[..chunk.len()].copy_from_slice(chunk);
+                // SAFETY: the callers check that the processor has AVX-512.
+                let (e, u) = unsafe { of_bits8(lanes) };
+                for (j, &b) in lanes.iter().enumerate() {
+                    prop_assert_eq!(
+                        e[j].to_bits(),
+                        exponential_of_bits(b).to_bits(),
+                        "exponential of {:#x}",
+                        b
+                    );
+                    prop_assert_eq!(u[j].to_bits(), uniform_of_bits(b).to_bits(), "uniform of {:#x}", b);
+                }
+            }
+            Ok(())
+        }
+
+        #[test]
+        fn the_vector_twins_give_the_scalar_bits_at_the_edges() {
+            if !avx512() {
+                return;
+            }
+            // Zero, the subnormals' ends, the smallest normal, the smallest and largest uniforms drawn, powers
+            // of two, the edges of the mantissa's reduction, one, and the neighbours of each.
+            let u: Vec<f32> = [
+                0.0,
+                f32::from_bits(1),
+                f32::from_bits(0x007F_FFFF),
+                f32::MIN_POSITIVE,
+                2f32.powi(-32),
+                1e-9,
+                0.25,
+                0.5,
+                std::f32::consts::FRAC_1_SQRT_2,
+                0.7,
+                BELOW_ONE,
+                1.0,
+            ]
+            .into_iter()
+            .flat_map(|u: f32| [u.next_down(), u, u.next_up()])
+            .filter(|u| *u >= 0.0)
+            .collect();
+            check_neg_ln(&u).unwrap();
+            // The uniforms those edges come from: the extremes of the top 32 bits (the largest rounds up to
+            // one and is kept below it) and of the top 53.
+            let top = |y: u64| y << 32;
+            let bits = [
+                0,
+                1,
+                u64::MAX,
+                top(1),
+                top(2),
+                top(0xFFFF_FFFE),
+                top(0xFFFF_FF7F),
+                top(0xFFFF_FF80),
+                1 << 11,
+            ];
+            check_of_bits(&bits).unwrap();
+            assert_eq!(uniform_of_bits_f32(u64::MAX), BELOW_ONE);
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn the_vector_logarithm_is_the_scalar_one(
+                below_one in proptest::collection::vec(0u32..0x3F80_0000, 8),
+                any_bits in proptest::collection::vec(any::<u32>(), 8),
+            ) {
+                if avx512() {
+                    // Every float in [0, 1), subnormals included, and any bit pattern at all: the same
+                    // operations give the same bits even where the result means nothing.
+                    check_neg_ln(&below_one.into_iter().map(f32::from_bits).collect::<Vec<_>>())?;
+                    check_neg_ln(&any_bits.into_iter().map(f32::from_bits).collect::<Vec<_>>())?;
+                }
+            }
+
+            #[test]
+            fn the_vector_exponentials_and_uniforms_are_the_scalar_ones(
+                bits in proptest::collection::vec(any::<u64>(), 8),
+            ) {
+                if avx512() {
+                    check_of_bits(&bits)?;
+                }
+            }
+
+            #[test]
+            fn vector_streams_draw_the_scalar_bits(
+                seed in any::<u64>(),
+                trial in any::<u64>(),
+                entity in proptest::collection::vec(any::<u64>(), 8),
+                counter in proptest::collection::vec(any::<u64>(), 8),
+                purpose in prop_oneof![
+                    Just(Purpose::Demand), Just(Purpose::Deal), Just(Purpose::Availability),
+                    Just(Purpose::Parameters),
+                ],
+            ) {
+                if avx512() {
+                    let key = TrialKey::new(seed, trial);
+                    let (e, c): ([u64; 8], [u64; 8]) = (entity[..].try_into().unwrap(), counter[..].try_into().unwrap());
+                    // SAFETY: the processor has AVX-512.
+                    let got = unsafe { stream_bits8(key, e, c, purpose) };
+                    for j in 0..8 {
+                        prop_assert_eq!(got[j], key.stream(e[j], purpose).bits(c[j]), "lane {}", j);
+                    }
+                }
+            }
+
+            #[test]
+            fn the_vector_inverse_normal_is_the_scalar_one(
+                grid in proptest::collection::vec(1u64..=1 << 53, 0..20),
+                near_tail in proptest::collection::vec(NORMAL_LOW * 0.99..NORMAL_LOW * 1.01, 0..20),
+            ) {
+                // Draws on the uniforms' grid, and reals either side of the central region's edges.
+                let mut p: Vec<f64> = grid.into_iter().map(|k| k as f64 / (1u64 << 53) as f64).collect();
+                p.extend(near_tail.iter().flat_map(|&x| [x, 1.0 - x]));
+                let mut got = p.clone();
+                // SAFETY: `Avx512` only where the processor has it.
+                unsafe { inverse_normal_cdfs_at(if avx512() { Level::Avx512 } else { Level::Portable }, &mut got) };
+                for (&p, &z) in p.iter().zip(&got) {
+                    prop_assert_eq!(z.to_bits(), inverse_normal_cdf(p).to_bits(), "p = {:e}", p);
+                }
             }
         }
     }
