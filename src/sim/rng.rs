@@ -342,7 +342,24 @@ mod tests {
             assert_eq!(s.exponential(counter).to_bits(), exponential, "exponential at {counter}");
             assert_eq!(s.normal(counter).to_bits(), normal, "normal quantile at {counter}");
         }
+        // The normal quantile of a uniform (availability), the other purposes, the extremes of every key
+        // part, and the `rand` adapter (the Beta draws).
+        let quantiles =
+            [(0, 0xbff2_d339_b566_f8b2), (1, 0xbfe2_5f74_0578_52da), (1000, 0x3ff6_5768_a009_4922)];
+        for (counter, normal) in quantiles {
+            assert_eq!(s.normal_at(counter).to_bits(), normal, "normal_at({counter})");
+        }
         assert_eq!(Stream::new(42, 7, 3, Purpose::Deal).bits(0), 0xda8d_9bcf_c697_42c0);
+        assert_eq!(Stream::new(42, 7, 3, Purpose::Availability).bits(0), 0x27f1_31fb_9b75_ebeb);
+        assert_eq!(Stream::new(42, 7, 0, Purpose::Parameters).bits(0), 0x5aa9_2028_7759_0791);
+        assert_eq!(
+            Stream::new(u64::MAX, u64::MAX, u64::MAX, Purpose::Deal).bits(u64::MAX),
+            0x29d1_9373_c519_f641
+        );
+        assert_eq!(
+            rand::RngCore::next_u64(&mut Stream::new(42, 7, 3, Purpose::Parameters).rng(5)),
+            0xd423_1e8f_8c1b_380c
+        );
         assert_eq!(TrialKey::new(42, 7).stream(3, Purpose::Demand).bits(0), s.bits(0));
         assert_ne!(s.bits(0), Stream::new(42, 8, 3, Purpose::Demand).bits(0));
         assert_ne!(s.bits(0), Stream::new(42, 7, 4, Purpose::Demand).bits(0));
