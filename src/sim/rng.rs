@@ -23,6 +23,9 @@ pub enum Purpose {
     Parameters = 4,
 }
 
+/// SplitMix64's increment: 2⁶⁴ over the golden ratio, rounded to odd. With [`mix64`] it makes the
+/// sequential SplitMix64 generator any part of the crate can use (the optimizer's search, say): add
+/// `GOLDEN` to the state, then return `mix64(state)`.
 pub(crate) const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Multipliers of `mix`, of an entity and of a purpose in a stream's salt.
 const MIX_1: u64 = 0xBF58_476D_1CE4_E5B9;
@@ -111,8 +114,11 @@ pub(crate) unsafe fn stream_bits_lanes<L: Lanes64>(stream: L, counter: L) -> L {
     unsafe { mix_lanes(stream.add(counter.add(L::splat(1)).mul(L::splat(GOLDEN)))) }
 }
 
+/// SplitMix64's finaliser (Steele, Lea and Flood 2014; Stafford's "Mix13" constants): a bijection of
+/// `u64` whose output bits each depend on every input bit. Every stream's bits are `mix64` of a key plus a
+/// multiple of [`GOLDEN`]; the sequential generator is `state += GOLDEN; mix64(state)`.
 #[inline]
-fn mix(z: u64) -> u64 {
+pub(crate) fn mix64(z: u64) -> u64 {
     // SAFETY: `u64` lanes need no instruction set.
     unsafe { mix_lanes(z) }
 }
@@ -126,7 +132,7 @@ impl TrialKey {
     /// The key of `trial` under `seed`.
     #[inline]
     pub fn new(seed: u64, trial: u64) -> Self {
-        TrialKey(mix(mix(seed ^ GOLDEN) ^ trial.wrapping_mul(GOLDEN)))
+        TrialKey(mix64(mix64(seed ^ GOLDEN) ^ trial.wrapping_mul(GOLDEN)))
     }
 
     /// The stream of `entity` for `purpose`.
@@ -363,6 +369,20 @@ mod tests {
         assert_eq!(TrialKey::new(42, 7).stream(3, Purpose::Demand).bits(0), s.bits(0));
         assert_ne!(s.bits(0), Stream::new(42, 8, 3, Purpose::Demand).bits(0));
         assert_ne!(s.bits(0), Stream::new(42, 7, 4, Purpose::Demand).bits(0));
+    }
+
+    #[test]
+    fn mix64_is_splitmix64() {
+        // The reference SplitMix64 (Vigna's splitmix64.c) seeded with 0 starts with these outputs.
+        let mut state = 0u64;
+        let mut next = || {
+            state = state.wrapping_add(GOLDEN);
+            mix64(state)
+        };
+        assert_eq!(
+            [next(), next(), next()],
+            [0xe220_a839_7b1d_cdaf, 0x6e78_9e6a_a1b9_65f4, 0x06c4_5d18_8009_454f]
+        );
     }
 
     #[test]
