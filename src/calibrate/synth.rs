@@ -134,10 +134,8 @@ fn history_of(s: &Scenario, m: &Market, start: i64, trial: u64) -> Result<Histor
     let day = |month: i64, salt: u64| {
         let first = first_day(start + month);
         let days = first_day(start + month + 1) - first;
-        let mut h = salt.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (month as u64);
-        h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        first + ((h ^ (h >> 31)) % days as u64) as i64
+        let h = crate::sim::mix64(salt.wrapping_mul(crate::sim::GOLDEN) ^ (month as u64));
+        first + (h % days as u64) as i64
     };
     // Each (account, deal number) still open: its index in the history. A close names its deal.
     let mut open: std::collections::HashMap<(u32, u32), usize> = std::collections::HashMap::new();

@@ -1,9 +1,71 @@
 //! The vector kernels of the trial loop. Each has a portable version (which the compiler vectorizes for
-//! the baseline instruction set) and, on x86-64, an AVX-512 version (and for the hazard pass an AVX2 one)
-//! chosen at run time when the processor has it. They do the same IEEE operations on every element in the
-//! same order, so every version gives bit-identical results; the tests check that.
+//! the build's target) and, on x86-64, an AVX-512 version (and for the hazard pass an AVX2 one). They do
+//! the same IEEE operations on every element in the same order, so every version gives bit-identical
+//! results; the tests check that for every level the processor has.
+//!
+//! Which versions run is decided once per process, in one place: [`level`] detects the processor's
+//! [`Level`] on the first kernel call and caches it, and every kernel dispatches on that cached value.
+//! `TERRASIM_KERNELS=portable` (or `avx2`) caps the level, to compare the versions or rule them out.
+
+use std::sync::OnceLock;
 
 use super::rng::{Purpose, TrialKey, inverse_normal_cdf};
+
+/// The instruction-set level the kernels run at. Levels are ordered: a processor that has a level has
+/// every level below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Level {
+    /// Plain Rust compiled for the build's target (the x86-64 baseline unless built with `target-cpu`).
+    Portable,
+    /// x86-64 with AVX2: the hazard pass eight lanes at a time; the other kernels portable.
+    Avx2,
+    /// x86-64 with AVX-512 F, DQ and VL, POPCNT and AVX2 (every AVX-512 processor has the last two): every
+    /// kernel has a version for it.
+    Avx512,
+}
+
+impl Level {
+    /// Every level, lowest first.
+    #[cfg(test)]
+    const ALL: [Level; 3] = [Level::Portable, Level::Avx2, Level::Avx512];
+
+    /// The highest level this processor has.
+    fn detect() -> Level {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::is_x86_feature_detected as has;
+            let avx2 = has!("avx2");
+            if avx2 && has!("avx512f") && has!("avx512dq") && has!("avx512vl") && has!("popcnt") {
+                return Level::Avx512;
+            }
+            if avx2 {
+                return Level::Avx2;
+            }
+        }
+        Level::Portable
+    }
+
+    /// The level a run uses: `detected`, capped at the level `request` names (`TERRASIM_KERNELS`:
+    /// `portable`, `avx2` or `avx512`). A request above the processor's level, or one that names no level,
+    /// leaves `detected`.
+    fn choose(request: Option<&str>, detected: Level) -> Level {
+        let requested = match request.map(str::trim) {
+            Some("portable") => Level::Portable,
+            Some("avx2") => Level::Avx2,
+            Some("avx512") => Level::Avx512,
+            _ => return detected,
+        };
+        requested.min(detected)
+    }
+}
+
+/// The level every kernel of this process runs at: detected on the first call (and `TERRASIM_KERNELS` read),
+/// then cached. Never above the processor's level, which is what makes the kernels' `unsafe` calls sound.
+#[inline]
+pub(crate) fn level() -> Level {
+    static LEVEL: OnceLock<Level> = OnceLock::new();
+    *LEVEL.get_or_init(|| Level::choose(std::env::var("TERRASIM_KERNELS").ok().as_deref(), Level::detect()))
+}
 
 /// Adds a month of hazard (`hazard[i] += add[i]`) and pushes `offset + i` for every `i` whose hazard
 /// reached `threshold[i]`, in ascending order. Firing is rare (a few percent of account-months), so blocks
@@ -18,18 +80,32 @@ pub(crate) fn accumulate_fired(
 ) {
     let n = hazard.len();
     assert!(add.len() == n && threshold.len() == n, "hazard, add and threshold differ in length");
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("popcnt") {
-            // SAFETY: the processor has AVX-512 F, and the three slices have `n` elements.
-            return unsafe { x86::accumulate_fired_avx512(hazard, add, threshold, offset, fired) };
-        }
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2, and the three slices have `n` elements.
-            return unsafe { x86::accumulate_fired_avx2(hazard, add, threshold, offset, fired) };
-        }
+    // SAFETY: `level` is never above the processor's, and the three slices have `n` elements.
+    unsafe { accumulate_fired_at(level(), hazard, add, threshold, offset, fired) }
+}
+
+/// [`accumulate_fired`] at `level`.
+///
+/// # Safety
+/// The processor has `level`; `add` and `threshold` have `hazard.len()` elements.
+#[inline(always)]
+unsafe fn accumulate_fired_at(
+    level: Level,
+    hazard: &mut [f32],
+    add: &[f32],
+    threshold: &[f32],
+    offset: usize,
+    fired: &mut Vec<u32>,
+) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { x86::accumulate_fired_avx512(hazard, add, threshold, offset, fired) },
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx2 => unsafe { x86::accumulate_fired_avx2(hazard, add, threshold, offset, fired) },
+        _ => accumulate_fired_portable(hazard, add, threshold, offset, fired),
     }
-    accumulate_fired_portable(hazard, add, threshold, offset, fired);
 }
 
 /// The first demand clocks of a trial: `out[i]` is [`demand_thresholds`]' threshold of account `entity[i]`
@@ -45,12 +121,29 @@ pub(crate) fn first_thresholds(
     out: &mut [f32],
 ) {
     assert!(customer.len() == entity.len() && out.len() == entity.len(), "account arrays differ in length");
-    #[cfg(target_arch = "x86_64")]
-    if x86::has_avx512_dq_vl() {
-        // SAFETY: the processor has the features.
-        return unsafe { x86::first_thresholds_avx512(key, entity, customer, scale, out) };
+    // SAFETY: `level` is never above the processor's.
+    unsafe { first_thresholds_at(level(), key, entity, customer, scale, out) }
+}
+
+/// [`first_thresholds`] at `level`.
+///
+/// # Safety
+/// The processor has `level`.
+#[inline(always)]
+unsafe fn first_thresholds_at(
+    level: Level,
+    key: TrialKey,
+    entity: &[u32],
+    customer: &[bool],
+    scale: f32,
+    out: &mut [f32],
+) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { x86::first_thresholds_avx512(key, entity, customer, scale, out) },
+        _ => first_thresholds_portable(key, entity, customer, scale, out),
     }
-    first_thresholds_portable(key, entity, customer, scale, out);
 }
 
 #[inline(always)]
@@ -82,15 +175,37 @@ pub(crate) fn closing_draws(
         [win_counter.len(), clock_counter.len(), win.len(), clock.len()].iter().all(|&l| l == n),
         "draw arrays differ in length"
     );
-    #[cfg(target_arch = "x86_64")]
-    if x86::has_avx512_dq_vl() {
-        // SAFETY: the processor has the features, and the slices have `n` elements.
-        return unsafe {
+    // SAFETY: `level` is never above the processor's, and the slices have `n` elements.
+    unsafe { closing_draws_at(level(), key, entity, win_counter, clock_counter, scale, win, clock) }
+}
+
+/// [`closing_draws`] at `level`.
+///
+/// # Safety
+/// The processor has `level`; the slices have `entity.len()` elements.
+#[inline(always)]
+#[expect(clippy::too_many_arguments, reason = "closing_draws' arguments and the level")]
+unsafe fn closing_draws_at(
+    level: Level,
+    key: TrialKey,
+    entity: &[u32],
+    win_counter: &[u32],
+    clock_counter: &[u32],
+    scale: f32,
+    win: &mut [f64],
+    clock: &mut [f32],
+) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe {
             x86::closing_draws_avx512(key, entity, win_counter, clock_counter, scale, win, clock)
-        };
+        },
+        _ => {
+            uniforms_portable(key, Purpose::Deal, entity, win_counter, win);
+            demand_thresholds(key, entity, clock_counter, scale, clock);
+        }
     }
-    uniforms_portable(key, Purpose::Deal, entity, win_counter, win);
-    demand_thresholds(key, entity, clock_counter, scale, clock);
 }
 
 /// Uniforms: `out[i]` is the `counter[i]`-th uniform of the `purpose` stream of entity `entity[i]` (an
@@ -101,12 +216,29 @@ pub(crate) fn closing_draws(
 #[inline]
 pub(crate) fn uniforms(key: TrialKey, purpose: Purpose, entity: &[u32], counter: &[u32], out: &mut [f64]) {
     assert!(counter.len() == entity.len() && out.len() == entity.len(), "draw arrays differ in length");
-    #[cfg(target_arch = "x86_64")]
-    if x86::has_avx512_dq_vl() {
-        // SAFETY: the processor has the features.
-        return unsafe { x86::uniforms_avx512(key, purpose, entity, counter, out) };
+    // SAFETY: `level` is never above the processor's.
+    unsafe { uniforms_at(level(), key, purpose, entity, counter, out) }
+}
+
+/// [`uniforms`] at `level`.
+///
+/// # Safety
+/// The processor has `level`; the slices have `entity.len()` elements.
+#[inline(always)]
+unsafe fn uniforms_at(
+    level: Level,
+    key: TrialKey,
+    purpose: Purpose,
+    entity: &[u32],
+    counter: &[u32],
+    out: &mut [f64],
+) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { x86::uniforms_avx512(key, purpose, entity, counter, out) },
+        _ => uniforms_portable(key, purpose, entity, counter, out),
     }
-    uniforms_portable(key, purpose, entity, counter, out);
 }
 
 /// Cycle lengths: `out[i]` is one more than the number of entries of `table(i)` (a
@@ -118,12 +250,22 @@ pub(crate) fn uniforms(key: TrialKey, purpose: Purpose, entity: &[u32], counter:
 #[inline]
 pub(crate) fn cycle_months<'t>(u: &[f64], table: impl Fn(usize) -> &'t [f64], out: &mut [u32]) {
     assert_eq!(u.len(), out.len(), "draw arrays differ in length");
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("popcnt") {
-        // SAFETY: the processor has the features.
-        return unsafe { x86::cycle_months_avx512(u, table, out) };
+    // SAFETY: `level` is never above the processor's.
+    unsafe { cycle_months_at(level(), u, table, out) }
+}
+
+/// [`cycle_months`] at `level`.
+///
+/// # Safety
+/// The processor has `level`; `u` and `out` have equal lengths.
+#[inline(always)]
+unsafe fn cycle_months_at<'t>(level: Level, u: &[f64], table: impl Fn(usize) -> &'t [f64], out: &mut [u32]) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { x86::cycle_months_avx512(u, table, out) },
+        _ => cycle_months_portable(u, table, out),
     }
-    cycle_months_portable(u, table, out);
 }
 
 fn cycle_months_portable<'t>(u: &[f64], table: impl Fn(usize) -> &'t [f64], out: &mut [u32]) {
@@ -137,12 +279,22 @@ fn cycle_months_portable<'t>(u: &[f64], table: impl Fn(usize) -> &'t [f64], out:
 /// time, operation for operation as the scalar code, and the tails one at a time.
 #[inline]
 pub(crate) fn inverse_normal_cdfs(p: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx512f") {
-        // SAFETY: the processor has AVX-512 F.
-        return unsafe { x86::inverse_normal_cdfs_avx512(p) };
+    // SAFETY: `level` is never above the processor's.
+    unsafe { inverse_normal_cdfs_at(level(), p) }
+}
+
+/// [`inverse_normal_cdfs`] at `level`.
+///
+/// # Safety
+/// The processor has `level`.
+#[inline(always)]
+unsafe fn inverse_normal_cdfs_at(level: Level, p: &mut [f64]) {
+    match level {
+        // SAFETY: the caller's.
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx512 => unsafe { x86::inverse_normal_cdfs_avx512(p) },
+        _ => p.iter_mut().for_each(|x| *x = inverse_normal_cdf(*x)),
     }
-    p.iter_mut().for_each(|x| *x = inverse_normal_cdf(*x));
 }
 
 #[inline(always)]
@@ -209,14 +361,8 @@ mod x86 {
     use std::arch::x86_64::*;
 
     use super::super::model::CYCLE_BLOCK;
-    use super::super::rng::{BELOW_ONE, ENTITY, GOLDEN, MIX_1, MIX_2, PURPOSE, Purpose, TrialKey};
+    use super::super::rng::{BELOW_ONE, Lanes64, Purpose, TrialKey, stream_bits_lanes, stream_key_lanes};
     use super::{first_thresholds_portable, push_bits};
-
-    /// Whether the processor has the AVX-512 subsets the drawing kernels use (F is implied by them).
-    #[inline]
-    pub(super) fn has_avx512_dq_vl() -> bool {
-        std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl")
-    }
 
     /// [`super::first_thresholds`] compiled for AVX-512 (the accounts are many, so the compiled loop's
     /// sixteen-lane blocks do nearly all of them).
@@ -394,47 +540,51 @@ mod x86 {
                 _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(k, counter.cast())),
             )
         };
-        stream_bits8(stream8(key, e, purpose), c)
+        // SAFETY: the caller's (the processor has AVX-512 F, DQ and VL, the features of `__m512i` lanes).
+        unsafe { stream_bits_lanes(stream_key_lanes(key, e, purpose), c) }
     }
 
-    // The eight-lane versions of the stream functions of `rng`, operation for operation (no fused
-    // multiply-add), so that every lane gives the scalar bits.
-
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn mul8(a: __m512i, b: u64) -> __m512i {
-        _mm512_mullo_epi64(a, _mm512_set1_epi64(b as i64))
+    /// Eight `u64` lanes for the mixer and stream keys, written once in `rng` over [`Lanes64`]. The methods
+    /// are not compiled for AVX-512 themselves: always inlined into the kernels, which are (memchr's
+    /// `Vector` trait does the same).
+    ///
+    /// Safety: the processor has AVX-512 F, DQ and VL (DQ for the 64-bit multiply).
+    impl Lanes64 for __m512i {
+        #[inline(always)]
+        unsafe fn splat(x: u64) -> Self {
+            // SAFETY: the caller's.
+            unsafe { _mm512_set1_epi64(x as i64) }
+        }
+        #[inline(always)]
+        unsafe fn xor(self, other: Self) -> Self {
+            // SAFETY: the caller's.
+            unsafe { _mm512_xor_si512(self, other) }
+        }
+        #[inline(always)]
+        unsafe fn add(self, other: Self) -> Self {
+            // SAFETY: the caller's.
+            unsafe { _mm512_add_epi64(self, other) }
+        }
+        #[inline(always)]
+        unsafe fn mul(self, other: Self) -> Self {
+            // SAFETY: the caller's.
+            unsafe { _mm512_mullo_epi64(self, other) }
+        }
+        #[inline(always)]
+        unsafe fn shr<const N: u32>(self) -> Self {
+            // SAFETY: the caller's.
+            unsafe { _mm512_srli_epi64::<N>(self) }
+        }
     }
 
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn mix8(z: __m512i) -> __m512i {
-        let z = mul8(_mm512_xor_si512(z, _mm512_srli_epi64::<30>(z)), MIX_1);
-        let z = mul8(_mm512_xor_si512(z, _mm512_srli_epi64::<27>(z)), MIX_2);
-        _mm512_xor_si512(z, _mm512_srli_epi64::<31>(z))
-    }
+    // The eight-lane twins of `rng`'s uniform and exponential: `rng` is their specification, and they follow
+    // it operation for operation (no fused multiply-add), so that every lane gives the scalar bits; the
+    // tests hold them to it bit for bit.
 
-    /// `TrialKey::stream` of eight entities.
+    /// [`uniform_of_bits`](super::super::rng::uniform_of_bits) of eight lanes of bits.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn stream8(key: TrialKey, entity: __m512i, purpose: Purpose) -> __m512i {
-        let purpose = _mm512_set1_epi64((purpose as u64).wrapping_mul(PURPOSE) as i64);
-        let salt = _mm512_xor_si512(mul8(entity, ENTITY), purpose);
-        mix8(_mm512_xor_si512(_mm512_set1_epi64(key.bits() as i64), salt))
-    }
-
-    /// `Stream::bits` of eight streams.
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn stream_bits8(stream: __m512i, counter: __m512i) -> __m512i {
-        let c = mul8(_mm512_add_epi64(counter, _mm512_set1_epi64(1)), GOLDEN);
-        mix8(_mm512_add_epi64(stream, c))
-    }
-
-    /// `Stream::uniform` of eight lanes of bits.
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn uniform_of_bits8(bits: __m512i) -> __m512d {
+    pub(super) fn uniform_of_bits8(bits: __m512i) -> __m512d {
         let x = _mm512_add_epi64(_mm512_srli_epi64::<11>(bits), _mm512_set1_epi64(1));
         _mm512_mul_pd(_mm512_cvtepu64_pd(x), _mm512_set1_pd(1.0 / (1u64 << 53) as f64))
     }
@@ -442,7 +592,7 @@ mod x86 {
     /// [`exponential_of_bits`](super::super::rng::exponential_of_bits) of eight lanes of bits.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
-    fn exponential8(bits: __m512i) -> __m256 {
+    pub(super) fn exponential8(bits: __m512i) -> __m256 {
         let y = _mm256_or_si256(_mm512_cvtepi64_epi32(_mm512_srli_epi64::<32>(bits)), _mm256_set1_epi32(1));
         // (No eight-lane unsigned conversion in the standard library: the sixteen-lane one, upper half unused.)
         let y = _mm512_castps512_ps256(_mm512_cvtepu32_ps(_mm512_castsi256_si512(y)));
@@ -450,7 +600,10 @@ mod x86 {
         neg_ln8(_mm256_min_ps(u, _mm256_set1_ps(BELOW_ONE)))
     }
 
-    /// [`neg_ln`](super::super::rng::neg_ln) of eight lanes.
+    /// [`neg_ln`](super::super::rng::neg_ln) of eight lanes, operation for operation (the scalar `if` is a
+    /// masked multiply, its negation a flip of the sign bit). Kept as a twin rather than written once over a
+    /// lane trait: it needs float and integer lanes, bit casts between them, a mask, a select and a
+    /// conversion, and the scalar specification would no longer read as arithmetic.
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
     pub(super) fn neg_ln8(u: __m256) -> __m256 {
@@ -590,6 +743,25 @@ mod x86 {
 mod tests {
     use super::*;
 
+    /// Every level this processor has, lowest first: the tests hold each to the scalar code.
+    fn levels() -> impl Iterator<Item = Level> {
+        Level::ALL.into_iter().filter(|&l| l <= Level::detect())
+    }
+
+    #[test]
+    fn the_level_is_the_processors_capped_by_the_request() {
+        for detected in Level::ALL {
+            assert_eq!(Level::choose(None, detected), detected);
+            assert_eq!(Level::choose(Some("portable"), detected), Level::Portable);
+            assert_eq!(Level::choose(Some(" avx2\n"), detected), Level::Avx2.min(detected));
+            assert_eq!(Level::choose(Some("avx512"), detected), detected);
+            // A name that is no level (a typo, another spelling) changes nothing.
+            assert_eq!(Level::choose(Some("AVX2"), detected), detected);
+            assert_eq!(Level::choose(Some(""), detected), detected);
+        }
+        assert!(level() <= Level::detect());
+    }
+
     /// Hazards, additions and thresholds with firings at irregular places, including infinities (out of the
     /// pool) and a length that is not a multiple of any block.
     fn case(n: usize) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
@@ -637,7 +809,7 @@ mod tests {
         };
         let same = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(a, b)| a.to_bits() == b.to_bits());
 
-        // A book-month's closings: win uniforms and the clocks of the losses, dispatched and portable.
+        // A book-month's closings: win uniforms and the clocks of the losses, dispatched and at each level.
         let expected: Vec<f32> = (0..n).map(|i| clock(i, counter[i])).collect();
         let expected_win: Vec<f64> = (0..n)
             .map(|i| key.stream(u64::from(entity[i]), Purpose::Deal).uniform(u64::from(win_counter[i])))
@@ -646,9 +818,15 @@ mod tests {
         closing_draws(key, &entity, &win_counter, &counter, scale, &mut win, &mut clocks);
         assert!(same(&clocks, &expected), "dispatched clocks, n = {n}");
         assert!(win.iter().zip(&expected_win).all(|(a, b)| a.to_bits() == b.to_bits()), "wins, n = {n}");
-        let mut portable = vec![0.0; n];
-        demand_thresholds(key, &entity, &counter, scale, &mut portable);
-        assert!(same(&portable, &expected), "portable clocks, n = {n}");
+        for l in levels() {
+            let (mut win, mut clocks) = (vec![0.0; n], vec![0.0; n]);
+            // SAFETY: the processor has `l`; the slices have `n` elements.
+            unsafe {
+                closing_draws_at(l, key, &entity, &win_counter, &counter, scale, &mut win, &mut clocks)
+            };
+            assert!(same(&clocks, &expected), "{l:?} clocks, n = {n}");
+            assert!(win.iter().zip(&expected_win).all(|(a, b)| a.to_bits() == b.to_bits()), "{l:?} wins");
+        }
 
         // The first clocks: counter 0, customers out of the pool.
         let customer: Vec<bool> = (0..n).map(|i| i % 5 == 2).collect();
@@ -657,8 +835,12 @@ mod tests {
         let mut got = vec![0.0; n];
         first_thresholds(key, &entity, &customer, scale, &mut got);
         assert!(same(&got, &expected), "first clocks, n = {n}");
-        first_thresholds_portable(key, &entity, &customer, scale, &mut got);
-        assert!(same(&got, &expected), "portable first clocks, n = {n}");
+        for l in levels() {
+            let mut got = vec![0.0; n];
+            // SAFETY: the processor has `l`.
+            unsafe { first_thresholds_at(l, key, &entity, &customer, scale, &mut got) };
+            assert!(same(&got, &expected), "{l:?} first clocks, n = {n}");
+        }
     }
 
     #[test]
@@ -687,8 +869,12 @@ mod tests {
             let mut got = vec![0; n];
             cycle_months(&draws[..n], table, &mut got);
             assert_eq!(got, expected[..n], "dispatched, n = {n}");
-            cycle_months_portable(&draws[..n], table, &mut got);
-            assert_eq!(got, expected[..n], "portable, n = {n}");
+            for l in levels() {
+                let mut got = vec![0; n];
+                // SAFETY: the processor has `l`; the slices have `n` elements.
+                unsafe { cycle_months_at(l, &draws[..n], table, &mut got) };
+                assert_eq!(got, expected[..n], "{l:?}, n = {n}");
+            }
         }
         // A certain cycle of two months: every draw gives 2.
         let mut got = vec![0; draws.len()];
@@ -711,35 +897,210 @@ mod tests {
                 out.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()),
                 "dispatched, n = {n}"
             );
-            let mut out = vec![0.0; n];
-            uniforms_portable(key, Purpose::Deal, &entity, &counter, &mut out);
-            assert!(out.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "portable, n = {n}");
+            for l in levels() {
+                let mut out = vec![0.0; n];
+                // SAFETY: the processor has `l`; the slices have `n` elements.
+                unsafe { uniforms_at(l, key, Purpose::Deal, &entity, &counter, &mut out) };
+                assert!(out.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits()), "{l:?}, n = {n}");
+            }
         }
     }
 
+    /// The vector twins of `rng`'s functions against `rng` (their specification), bit for bit, lane for
+    /// lane: on edge inputs and on random ones. On a processor without AVX-512 there is nothing to compare.
     #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn the_vector_logarithm_gives_the_scalar_bits_at_the_edges() {
+    mod twins {
         use std::arch::x86_64::*;
-        if !x86::has_avx512_dq_vl() {
-            return;
+
+        use proptest::prelude::*;
+
+        use super::super::x86;
+        use super::super::{Level, inverse_normal_cdfs_at};
+        use crate::sim::rng::{
+            BELOW_ONE, NORMAL_LOW, Purpose, TrialKey, exponential_of_bits, inverse_normal_cdf, neg_ln,
+            stream_bits_lanes, stream_key_lanes, uniform_of_bits, uniform_of_bits_f32,
+        };
+
+        fn avx512() -> bool {
+            Level::detect() >= Level::Avx512
         }
-        // The smallest and largest uniforms drawn, a power of two, the edges of the mantissa's reduction, and
-        // values either side of each.
-        let edges =
-            [super::super::rng::BELOW_ONE, 2f32.powi(-32), 0.5, std::f32::consts::FRAC_1_SQRT_2, 1e-9, 0.7]
-                .into_iter()
-                .flat_map(|u: f32| [u.next_down(), u, u.next_up()])
-                .filter(|u| *u > 0.0 && *u < 1.0)
-                .collect::<Vec<f32>>();
-        for chunk in edges.chunks(8) {
-            let mut u = [0.5; 8];
-            u[..chunk.len()].copy_from_slice(chunk);
-            let mut got = [0.0; 8];
-            // SAFETY: the processor has the features; both arrays have eight lanes.
-            unsafe { _mm256_storeu_ps(got.as_mut_ptr(), x86::neg_ln8(_mm256_loadu_ps(u.as_ptr()))) };
-            for (x, g) in u.iter().zip(got) {
-                assert_eq!(g.to_bits(), super::super::rng::neg_ln(*x).to_bits(), "{x}");
+
+        /// `neg_ln8` of eight lanes.
+        #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+        fn neg_ln8(u: [f32; 8]) -> [f32; 8] {
+            let mut out = [0.0; 8];
+            // SAFETY: both arrays have eight lanes.
+            unsafe { _mm256_storeu_ps(out.as_mut_ptr(), x86::neg_ln8(_mm256_loadu_ps(u.as_ptr()))) };
+            out
+        }
+
+        /// `exponential8` and `uniform_of_bits8` of eight lanes of bits.
+        #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+        fn of_bits8(bits: [u64; 8]) -> ([f32; 8], [f64; 8]) {
+            let (mut e, mut u) = ([0.0; 8], [0.0; 8]);
+            // SAFETY: the arrays have eight lanes.
+            unsafe {
+                let b = _mm512_loadu_si512(bits.as_ptr().cast());
+                _mm256_storeu_ps(e.as_mut_ptr(), x86::exponential8(b));
+                _mm512_storeu_pd(u.as_mut_ptr(), x86::uniform_of_bits8(b));
+            }
+            (e, u)
+        }
+
+        /// The bits of eight streams (entities and counters in lanes), through the lane-generic functions on
+        /// vectors.
+        #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+        fn stream_bits8(key: TrialKey, entity: [u64; 8], counter: [u64; 8], purpose: Purpose) -> [u64; 8] {
+            let mut out = [0; 8];
+            // SAFETY: the arrays have eight lanes, and the processor has the features of `__m512i` lanes.
+            unsafe {
+                let e = _mm512_loadu_si512(entity.as_ptr().cast());
+                let c = _mm512_loadu_si512(counter.as_ptr().cast());
+                let bits = stream_bits_lanes(stream_key_lanes(key, e, purpose), c);
+                _mm512_storeu_si512(out.as_mut_ptr().cast(), bits);
+            }
+            out
+        }
+
+        /// Holds `neg_ln8` to `neg_ln` on `u`, eight lanes at a time (the last chunk padded).
+        fn check_neg_ln(u: &[f32]) -> Result<(), TestCaseError> {
+            for chunk in u.chunks(8) {
+                let mut lanes = [0.5; 8];
+                lanes[..chunk.len()].copy_from_slice(chunk);
+                // SAFETY: the callers check that the processor has AVX-512.
+                let got = unsafe { neg_ln8(lanes) };
+                for (x, g) in lanes.iter().zip(got) {
+                    prop_assert_eq!(g.to_bits(), neg_ln(*x).to_bits(), "u = {:e} ({:#x})", x, x.to_bits());
+                }
+            }
+            Ok(())
+        }
+
+        /// Holds the exponential and uniform of eight lanes of bits to the scalar ones.
+        fn check_of_bits(bits: &[u64]) -> Result<(), TestCaseError> {
+            for chunk in bits.chunks(8) {
+                let mut lanes = [0; 8];
+                lanes[..chunk.len()].copy_from_slice(chunk);
+                // SAFETY: the callers check that the processor has AVX-512.
+                let (e, u) = unsafe { of_bits8(lanes) };
+                for (j, &b) in lanes.iter().enumerate() {
+                    prop_assert_eq!(
+                        e[j].to_bits(),
+                        exponential_of_bits(b).to_bits(),
+                        "exponential of {:#x}",
+                        b
+                    );
+                    prop_assert_eq!(u[j].to_bits(), uniform_of_bits(b).to_bits(), "uniform of {:#x}", b);
+                }
+            }
+            Ok(())
+        }
+
+        #[test]
+        fn the_vector_twins_give_the_scalar_bits_at_the_edges() {
+            if !avx512() {
+                return;
+            }
+            // Zero, the subnormals' ends, the smallest normal, the smallest and largest uniforms drawn, powers
+            // of two, the edges of the mantissa's reduction, one, and the neighbours of each.
+            let u: Vec<f32> = [
+                0.0,
+                f32::from_bits(1),
+                f32::from_bits(0x007F_FFFF),
+                f32::MIN_POSITIVE,
+                2f32.powi(-32),
+                1e-9,
+                0.25,
+                0.5,
+                std::f32::consts::FRAC_1_SQRT_2,
+                0.7,
+                BELOW_ONE,
+                1.0,
+            ]
+            .into_iter()
+            .flat_map(|u: f32| [u.next_down(), u, u.next_up()])
+            .filter(|u| *u >= 0.0)
+            .collect();
+            check_neg_ln(&u).unwrap();
+            // The uniforms those edges come from: the extremes of the top 32 bits (the largest rounds up to
+            // one and is kept below it) and of the top 53.
+            let top = |y: u64| y << 32;
+            let bits = [
+                0,
+                1,
+                u64::MAX,
+                top(1),
+                top(2),
+                top(0xFFFF_FFFE),
+                top(0xFFFF_FF7F),
+                top(0xFFFF_FF80),
+                1 << 11,
+            ];
+            check_of_bits(&bits).unwrap();
+            assert_eq!(uniform_of_bits_f32(u64::MAX), BELOW_ONE);
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn the_vector_logarithm_is_the_scalar_one(
+                below_one in proptest::collection::vec(0u32..0x3F80_0000, 8),
+                any_bits in proptest::collection::vec(any::<u32>(), 8),
+            ) {
+                if avx512() {
+                    // Every float in [0, 1), subnormals included, and any bit pattern at all: the same
+                    // operations give the same bits even where the result means nothing.
+                    check_neg_ln(&below_one.into_iter().map(f32::from_bits).collect::<Vec<_>>())?;
+                    check_neg_ln(&any_bits.into_iter().map(f32::from_bits).collect::<Vec<_>>())?;
+                }
+            }
+
+            #[test]
+            fn the_vector_exponentials_and_uniforms_are_the_scalar_ones(
+                bits in proptest::collection::vec(any::<u64>(), 8),
+            ) {
+                if avx512() {
+                    check_of_bits(&bits)?;
+                }
+            }
+
+            #[test]
+            fn vector_streams_draw_the_scalar_bits(
+                seed in any::<u64>(),
+                trial in any::<u64>(),
+                entity in proptest::collection::vec(any::<u64>(), 8),
+                counter in proptest::collection::vec(any::<u64>(), 8),
+                purpose in prop_oneof![
+                    Just(Purpose::Demand), Just(Purpose::Deal), Just(Purpose::Availability),
+                    Just(Purpose::Parameters),
+                ],
+            ) {
+                if avx512() {
+                    let key = TrialKey::new(seed, trial);
+                    let (e, c): ([u64; 8], [u64; 8]) = (entity[..].try_into().unwrap(), counter[..].try_into().unwrap());
+                    // SAFETY: the processor has AVX-512.
+                    let got = unsafe { stream_bits8(key, e, c, purpose) };
+                    for j in 0..8 {
+                        prop_assert_eq!(got[j], key.stream(e[j], purpose).bits(c[j]), "lane {}", j);
+                    }
+                }
+            }
+
+            #[test]
+            fn the_vector_inverse_normal_is_the_scalar_one(
+                grid in proptest::collection::vec(1u64..=1 << 53, 0..20),
+                near_tail in proptest::collection::vec(NORMAL_LOW * 0.99..NORMAL_LOW * 1.01, 0..20),
+            ) {
+                // Draws on the uniforms' grid, and reals either side of the central region's edges.
+                let mut p: Vec<f64> = grid.into_iter().map(|k| k as f64 / (1u64 << 53) as f64).collect();
+                p.extend(near_tail.iter().flat_map(|&x| [x, 1.0 - x]));
+                let mut got = p.clone();
+                // SAFETY: `Avx512` only where the processor has it.
+                unsafe { inverse_normal_cdfs_at(if avx512() { Level::Avx512 } else { Level::Portable }, &mut got) };
+                for (&p, &z) in p.iter().zip(&got) {
+                    prop_assert_eq!(z.to_bits(), inverse_normal_cdf(p).to_bits(), "p = {:e}", p);
+                }
             }
         }
     }
@@ -757,7 +1118,15 @@ mod tests {
             let mut got = p[..n].to_vec();
             inverse_normal_cdfs(&mut got);
             for (&p, &z) in p[..n].iter().zip(&got) {
-                assert_eq!(z.to_bits(), inverse_normal_cdf(p).to_bits(), "p = {p:e}, n = {n}");
+                assert_eq!(z.to_bits(), inverse_normal_cdf(p).to_bits(), "dispatched, p = {p:e}, n = {n}");
+            }
+            for l in levels() {
+                let mut got = p[..n].to_vec();
+                // SAFETY: the processor has `l`.
+                unsafe { inverse_normal_cdfs_at(l, &mut got) };
+                for (&p, &z) in p[..n].iter().zip(&got) {
+                    assert_eq!(z.to_bits(), inverse_normal_cdf(p).to_bits(), "{l:?}, p = {p:e}, n = {n}");
+                }
             }
         }
     }
@@ -771,25 +1140,18 @@ mod tests {
             let earlier = [u32::MAX, 2];
             let expected = [&earlier[..], &naive(&mut expected_hazard, &add, &threshold, 5)].concat();
             assert!(n < 200 || expected.len() > earlier.len(), "the case fires somewhere");
-            let mut versions: Vec<(&str, Vec<f32>, Vec<u32>)> = Vec::new();
+            let mut versions: Vec<(String, Vec<f32>, Vec<u32>)> = Vec::new();
             let mut run = |name, f: &dyn Fn(&mut [f32], &mut Vec<u32>)| {
                 let (mut h, mut fired) = (hazard.clone(), earlier.to_vec());
                 f(&mut h, &mut fired);
                 versions.push((name, h, fired));
             };
-            run("dispatched", &|h, f| accumulate_fired(h, &add, &threshold, 5, f));
-            run("portable", &|h, f| accumulate_fired_portable(h, &add, &threshold, 5, f));
-            #[cfg(target_arch = "x86_64")]
-            {
-                if std::is_x86_feature_detected!("avx2") {
-                    // SAFETY: checked just above; the slices have equal lengths.
-                    run("avx2", &|h, f| unsafe { x86::accumulate_fired_avx2(h, &add, &threshold, 5, f) });
-                }
-                if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("popcnt") {
-                    // SAFETY: checked just above; the slices have equal lengths.
-                    run("avx512", &|h, f| unsafe { x86::accumulate_fired_avx512(h, &add, &threshold, 5, f) });
-                }
+            run("dispatched".to_string(), &|h, f| accumulate_fired(h, &add, &threshold, 5, f));
+            for l in levels() {
+                // SAFETY: the processor has `l`; the slices have equal lengths.
+                run(format!("{l:?}"), &|h, f| unsafe { accumulate_fired_at(l, h, &add, &threshold, 5, f) });
             }
+            assert_eq!(versions.len(), 1 + levels().count());
             for (name, h, fired) in versions {
                 assert_eq!(fired, expected, "{name}, n = {n}");
                 assert!(h.iter().zip(&expected_hazard).all(|(a, b)| a.to_bits() == b.to_bits()), "{name}");

@@ -13,6 +13,7 @@ pub mod model;
 mod reference;
 mod result;
 mod rng;
+pub(crate) use rng::{GOLDEN, mix64};
 mod runner;
 mod stats;
 mod trial;

@@ -3,6 +3,11 @@
 //! A draw is a pure function of (seed, trial, entity, purpose, counter), so an account sees the same luck in
 //! trial `i` whoever owns it, and results do not depend on how trials are spread over threads. The mixer is
 //! SplitMix64's finaliser, which passes BigCrush as a counter-based generator.
+//!
+//! The functions here are the specification of every draw. The mixer and the stream keys are written once,
+//! over [`Lanes64`] (a `u64`, or a vector register of them in the kernels), so the vector kernels compute
+//! these bits by construction. The rest ([`neg_ln`], the uniforms, the normal quantile's central region)
+//! have vector twins in `kernel.rs`, held to these bit for bit by its tests.
 
 /// What a draw is for: separate purposes never share numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,18 +25,104 @@ pub enum Purpose {
     Search = 5,
 }
 
+/// SplitMix64's increment: 2⁶⁴ over the golden ratio, rounded to odd. With [`mix64`] it makes the
+/// sequential SplitMix64 generator any part of the crate can use (the optimizer's search, say): add
+/// `GOLDEN` to the state, then return `mix64(state)`.
 pub(crate) const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Multipliers of `mix`, of an entity and of a purpose in a stream's salt.
-pub(crate) const MIX_1: u64 = 0xBF58_476D_1CE4_E5B9;
-pub(crate) const MIX_2: u64 = 0x94D0_49BB_1331_11EB;
-pub(crate) const ENTITY: u64 = 0xD1B5_4A32_D192_ED03;
-pub(crate) const PURPOSE: u64 = 0x8CB9_2BA7_2F3D_8DD7;
+const MIX_1: u64 = 0xBF58_476D_1CE4_E5B9;
+const MIX_2: u64 = 0x94D0_49BB_1331_11EB;
+const ENTITY: u64 = 0xD1B5_4A32_D192_ED03;
+const PURPOSE: u64 = 0x8CB9_2BA7_2F3D_8DD7;
 
+/// Lanes of 64-bit words: one `u64`, or a vector register of them (the kernels implement it for their
+/// vectors). Arithmetic wraps, as `u64`'s `wrapping_*`.
+///
+/// # Safety
+/// Every method needs the processor to have the instruction set of `Self` (none for `u64`): the callers
+/// of a vector's methods are compiled for that set and run only where [`kernel::level`] found it.
+///
+/// [`kernel::level`]: super::kernel::level
+pub(crate) trait Lanes64: Copy {
+    /// Every lane `x`.
+    unsafe fn splat(x: u64) -> Self;
+    /// Lane by lane `self ^ other`.
+    unsafe fn xor(self, other: Self) -> Self;
+    /// Lane by lane `self.wrapping_add(other)`.
+    unsafe fn add(self, other: Self) -> Self;
+    /// Lane by lane `self.wrapping_mul(other)`.
+    unsafe fn mul(self, other: Self) -> Self;
+    /// Lane by lane `self >> N`.
+    unsafe fn shr<const N: u32>(self) -> Self;
+}
+
+impl Lanes64 for u64 {
+    #[inline(always)]
+    unsafe fn splat(x: u64) -> Self {
+        x
+    }
+    #[inline(always)]
+    unsafe fn xor(self, other: Self) -> Self {
+        self ^ other
+    }
+    #[inline(always)]
+    unsafe fn add(self, other: Self) -> Self {
+        self.wrapping_add(other)
+    }
+    #[inline(always)]
+    unsafe fn mul(self, other: Self) -> Self {
+        self.wrapping_mul(other)
+    }
+    #[inline(always)]
+    unsafe fn shr<const N: u32>(self) -> Self {
+        self >> N
+    }
+}
+
+/// SplitMix64's finaliser of every lane: the one mixer of every stream, scalar or vector.
+///
+/// # Safety
+/// The processor has `L`'s instruction set (see [`Lanes64`]).
+#[inline(always)]
+pub(crate) unsafe fn mix_lanes<L: Lanes64>(z: L) -> L {
+    // SAFETY: the caller's.
+    unsafe {
+        let z = z.xor(z.shr::<30>()).mul(L::splat(MIX_1));
+        let z = z.xor(z.shr::<27>()).mul(L::splat(MIX_2));
+        z.xor(z.shr::<31>())
+    }
+}
+
+/// The stream keys of the `entity` lanes for `purpose` in the trial of `key` ([`TrialKey::stream`]).
+///
+/// # Safety
+/// The processor has `L`'s instruction set (see [`Lanes64`]).
+#[inline(always)]
+pub(crate) unsafe fn stream_key_lanes<L: Lanes64>(key: TrialKey, entity: L, purpose: Purpose) -> L {
+    // SAFETY: the caller's.
+    unsafe {
+        let salt = entity.mul(L::splat(ENTITY)).xor(L::splat((purpose as u64).wrapping_mul(PURPOSE)));
+        mix_lanes(L::splat(key.0).xor(salt))
+    }
+}
+
+/// The `counter` lanes' random bits of the streams of the `stream` lanes' keys ([`Stream::bits`]).
+///
+/// # Safety
+/// The processor has `L`'s instruction set (see [`Lanes64`]).
+#[inline(always)]
+pub(crate) unsafe fn stream_bits_lanes<L: Lanes64>(stream: L, counter: L) -> L {
+    // SAFETY: the caller's.
+    unsafe { mix_lanes(stream.add(counter.add(L::splat(1)).mul(L::splat(GOLDEN)))) }
+}
+
+/// SplitMix64's finaliser (Steele, Lea and Flood 2014; Stafford's "Mix13" constants): a bijection of
+/// `u64` whose output bits each depend on every input bit. Every stream's bits are `mix64` of a key plus a
+/// multiple of [`GOLDEN`]; the sequential generator is `state += GOLDEN; mix64(state)`.
 #[inline]
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(MIX_1);
-    z = (z ^ (z >> 27)).wrapping_mul(MIX_2);
-    z ^ (z >> 31)
+pub(crate) fn mix64(z: u64) -> u64 {
+    // SAFETY: `u64` lanes need no instruction set.
+    unsafe { mix_lanes(z) }
 }
 
 /// The part of a stream key shared by every entity of one trial; hoisting it out of the per-account work
@@ -43,20 +134,14 @@ impl TrialKey {
     /// The key of `trial` under `seed`.
     #[inline]
     pub fn new(seed: u64, trial: u64) -> Self {
-        TrialKey(mix(mix(seed ^ GOLDEN) ^ trial.wrapping_mul(GOLDEN)))
+        TrialKey(mix64(mix64(seed ^ GOLDEN) ^ trial.wrapping_mul(GOLDEN)))
     }
 
     /// The stream of `entity` for `purpose`.
     #[inline]
     pub fn stream(self, entity: u64, purpose: Purpose) -> Stream {
-        let salt = entity.wrapping_mul(ENTITY) ^ (purpose as u64).wrapping_mul(PURPOSE);
-        Stream { key: mix(self.0 ^ salt) }
-    }
-
-    /// The key's 64 bits.
-    #[inline]
-    pub(crate) fn bits(self) -> u64 {
-        self.0
+        // SAFETY: `u64` lanes need no instruction set.
+        Stream { key: unsafe { stream_key_lanes(self, entity, purpose) } }
     }
 }
 
@@ -76,13 +161,14 @@ impl Stream {
     /// The `counter`-th 64 random bits of the stream.
     #[inline]
     pub fn bits(self, counter: u64) -> u64 {
-        mix(self.key.wrapping_add(counter.wrapping_add(1).wrapping_mul(GOLDEN)))
+        // SAFETY: `u64` lanes need no instruction set.
+        unsafe { stream_bits_lanes(self.key, counter) }
     }
 
-    /// The `counter`-th uniform in (0, 1].
+    /// The `counter`-th uniform in (0, 1]: [`uniform_of_bits`] of the `counter`-th bits.
     #[inline]
     pub fn uniform(self, counter: u64) -> f64 {
-        ((self.bits(counter) >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+        uniform_of_bits(self.bits(counter))
     }
 
     /// The `counter`-th standard exponential, in single precision: [`exponential_of_bits`] of the
@@ -110,6 +196,12 @@ impl Stream {
     }
 }
 
+/// The uniform in (0, 1] of 64 random bits: the top 53 bits plus one, over 2⁵³ (exact in `f64`).
+#[inline(always)]
+pub(crate) fn uniform_of_bits(bits: u64) -> f64 {
+    ((bits >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
 /// The largest `f32` below 1.
 pub(crate) const BELOW_ONE: f32 = 1.0 - f32::EPSILON / 2.0;
 
@@ -125,7 +217,7 @@ pub fn exponential_of_bits(bits: u64) -> f32 {
 /// The uniform of [`exponential_of_bits`]: the top 32 bits made odd, over 2³², rounded to `f32` and kept
 /// below 1.
 #[inline(always)]
-fn uniform_of_bits_f32(bits: u64) -> f32 {
+pub(crate) fn uniform_of_bits_f32(bits: u64) -> f32 {
     let y = (bits >> 32) as u32 | 1;
     let u = y as f32 * (1.0 / 4_294_967_296.0);
     // A select that compiles to one `min` (as the vector kernels do it).
@@ -258,10 +350,41 @@ mod tests {
             assert_eq!(s.exponential(counter).to_bits(), exponential, "exponential at {counter}");
             assert_eq!(s.normal(counter).to_bits(), normal, "normal quantile at {counter}");
         }
+        // The normal quantile of a uniform (availability), the other purposes, the extremes of every key
+        // part, and the `rand` adapter (the Beta draws).
+        let quantiles =
+            [(0, 0xbff2_d339_b566_f8b2), (1, 0xbfe2_5f74_0578_52da), (1000, 0x3ff6_5768_a009_4922)];
+        for (counter, normal) in quantiles {
+            assert_eq!(s.normal_at(counter).to_bits(), normal, "normal_at({counter})");
+        }
         assert_eq!(Stream::new(42, 7, 3, Purpose::Deal).bits(0), 0xda8d_9bcf_c697_42c0);
+        assert_eq!(Stream::new(42, 7, 3, Purpose::Availability).bits(0), 0x27f1_31fb_9b75_ebeb);
+        assert_eq!(Stream::new(42, 7, 0, Purpose::Parameters).bits(0), 0x5aa9_2028_7759_0791);
+        assert_eq!(
+            Stream::new(u64::MAX, u64::MAX, u64::MAX, Purpose::Deal).bits(u64::MAX),
+            0x29d1_9373_c519_f641
+        );
+        assert_eq!(
+            rand::RngCore::next_u64(&mut Stream::new(42, 7, 3, Purpose::Parameters).rng(5)),
+            0xd423_1e8f_8c1b_380c
+        );
         assert_eq!(TrialKey::new(42, 7).stream(3, Purpose::Demand).bits(0), s.bits(0));
         assert_ne!(s.bits(0), Stream::new(42, 8, 3, Purpose::Demand).bits(0));
         assert_ne!(s.bits(0), Stream::new(42, 7, 4, Purpose::Demand).bits(0));
+    }
+
+    #[test]
+    fn mix64_is_splitmix64() {
+        // The reference SplitMix64 (Vigna's splitmix64.c) seeded with 0 starts with these outputs.
+        let mut state = 0u64;
+        let mut next = || {
+            state = state.wrapping_add(GOLDEN);
+            mix64(state)
+        };
+        assert_eq!(
+            [next(), next(), next()],
+            [0xe220_a839_7b1d_cdaf, 0x6e78_9e6a_a1b9_65f4, 0x06c4_5d18_8009_454f]
+        );
     }
 
     #[test]
