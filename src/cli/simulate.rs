@@ -1,6 +1,7 @@
 use std::time::Instant;
 
 use terrasim::io::AtomicDir;
+use terrasim::sim::{Fold, SimAccumulator};
 
 use super::common::{RunOptions, check_run_size, compile, print, progress, warn};
 use super::error::CliError;
@@ -13,10 +14,16 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     warn(&assumptions);
     let started = Instant::now();
     let bar = progress(trials, "simulate", run.quiet);
-    let outcomes = terrasim::sim::run_trials(&model, trials, run.threads, &|n| bar.inc(n))?;
+    // Each chunk of trials folds into its own accumulator; nothing per trial is kept.
+    let fold = Fold {
+        init: || SimAccumulator::new(&model),
+        fold: |acc: &mut SimAccumulator, _, outcome| acc.push(&model, &outcome),
+        merge: |acc: &mut SimAccumulator, later| acc.merge(later),
+    };
+    let acc = terrasim::sim::run_fold(&model, trials, run.threads, &|n| bar.inc(n), fold)?;
     bar.finish_and_clear();
+    let mut result = acc.finish(&model, &scenario.name, None);
     let elapsed = started.elapsed();
-    let mut result = terrasim::sim::aggregate(&model, &scenario.name, None, &outcomes);
     result.assumptions = assumptions;
 
     let dir = run.out_dir();

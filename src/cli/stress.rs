@@ -1,9 +1,10 @@
 use terrasim::io::AtomicDir;
+use terrasim::sim::Headline;
 use terrasim::sim::compare::{
-    RunBreakdown, STRESS_SCHEMA_VERSION, ShockComparison, StressResult, breakdown, paired_differences,
+    PairedRun, RunBreakdown, STRESS_SCHEMA_VERSION, ShockComparison, StressResult, breakdown,
+    paired_differences, run_paired,
 };
 use terrasim::sim::model::Model;
-use terrasim::sim::{Headline, headline};
 
 use super::common::{RunOptions, check_run_size, compile, print, progress, warn};
 use super::error::CliError;
@@ -15,7 +16,8 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     } else {
         scenario.shocks.clone()
     };
-    // One run's outcomes are held at a time; the baseline keeps its headlines and per-rep bookings.
+    // No run keeps whole outcomes: the baseline and each shock keep per trial their headlines and per-rep
+    // and per-segment figures, for the pairing.
     let base_model = compile(&scenario, &market, market.plan(), None)?;
     check_run_size(&base_model, trials, &run.trials_flag())?;
     let assumptions = terrasim::scenario::declared_for_stress(&scenario, &market);
@@ -23,8 +25,8 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     let runs = 1 + shocks.len() as u64;
     let bar = progress(trials * runs, "stress", run.quiet);
     let run_one = |model: &Model| -> Result<(Vec<Headline>, RunBreakdown), CliError> {
-        let outcomes = terrasim::sim::run_trials(model, trials, run.threads, &|n| bar.inc(n))?;
-        Ok((outcomes.iter().map(|o| headline(model, o)).collect(), RunBreakdown::of(model, &outcomes)))
+        let PairedRun { headlines, breakdown } = run_paired(model, trials, run.threads, &|n| bar.inc(n))?;
+        Ok((headlines, breakdown))
     };
     let (baseline, base_breakdown) = run_one(&base_model)?;
     let mut comparisons = Vec::new();

@@ -3,8 +3,8 @@
 
 use crate::market::{Market, Plan};
 use crate::scenario::{CompileError, Scenario, compile};
-use crate::sim::compare::{PairedDifference, RunBreakdown, paired_differences};
-use crate::sim::{Headline, RunError, headline, run_trials};
+use crate::sim::compare::{PairedDifference, PairedRun, RunBreakdown, paired_differences, run_paired};
+use crate::sim::{Headline, RunError};
 
 /// Why a candidate could not be simulated.
 #[derive(Debug, thiserror::Error)]
@@ -28,11 +28,8 @@ pub fn evaluate(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Evaluation, EvaluateError> {
     let model = compile(scenario, market, plan, None)?;
-    let outcomes = run_trials(&model, trials, threads, progress)?;
-    Ok(Evaluation {
-        headlines: outcomes.iter().map(|o| headline(&model, o)).collect(),
-        breakdown: RunBreakdown::of(&model, &outcomes),
-    })
+    let PairedRun { headlines, breakdown } = run_paired(&model, trials, threads, progress)?;
+    Ok(Evaluation { headlines, breakdown })
 }
 
 /// The per-trial headline figures of one plan, and what its reps and segments booked trial by trial.

@@ -2,9 +2,41 @@
 //! headline figures, and who wins and who loses (each rep's and each segment's bookings).
 
 use super::model::Model;
-use super::result::{HEADLINE_NAMES, Headline};
+use super::result::{HEADLINE_NAMES, Headline, headline};
+use super::runner::{Fold, RunError, run_fold};
 use super::stats::{Estimate, Welford};
 use super::trial::TrialOutcome;
+
+/// What a paired comparison keeps of one run, trial by trial: the headline figures and the breakdown, a few
+/// numbers per rep and segment (no months, no whole outcomes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairedRun {
+    /// One per trial.
+    pub headlines: Vec<Headline>,
+    /// Per trial, each rep's bookings, each segment's pipeline and the house's.
+    pub breakdown: RunBreakdown,
+}
+
+/// Runs `model` for a paired comparison, keeping of each trial only what [`PairedRun`] holds.
+pub fn run_paired(
+    model: &Model,
+    trials: u64,
+    threads: Option<usize>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<PairedRun, RunError> {
+    let fold = Fold {
+        init: || PairedRun { headlines: Vec::new(), breakdown: RunBreakdown::new(model) },
+        fold: |run: &mut PairedRun, _, o| {
+            run.headlines.push(headline(model, &o));
+            run.breakdown.push(&o);
+        },
+        merge: |run: &mut PairedRun, later: PairedRun| {
+            run.headlines.extend(later.headlines);
+            run.breakdown.append(later.breakdown);
+        },
+    };
+    run_fold(model, trials, threads, progress, fold)
+}
 
 /// The paired difference of one headline figure.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -200,6 +232,15 @@ pub struct RunBreakdown {
 impl RunBreakdown {
     /// The breakdown of `outcomes` (in trial order) of `model`.
     pub fn of(model: &Model, outcomes: &[TrialOutcome]) -> Self {
+        let mut run = RunBreakdown::new(model);
+        for o in outcomes {
+            run.push(o);
+        }
+        run
+    }
+
+    /// An empty breakdown of runs of `model`.
+    pub fn new(model: &Model) -> Self {
         let reps: Vec<RepKey> = model
             .reps
             .iter()
@@ -218,11 +259,27 @@ impl RunBreakdown {
         RunBreakdown {
             reps,
             segments,
-            trials: outcomes.len(),
-            bookings: outcomes.iter().flat_map(|o| o.bookings.iter().copied()).collect(),
-            pipeline: outcomes.iter().flat_map(|o| o.pipeline.iter().copied()).collect(),
-            house: outcomes.iter().map(|o| o.house_bookings).collect(),
+            trials: 0,
+            bookings: Vec::new(),
+            pipeline: Vec::new(),
+            house: Vec::new(),
         }
+    }
+
+    /// Adds the next trial's outcome.
+    pub fn push(&mut self, o: &TrialOutcome) {
+        self.trials += 1;
+        self.bookings.extend_from_slice(&o.bookings);
+        self.pipeline.extend_from_slice(&o.pipeline);
+        self.house.push(o.house_bookings);
+    }
+
+    /// Appends the breakdown of the trials that follow this one's (of the same model).
+    pub fn append(&mut self, later: RunBreakdown) {
+        self.trials += later.trials;
+        self.bookings.extend(later.bookings);
+        self.pipeline.extend(later.pipeline);
+        self.house.extend(later.house);
     }
 
     /// Trials held.

@@ -20,11 +20,14 @@ mod trial;
 
 pub use result::{
     Fan, HEADLINE_NAMES, Headline, OpenPipeline, RESULT_SCHEMA_VERSION, RepResult, SegmentPipeline,
-    SimResult, TeamResult, aggregate, headline,
+    SimAccumulator, SimResult, TeamResult, aggregate, headline,
 };
 pub use rng::{Purpose, Stream, StreamRng, TrialKey, inverse_normal_cdf};
-pub use runner::{RunError, run_trials};
-pub use stats::{Estimate, Quantile, Summary, Welford, quantile_sorted, spread};
+pub use runner::{Fold, RunError, run_fold, run_trials};
+pub use stats::{
+    Distribution, Estimate, Quantile, SKETCH_RELATIVE_ACCURACY, Sketch, Summary, Welford, quantile_sorted,
+    spread,
+};
 pub use trial::{
     OppEvent, OppEventKind, Scratch, TrialLog, TrialOutcome, outcome_bytes, run_trial, run_trial_logged,
 };

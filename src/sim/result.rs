@@ -3,7 +3,8 @@
 //! facts, so the same scenario and seed give the same bytes on any machine and thread count.
 
 use super::model::{Model, PlanBasis};
-use super::stats::{Estimate, Quantile, Summary, Welford, quantile_sorted, spread};
+use super::runner::CHUNK;
+use super::stats::{Distribution, Estimate, Quantile, Summary, Welford, spread};
 use super::trial::TrialOutcome;
 
 /// Version of this contract; bumped on any breaking change.
@@ -213,124 +214,269 @@ pub fn headline(model: &Model, o: &TrialOutcome) -> Headline {
     }
 }
 
-/// Aggregates trial outcomes (in trial order) into the result contract.
+/// Aggregates trial outcomes (in trial order) into the result contract, chunk by chunk as the runner does
+/// ([`SimAccumulator`]), so the result is the same bytes as a streamed run's.
 pub fn aggregate(model: &Model, scenario: &str, shock: Option<&str>, outcomes: &[TrialOutcome]) -> SimResult {
-    let n = outcomes.len();
-    let h = model.horizon;
-    let headlines: Vec<Headline> = outcomes.iter().map(|o| headline(model, o)).collect();
+    let mut total = SimAccumulator::new(model);
+    for chunk in outcomes.chunks(CHUNK) {
+        let mut acc = SimAccumulator::new(model);
+        for o in chunk {
+            acc.push(model, o);
+        }
+        total.merge(acc);
+    }
+    total.finish(model, scenario, shock)
+}
 
-    let reps = model
-        .reps
-        .iter()
-        .enumerate()
-        .map(|(r, rep)| {
-            let mut bookings: Vec<f64> = outcomes.iter().map(|o| o.bookings[r]).collect();
-            let (attainment, p100) = if rep.quota > 0.0 {
-                let mut att: Vec<f64> = bookings.iter().map(|b| b / rep.quota).collect();
-                let hits = att.iter().filter(|&&x| x >= 1.0).count();
-                (Some(Summary::of(&mut att)), Some(Estimate::proportion(hits, n)))
-            } else {
-                (None, None)
-            };
-            RepResult {
+/// What `simulate` keeps of its trials: per figure, running moments and a quantile sketch, so its size
+/// does not grow with the trial count. Chunks are folded apart and merged in trial order ([`Self::merge`]).
+#[derive(Debug, Clone)]
+pub struct SimAccumulator {
+    trials: u64,
+    reps: Vec<RepAccumulator>,
+    team_bookings: Distribution,
+    team_at_plan: Welford,
+    share_at_quota: Welford,
+    house_bookings: Welford,
+    team_monthly: Vec<Distribution>,
+    attainment_variance: Welford,
+    attainment_sd: Welford,
+    attainment_cv: Welford,
+    attainment_gini: Welford,
+    coverage_rate: Welford,
+    /// Quota of the reps selling to each pipeline segment.
+    segment_quota: Vec<f64>,
+    pipeline_created: Vec<Welford>,
+    pipeline_coverage: Vec<Welford>,
+}
+
+#[derive(Debug, Clone)]
+struct RepAccumulator {
+    bookings: Distribution,
+    /// Absent when the quota is zero.
+    attainment: Option<Distribution>,
+    at_quota: u64,
+    opportunities: Welford,
+    wins: Welford,
+    covered: Welford,
+    monthly: Vec<Distribution>,
+}
+
+impl SimAccumulator {
+    /// An empty accumulator for runs of `model`.
+    pub fn new(model: &Model) -> Self {
+        let months = || vec![Distribution::default(); model.horizon];
+        let segments = model.pipeline_segments.len();
+        SimAccumulator {
+            trials: 0,
+            reps: model
+                .reps
+                .iter()
+                .map(|rep| RepAccumulator {
+                    bookings: Distribution::default(),
+                    attainment: (rep.quota > 0.0).then(Distribution::default),
+                    at_quota: 0,
+                    opportunities: Welford::default(),
+                    wins: Welford::default(),
+                    covered: Welford::default(),
+                    monthly: months(),
+                })
+                .collect(),
+            team_bookings: Distribution::default(),
+            team_at_plan: Welford::default(),
+            share_at_quota: Welford::default(),
+            house_bookings: Welford::default(),
+            team_monthly: months(),
+            attainment_variance: Welford::default(),
+            attainment_sd: Welford::default(),
+            attainment_cv: Welford::default(),
+            attainment_gini: Welford::default(),
+            coverage_rate: Welford::default(),
+            segment_quota: segment_quotas(model),
+            pipeline_created: vec![Welford::default(); segments],
+            pipeline_coverage: vec![Welford::default(); segments],
+        }
+    }
+
+    /// Adds the next trial's outcome.
+    pub fn push(&mut self, model: &Model, o: &TrialOutcome) {
+        let h = model.horizon;
+        self.trials += 1;
+        for (r, (rep, acc)) in model.reps.iter().zip(&mut self.reps).enumerate() {
+            let bookings = o.bookings[r];
+            acc.bookings.push(bookings);
+            if let Some(att) = &mut acc.attainment {
+                let a = bookings / rep.quota;
+                att.push(a);
+                acc.at_quota += u64::from(a >= 1.0);
+            }
+            acc.opportunities.push(f64::from(o.opportunities[r]));
+            acc.wins.push(f64::from(o.wins[r]));
+            acc.covered.push(o.covered[r]);
+            for (m, month) in acc.monthly.iter_mut().enumerate() {
+                month.push(o.monthly[r * h + m]);
+            }
+        }
+        let x = headline(model, o);
+        self.team_bookings.push(x.team_bookings);
+        self.team_at_plan.push(x.team_at_plan);
+        self.share_at_quota.push(x.share_at_quota);
+        self.house_bookings.push(o.house_bookings);
+        for (m, month) in self.team_monthly.iter_mut().enumerate() {
+            month.push((0..model.reps.len()).map(|r| o.monthly[r * h + m]).sum());
+        }
+        self.attainment_variance.push(x.attainment_variance);
+        self.attainment_sd.push(x.attainment_variance.sqrt());
+        self.attainment_cv.push(x.attainment_cv);
+        self.attainment_gini.push(x.attainment_gini);
+        self.coverage_rate.push(x.coverage_rate);
+        for (s, created) in self.pipeline_created.iter_mut().enumerate() {
+            created.push(o.pipeline[s]);
+            let quota = self.segment_quota[s];
+            if quota > 0.0 {
+                self.pipeline_coverage[s].push(o.pipeline[s] / quota);
+            }
+        }
+    }
+
+    /// Appends the accumulator of the trials that follow this one's.
+    pub fn merge(&mut self, later: SimAccumulator) {
+        self.trials += later.trials;
+        for (mine, theirs) in self.reps.iter_mut().zip(&later.reps) {
+            mine.bookings.merge(&theirs.bookings);
+            if let (Some(mine), Some(theirs)) = (&mut mine.attainment, &theirs.attainment) {
+                mine.merge(theirs);
+            }
+            mine.at_quota += theirs.at_quota;
+            mine.opportunities.merge(&theirs.opportunities);
+            mine.wins.merge(&theirs.wins);
+            mine.covered.merge(&theirs.covered);
+            merge_all(&mut mine.monthly, &theirs.monthly);
+        }
+        self.team_bookings.merge(&later.team_bookings);
+        self.team_at_plan.merge(&later.team_at_plan);
+        self.share_at_quota.merge(&later.share_at_quota);
+        self.house_bookings.merge(&later.house_bookings);
+        merge_all(&mut self.team_monthly, &later.team_monthly);
+        self.attainment_variance.merge(&later.attainment_variance);
+        self.attainment_sd.merge(&later.attainment_sd);
+        self.attainment_cv.merge(&later.attainment_cv);
+        self.attainment_gini.merge(&later.attainment_gini);
+        self.coverage_rate.merge(&later.coverage_rate);
+        for (mine, theirs) in self.pipeline_created.iter_mut().zip(&later.pipeline_created) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.pipeline_coverage.iter_mut().zip(&later.pipeline_coverage) {
+            mine.merge(theirs);
+        }
+    }
+
+    /// The result contract of the trials accumulated.
+    pub fn finish(mut self, model: &Model, scenario: &str, shock: Option<&str>) -> SimResult {
+        let n = usize::try_from(self.trials).unwrap_or(usize::MAX);
+        let reps = model
+            .reps
+            .iter()
+            .zip(&mut self.reps)
+            .map(|(rep, acc)| RepResult {
                 id: rep.id.clone(),
                 name: rep.name.clone(),
                 team: rep.team.clone(),
                 quota: rep.quota,
-                attainment,
-                p_attainment_ge_100: p100,
-                bookings: Summary::of(&mut bookings),
-                opportunities: estimate(outcomes.iter().map(|o| f64::from(o.opportunities[r]))),
-                wins: estimate(outcomes.iter().map(|o| f64::from(o.wins[r]))),
-                covered_accounts: estimate(outcomes.iter().map(|o| o.covered[r])),
-                monthly_bookings: fans(h, |m| outcomes.iter().map(|o| o.monthly[r * h + m]).collect()),
-            }
-        })
-        .collect();
+                attainment: acc.attainment.as_mut().map(Distribution::summary),
+                p_attainment_ge_100: acc
+                    .attainment
+                    .is_some()
+                    .then(|| Estimate::proportion(usize::try_from(acc.at_quota).unwrap_or(usize::MAX), n)),
+                bookings: acc.bookings.summary(),
+                opportunities: Estimate::from(&acc.opportunities),
+                wins: Estimate::from(&acc.wins),
+                covered_accounts: Estimate::from(&acc.covered),
+                monthly_bookings: fans(&mut acc.monthly),
+            })
+            .collect();
+        let tb = &mut self.team_bookings;
+        let team = TeamResult {
+            plan: model.team_plan.value,
+            plan_basis: model.team_plan.basis,
+            bookings: tb.summary(),
+            bookings_p05: tb.quantile(0.05),
+            bookings_p25: tb.quantile(0.25),
+            bookings_p75: tb.quantile(0.75),
+            bookings_p95: tb.quantile(0.95),
+            p_team_ge_plan: Estimate::from(&self.team_at_plan),
+            share_of_reps_at_quota: Estimate::from(&self.share_at_quota),
+            house_bookings: Estimate::from(&self.house_bookings),
+            monthly_bookings: fans(&mut self.team_monthly),
+        };
+        let quotas = &self.segment_quota;
+        let pipeline = model
+            .pipeline_segments
+            .iter()
+            .enumerate()
+            .map(|(s, label)| {
+                let coverage = (quotas[s] > 0.0).then(|| Estimate::from(&self.pipeline_coverage[s]));
+                SegmentPipeline {
+                    segment: label.clone(),
+                    quota: quotas[s],
+                    pipeline_created: Estimate::from(&self.pipeline_created[s]),
+                    below_flag: coverage.is_some_and(|c| c.mean < model.pipeline_coverage_flag),
+                    coverage,
+                }
+            })
+            .collect();
+        SimResult {
+            schema_version: RESULT_SCHEMA_VERSION,
+            scenario: scenario.to_string(),
+            shock: shock.map(str::to_string),
+            seed: model.seed,
+            trials: self.trials,
+            horizon_months: model.horizon,
+            reps,
+            team,
+            attainment_variance: Estimate::from(&self.attainment_variance),
+            attainment_sd: Estimate::from(&self.attainment_sd),
+            attainment_cv: Estimate::from(&self.attainment_cv),
+            attainment_gini: Estimate::from(&self.attainment_gini),
+            coverage_rate: Estimate::from(&self.coverage_rate),
+            pipeline,
+            pipeline_coverage_flag: model.pipeline_coverage_flag,
+            open_pipeline: OpenPipeline {
+                deals: model.carry_in.len(),
+                value: model.carry_in.iter().map(|c| c.value).sum(),
+            },
+            // The model does not know which of its inputs were defaults: the caller, which has the scenario
+            // and the market, sets them (`scenario::declared`).
+            assumptions: Vec::new(),
+        }
+    }
+}
 
-    let mut team_bookings: Vec<f64> = headlines.iter().map(|x| x.team_bookings).collect();
-    let team_summary = Summary::of(&mut team_bookings);
-    let team = TeamResult {
-        plan: model.team_plan.value,
-        plan_basis: model.team_plan.basis,
-        bookings: team_summary,
-        bookings_p05: quantile_sorted(&team_bookings, 0.05),
-        bookings_p25: quantile_sorted(&team_bookings, 0.25),
-        bookings_p75: quantile_sorted(&team_bookings, 0.75),
-        bookings_p95: quantile_sorted(&team_bookings, 0.95),
-        p_team_ge_plan: estimate(headlines.iter().map(|x| x.team_at_plan)),
-        share_of_reps_at_quota: estimate(headlines.iter().map(|x| x.share_at_quota)),
-        house_bookings: estimate(outcomes.iter().map(|o| o.house_bookings)),
-        monthly_bookings: fans(h, |m| {
-            outcomes.iter().map(|o| (0..model.reps.len()).map(|r| o.monthly[r * h + m]).sum()).collect()
-        }),
-    };
-
-    let mut segment_quota = vec![0.0; model.pipeline_segments.len()];
+/// Quota of the reps selling to each pipeline segment.
+fn segment_quotas(model: &Model) -> Vec<f64> {
+    let mut quotas = vec![0.0; model.pipeline_segments.len()];
     for rep in &model.reps {
-        segment_quota[usize::from(rep.pipeline_segment)] += rep.quota;
+        quotas[usize::from(rep.pipeline_segment)] += rep.quota;
     }
-    let pipeline = model
-        .pipeline_segments
-        .iter()
+    quotas
+}
+
+fn merge_all(mine: &mut [Distribution], later: &[Distribution]) {
+    for (m, l) in mine.iter_mut().zip(later) {
+        m.merge(l);
+    }
+}
+
+fn fans(months: &mut [Distribution]) -> Vec<Fan> {
+    months
+        .iter_mut()
         .enumerate()
-        .map(|(s, label)| {
-            let created = estimate(outcomes.iter().map(|o| o.pipeline[s]));
-            let quota = segment_quota[s];
-            let coverage = (quota > 0.0).then(|| estimate(outcomes.iter().map(|o| o.pipeline[s] / quota)));
-            SegmentPipeline {
-                segment: label.clone(),
-                quota,
-                pipeline_created: created,
-                below_flag: coverage.is_some_and(|c| c.mean < model.pipeline_coverage_flag),
-                coverage,
-            }
-        })
-        .collect();
-
-    SimResult {
-        schema_version: RESULT_SCHEMA_VERSION,
-        scenario: scenario.to_string(),
-        shock: shock.map(str::to_string),
-        seed: model.seed,
-        trials: n as u64,
-        horizon_months: h,
-        reps,
-        team,
-        attainment_variance: estimate(headlines.iter().map(|x| x.attainment_variance)),
-        attainment_sd: estimate(headlines.iter().map(|x| x.attainment_variance.sqrt())),
-        attainment_cv: estimate(headlines.iter().map(|x| x.attainment_cv)),
-        attainment_gini: estimate(headlines.iter().map(|x| x.attainment_gini)),
-        coverage_rate: estimate(headlines.iter().map(|x| x.coverage_rate)),
-        pipeline,
-        pipeline_coverage_flag: model.pipeline_coverage_flag,
-        open_pipeline: OpenPipeline {
-            deals: model.carry_in.len(),
-            value: model.carry_in.iter().map(|c| c.value).sum(),
-        },
-        // The model does not know which of its inputs were defaults: the caller, which has the scenario and
-        // the market, sets them (`scenario::declared`).
-        assumptions: Vec::new(),
-    }
-}
-
-fn estimate(values: impl Iterator<Item = f64>) -> Estimate {
-    Estimate::from(&values.collect::<Welford>())
-}
-
-fn fans(horizon: usize, month_values: impl Fn(usize) -> Vec<f64>) -> Vec<Fan> {
-    (0..horizon)
-        .map(|m| {
-            let mut v = month_values(m);
-            let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
-            v.sort_by(f64::total_cmp);
-            Fan {
-                month: m + 1,
-                mean,
-                p10: quantile_sorted(&v, 0.1).value,
-                p50: quantile_sorted(&v, 0.5).value,
-                p90: quantile_sorted(&v, 0.9).value,
-            }
+        .map(|(m, d)| Fan {
+            month: m + 1,
+            mean: d.estimate().mean,
+            p10: d.quantile(0.1).value,
+            p50: d.quantile(0.5).value,
+            p90: d.quantile(0.9).value,
         })
         .collect()
 }
