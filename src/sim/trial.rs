@@ -8,13 +8,11 @@
 //! added to the book's accounts and the clocks that ran out are found in the same vector pass.
 //! `reference.rs` keeps a simpler month-by-month loop as a test oracle: results are identical to the bit.
 
-use rand_distr::{Beta, Distribution};
-
 use super::kernel::{
     accumulate_fired, closing_draws, cycle_months, demand_clock, first_thresholds, inverse_normal_cdfs,
     uniforms,
 };
-use super::model::{Epoch, Model, NO_OWNER, PoolSlot, SalesMotion, win_probability};
+use super::model::{Epoch, Model, NO_OWNER, PoolSlot, SalesMotion, segment_rate, win_probability};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
 
 /// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
@@ -256,12 +254,11 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     scratch.win_rate.clear();
     for (w, draw) in model.win_draws.iter().enumerate() {
         let mut rng = key.stream(1 + w as u64, Purpose::Parameters).rng(0);
-        let rate = Beta::new(draw.alpha, draw.beta)
-            .map_or(draw.alpha / (draw.alpha + draw.beta), |b| b.sample(&mut rng));
-        scratch.win_rate.push(rate);
+        scratch.win_rate.push(draw.sample(&mut rng));
     }
     scratch.draw_win.clear();
-    scratch.draw_win.extend(scratch.win_rate.iter().map(|&rate| rate * model.win_multiplier * market_factor));
+    let (multiplier, rates) = (model.win_multiplier, &scratch.win_rate);
+    scratch.draw_win.extend(rates.iter().map(|&rate| segment_rate(rate, multiplier, market_factor)));
 
     reset(&mut scratch.hazard, n, 0.0);
     // Set in full below, by the first clocks and the pass over customers.
