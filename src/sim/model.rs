@@ -139,13 +139,21 @@ pub struct CycleModel {
     /// the probability that the cycle rounds to at most `k` months, for `k` in `1..horizon`, padded to whole
     /// blocks of [`CYCLE_BLOCK`] with entries no uniform reaches.
     pub cdf: Vec<f64>,
+    /// [`CycleModel::below`] of the ages below [`BELOW_AGES`], worked out once: a carried-in deal needs it
+    /// every trial.
+    below: Vec<f64>,
 }
+
+/// Ages (months) whose [`CycleModel::below`] is kept in a table.
+const BELOW_AGES: u32 = 64;
 
 impl CycleModel {
     /// The cycle of median `median` months and sigma `sigma` over `horizon` months.
     pub fn new(median: f64, sigma: f64, horizon: usize) -> Self {
         let mu = median.ln();
-        CycleModel { mu, sigma, cdf: Self::table(mu, sigma, horizon) }
+        let mut cycle = CycleModel { mu, sigma, cdf: Self::table(mu, sigma, horizon), below: Vec::new() };
+        cycle.below = (0..BELOW_AGES).map(|age| cycle.below_exact(age)).collect();
+        cycle
     }
 
     /// The table of [`CycleModel::cdf`] for a lognormal cycle of median `e^mu` and sigma `sigma` over
@@ -185,7 +193,16 @@ impl CycleModel {
     }
 
     /// `P(L < age − ½)`, 0 for ages below 2 (every deal is open a month).
+    #[inline]
     pub fn below(&self, age: u32) -> f64 {
+        match self.below.get(age as usize) {
+            Some(&p) => p,
+            None => self.below_exact(age),
+        }
+    }
+
+    /// [`CycleModel::below`], worked out.
+    fn below_exact(&self, age: u32) -> f64 {
         if age < 2 {
             return 0.0;
         }

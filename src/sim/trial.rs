@@ -265,9 +265,11 @@ impl TrialBuffers {
         self.motion.extend(acc.customer.iter().map(|&c| SalesMotion::of_customer(c)));
         self.whitespace.clear();
         self.whitespace.extend_from_slice(&acc.whitespace);
+        // Out of the pool at the start: a customer without expansion demand (`Model::has_demand`, as selects
+        // the compiler vectorizes: customers are scattered through the books).
         self.start_out.clear();
-        let (motion, whitespace) = (&self.motion, &self.whitespace);
-        self.start_out.extend((0..n).map(|a| !model.has_demand(a, motion[a], whitespace[a])));
+        let starts = acc.customer.iter().zip(&acc.expansion_clock).zip(&acc.whitespace);
+        self.start_out.extend(starts.map(|((&c, &clock), &w)| c & !(clock.is_finite() & (w > 0.0))));
         reset(&mut self.quarters_covered, n, 0);
         self.quarters_tallied = 0;
         reset(&mut self.opp_delta, n_reps * (h + 1), 0);
@@ -285,8 +287,9 @@ impl TrialBuffers {
     fn first_clocks(&mut self, model: &Model, key: TrialKey, scale: f32) {
         let acc = &model.accounts;
         first_thresholds(key, &acc.market_index, &self.start_out, scale, &mut self.threshold);
-        for (a, _) in acc.customer.iter().enumerate().filter(|(_, c)| **c) {
-            self.threshold[a] *= acc.expansion_clock[a];
+        // A customer's clock times its expansion factor, as a select (times 1 leaves any clock as it is).
+        for ((t, &c), &factor) in self.threshold.iter_mut().zip(&acc.customer).zip(&acc.expansion_clock) {
+            *t *= if c { factor } else { 1.0 };
         }
         // A plain loop the compiler vectorizes: selects, not branches.
         for (d, &out) in self.demand_draws.iter_mut().zip(&self.start_out) {
@@ -554,6 +557,7 @@ impl Trial<'_, '_> {
     /// threshold instead. `clock` is the clock drawn with the month's closings ([`closing_draws`]) and the
     /// counter it was drawn at: another of the account's deals closed earlier in the month moved the
     /// counter on, and then the clock is drawn again.
+    #[inline]
     fn rejoin(&self, s: &mut Scratch, a: usize, clock: (f32, u32)) {
         if s.trial.threshold[a] == OUT_OF_POOL {
             self.pool_change(s, a, 1);
@@ -593,7 +597,7 @@ impl Trial<'_, '_> {
 
     /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's covered
     /// prefix when it is in it.
-    #[inline]
+    #[inline(always)]
     fn pool_change(&self, s: &mut Scratch, a: usize, sign: i64) {
         let slot = self.model.epochs[s.epoch.index].pool_slot[a];
         s.epoch.pool_milli[a] = if sign > 0 { slot.milli_hours } else { 0 };
@@ -817,18 +821,35 @@ impl Trial<'_, '_> {
     /// Books an open deal's hours to each month's owner until `close` and files its close: at `close`, or
     /// earlier when a handoff loses it (its owner has left by a month in which the account has another
     /// owner). Deals that close after the horizon go to month `h`, which is never worked.
+    #[inline(always)]
     fn schedule(&mut self, s: &mut Scratch, a: usize, from: usize, owner: u32, close: usize, c: Closing) {
         let model = self.model;
-        let seg = &model.segments[usize::from(model.accounts.segment[a])];
-        let h = model.horizon;
         if model.epochs.len() == 1 {
             // One owner throughout, so no handoff: the deal takes the owner's hours until it closes.
+            let (seg, h) = (&model.segments[usize::from(model.accounts.segment[a])], model.horizon);
             if owner != NO_OWNER && close > from {
                 s.trial.book_opp_hours(owner, from + 1, close, seg.opp_milli_hours, h);
             }
             s.trial.closings[closing_slot(model, close.min(h), book_of(model, owner))].push(c);
             return;
         }
+        self.schedule_moving(s, a, from, owner, close, c);
+    }
+
+    /// [`Self::schedule`] when books move during the horizon: month by month, with the handoff.
+    #[inline(never)]
+    fn schedule_moving(
+        &mut self,
+        s: &mut Scratch,
+        a: usize,
+        from: usize,
+        owner: u32,
+        close: usize,
+        c: Closing,
+    ) {
+        let model = self.model;
+        let seg = &model.segments[usize::from(model.accounts.segment[a])];
+        let h = model.horizon;
         let handoff_draw = self.deal_stream(a).uniform(u64::from(deal_counter(c.deal, DealDraw::Handoff)));
         let mut current = owner;
         for t in from + 1..=close.min(h - 1) {
