@@ -1,14 +1,20 @@
 //! The shipped reference market end to end: import, compile, and the Monte Carlo run at the product's
-//! target size (10,000 trials of ~12,000 accounts × 40 reps × 12 months).
+//! target size (10,000 trials of ~12,000 accounts × 40 reps × 12 months), on the baseline and on the
+//! calibrated scenario (both motions, the open pipeline carried in).
 
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn northstar() -> (terrasim::scenario::Scenario, terrasim::market::Market) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/northstar/baseline.toml");
-    let scenario = terrasim::io::load_scenario(&path).expect("baseline scenario");
-    let market = terrasim::io::load_market(&scenario).expect("baseline market");
+    load("baseline")
+}
+
+/// Scenario `name` of `scenarios/northstar` and its market.
+fn load(name: &str) -> (terrasim::scenario::Scenario, terrasim::market::Market) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/northstar/{name}.toml"));
+    let scenario = terrasim::io::load_scenario(&path).expect("Northstar scenario");
+    let market = terrasim::io::load_market(&scenario).expect("Northstar market");
     (scenario, market)
 }
 
@@ -26,6 +32,14 @@ fn bench(c: &mut Criterion) {
             b.iter(|| terrasim::sim::run_trials(&model, trials, None, &|_| {}).expect("run"))
         });
     }
+    // Issue 16's comparison: both motions and the open pipeline carried in (the calibrated scenario), at
+    // 10,000 trials, against `simulate_10000_trials` of 2fe0d53 on the old Northstar.
+    let (calibrated, market) = load("calibrated");
+    let model = terrasim::scenario::compile(&calibrated, &market, market.plan(), None).expect("compile");
+    assert!(!model.carry_in.is_empty(), "the calibrated scenario carries its open pipeline in");
+    g.bench_function("simulate_10000_trials_calibrated", |b| {
+        b.iter(|| terrasim::sim::run_trials(&model, 10_000, None, &|_| {}).expect("run"))
+    });
     g.finish();
 }
 

@@ -245,7 +245,7 @@ pub fn compile(
     let changes = ownership_changes(scenario, market, plan, shock, &priority, &mut roster)?;
     let snapshots = epoch_owners(plan, accounts.len(), h, &changes);
     let labels = Labels::new(accounts, &roster.reps);
-    let (segments, set_segment, win_draws) = segment_models(&params, h);
+    let (segments, set_segment, win_draws) = segment_models(&params, h)?;
 
     // Model order: the first epoch's books, highest priority first, then the unowned.
     let first = &snapshots[0].1;
@@ -632,27 +632,32 @@ impl<'a> Labels<'a> {
 }
 
 /// Phase 4, the segment models: one per distinct override chain, with one win draw per key that sets a Beta
-/// (and motion). Returns the segments, each parameter set's segment, and the draws.
-fn segment_models(params: &AccountParams, h: usize) -> (Vec<SegmentModel>, Vec<u16>, Vec<WinDraw>) {
+/// (and motion). Returns the segments, each parameter set's segment, and the draws; an error when a key's
+/// Beta is not valid.
+type SegmentModels = (Vec<SegmentModel>, Vec<u16>, Vec<WinDraw>);
+fn segment_models(params: &AccountParams, h: usize) -> Result<SegmentModels, CompileError> {
     let mut segment_ix: BTreeMap<String, usize> = BTreeMap::new();
     let mut segments: Vec<SegmentModel> = Vec::new();
     let mut win_draws = WinDraws::default();
     let mut set_segment = vec![0u16; params.sets.len()];
     for (set, (p, chain, win_keys)) in params.sets.iter().enumerate() {
-        let new_business =
-            win_draws.index(&win_keys.new_business, p.win_rate_alpha.get(), p.win_rate_beta.get());
+        let new_business = win_draws.index(
+            &win_keys.new_business,
+            (p.win_rate_alpha.get(), p.win_rate_beta.get()),
+            (&win_keys.new_business, ""),
+        )?;
         let expansion = win_draws.index(
             &format!("{} expansion", win_keys.expansion),
-            p.expansion_win_rate_alpha.get(),
-            p.expansion_win_rate_beta.get(),
-        );
+            (p.expansion_win_rate_alpha.get(), p.expansion_win_rate_beta.get()),
+            (&win_keys.expansion, "expansion_"),
+        )?;
         let s = *segment_ix.entry(chain.clone()).or_insert_with(|| {
             segments.push(segment_model(chain, p, [new_business, expansion], h));
             segments.len() - 1
         });
         set_segment[set] = s as u16;
     }
-    (segments, set_segment, win_draws.draws)
+    Ok((segments, set_segment, win_draws.draws))
 }
 
 /// Phase 5, the account table in model order (`order[i]` is the market index of model account `i`): hazards
@@ -795,12 +800,24 @@ struct WinDraws {
 }
 
 impl WinDraws {
-    /// The index of the draw labelled `label`, added with Beta(`alpha`, `beta`) if it is new.
-    fn index(&mut self, label: &str, alpha: f64, beta: f64) -> usize {
-        *self.index.entry(label.to_string()).or_insert_with(|| {
-            self.draws.push(WinDraw { label: label.to_string(), alpha, beta });
-            self.draws.len() - 1
-        })
+    /// The index of the draw labelled `label`, added with Beta(`alpha`, `beta`) if it is new; an error naming
+    /// the parameters' key and the parameter (`prefix` is the motion's, before `win_rate_alpha`) when α or β
+    /// is not a valid Beta parameter.
+    fn index(
+        &mut self,
+        label: &str,
+        (alpha, beta): (f64, f64),
+        (key, prefix): (&str, &str),
+    ) -> Result<usize, CompileError> {
+        if let Some(&i) = self.index.get(label) {
+            return Ok(i);
+        }
+        let field = format!("params.\"{key}\"");
+        let draw =
+            WinDraw::new(label, alpha, beta).map_err(|m| err(field, format!("{prefix}win_rate_{m}")))?;
+        self.draws.push(draw);
+        self.index.insert(label.to_string(), self.draws.len() - 1);
+        Ok(self.draws.len() - 1)
     }
 }
 
@@ -974,7 +991,7 @@ mod tests {
         let m = six_and_two();
         let s = scenario("[params.\"AMER/SMB/Retail\"]\nwin_rate_alpha = 3\nwin_rate_beta = 7\n");
         let params = account_params(&s, &m);
-        let (segments, set_segment, draws) = segment_models(&params, 12);
+        let (segments, set_segment, draws) = segment_models(&params, 12).expect("valid Betas");
         // Retail carries its own key, Software only its size band's: two segments. Retail's key sets the
         // new-business Beta only, so the two new-business draws differ and both expansion draws are SMB's.
         assert_eq!(segments.len(), 2, "{:?}", segments.iter().map(|x| &x.label).collect::<Vec<_>>());
@@ -983,7 +1000,7 @@ mod tests {
         assert_eq!(set_segment[params.set_of[7] as usize], retail, "both Retail accounts share one segment");
         assert_ne!(set_segment[params.set_of[6] as usize], retail);
         let nb = &draws[segments[usize::from(retail)].motions[0].win_draw];
-        assert_eq!((nb.alpha, nb.beta), (3.0, 7.0));
+        assert_eq!((nb.alpha(), nb.beta()), (3.0, 7.0));
     }
 
     #[test]
@@ -994,7 +1011,7 @@ mod tests {
         let no_expansion = scenario("[params.SMB]\nexpansion_opp_rate = 0\n");
         let params = account_params(&no_expansion, &m);
         let labels = Labels::new(m.accounts(), &roster(&no_expansion, &m, None).unwrap().reps);
-        let (_, set_segment, _) = segment_models(&params, 12);
+        let (_, set_segment, _) = segment_models(&params, 12).expect("valid Betas");
         let mut dark = shock("dark");
         dark.vertical_dark = Some("retail".into());
         let t = account_table(&no_expansion, &m, Some(&dark), &params, &[1, 0], &set_segment, &labels);

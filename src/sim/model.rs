@@ -1,6 +1,8 @@
 //! The compiled model: dense arrays indexed by account, rep, segment and month. Built once per
 //! (scenario, plan, shock) by `scenario::compile`; read-only during the simulation.
 
+use rand_distr::{Beta, Distribution};
+
 use super::rng::{inverse_normal_cdf, normal_cdf};
 
 /// Marks "no owner" in [`Epoch::owner`].
@@ -119,6 +121,13 @@ pub fn win_probability(segment_rate: f64, win_factor: f64) -> f64 {
     (segment_rate * win_factor).clamp(0.0, 1.0)
 }
 
+/// The segment rate [`win_probability`] takes: a trial's drawn win rate times the shock's multiplier
+/// ([`Model::win_multiplier`]) times the trial's market factor. The one place it is assembled.
+#[inline]
+pub fn segment_rate(drawn_rate: f64, win_multiplier: f64, market_factor: f64) -> f64 {
+    drawn_rate * win_multiplier * market_factor
+}
+
 /// A lognormal cycle, as the trial loop draws it.
 #[derive(Debug, Clone)]
 pub struct CycleModel {
@@ -130,13 +139,21 @@ pub struct CycleModel {
     /// the probability that the cycle rounds to at most `k` months, for `k` in `1..horizon`, padded to whole
     /// blocks of [`CYCLE_BLOCK`] with entries no uniform reaches.
     pub cdf: Vec<f64>,
+    /// [`CycleModel::below`] of the ages below [`BELOW_AGES`], worked out once: a carried-in deal needs it
+    /// every trial.
+    below: Vec<f64>,
 }
+
+/// Ages (months) whose [`CycleModel::below`] is kept in a table.
+const BELOW_AGES: u32 = 64;
 
 impl CycleModel {
     /// The cycle of median `median` months and sigma `sigma` over `horizon` months.
     pub fn new(median: f64, sigma: f64, horizon: usize) -> Self {
         let mu = median.ln();
-        CycleModel { mu, sigma, cdf: Self::table(mu, sigma, horizon) }
+        let mut cycle = CycleModel { mu, sigma, cdf: Self::table(mu, sigma, horizon), below: Vec::new() };
+        cycle.below = (0..BELOW_AGES).map(|age| cycle.below_exact(age)).collect();
+        cycle
     }
 
     /// The table of [`CycleModel::cdf`] for a lognormal cycle of median `e^mu` and sigma `sigma` over
@@ -176,7 +193,16 @@ impl CycleModel {
     }
 
     /// `P(L < age − ½)`, 0 for ages below 2 (every deal is open a month).
+    #[inline]
     pub fn below(&self, age: u32) -> f64 {
+        match self.below.get(age as usize) {
+            Some(&p) => p,
+            None => self.below_exact(age),
+        }
+    }
+
+    /// [`CycleModel::below`], worked out.
+    fn below_exact(&self, age: u32) -> f64 {
         if age < 2 {
             return 0.0;
         }
@@ -248,15 +274,46 @@ pub const CYCLE_BLOCK: usize = 8;
 /// A probability above every uniform in (0, 1]: a table entry that counts for no draw.
 const NEVER: f64 = 2.0;
 
-/// A per-trial Beta draw of a win rate, shared by the segments whose parameters come from one key.
+/// A per-trial Beta draw of a win rate, shared by the segments whose parameters come from one key. The
+/// Beta is built once, with the model: α and β are checked there ([`WinDraw::new`]), so a trial only samples.
 #[derive(Debug, Clone)]
 pub struct WinDraw {
     /// The key that set the Beta (a band such as `MM` or a path such as `AMER/MM`).
     pub label: String,
+    alpha: f64,
+    beta: f64,
+    dist: Beta<f64>,
+}
+
+impl WinDraw {
+    /// The draw labelled `label` of Beta(`alpha`, `beta`); an error naming the parameter (`alpha = …` or
+    /// `beta = …`) when α or β is not a finite number above 0 (scenario validation rejects those first, so
+    /// this guards models built in code).
+    pub fn new(label: impl Into<String>, alpha: f64, beta: f64) -> Result<Self, String> {
+        for (name, v) in [("alpha", alpha), ("beta", beta)] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(format!("{name} = {v} must be a number above 0"));
+            }
+        }
+        let dist = Beta::new(alpha, beta).map_err(|e| format!("alpha = {alpha}, beta = {beta}: {e}"))?;
+        Ok(WinDraw { label: label.into(), alpha, beta, dist })
+    }
+
     /// Beta α.
-    pub alpha: f64,
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
     /// Beta β.
-    pub beta: f64,
+    pub fn beta(&self) -> f64 {
+        self.beta
+    }
+
+    /// The win rate of a trial, from `rng`, the trial's stream for this draw.
+    #[inline]
+    pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.dist.sample(rng)
+    }
 }
 
 /// One entry of a book: the account, the prospecting hours it needs from this owner per month, and its
@@ -480,4 +537,36 @@ pub struct TeamPlan {
     pub value: f64,
     /// Where it comes from.
     pub basis: PlanBasis,
+}
+
+#[cfg(test)]
+mod tests {
+    use rand_distr::{Beta, Distribution};
+
+    use super::super::rng::{Purpose, TrialKey};
+    use super::WinDraw;
+
+    #[test]
+    fn a_win_draw_rejects_what_is_not_a_beta() {
+        for (alpha, beta, bad) in
+            [(0.0, 1.0, "alpha = 0"), (2.0, -1.0, "beta = -1"), (f64::NAN, 1.0, "alpha = NaN")]
+        {
+            let e = WinDraw::new("MM", alpha, beta).expect_err("not a Beta");
+            assert!(e.starts_with(bad) && e.contains("above 0"), "{e}");
+        }
+        assert!(WinDraw::new("MM", f64::INFINITY, 1.0).is_err());
+    }
+
+    #[test]
+    fn a_win_draw_samples_what_a_fresh_beta_samples() {
+        let draw = WinDraw::new("MM", 3.0, 7.0).expect("valid");
+        let fresh: Beta<f64> = Beta::new(3.0, 7.0).expect("valid");
+        for trial in 0..50 {
+            let stream = TrialKey::new(7, trial).stream(1, Purpose::Parameters);
+            let (mut a, mut b) = (stream.rng(0), stream.rng(0));
+            let (x, y) = (draw.sample(&mut a), fresh.sample(&mut b));
+            assert_eq!(x.to_bits(), y.to_bits(), "trial {trial}");
+            assert!((0.0..=1.0).contains(&x));
+        }
+    }
 }

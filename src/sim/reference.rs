@@ -18,9 +18,7 @@
 //! - A won deal books its value at the close (for expansion, capped at the whitespace left, which it uses
 //!   up); a won new-business deal makes the account a customer.
 
-use rand_distr::{Beta, Distribution};
-
-use super::model::{BookEntry, Model, NO_OWNER, SalesMotion, win_probability};
+use super::model::{BookEntry, Model, NO_OWNER, SalesMotion, segment_rate, win_probability};
 use super::rng::{Purpose, Stream, TrialKey};
 use super::trial::{OppEvent, OppEventKind, TrialLog, TrialOutcome};
 
@@ -99,9 +97,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     scratch.win_rate.clear();
     for (w, draw) in model.win_draws.iter().enumerate() {
         let mut rng = key.stream(1 + w as u64, Purpose::Parameters).rng(0);
-        let rate = Beta::new(draw.alpha, draw.beta)
-            .map_or(draw.alpha / (draw.alpha + draw.beta), |b| b.sample(&mut rng));
-        scratch.win_rate.push(rate);
+        scratch.win_rate.push(draw.sample(&mut rng));
     }
 
     reset(&mut scratch.hazard, n, 0.0);
@@ -235,7 +231,7 @@ impl Trial<'_, '_> {
     fn segment_rate(&self, s: &Scratch, a: usize, motion: SalesMotion) -> f64 {
         let model = self.model;
         let seg = &model.segments[usize::from(model.accounts.segment[a])];
-        s.win_rate[seg.motion(motion).win_draw] * model.win_multiplier * self.market_factor
+        segment_rate(s.win_rate[seg.motion(motion).win_draw], model.win_multiplier, self.market_factor)
     }
 
     fn work_month(&mut self, s: &mut Scratch, month: usize) {

@@ -8,16 +8,14 @@
 //! added to the book's accounts and the clocks that ran out are found in the same vector pass.
 //! `reference.rs` keeps a simpler month-by-month loop as a test oracle: results are identical to the bit.
 
-use rand_distr::{Beta, Distribution};
-
 use super::kernel::{
     accumulate_fired, closing_draws, cycle_months, demand_clock, first_thresholds, inverse_normal_cdfs,
     uniforms,
 };
-use super::model::{Epoch, Model, NO_OWNER, PoolSlot, SalesMotion, win_probability};
+use super::model::{Epoch, Model, NO_OWNER, PoolSlot, SalesMotion, segment_rate, win_probability};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
 
-/// An account's demand clock is a pair of entries in `Scratch::hazard` and `Scratch::threshold`: it opens an
+/// An account's demand clock is a pair of entries in `TrialBuffers::hazard` and `TrialBuffers::threshold`: it opens an
 /// opportunity when the hazard reaches the threshold. An infinite threshold means the account is not in the
 /// pool (an opportunity is open, or it is a customer), which lets the hot loop test pool membership without
 /// another array. Separate arrays (not pairs) let the monthly hazard update run as one vector loop.
@@ -156,14 +154,22 @@ impl Closing {
     }
 }
 
-/// Per-thread working memory, reused across trials.
+/// Per-thread working memory, reused across trials, in three parts by how long what they hold lives: a
+/// trial, an ownership epoch of it, and a batch (a book-month's openings or closings, a run's
+/// availability). Each part is reset when its span starts.
 #[derive(Debug, Default)]
 pub struct Scratch {
+    trial: TrialBuffers,
+    epoch: EpochBuffers,
+    batch: BatchBuffers,
+}
+
+/// What lives for a whole trial: every account's state, the coverage quarters, the open deals' hours, the
+/// filed closings and the sums kept per book.
+#[derive(Debug, Default)]
+struct TrialBuffers {
     hazard: Vec<f32>,
     threshold: Vec<f32>,
-    fired: Vec<u32>,
-    /// How many of `fired` (the first ones) are in their owner's covered prefix.
-    fired_covered: usize,
     demand_draws: Vec<u32>,
     deal_count: Vec<u32>,
     /// Open opportunities per account.
@@ -189,6 +195,35 @@ pub struct Scratch {
     /// Pipeline created per (book, pipeline segment), summed over books in book order at the end so that
     /// the total does not depend on the order books are worked in.
     book_pipeline: Vec<f64>,
+    win_rate: Vec<f64>,
+    /// Per win draw: the trial's win rate × the shock's multiplier × the market factor.
+    draw_win: Vec<f64>,
+}
+
+/// What lives for an ownership epoch: the books' covered prefixes and the accounts' prospecting hours in
+/// their owners' books.
+#[derive(Debug, Default)]
+struct EpochBuffers {
+    /// The epoch's index in [`Model::epochs`].
+    index: usize,
+    /// Per rep of the epoch (and a spare last entry, always empty, for accounts with no owner): the
+    /// covered prefix of the book in the last month worked…
+    cut: Vec<usize>,
+    /// …and the prospecting milli-hours of the accounts in it that are in the pool.
+    used: Vec<i64>,
+    /// Per account: the milli-hours its owner's book of the epoch needs to prospect it when it is in the
+    /// pool, 0 when it is not (so the coverage pass adds without testing membership).
+    pool_milli: Vec<u32>,
+}
+
+/// What lives for a batch: the accounts whose clocks ran out in a book-month and their draws, a
+/// book-month's closing draws, a rep's availability over a run of months. Written in full before they are
+/// read, so nothing is cleared between batches.
+#[derive(Debug, Default)]
+struct BatchBuffers {
+    fired: Vec<u32>,
+    /// How many of `fired` (the first ones) are in their owner's covered prefix.
+    fired_covered: usize,
     /// The fates of the deals of the accounts in `fired`, drawn before any opens.
     won: Vec<bool>,
     /// The demand clocks of a book-month's closings, drawn with their value draws for the accounts that
@@ -202,18 +237,99 @@ pub struct Scratch {
     availability_from: usize,
     /// A book-month's cycle, win, value or availability draws.
     deal_draws: DealDraws,
-    win_rate: Vec<f64>,
-    /// Per win draw: the trial's win rate × the shock's multiplier × the market factor.
-    draw_win: Vec<f64>,
-    /// Per rep of the current epoch (and a spare last entry, always empty, for accounts with no owner): the
-    /// covered prefix of the book in the last month worked…
-    cut: Vec<usize>,
-    /// …and the prospecting milli-hours of the accounts in it that are in the pool.
-    used: Vec<i64>,
-    /// Per account: the milli-hours its owner's book of the current epoch needs to prospect it when it is in
-    /// the pool, 0 when it is not (so the coverage pass adds without testing membership).
-    pool_milli: Vec<u32>,
-    epoch: usize,
+}
+
+impl TrialBuffers {
+    /// Starts trial `key` of `model`, whose market factor is `market_factor`: its win rates drawn, every
+    /// account in its starting motion with its whitespace, no deal open, nothing covered, filed or summed.
+    /// The demand clocks are set by [`TrialBuffers::first_clocks`].
+    fn reset(&mut self, model: &Model, key: TrialKey, market_factor: f64) {
+        let (n, n_reps, h) = (model.accounts.len(), model.reps.len(), model.horizon);
+        self.win_rate.clear();
+        for (w, draw) in model.win_draws.iter().enumerate() {
+            let mut rng = key.stream(1 + w as u64, Purpose::Parameters).rng(0);
+            self.win_rate.push(draw.sample(&mut rng));
+        }
+        self.draw_win.clear();
+        let (multiplier, rates) = (model.win_multiplier, &self.win_rate);
+        self.draw_win.extend(rates.iter().map(|&rate| segment_rate(rate, multiplier, market_factor)));
+
+        reset(&mut self.hazard, n, 0.0);
+        // Set in full by the first clocks.
+        self.threshold.resize(n, OUT_OF_POOL);
+        self.demand_draws.resize(n, 0);
+        reset(&mut self.deal_count, n, 0);
+        reset(&mut self.open, n, 0);
+        let acc = &model.accounts;
+        self.motion.clear();
+        self.motion.extend(acc.customer.iter().map(|&c| SalesMotion::of_customer(c)));
+        self.whitespace.clear();
+        self.whitespace.extend_from_slice(&acc.whitespace);
+        // Out of the pool at the start: a customer without expansion demand (`Model::has_demand`, as selects
+        // the compiler vectorizes: customers are scattered through the books).
+        self.start_out.clear();
+        let starts = acc.customer.iter().zip(&acc.expansion_clock).zip(&acc.whitespace);
+        self.start_out.extend(starts.map(|((&c, &clock), &w)| c & !(clock.is_finite() & (w > 0.0))));
+        reset(&mut self.quarters_covered, n, 0);
+        self.quarters_tallied = 0;
+        reset(&mut self.opp_delta, n_reps * (h + 1), 0);
+        reset(&mut self.opp_now, n_reps, 0);
+        let books = n_reps + 1;
+        // One more month than the horizon: deals closing after it are filed there and never booked.
+        self.closings.resize_with((h + 1) * books, Vec::new);
+        self.closings.iter_mut().for_each(Vec::clear);
+        reset(&mut self.book_pipeline, books * model.pipeline_segments.len(), 0.0);
+    }
+
+    /// Every account's first demand clock (counter 0, as every deal count is now), `scale` times the
+    /// exponential: customers with no expansion demand are not in the pool, and an expansion clock is
+    /// scaled to run on the books' new-business hazards.
+    fn first_clocks(&mut self, model: &Model, key: TrialKey, scale: f32) {
+        let acc = &model.accounts;
+        first_thresholds(key, &acc.market_index, &self.start_out, scale, &mut self.threshold);
+        // A customer's clock times its expansion factor, as a select (times 1 leaves any clock as it is).
+        for ((t, &c), &factor) in self.threshold.iter_mut().zip(&acc.customer).zip(&acc.expansion_clock) {
+            *t *= if c { factor } else { 1.0 };
+        }
+        // A plain loop the compiler vectorizes: selects, not branches.
+        for (d, &out) in self.demand_draws.iter_mut().zip(&self.start_out) {
+            *d = u32::from(!out);
+        }
+    }
+}
+
+impl EpochBuffers {
+    /// Starts the first epoch of a trial of `n_reps` reps, with empty prefixes.
+    fn reset(&mut self, n_reps: usize) {
+        self.index = 0;
+        reset(&mut self.cut, n_reps + 1, 0);
+        reset(&mut self.used, n_reps + 1, 0);
+    }
+
+    /// Sets [`EpochBuffers::pool_milli`] for the first epoch: every account in the pool but those out of it
+    /// at the start (`start_out`).
+    fn start_pool_milli(&mut self, model: &Model, start_out: &[bool]) {
+        // A plain loop the compiler vectorizes: selects, not branches.
+        let slots = model.epochs[0].pool_slot.iter();
+        self.pool_milli.clear();
+        self.pool_milli.extend(slots.zip(start_out).map(|(slot, &out)| u32::from(!out) * slot.milli_hours));
+    }
+
+    /// Starts epoch `e` with empty prefixes: its first month walks each book from the top. The accounts'
+    /// pool hours follow from pool membership (`threshold`).
+    fn enter(&mut self, model: &Model, e: usize, threshold: &[f32]) {
+        self.index = e;
+        self.cut.iter_mut().for_each(|c| *c = 0);
+        self.used.iter_mut().for_each(|u| *u = 0);
+        self.fill_pool_milli(model, threshold);
+    }
+
+    /// Sets [`EpochBuffers::pool_milli`] for the current epoch from pool membership (`threshold`).
+    fn fill_pool_milli(&mut self, model: &Model, threshold: &[f32]) {
+        let slots = &model.epochs[self.index].pool_slot;
+        self.pool_milli.clear();
+        self.pool_milli.extend(slots.iter().zip(threshold).map(|(slot, &t)| pool_hours(slot, t)));
+    }
 }
 
 struct Trial<'m, 'l> {
@@ -245,7 +361,6 @@ pub fn run_trial_logged(
 }
 
 fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialLog>) -> TrialOutcome {
-    let n = model.accounts.len();
     let n_reps = model.reps.len();
     let h = model.horizon;
     let key = TrialKey::new(model.seed, trial);
@@ -253,42 +368,10 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     let sigma = model.market_factor_sigma;
     let market_factor = (sigma * params.normal(0) - 0.5 * sigma * sigma).exp();
 
-    scratch.win_rate.clear();
-    for (w, draw) in model.win_draws.iter().enumerate() {
-        let mut rng = key.stream(1 + w as u64, Purpose::Parameters).rng(0);
-        let rate = Beta::new(draw.alpha, draw.beta)
-            .map_or(draw.alpha / (draw.alpha + draw.beta), |b| b.sample(&mut rng));
-        scratch.win_rate.push(rate);
-    }
-    scratch.draw_win.clear();
-    scratch.draw_win.extend(scratch.win_rate.iter().map(|&rate| rate * model.win_multiplier * market_factor));
-
-    reset(&mut scratch.hazard, n, 0.0);
-    // Set in full below, by the first clocks and the pass over customers.
-    scratch.threshold.resize(n, OUT_OF_POOL);
-    scratch.demand_draws.resize(n, 0);
-    reset(&mut scratch.deal_count, n, 0);
-    reset(&mut scratch.open, n, 0);
-    let acc = &model.accounts;
-    scratch.motion.clear();
-    scratch.motion.extend(acc.customer.iter().map(|&c| SalesMotion::of_customer(c)));
-    scratch.whitespace.clear();
-    scratch.whitespace.extend_from_slice(&acc.whitespace);
-    scratch.start_out.clear();
-    scratch.start_out.extend((0..n).map(|a| !model.has_demand(a, scratch.motion[a], scratch.whitespace[a])));
-    reset(&mut scratch.quarters_covered, n, 0);
-    scratch.quarters_tallied = 0;
-    reset(&mut scratch.opp_delta, n_reps * (h + 1), 0);
-    reset(&mut scratch.opp_now, n_reps, 0);
-    let books = n_reps + 1;
-    // One more month than the horizon: deals closing after it are filed there and never booked.
-    scratch.closings.resize_with((h + 1) * books, Vec::new);
-    scratch.closings.iter_mut().for_each(Vec::clear);
-    reset(&mut scratch.book_pipeline, books * model.pipeline_segments.len(), 0.0);
+    scratch.trial.reset(model, key, market_factor);
     // Prefixes start empty and find their place in the first month worked.
-    scratch.epoch = 0;
-    reset(&mut scratch.cut, n_reps + 1, 0);
-    reset(&mut scratch.used, n_reps + 1, 0);
+    scratch.epoch.reset(n_reps);
+    let books = n_reps + 1;
 
     let mut t = Trial {
         model,
@@ -308,25 +391,8 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         log,
     };
 
-    // Every account's first demand clock (counter 0, as every deal count is now); customers with no
-    // expansion demand are not in the pool, and the accounts in it need their prospecting hours. An
-    // expansion clock is scaled to run on the books' new-business hazards.
-    first_thresholds(key, &acc.market_index, &scratch.start_out, t.clock_scale, &mut scratch.threshold);
-    for (a, _) in acc.customer.iter().enumerate().filter(|(_, c)| **c) {
-        scratch.threshold[a] *= acc.expansion_clock[a];
-    }
-    // Plain loops the compiler vectorizes: selects, not branches.
-    for (d, &out) in scratch.demand_draws.iter_mut().zip(&scratch.start_out) {
-        *d = u32::from(!out);
-    }
-    scratch.pool_milli.clear();
-    scratch.pool_milli.extend(
-        model.epochs[0]
-            .pool_slot
-            .iter()
-            .zip(&scratch.start_out)
-            .map(|(slot, &out)| u32::from(!out) * slot.milli_hours),
-    );
+    scratch.trial.first_clocks(model, key, t.clock_scale);
+    scratch.epoch.start_pool_milli(model, &scratch.trial.start_out);
     for index in 0..model.carry_in.len() {
         t.carry_in(scratch, index);
     }
@@ -341,8 +407,8 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
             tally_quarters(model, scratch);
         }
         let epoch = model.epoch_of_month[start];
-        if epoch != scratch.epoch {
-            enter_epoch(model, scratch, epoch);
+        if epoch != scratch.epoch.index {
+            scratch.epoch.enter(model, epoch, &scratch.trial.threshold);
         }
         let end = (start + 1..h)
             .find(|&m| model.epoch_of_month[m] != epoch || m % MONTHS_PER_BLOCK == 0)
@@ -371,7 +437,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     }
     let n_ps = model.pipeline_segments.len();
     if n_ps > 0 {
-        for sums in scratch.book_pipeline.chunks_exact(n_ps) {
+        for sums in scratch.trial.book_pipeline.chunks_exact(n_ps) {
             for (total, &sum) in t.out.pipeline.iter_mut().zip(sums) {
                 *total += sum;
             }
@@ -384,7 +450,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     let targets = model.accounts.target.iter().filter(|&&x| x).count();
     if targets > 0 {
         tally_quarters(model, scratch);
-        t.out.coverage_rate = scratch.quarters_tallied as f64 / (targets * model.quarters()) as f64;
+        t.out.coverage_rate = scratch.trial.quarters_tallied as f64 / (targets * model.quarters()) as f64;
     }
     for c in &mut t.out.covered {
         *c /= h as f64;
@@ -392,7 +458,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     t.out
 }
 
-/// Months in a block of 8 quarters, one bit each in `Scratch::quarters_covered`.
+/// Months in a block of 8 quarters, one bit each in `TrialBuffers::quarters_covered`.
 const MONTHS_PER_BLOCK: usize = 24;
 
 /// Adds the (target account, quarter) pairs covered in the block just ended and clears the block.
@@ -403,14 +469,14 @@ fn tally_quarters(model: &Model, s: &mut Scratch) {
     // A bool is one byte, 0 or 1: eight of them read as one word, times 0xFF, is a mask of whole bytes.
     let mask = |t: &[bool]| t.iter().rev().fold(0u64, |m, &x| (m << 8) | u64::from(x)) * 0xFF;
     let word = |q: &[u8]| q.iter().rev().fold(0u64, |w, &x| (w << 8) | u64::from(x));
-    let (quarters, rest) = s.quarters_covered.split_at(s.quarters_covered.len() / 8 * 8);
+    let (quarters, rest) = s.trial.quarters_covered.split_at(s.trial.quarters_covered.len() / 8 * 8);
     let (targets, rest_targets) = target.split_at(quarters.len());
     let mut tally = u64::from((word(rest) & mask(rest_targets)).count_ones());
     for (q, t) in quarters.chunks_exact(8).zip(targets.chunks_exact(8)) {
         tally += u64::from((word(q) & mask(t)).count_ones());
     }
-    s.quarters_tallied += tally;
-    s.quarters_covered.iter_mut().for_each(|q| *q = 0);
+    s.trial.quarters_tallied += tally;
+    s.trial.quarters_covered.iter_mut().for_each(|q| *q = 0);
 }
 
 /// Marks the first `reach` accounts of book `book` of `epoch` covered in the quarter of `month`.
@@ -420,28 +486,13 @@ fn mark_covered(epoch: &Epoch, book: usize, reach: usize, month: usize, s: &mut 
     match (epoch.contiguous, book.first()) {
         (true, Some(first)) => {
             let start = first.account as usize;
-            s.quarters_covered[start..start + reach].iter_mut().for_each(|q| *q |= bit);
+            s.trial.quarters_covered[start..start + reach].iter_mut().for_each(|q| *q |= bit);
         }
-        _ => book.iter().for_each(|e| s.quarters_covered[e.account as usize] |= bit),
+        _ => book.iter().for_each(|e| s.trial.quarters_covered[e.account as usize] |= bit),
     }
 }
 
-/// Starts the books of epoch `e` with empty prefixes: the first month of the epoch walks each from the top.
-fn enter_epoch(model: &Model, s: &mut Scratch, e: usize) {
-    s.epoch = e;
-    s.cut.iter_mut().for_each(|c| *c = 0);
-    s.used.iter_mut().for_each(|u| *u = 0);
-    fill_pool_milli(model, s);
-}
-
-/// Sets [`Scratch::pool_milli`] for the current epoch from pool membership.
-fn fill_pool_milli(model: &Model, s: &mut Scratch) {
-    let slots = &model.epochs[s.epoch].pool_slot;
-    s.pool_milli.clear();
-    s.pool_milli.extend(slots.iter().zip(&s.threshold).map(|(slot, &t)| pool_hours(slot, t)));
-}
-
-/// [`Scratch::pool_milli`] of an account in `slot` whose demand clock is `threshold`: its prospecting
+/// [`EpochBuffers::pool_milli`] of an account in `slot` whose demand clock is `threshold`: its prospecting
 /// milli-hours when it is in the pool, 0 when it is not.
 #[inline]
 fn pool_hours(slot: &PoolSlot, threshold: f32) -> u32 {
@@ -473,7 +524,7 @@ impl DealDraws {
     }
 }
 
-impl Scratch {
+impl TrialBuffers {
     /// Books `milli` hours a month on an open deal to `rep` for months `from..to`, clipped to the horizon
     /// `h`: O(1) however long the deal, and no branch on its length.
     #[inline]
@@ -506,33 +557,34 @@ impl Trial<'_, '_> {
     /// threshold instead. `clock` is the clock drawn with the month's closings ([`closing_draws`]) and the
     /// counter it was drawn at: another of the account's deals closed earlier in the month moved the
     /// counter on, and then the clock is drawn again.
+    #[inline]
     fn rejoin(&self, s: &mut Scratch, a: usize, clock: (f32, u32)) {
-        if s.threshold[a] == OUT_OF_POOL {
+        if s.trial.threshold[a] == OUT_OF_POOL {
             self.pool_change(s, a, 1);
         }
         let (mut clock, counter) = clock;
-        if counter != s.demand_draws[a] {
+        if counter != s.trial.demand_draws[a] {
             let entity = self.model.accounts.market_index[a];
-            clock = demand_clock(self.key, entity, s.demand_draws[a], self.clock_scale);
+            clock = demand_clock(self.key, entity, s.trial.demand_draws[a], self.clock_scale);
         }
-        s.threshold[a] = clock * self.model.clock_factor(a, s.motion[a]);
-        s.hazard[a] = 0.0;
-        s.demand_draws[a] += 1;
+        s.trial.threshold[a] = clock * self.model.clock_factor(a, s.trial.motion[a]);
+        s.trial.hazard[a] = 0.0;
+        s.trial.demand_draws[a] += 1;
     }
 
     /// Takes the account out of the demand pool (its hours leave its owner's prefix) if it is in it.
     #[inline]
     fn leave(&self, s: &mut Scratch, a: usize) {
-        if s.threshold[a] != OUT_OF_POOL {
+        if s.trial.threshold[a] != OUT_OF_POOL {
             self.pool_change(s, a, -1);
-            s.threshold[a] = OUT_OF_POOL;
+            s.trial.threshold[a] = OUT_OF_POOL;
         }
     }
 
     /// Whether account `a` belongs in the demand pool: its motion has demand and a free slot.
     #[inline]
     fn belongs_in_pool(&self, s: &Scratch, a: usize) -> bool {
-        self.model.wants_opportunity(a, s.motion[a], s.whitespace[a], s.open[a])
+        self.model.wants_opportunity(a, s.trial.motion[a], s.trial.whitespace[a], s.trial.open[a])
     }
 
     /// The segment's drawn win rate for `motion` of account `a`, with the shock's multiplier and the market
@@ -540,34 +592,34 @@ impl Trial<'_, '_> {
     #[inline]
     fn segment_rate(&self, s: &Scratch, a: usize, motion: SalesMotion) -> f64 {
         let model = self.model;
-        s.draw_win[model.segments[usize::from(model.accounts.segment[a])].motion(motion).win_draw]
+        s.trial.draw_win[model.segments[usize::from(model.accounts.segment[a])].motion(motion).win_draw]
     }
 
     /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's covered
     /// prefix when it is in it.
-    #[inline]
+    #[inline(always)]
     fn pool_change(&self, s: &mut Scratch, a: usize, sign: i64) {
-        let slot = self.model.epochs[s.epoch].pool_slot[a];
-        s.pool_milli[a] = if sign > 0 { slot.milli_hours } else { 0 };
+        let slot = self.model.epochs[s.epoch.index].pool_slot[a];
+        s.epoch.pool_milli[a] = if sign > 0 { slot.milli_hours } else { 0 };
         // Whether the account is inside its owner's prefix is a coin flip to the branch predictor: added as a
         // factor of 0 or 1, with the accounts with no owner on a spare rep whose prefix stays empty.
         let r = (slot.rep as usize).min(self.model.reps.len());
-        let inside = i64::from((slot.position as usize) < s.cut[r]);
-        s.used[r] += sign * inside * i64::from(slot.milli_hours);
+        let inside = i64::from((slot.position as usize) < s.epoch.cut[r]);
+        s.epoch.used[r] += sign * inside * i64::from(slot.milli_hours);
     }
 
-    /// Draws rep `r`'s availability in each month of `months` into [`Scratch::availability`]: the normals
+    /// Draws rep `r`'s availability in each month of `months` into [`BatchBuffers::availability`]: the normals
     /// in vector passes.
     fn draw_availability(&self, s: &mut Scratch, r: usize, months: std::ops::Range<usize>) {
         let model = self.model;
         let n = months.len();
-        s.availability_from = months.start;
-        let out = room(&mut s.availability, n);
+        s.batch.availability_from = months.start;
+        let out = room(&mut s.batch.availability, n);
         if model.availability_sd == 0.0 {
             out.fill(model.availability_mean);
             return;
         }
-        let d = &mut s.deal_draws;
+        let d = &mut s.batch.deal_draws;
         let (entity, counter) = (room(&mut d.entity, n), room(&mut d.counter, n));
         entity.fill(r as u32);
         // `Stream::normal(month)` draws the uniform at counter `2 × month`.
@@ -587,29 +639,35 @@ impl Trial<'_, '_> {
         let model = self.model;
         let h = model.horizon;
         let epoch = &model.epochs[model.epoch_of_month[month]];
-        let availability = s.availability[month - s.availability_from];
+        let availability = s.batch.availability[month - s.batch.availability_from];
         let accounts = &model.accounts;
         let book = &epoch.books[r];
         let capacity = model.reps[r].capacity[month];
-        s.opp_now[r] += s.opp_delta[r * (h + 1) + month];
+        s.trial.opp_now[r] += s.trial.opp_delta[r * (h + 1) + month];
         let budget =
-            if capacity > 0.0 { (capacity * availability * 1000.0) as i64 - s.opp_now[r] } else { 0 };
+            if capacity > 0.0 { (capacity * availability * 1000.0) as i64 - s.trial.opp_now[r] } else { 0 };
         // Every account before the cut is covered: those in the pool got their hours, the others are
         // being worked through an open opportunity.
-        let (cut, used) = (&mut s.cut[r], &mut s.used[r]);
+        let (cut, used) = (&mut s.epoch.cut[r], &mut s.epoch.used[r]);
         let cut = match (epoch.contiguous, book.first()) {
             // The book is a run of model indices: its accounts' hours are a slice, no entry to go through.
             (true, Some(first)) => {
                 let start = first.account as usize;
-                covered_prefix(&s.pool_milli[start..start + book.len()], |&milli| milli, cut, used, budget)
+                covered_prefix(
+                    &s.epoch.pool_milli[start..start + book.len()],
+                    |&milli| milli,
+                    cut,
+                    used,
+                    budget,
+                )
             }
-            _ => covered_prefix(book, |e| s.pool_milli[e.account as usize], cut, used, budget),
+            _ => covered_prefix(book, |e| s.epoch.pool_milli[e.account as usize], cut, used, budget),
         };
         self.out.covered[r] += cut as f64;
         if let Some(log) = self.log.as_deref_mut() {
             for (i, entry) in book.iter().enumerate() {
                 let a = entry.account as usize;
-                if s.threshold[a] != OUT_OF_POOL {
+                if s.trial.threshold[a] != OUT_OF_POOL {
                     let m = accounts.market_index[a] as usize;
                     let slot = if i < cut { &mut log.pool_covered[m] } else { &mut log.pool_uncovered[m] };
                     *slot += 1;
@@ -622,32 +680,38 @@ impl Trial<'_, '_> {
                 let start = first.account as usize;
                 let (mid, end) = (start + cut, start + book.len());
                 // Opportunities open in book order: the covered part first, then the rest.
-                let (hazard, threshold) = (&mut s.hazard, &s.threshold);
+                let (hazard, threshold) = (&mut s.trial.hazard, &s.trial.threshold);
                 let covered = &accounts.hazard_covered[start..mid];
                 accumulate_fired(
                     &mut hazard[start..mid],
                     covered,
                     &threshold[start..mid],
                     start,
-                    &mut s.fired,
+                    &mut s.batch.fired,
                 );
-                s.fired_covered = s.fired.len();
+                s.batch.fired_covered = s.batch.fired.len();
                 let inbound = &accounts.hazard_inbound[mid..end];
-                accumulate_fired(&mut hazard[mid..end], inbound, &threshold[mid..end], mid, &mut s.fired);
+                accumulate_fired(
+                    &mut hazard[mid..end],
+                    inbound,
+                    &threshold[mid..end],
+                    mid,
+                    &mut s.batch.fired,
+                );
             }
             _ => {
                 for (i, entry) in book.iter().enumerate() {
                     let a = entry.account as usize;
                     if i == cut {
-                        s.fired_covered = s.fired.len();
+                        s.batch.fired_covered = s.batch.fired.len();
                     }
-                    s.hazard[a] += if i < cut { entry.hazard_covered } else { entry.hazard_inbound };
-                    if s.hazard[a] >= s.threshold[a] {
-                        s.fired.push(entry.account);
+                    s.trial.hazard[a] += if i < cut { entry.hazard_covered } else { entry.hazard_inbound };
+                    if s.trial.hazard[a] >= s.trial.threshold[a] {
+                        s.batch.fired.push(entry.account);
                     }
                 }
                 if cut == book.len() {
-                    s.fired_covered = s.fired.len();
+                    s.batch.fired_covered = s.batch.fired.len();
                 }
             }
         }
@@ -659,17 +723,17 @@ impl Trial<'_, '_> {
     fn work_unowned(&mut self, s: &mut Scratch, month: usize) {
         let model = self.model;
         let accounts = &model.accounts;
-        s.fired_covered = 0;
+        s.batch.fired_covered = 0;
         for entry in &model.epochs[model.epoch_of_month[month]].unowned {
             let a = entry.account as usize;
             if let Some(log) = self.log.as_deref_mut()
-                && s.threshold[a] != OUT_OF_POOL
+                && s.trial.threshold[a] != OUT_OF_POOL
             {
                 log.pool_uncovered[accounts.market_index[a] as usize] += 1;
             }
-            s.hazard[a] += entry.hazard_inbound;
-            if s.hazard[a] >= s.threshold[a] {
-                s.fired.push(entry.account);
+            s.trial.hazard[a] += entry.hazard_inbound;
+            if s.trial.hazard[a] >= s.trial.threshold[a] {
+                s.batch.fired.push(entry.account);
             }
         }
         self.open_fired(s, month, NO_OWNER);
@@ -678,32 +742,35 @@ impl Trial<'_, '_> {
     fn open_fired(&mut self, s: &mut Scratch, month: usize, owner: u32) {
         let model = self.model;
         let acc = &model.accounts;
-        let (mut fired, mut cycles, mut won) =
-            (std::mem::take(&mut s.fired), std::mem::take(&mut s.cycles), std::mem::take(&mut s.won));
+        let (mut fired, mut cycles, mut won) = (
+            std::mem::take(&mut s.batch.fired),
+            std::mem::take(&mut s.batch.cycles),
+            std::mem::take(&mut s.batch.won),
+        );
         // Every fate and cycle first: the draws in vector passes, and no branch waits on them.
-        let draws = s.deal_draws.draw(
+        let draws = s.batch.deal_draws.draw(
             self.key,
             fired.iter().map(|&a| {
-                (acc.market_index[a as usize], deal_counter(s.deal_count[a as usize], DealDraw::Win))
+                (acc.market_index[a as usize], deal_counter(s.trial.deal_count[a as usize], DealDraw::Win))
             }),
         );
-        let epoch = &model.epochs[s.epoch];
+        let epoch = &model.epochs[s.epoch.index];
         won.clear();
-        let (draw_win, motion) = (&s.draw_win, &s.motion);
+        let (draw_win, motion) = (&s.trial.draw_win, &s.trial.motion);
         won.extend(fired.iter().zip(&*draws).map(|(&a, &u)| {
             let a = a as usize;
             let draw = model.segments[usize::from(acc.segment[a])].motion(motion[a]).win_draw;
             u < win_probability(draw_win[draw], epoch.win_factor[a])
         }));
-        let draws = s.deal_draws.draw(
+        let draws = s.batch.deal_draws.draw(
             self.key,
             fired.iter().map(|&a| {
-                (acc.market_index[a as usize], deal_counter(s.deal_count[a as usize], DealDraw::Cycle))
+                (acc.market_index[a as usize], deal_counter(s.trial.deal_count[a as usize], DealDraw::Cycle))
             }),
         );
         let table = |i: usize| {
             let a = fired[i] as usize;
-            let m = model.segments[usize::from(acc.segment[a])].motion(s.motion[a]);
+            let m = model.segments[usize::from(acc.segment[a])].motion(s.trial.motion[a]);
             &if won[i] { &m.won } else { &m.lost }.cdf[..]
         };
         cycle_months(draws, table, room(&mut cycles, fired.len()));
@@ -714,7 +781,7 @@ impl Trial<'_, '_> {
             self.open(s, a as usize, month, owner, cycle as usize, won);
         }
         fired.clear();
-        (s.fired, s.cycles, s.won) = (fired, cycles, won);
+        (s.batch.fired, s.batch.cycles, s.batch.won) = (fired, cycles, won);
     }
 
     /// Opens an opportunity on account `a` in `month` under `owner`, with the fate and cycle drawn for it:
@@ -725,25 +792,25 @@ impl Trial<'_, '_> {
         let model = self.model;
         let acc = &model.accounts;
         let seg = &model.segments[usize::from(acc.segment[a])];
-        let motion = s.motion[a];
+        let motion = s.trial.motion[a];
         let m = seg.motion(motion);
-        s.open[a] += 1;
-        if s.open[a] < m.max_open {
+        s.trial.open[a] += 1;
+        if s.trial.open[a] < m.max_open {
             let entity = acc.market_index[a];
-            let clock = demand_clock(self.key, entity, s.demand_draws[a], self.clock_scale);
-            self.rejoin(s, a, (clock, s.demand_draws[a]));
+            let clock = demand_clock(self.key, entity, s.trial.demand_draws[a], self.clock_scale);
+            self.rejoin(s, a, (clock, s.trial.demand_draws[a]));
         } else {
             self.leave(s, a);
         }
-        let number = s.deal_count[a];
-        s.deal_count[a] += 1;
+        let number = s.trial.deal_count[a];
+        s.trial.deal_count[a] += 1;
 
         self.record(OppEventKind::Opened, a, month, owner, (number, motion), |t| {
             t.model.deal_value(a, motion, t.value_normal(a, number))
         });
         let n_ps = model.pipeline_segments.len();
         let book = book_of(model, owner);
-        s.book_pipeline[book * n_ps + usize::from(acc.pipeline_segment[a])] +=
+        s.trial.book_pipeline[book * n_ps + usize::from(acc.pipeline_segment[a])] +=
             acc.potential[a] * m.value_scale * model.deal_multiplier;
 
         let closing =
@@ -754,34 +821,51 @@ impl Trial<'_, '_> {
     /// Books an open deal's hours to each month's owner until `close` and files its close: at `close`, or
     /// earlier when a handoff loses it (its owner has left by a month in which the account has another
     /// owner). Deals that close after the horizon go to month `h`, which is never worked.
+    #[inline(always)]
     fn schedule(&mut self, s: &mut Scratch, a: usize, from: usize, owner: u32, close: usize, c: Closing) {
+        let model = self.model;
+        if model.epochs.len() == 1 {
+            // One owner throughout, so no handoff: the deal takes the owner's hours until it closes.
+            let (seg, h) = (&model.segments[usize::from(model.accounts.segment[a])], model.horizon);
+            if owner != NO_OWNER && close > from {
+                s.trial.book_opp_hours(owner, from + 1, close, seg.opp_milli_hours, h);
+            }
+            s.trial.closings[closing_slot(model, close.min(h), book_of(model, owner))].push(c);
+            return;
+        }
+        self.schedule_moving(s, a, from, owner, close, c);
+    }
+
+    /// [`Self::schedule`] when books move during the horizon: month by month, with the handoff.
+    #[inline(never)]
+    fn schedule_moving(
+        &mut self,
+        s: &mut Scratch,
+        a: usize,
+        from: usize,
+        owner: u32,
+        close: usize,
+        c: Closing,
+    ) {
         let model = self.model;
         let seg = &model.segments[usize::from(model.accounts.segment[a])];
         let h = model.horizon;
-        if model.epochs.len() == 1 {
-            // One owner throughout, so no handoff: the deal takes the owner's hours until it closes.
-            if owner != NO_OWNER && close > from {
-                s.book_opp_hours(owner, from + 1, close, seg.opp_milli_hours, h);
-            }
-            s.closings[closing_slot(model, close.min(h), book_of(model, owner))].push(c);
-            return;
-        }
         let handoff_draw = self.deal_stream(a).uniform(u64::from(deal_counter(c.deal, DealDraw::Handoff)));
         let mut current = owner;
         for t in from + 1..=close.min(h - 1) {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
             let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
             if handed_off && handoff_draw < seg.handoff_loss {
-                s.closings[closing_slot(model, t, book_of(model, next))].push(c.handed_off());
+                s.trial.closings[closing_slot(model, t, book_of(model, next))].push(c.handed_off());
                 return;
             }
             current = next;
             if current != NO_OWNER && t < close {
-                s.book_opp_hours(current, t, t + 1, seg.opp_milli_hours, h);
+                s.trial.book_opp_hours(current, t, t + 1, seg.opp_milli_hours, h);
             }
         }
         if close < h {
-            s.closings[closing_slot(model, close, book_of(model, current))].push(c);
+            s.trial.closings[closing_slot(model, close, book_of(model, current))].push(c);
         }
     }
 
@@ -790,35 +874,35 @@ impl Trial<'_, '_> {
     fn close_month(&mut self, s: &mut Scratch, month: usize, book: usize) {
         let model = self.model;
         let slot = closing_slot(model, month, book);
-        if s.closings[slot].is_empty() {
+        if s.trial.closings[slot].is_empty() {
             return;
         }
         let owner = if book < model.reps.len() { book as u32 } else { NO_OWNER };
         // As the oracle books them: with books that move, in account order (an account's own deals in the
         // order they opened), whichever book opened them; with one owner throughout, in the order they opened.
-        let mut closings = std::mem::take(&mut s.closings[slot]);
+        let mut closings = std::mem::take(&mut s.trial.closings[slot]);
         if model.epochs.len() > 1 {
             closings.sort_unstable_by_key(|c| (c.account, c.deal));
         }
-        let mut clocks = std::mem::take(&mut s.clocks);
+        let mut clocks = std::mem::take(&mut s.batch.clocks);
         // Every value draw first, and the clock each account gets if it rejoins the pool, in vector passes.
         let acc = &model.accounts;
-        let d = &mut s.deal_draws;
+        let d = &mut s.batch.deal_draws;
         let n = closings.len();
         let (entity, counter) = (room(&mut d.entity, n), room(&mut d.counter, n));
         let clock_counter = room(&mut d.clock_counter, n);
         for (i, c) in closings.iter().enumerate() {
             let a = c.account as usize;
             (entity[i], counter[i]) = (acc.market_index[a], deal_counter(c.deal, DealDraw::Value));
-            clock_counter[i] = s.demand_draws[a];
+            clock_counter[i] = s.trial.demand_draws[a];
         }
         let (draws, scale) = (room(&mut d.draws, n), self.clock_scale);
         closing_draws(self.key, entity, counter, clock_counter, scale, draws, room(&mut clocks, n));
         for (i, c) in closings.iter().enumerate() {
-            let (u, clock) = (s.deal_draws.draws[i], (clocks[i], s.deal_draws.clock_counter[i]));
+            let (u, clock) = (s.batch.deal_draws.draws[i], (clocks[i], s.batch.deal_draws.clock_counter[i]));
             self.close(s, month, owner, c, u, clock);
         }
-        (s.closings[slot], s.clocks) = (closings, clocks);
+        (s.trial.closings[slot], s.batch.clocks) = (closings, clocks);
     }
 
     /// Books closing `c` of `owner` in `month`: `u` is the uniform of its value draw (its value is worked
@@ -829,13 +913,13 @@ impl Trial<'_, '_> {
     fn close(&mut self, s: &mut Scratch, month: usize, owner: u32, c: &Closing, u: f64, clock: (f32, u32)) {
         let model = self.model;
         let a = c.account as usize;
-        let (before, was_in_pool) = (s.motion[a], s.threshold[a] != OUT_OF_POOL);
-        s.open[a] -= 1;
+        let (before, was_in_pool) = (s.trial.motion[a], s.trial.threshold[a] != OUT_OF_POOL);
+        s.trial.open[a] -= 1;
         let expansion = c.motion == SalesMotion::Expansion;
-        let won = c.won && !c.handoff_lost && !(expansion && s.whitespace[a] <= 0.0);
+        let won = c.won && !c.handoff_lost && !(expansion && s.trial.whitespace[a] <= 0.0);
         let value = |t: &Self| {
             let value = t.value(c, inverse_normal_cdf(u));
-            if expansion { value.min(s.whitespace[a]) } else { value }
+            if expansion { value.min(s.trial.whitespace[a]) } else { value }
         };
         if !won {
             self.record(OppEventKind::Lost, a, month, owner, (c.deal, c.motion), value);
@@ -843,9 +927,9 @@ impl Trial<'_, '_> {
             let value = value(self);
             self.record(OppEventKind::Won, a, month, owner, (c.deal, c.motion), |_| value);
             if expansion {
-                s.whitespace[a] -= value;
+                s.trial.whitespace[a] -= value;
             } else {
-                s.motion[a] = SalesMotion::Expansion;
+                s.trial.motion[a] = SalesMotion::Expansion;
             }
             if owner == NO_OWNER {
                 self.out.house_bookings += value;
@@ -857,7 +941,7 @@ impl Trial<'_, '_> {
             }
         }
         if self.belongs_in_pool(s, a) {
-            if !was_in_pool || s.motion[a] != before {
+            if !was_in_pool || s.trial.motion[a] != before {
                 self.rejoin(s, a, clock);
             }
         } else {
@@ -915,12 +999,12 @@ impl Trial<'_, '_> {
         let a = c.account as usize;
         let seg = &model.segments[usize::from(model.accounts.segment[a])];
         let m = seg.motion(c.motion);
-        s.open[a] += 1;
+        s.trial.open[a] += 1;
         if !self.belongs_in_pool(s, a) {
             self.leave(s, a);
         }
-        let number = s.deal_count[a];
-        s.deal_count[a] += 1;
+        let number = s.trial.deal_count[a];
+        s.trial.deal_count[a] += 1;
         let deal = self.deal_stream(a);
         let owner = model.epochs[model.epoch_of_month[0]].owner[a];
         let p = win_probability(self.segment_rate(s, a, c.motion), model.epochs[0].win_factor[a]);
@@ -931,7 +1015,7 @@ impl Trial<'_, '_> {
         let h = model.horizon;
         // As an opened deal, with the owner's hours in the first month too.
         if owner != NO_OWNER && close > 0 {
-            s.book_opp_hours(owner, 0, 1, seg.opp_milli_hours, h);
+            s.trial.book_opp_hours(owner, 0, 1, seg.opp_milli_hours, h);
         }
         let closing = Closing {
             account: c.account,
@@ -978,14 +1062,14 @@ fn covered_prefix<T>(
     c
 }
 
-/// The book of `owner` in [`Scratch::closings`] and [`Scratch::book_pipeline`]: its rep index, or the last
+/// The book of `owner` in [`TrialBuffers::closings`] and [`TrialBuffers::book_pipeline`]: its rep index, or the last
 /// book for [`NO_OWNER`].
 #[inline]
 fn book_of(model: &Model, owner: u32) -> usize {
     (owner as usize).min(model.reps.len())
 }
 
-/// The entry of [`Scratch::closings`] for the deals of `book` closing in `month`: book-major, so that the
+/// The entry of [`TrialBuffers::closings`] for the deals of `book` closing in `month`: book-major, so that the
 /// entries a book's run of months reads and fills sit together.
 #[inline]
 fn closing_slot(model: &Model, month: usize, book: usize) -> usize {
