@@ -16,6 +16,9 @@ pub struct RunInfo {
     pub wall_seconds: f64,
     /// Worker threads.
     pub threads: usize,
+    /// The instruction-set level the vector kernels ran at (`portable`, `avx2`, `avx512`): the processor's
+    /// highest, or lower where `TERRASIM_KERNELS` asks. Every level gives the same bits.
+    pub kernels: String,
     /// Trials per plan (absent for commands that run several trial counts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trials: Option<u64>,
@@ -24,7 +27,13 @@ pub struct RunInfo {
 impl RunInfo {
     /// The facts of a run of this build.
     pub fn new(wall_seconds: f64, threads: usize, trials: Option<u64>) -> Self {
-        RunInfo { terrasim_version: env!("CARGO_PKG_VERSION").to_string(), wall_seconds, threads, trials }
+        RunInfo {
+            terrasim_version: env!("CARGO_PKG_VERSION").to_string(),
+            wall_seconds,
+            threads,
+            kernels: crate::sim::kernel_level().to_string(),
+            trials,
+        }
     }
 }
 

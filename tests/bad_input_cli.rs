@@ -205,7 +205,7 @@ fn compare_missing_variant_is_named_before_any_trial() {
 #[test]
 fn a_run_too_large_for_memory_is_refused_with_an_estimate() {
     Case::new().refuses(
-        &["simulate", "s.toml", "--trials", "4000000000", "--out", "out", "--quiet"],
+        &["stress", "s.toml", "--trials", "4000000000", "--out", "out", "--quiet"],
         "out",
         &["4000000000 trials", "GiB", "use at most", "--trials"],
     );
@@ -214,7 +214,7 @@ fn a_run_too_large_for_memory_is_refused_with_an_estimate() {
 #[test]
 fn a_scenario_asking_for_too_many_trials_is_refused() {
     let case = Case::new().edit("s.toml", "trials = 20", "trials = 4000000000");
-    case.refuses(&["simulate", "s.toml", "--out", "out", "--quiet"], "out", &["GiB", "s.toml"]);
+    case.refuses(&["stress", "s.toml", "--out", "out", "--quiet"], "out", &["GiB", "s.toml"]);
 }
 
 #[test]

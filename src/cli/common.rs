@@ -59,21 +59,23 @@ const MAX_THREADS: usize = 256;
 /// Above this, a run's outcomes are worth a warning.
 const LARGE_RUN_BYTES: u64 = 1 << 30;
 
-/// Refuses a run whose outcomes would not fit in the memory available (with the estimate and the largest
-/// trial count that fits), and warns about one above 1 GiB. `flag` is how the user sets the trials.
-pub fn check_run_size(model: &Model, trials: u64, flag: &str) -> Result<(), CliError> {
-    let per_trial = terrasim::sim::outcome_bytes(model);
+/// Refuses a paired run (stress, compare, optimize) whose per-trial figures would not fit in the memory
+/// available (with the estimate and the largest trial count that fits), and warns about one above 1 GiB.
+/// `runs` is how many runs of `model`'s shape are held at once (the plans or shocks and the baseline); `flag`
+/// is how the user sets the trials. `simulate` streams its statistics and holds nothing per trial.
+pub fn check_run_size(model: &Model, trials: u64, runs: u64, flag: &str) -> Result<(), CliError> {
+    let per_trial = terrasim::sim::compare::paired_bytes(model).saturating_mul(runs.max(1));
     let bytes = per_trial.saturating_mul(trials);
     let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
     if let Some(available) = available_memory() {
         // Half the available memory: aggregation sorts copies of the per-rep figures.
         if bytes > available / 2 {
             return Err(CliError::TooLarge(format!(
-                "{trials} trials would hold about {:.1} GiB of outcomes ({per_trial} bytes each for {} reps × {} \
-                 months), more than half the {:.1} GiB of memory available; use at most {} trials ({flag})",
+                "{trials} trials would hold about {:.1} GiB of per-trial figures ({per_trial} bytes a trial for {runs} \
+                 paired runs of {} reps), more than half the {:.1} GiB of memory available; use at most {} trials \
+                 ({flag})",
                 gib(bytes),
                 model.reps.len(),
-                model.horizon,
                 gib(available),
                 available / 2 / per_trial.max(1)
             )));
@@ -83,7 +85,7 @@ pub fn check_run_size(model: &Model, trials: u64, flag: &str) -> Result<(), CliE
         warn(&[Assumption::new(
             "large_run",
             "trials",
-            format!("{trials} trials will hold about {:.1} GiB of outcomes in memory", gib(bytes)),
+            format!("{trials} trials will hold about {:.1} GiB of per-trial figures in memory", gib(bytes)),
         )]);
     }
     Ok(())

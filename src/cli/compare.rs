@@ -64,7 +64,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         variant.seed = scenario.seed;
         variants.push((variant, variant_market));
     }
-    check_run_size(&compile(&scenario, &market, market.plan(), None)?, trials, &run.trials_flag())?;
+    let runs = 1 + (plans.len() + variants.len()) as u64;
+    check_run_size(&compile(&scenario, &market, market.plan(), None)?, trials, runs, &run.trials_flag())?;
     let mut assumptions = terrasim::scenario::declared(&scenario, &market);
     for (variant, variant_market) in &variants {
         merge_assumptions(&mut assumptions, terrasim::scenario::declared(variant, variant_market));

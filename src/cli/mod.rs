@@ -54,6 +54,12 @@ enum Command {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    // A kernel level asked for in the environment is checked before anything runs, not ignored.
+    match terrasim::sim::check_kernel_request() {
+        Err(message) => return Err(CliError::Usage(message)),
+        Ok(Some(note)) => eprintln!("warning: {note}"),
+        Ok(None) => {}
+    }
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Simulate(args) => simulate::run(&args),

@@ -35,10 +35,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     // The geographic strategies need accounts to place (compare builds an org but no candidates).
     org.check_geography(&spec, graph.as_ref())
         .map_err(|source| CliError::Org { file: scenario.source.clone(), source })?;
-    // The ranking runs one candidate's trials at a time.
+    // The ranking holds every candidate's per-trial figures and the unchanged plan's, for the pairing.
     check_run_size(
         &compile(&org.baseline_scenario, &org.baseline_market, org.baseline_market.plan(), None)?,
         trials,
+        1 + spec.strategies.len() as u64,
         &format!("--trials, or trials = ... under [optimize] in {}", scenario.source.display()),
     )?;
     warn(&terrasim::scenario::declared_for_optimize(&org.baseline_scenario, &org.baseline_market, &spec));

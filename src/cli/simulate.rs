@@ -3,13 +3,12 @@ use std::time::Instant;
 use terrasim::io::AtomicDir;
 use terrasim::sim::{Fold, SimAccumulator};
 
-use super::common::{RunOptions, check_run_size, compile, print, progress, warn};
+use super::common::{RunOptions, compile, print, progress, warn};
 use super::error::CliError;
 
 pub fn run(run: &RunOptions) -> Result<(), CliError> {
     let (scenario, market, trials) = run.load()?;
     let model = compile(&scenario, &market, market.plan(), None)?;
-    check_run_size(&model, trials, &run.trials_flag())?;
     let assumptions = terrasim::scenario::declared(&scenario, &market);
     warn(&assumptions);
     let started = Instant::now();
@@ -33,12 +32,8 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
         out.add(name, bytes);
     }
     // Host facts and timings live apart from result.json so that the result stays bit-identical.
-    let run_info = serde_json::json!({
-        "terrasim_version": env!("CARGO_PKG_VERSION"),
-        "wall_seconds": elapsed.as_secs_f64(),
-        "threads": run.threads.unwrap_or_else(rayon::current_num_threads),
-        "trials": trials,
-    });
+    let threads = run.threads.unwrap_or_else(rayon::current_num_threads);
+    let run_info = terrasim::contract::RunInfo::new(elapsed.as_secs_f64(), threads, Some(trials));
     out.add("run.json", serde_json::to_vec_pretty(&run_info)?);
     let dir = run.commit(out, scenario.seed, trials)?;
 

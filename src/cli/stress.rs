@@ -19,7 +19,7 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     // No run keeps whole outcomes: the baseline and each shock keep per trial their headlines and per-rep
     // and per-segment figures, for the pairing.
     let base_model = compile(&scenario, &market, market.plan(), None)?;
-    check_run_size(&base_model, trials, &run.trials_flag())?;
+    check_run_size(&base_model, trials, 1 + shocks.len() as u64, &run.trials_flag())?;
     let assumptions = terrasim::scenario::declared_for_stress(&scenario, &market);
     warn(&assumptions);
     let runs = 1 + shocks.len() as u64;

@@ -17,6 +17,13 @@ pub struct PairedRun {
     pub breakdown: RunBreakdown,
 }
 
+/// The bytes a [`PairedRun`] of `model` holds per trial: its headline figures, each rep's bookings, each
+/// pipeline segment's pipeline and the house bookings. A paired command holds one such run per plan or
+/// shock until it pairs them.
+pub fn paired_bytes(model: &Model) -> u64 {
+    std::mem::size_of::<Headline>() as u64 + 8 * (model.reps.len() + model.pipeline_segments.len() + 1) as u64
+}
+
 /// Runs `model` for a paired comparison, keeping of each trial only what [`PairedRun`] holds.
 pub fn run_paired(
     model: &Model,

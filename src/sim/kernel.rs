@@ -45,18 +45,58 @@ impl Level {
         Level::Portable
     }
 
+    /// The level's name, as `TERRASIM_KERNELS` takes it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Level::Portable => "portable",
+            Level::Avx2 => "avx2",
+            Level::Avx512 => "avx512",
+        }
+    }
+
     /// The level a run uses: `detected`, capped at the level `request` names (`TERRASIM_KERNELS`:
     /// `portable`, `avx2` or `avx512`). A request above the processor's level, or one that names no level,
     /// leaves `detected`.
     fn choose(request: Option<&str>, detected: Level) -> Level {
-        let requested = match request.map(str::trim) {
-            Some("portable") => Level::Portable,
-            Some("avx2") => Level::Avx2,
-            Some("avx512") => Level::Avx512,
-            _ => return detected,
-        };
-        requested.min(detected)
+        request.and_then(Level::parse).map_or(detected, |requested| requested.min(detected))
     }
+
+    /// The level `TERRASIM_KERNELS` names: `portable`, `avx2` or `avx512` (spaces around ignored).
+    fn parse(request: &str) -> Option<Level> {
+        match request.trim() {
+            "portable" => Some(Level::Portable),
+            "avx2" => Some(Level::Avx2),
+            "avx512" => Some(Level::Avx512),
+            _ => None,
+        }
+    }
+}
+
+/// The name of the level the kernels of this process run at (see [`level`]).
+pub fn level_name() -> &'static str {
+    level().name()
+}
+
+/// Checks `TERRASIM_KERNELS` before a run: `Err` with the fix when it names no level (the kernels would
+/// ignore it), `Ok(Some(note))` when it asks for more than the processor has (the kernels run at the
+/// processor's level), `Ok(None)` otherwise.
+pub fn check_request() -> Result<Option<String>, String> {
+    let Ok(value) = std::env::var("TERRASIM_KERNELS") else { return Ok(None) };
+    let detected = Level::detect();
+    let Some(asked) = Level::parse(&value) else {
+        return Err(format!(
+            "TERRASIM_KERNELS={value:?} names no kernel level: set it to portable, avx2 or avx512, or unset it to \
+             use the processor's highest ({})",
+            detected.name()
+        ));
+    };
+    Ok((asked > detected).then(|| {
+        format!(
+            "TERRASIM_KERNELS={} asks for more than this processor has; the kernels run at {}",
+            asked.name(),
+            detected.name()
+        )
+    }))
 }
 
 /// The level every kernel of this process runs at: detected on the first call (and `TERRASIM_KERNELS` read),

@@ -18,6 +18,7 @@ mod runner;
 mod stats;
 mod trial;
 
+pub use kernel::{check_request as check_kernel_request, level_name as kernel_level};
 pub use result::{
     Fan, HEADLINE_NAMES, Headline, OpenPipeline, RESULT_SCHEMA_VERSION, RepResult, SegmentPipeline,
     SimAccumulator, SimResult, TeamResult, aggregate, headline,
