@@ -6,15 +6,6 @@ use common::*;
 use terrasim::market::Plan;
 use terrasim::sim;
 
-fn test_market(n: usize) -> terrasim::market::Market {
-    let accounts = (0..n)
-        .map(|i| account(i, if i % 3 == 0 { "Retail" } else { "Software" }, 5_000.0 + i as f64))
-        .collect();
-    let owners: Vec<Option<usize>> = (0..n).map(|i| Some(i % 4)).collect();
-    let reps = (0..4).map(|r| rep(&format!("R{r}"), 60.0 + 10.0 * r as f64, 400_000.0)).collect();
-    market(accounts, reps, &owners)
-}
-
 #[test]
 fn same_seed_gives_identical_results_for_any_thread_count() {
     let m = test_market(400);

@@ -8,24 +8,10 @@ use std::path::Path;
 use std::process::Command;
 
 use common::*;
-use terrasim::sim::{self, Fold, SKETCH_RELATIVE_ACCURACY, SimAccumulator, Welford, quantile_sorted};
-
-fn test_market(n: usize) -> terrasim::market::Market {
-    let accounts = (0..n)
-        .map(|i| account(i, if i % 3 == 0 { "Retail" } else { "Software" }, 5_000.0 + i as f64))
-        .collect();
-    let owners: Vec<Option<usize>> = (0..n).map(|i| Some(i % 4)).collect();
-    let reps = (0..4).map(|r| rep(&format!("R{r}"), 60.0 + 10.0 * r as f64, 400_000.0)).collect();
-    market(accounts, reps, &owners)
-}
+use terrasim::sim::{self, SKETCH_RELATIVE_ACCURACY, Welford, quantile_sorted};
 
 fn streamed(model: &sim::model::Model, trials: u64, threads: usize) -> sim::SimResult {
-    let fold = Fold {
-        init: || SimAccumulator::new(model),
-        fold: |acc: &mut SimAccumulator, _, o| acc.push(model, &o),
-        merge: |acc: &mut SimAccumulator, later| acc.merge(later),
-    };
-    sim::run_fold(model, trials, Some(threads), &|_| {}, fold).unwrap().finish(model, "t", None)
+    sim::simulate(model, trials, Some(threads), &|_| {}, "t").unwrap()
 }
 
 #[test]

@@ -1,7 +1,6 @@
 use std::time::Instant;
 
 use terrasim::io::AtomicDir;
-use terrasim::sim::{Fold, SimAccumulator};
 
 use super::common::{RunOptions, compile, print, progress, warn};
 use super::error::CliError;
@@ -13,15 +12,9 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     warn(&assumptions);
     let started = Instant::now();
     let bar = progress(trials, "simulate", run.quiet);
-    // Each chunk of trials folds into its own accumulator; nothing per trial is kept.
-    let fold = Fold {
-        init: || SimAccumulator::new(&model),
-        fold: |acc: &mut SimAccumulator, _, outcome| acc.push(&model, &outcome),
-        merge: |acc: &mut SimAccumulator, later| acc.merge(later),
-    };
-    let acc = terrasim::sim::run_fold(&model, trials, run.threads, &|n| bar.inc(n), fold)?;
+    // Streamed: nothing per trial is kept.
+    let mut result = terrasim::sim::simulate(&model, trials, run.threads, &|n| bar.inc(n), &scenario.name)?;
     bar.finish_and_clear();
-    let mut result = acc.finish(&model, &scenario.name, None);
     let elapsed = started.elapsed();
     result.assumptions = assumptions;
 

@@ -21,7 +21,7 @@ mod trial;
 pub use kernel::{check_request as check_kernel_request, level_name as kernel_level};
 pub use result::{
     Fan, HEADLINE_NAMES, Headline, OpenPipeline, RESULT_SCHEMA_VERSION, RepResult, SegmentPipeline,
-    SimAccumulator, SimResult, TeamResult, aggregate, headline,
+    SimAccumulator, SimResult, TeamResult, aggregate, headline, simulate,
 };
 pub use rng::{Purpose, Stream, StreamRng, TrialKey, inverse_normal_cdf};
 pub use runner::{Fold, RunError, run_fold, run_trials};

@@ -3,7 +3,7 @@
 //! facts, so the same scenario and seed give the same bytes on any machine and thread count.
 
 use super::model::{Model, PlanBasis};
-use super::runner::CHUNK;
+use super::runner::{CHUNK, Fold, RunError, run_fold};
 use super::stats::{Distribution, Estimate, Quantile, Summary, Welford, spread};
 use super::trial::TrialOutcome;
 
@@ -226,6 +226,24 @@ pub fn aggregate(model: &Model, scenario: &str, shock: Option<&str>, outcomes: &
         total.merge(acc);
     }
     total.finish(model, scenario, shock)
+}
+
+/// Runs `trials` trials of `model` and streams them into the result contract: each chunk of trials folds into
+/// its own [`SimAccumulator`] and the chunks merge in trial order, so nothing per trial is kept and the result
+/// is the same for any thread count (and the same bytes as [`aggregate`] of the collected outcomes).
+pub fn simulate(
+    model: &Model,
+    trials: u64,
+    threads: Option<usize>,
+    progress: &(dyn Fn(u64) + Sync),
+    scenario: &str,
+) -> Result<SimResult, RunError> {
+    let fold = Fold {
+        init: || SimAccumulator::new(model),
+        fold: |acc: &mut SimAccumulator, _, outcome| acc.push(model, &outcome),
+        merge: |acc: &mut SimAccumulator, later| acc.merge(later),
+    };
+    Ok(run_fold(model, trials, threads, progress, fold)?.finish(model, scenario, None))
 }
 
 /// What `simulate` keeps of its trials: per figure, running moments and a quantile sketch, so its size

@@ -66,6 +66,17 @@ pub fn market(accounts: Vec<Account>, reps: Vec<Rep>, owners: &[Option<usize>]) 
 }
 
 /// A scenario from TOML body text (data paths are placeholders; compile reads no files).
+/// `n` accounts (every third in Retail, the rest Software) dealt round-robin to four reps R0–R3 of 60–90
+/// hours and a 400k quota.
+pub fn test_market(n: usize) -> Market {
+    let accounts = (0..n)
+        .map(|i| account(i, if i % 3 == 0 { "Retail" } else { "Software" }, 5_000.0 + i as f64))
+        .collect();
+    let owners: Vec<Option<usize>> = (0..n).map(|i| Some(i % 4)).collect();
+    let reps = (0..4).map(|r| rep(&format!("R{r}"), 60.0 + 10.0 * r as f64, 400_000.0)).collect();
+    market(accounts, reps, &owners)
+}
+
 pub fn scenario(body: &str) -> Scenario {
     let text = format!(
         "schema_version = 1\nname = \"test\"\n{body}\n[data]\naccounts = \"a.csv\"\nreps = \"r.csv\"\n"
