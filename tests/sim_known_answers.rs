@@ -184,6 +184,31 @@ fn market_factor_correlates_reps() {
     assert!(some > 0.3, "sigma 0.3 gives correlation {some}");
 }
 
+/// Known answer 6b: The market factor is drawn once per plan year: bookings of deals opened within one year
+/// move together (they share the year's factor), those of two different years are independent (correlation
+/// 0, up to a depletion of the pool that a 2% opening rate keeps below the bound).
+#[test]
+fn market_factor_is_drawn_per_plan_year() {
+    let (n, trials) = (2000, 2000);
+    let accounts = (0..n).map(|i| account(i, "Software", 10_000.0)).collect();
+    let m = market(accounts, vec![rep("R1", 1e9, 1e6)], &vec![Some(0); n]);
+    let params =
+        deterministic_params(0.3, 0.02).replace("market_factor_sigma = 0.0", "market_factor_sigma = 0.3");
+    let model = compile(&scenario(&format!("horizon_months = 24\n{params}")), &m);
+    let outcomes = run(&model, trials);
+    // 1-month cycles: a deal opened in month m books in month m + 1.
+    let booked = |months: std::ops::Range<usize>| -> Vec<f64> {
+        outcomes.iter().map(|o| o.monthly[months.clone()].iter().sum()).collect()
+    };
+    let (first_half, second_half) = (booked(1..7), booked(7..12));
+    let (year_one, year_two) = (booked(1..12), booked(13..24));
+    let within = correlation(&first_half, &second_half);
+    let across = correlation(&year_one, &year_two);
+    let bound = 4.0 / (trials as f64).sqrt();
+    assert!(within > 0.5, "months of one year share its factor: correlation {within}");
+    assert!(across.abs() < bound, "two plan years are independent: correlation {across} (bound {bound})");
+}
+
 /// The parameters of [`deterministic_params`] with a lognormal cycle (`median`, `sigma`) and a handoff loss.
 fn pipeline_params(win: f64, median: f64, sigma: f64, handoff_loss: f64) -> String {
     deterministic_params(win, 0.0).replace(

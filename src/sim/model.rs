@@ -3,7 +3,7 @@
 
 use rand_distr::{Beta, Distribution};
 
-use super::rng::{inverse_normal_cdf, normal_cdf};
+use super::rng::{Stream, inverse_normal_cdf, normal_cdf};
 
 /// Marks "no owner" in [`Epoch::owner`].
 pub const NO_OWNER: u32 = u32::MAX;
@@ -126,6 +126,26 @@ pub fn win_probability(segment_rate: f64, win_factor: f64) -> f64 {
 #[inline]
 pub fn segment_rate(drawn_rate: f64, win_multiplier: f64, market_factor: f64) -> f64 {
     drawn_rate * win_multiplier * market_factor
+}
+
+/// Months in a plan year: a trial draws its market factor once per plan year.
+pub const MONTHS_PER_YEAR: usize = 12;
+
+/// The market factor of plan year `year` (0 from month 0, 1 from month 12, …) of the trial whose
+/// parameter stream is `params`: lognormal with mean 1 and log-sd `sigma`, one standard normal per year
+/// (counter `year` of stream 0), so that the years of a long horizon, or of a simulated history, have
+/// independent market conditions, and the first year's factor is the one a 12-month run draws.
+#[inline]
+pub fn year_market_factor(params: &Stream, sigma: f64, year: usize) -> f64 {
+    (sigma * params.normal(year as u64) - 0.5 * sigma * sigma).exp()
+}
+
+/// A pending demand clock carried from a plan year whose market factor is `old` into one whose factor is
+/// `new`: the hazard still to accumulate before it fires, `threshold − hazard`, was scaled by `1 / old`
+/// and is now scaled by `1 / new`. An account out of the pool (an infinite threshold) stays out.
+#[inline]
+pub fn carried_clock(threshold: f32, hazard: f32, old: f64, new: f64) -> f32 {
+    hazard + (threshold - hazard) * (old / new) as f32
 }
 
 /// A lognormal cycle, as the trial loop draws it.

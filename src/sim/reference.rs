@@ -18,7 +18,10 @@
 //! - A won deal books its value at the close (for expansion, capped at the whitespace left, which it uses
 //!   up); a won new-business deal makes the account a customer.
 
-use super::model::{BookEntry, Model, NO_OWNER, SalesMotion, segment_rate, win_probability};
+use super::model::{
+    BookEntry, MONTHS_PER_YEAR, Model, NO_OWNER, SalesMotion, carried_clock, segment_rate, win_probability,
+    year_market_factor,
+};
 use super::rng::{Purpose, Stream, TrialKey};
 use super::trial::{OppEvent, OppEventKind, TrialLog, TrialOutcome};
 
@@ -92,7 +95,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     let key = TrialKey::new(model.seed, trial);
     let params = key.stream(0, Purpose::Parameters);
     let sigma = model.market_factor_sigma;
-    let market_factor = (sigma * params.normal(0) - 0.5 * sigma * sigma).exp();
+    let market_factor = year_market_factor(&params, sigma, 0);
 
     scratch.win_rate.clear();
     for (w, draw) in model.win_draws.iter().enumerate() {
@@ -147,6 +150,16 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     for month in 0..h {
         if month > 0 && month % MONTHS_PER_BLOCK == 0 {
             tally_quarters(model, scratch);
+        }
+        // A new plan year draws its market factor; a clock still running carries its remaining hazard over.
+        if month > 0 && month % MONTHS_PER_YEAR == 0 {
+            let new = year_market_factor(&params, sigma, month / MONTHS_PER_YEAR);
+            for a in 0..n {
+                scratch.threshold[a] =
+                    carried_clock(scratch.threshold[a], scratch.hazard[a], t.market_factor, new);
+            }
+            t.market_factor = new;
+            t.clock_scale = (1.0 / new) as f32;
         }
         // When books move during the horizon, a month's closes are booked in account order (an account's
         // own in the order it opened them), so that the bookings' sums do not depend on which book opened a

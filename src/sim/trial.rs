@@ -12,7 +12,10 @@ use super::kernel::{
     accumulate_fired, closing_draws, cycle_months, demand_clock, first_thresholds, inverse_normal_cdfs,
     uniforms,
 };
-use super::model::{Epoch, Model, NO_OWNER, PoolSlot, SalesMotion, segment_rate, win_probability};
+use super::model::{
+    Epoch, MONTHS_PER_YEAR, Model, NO_OWNER, PoolSlot, SalesMotion, carried_clock, segment_rate,
+    win_probability, year_market_factor,
+};
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
 
 /// An account's demand clock is a pair of entries in `TrialBuffers::hazard` and `TrialBuffers::threshold`: it opens an
@@ -62,7 +65,7 @@ pub struct TrialOutcome {
     pub pipeline: Vec<f64>,
     /// Share of (target account, quarter) pairs in which the account was covered at least once.
     pub coverage_rate: f64,
-    /// The trial's market factor.
+    /// The market factor of the trial's first plan year (later years draw their own).
     pub market_factor: f64,
 }
 
@@ -196,7 +199,7 @@ struct TrialBuffers {
     /// the total does not depend on the order books are worked in.
     book_pipeline: Vec<f64>,
     win_rate: Vec<f64>,
-    /// Per win draw: the trial's win rate × the shock's multiplier × the market factor.
+    /// Per win draw: the trial's win rate × the shock's multiplier × the plan year's market factor.
     draw_win: Vec<f64>,
 }
 
@@ -240,9 +243,9 @@ struct BatchBuffers {
 }
 
 impl TrialBuffers {
-    /// Starts trial `key` of `model`, whose market factor is `market_factor`: its win rates drawn, every
-    /// account in its starting motion with its whitespace, no deal open, nothing covered, filed or summed.
-    /// The demand clocks are set by [`TrialBuffers::first_clocks`].
+    /// Starts trial `key` of `model`, whose first year's market factor is `market_factor`: its win rates
+    /// drawn, every account in its starting motion with its whitespace, no deal open, nothing covered, filed
+    /// or summed. The demand clocks are set by [`TrialBuffers::first_clocks`].
     fn reset(&mut self, model: &Model, key: TrialKey, market_factor: f64) {
         let (n, n_reps, h) = (model.accounts.len(), model.reps.len(), model.horizon);
         self.win_rate.clear();
@@ -250,9 +253,7 @@ impl TrialBuffers {
             let mut rng = key.stream(1 + w as u64, Purpose::Parameters).rng(0);
             self.win_rate.push(draw.sample(&mut rng));
         }
-        self.draw_win.clear();
-        let (multiplier, rates) = (model.win_multiplier, &self.win_rate);
-        self.draw_win.extend(rates.iter().map(|&rate| segment_rate(rate, multiplier, market_factor)));
+        self.set_market_factor(model, market_factor);
 
         reset(&mut self.hazard, n, 0.0);
         // Set in full by the first clocks.
@@ -279,6 +280,13 @@ impl TrialBuffers {
         self.closings.resize_with((h + 1) * books, Vec::new);
         self.closings.iter_mut().for_each(Vec::clear);
         reset(&mut self.book_pipeline, books * model.pipeline_segments.len(), 0.0);
+    }
+
+    /// Sets the win rates of each draw for a plan year whose market factor is `market_factor`.
+    fn set_market_factor(&mut self, model: &Model, market_factor: f64) {
+        self.draw_win.clear();
+        let (multiplier, rates) = (model.win_multiplier, &self.win_rate);
+        self.draw_win.extend(rates.iter().map(|&rate| segment_rate(rate, multiplier, market_factor)));
     }
 
     /// Every account's first demand clock (counter 0, as every deal count is now), `scale` times the
@@ -335,7 +343,9 @@ impl EpochBuffers {
 struct Trial<'m, 'l> {
     model: &'m Model,
     key: TrialKey,
-    /// What a demand clock is multiplied by: the inverse of the market factor.
+    /// The plan year's market factor…
+    market_factor: f64,
+    /// …and what a demand clock drawn in it is multiplied by: its inverse.
     clock_scale: f32,
     out: TrialOutcome,
     log: Option<&'l mut TrialLog>,
@@ -364,9 +374,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     let n_reps = model.reps.len();
     let h = model.horizon;
     let key = TrialKey::new(model.seed, trial);
-    let params = key.stream(0, Purpose::Parameters);
-    let sigma = model.market_factor_sigma;
-    let market_factor = (sigma * params.normal(0) - 0.5 * sigma * sigma).exp();
+    let market_factor = year_market_factor(&key.stream(0, Purpose::Parameters), model.market_factor_sigma, 0);
 
     scratch.trial.reset(model, key, market_factor);
     // Prefixes start empty and find their place in the first month worked.
@@ -376,6 +384,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     let mut t = Trial {
         model,
         key,
+        market_factor,
         clock_scale: (1.0 / market_factor) as f32,
         out: TrialOutcome {
             bookings: vec![0.0; n_reps],
@@ -406,12 +415,15 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         if start > 0 && start % MONTHS_PER_BLOCK == 0 {
             tally_quarters(model, scratch);
         }
+        if start > 0 && start % MONTHS_PER_YEAR == 0 {
+            t.new_year(scratch, start / MONTHS_PER_YEAR);
+        }
         let epoch = model.epoch_of_month[start];
         if epoch != scratch.epoch.index {
             scratch.epoch.enter(model, epoch, &scratch.trial.threshold);
         }
         let end = (start + 1..h)
-            .find(|&m| model.epoch_of_month[m] != epoch || m % MONTHS_PER_BLOCK == 0)
+            .find(|&m| model.epoch_of_month[m] != epoch || m % MONTHS_PER_YEAR == 0)
             .unwrap_or(h);
         for book in 0..books {
             if book < n_reps {
@@ -550,6 +562,21 @@ fn reset<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
 }
 
 impl Trial<'_, '_> {
+    /// Enters plan year `year` (from month `12 × year`, every book worked to its start): its market factor
+    /// drawn, the win rates of deals opened from now on and the clocks drawn from now on scaled by it, and
+    /// every pending clock carried over ([`carried_clock`]).
+    fn new_year(&mut self, s: &mut Scratch, year: usize) {
+        let model = self.model;
+        let new =
+            year_market_factor(&self.key.stream(0, Purpose::Parameters), model.market_factor_sigma, year);
+        let old = std::mem::replace(&mut self.market_factor, new);
+        for (t, &h) in s.trial.threshold.iter_mut().zip(&s.trial.hazard) {
+            *t = carried_clock(*t, h, old, new);
+        }
+        s.trial.set_market_factor(model, new);
+        self.clock_scale = (1.0 / new) as f32;
+    }
+
     /// Returns the account to the demand pool (its hours count again in its owner's prefix) when it is out
     /// of it, and gives it a fresh demand clock, the `demand_draws[a]`-th exponential of its demand stream
     /// over the market factor (times [`Model::clock_factor`] for expansion). The clock opens an opportunity
