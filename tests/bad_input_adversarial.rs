@@ -972,7 +972,7 @@ fn included_params_file_with_scenario_keys() {
     Case::new()
         .edit("s.toml", "trials = 20\n", "trials = 20\ninclude_params = [\"p.toml\"]\n")
         .write("p.toml", "trials = 5\n")
-        .validate_refuses(&["p.toml", "line 1", "unknown field `trials`", "`params` or `skills`"]);
+        .validate_refuses(&["p.toml", "line 1", "unknown field `trials`", "`params`, `skills`, `model`"]);
 }
 
 /// A NaN in an included file names the file.

@@ -424,6 +424,34 @@ fn included_files_agreeing_or_overridden_by_the_scenario_are_accepted() {
     assert_eq!(scenario.params["SMB"].win_rate_alpha.map(|v| v.get()), Some(35.0));
 }
 
+#[test]
+fn included_files_setting_the_level_differently_or_out_of_range() {
+    two_includes("[model]\nlevel_sigma = 0.05\n", "[model]\nlevel_sigma = 0.07\n").validate_refuses(&[
+        "s.toml",
+        "include_params[1]",
+        "model.level_sigma is 0.05 in p.toml (include_params[0]) but 0.07 in q.toml",
+    ]);
+    two_includes("[model]\nlevel_sigma = 3.0\n", "").validate_refuses(&[
+        "s.toml",
+        "include_params[0]",
+        "p.toml sets [model] level_sigma = 3",
+        "must be a number in [0, 2]",
+    ]);
+}
+
+#[test]
+fn the_scenarios_own_level_wins_over_an_included_one() {
+    let included = two_includes("[model]\nlevel_sigma = 0.05\n", "[skills]\n");
+    validates(&included);
+    let scenario = terrasim::io::load_scenario(&included.path("s.toml")).unwrap();
+    assert_eq!(scenario.model.level_sigma, Some(0.05));
+    let own = two_includes("[model]\nlevel_sigma = 0.05\n", "[model]\nlevel_sigma = 0.07\n")
+        .append("s.toml", "\n[model]\nlevel_sigma = 0.0\n");
+    validates(&own);
+    let scenario = terrasim::io::load_scenario(&own.path("s.toml")).unwrap();
+    assert_eq!(scenario.model.level_sigma, Some(0.0));
+}
+
 // --- W21: a name ---
 
 #[test]

@@ -178,8 +178,9 @@ fn shipped_calibration_is_reproduced_and_included() {
 }
 
 /// The backtest of the shipped history from its last year's cutoff: the model's 50% and 80% intervals hold
-/// the actuals at their nominal rates, within three binomial standard errors of the number of checks (the
-/// backtest's own tolerance), and beat carrying the last period forward on every metric. 300 trials keep
+/// the actuals at their nominal rates, within the backtest's own tolerance (the spread of one model
+/// history's coverage, which counts the checks' shared market factor), and beat carrying the last period
+/// forward on every metric. 300 trials keep
 /// it a few seconds in debug; `terrasim backtest ... --trials 1000` gives the figures of the README.
 #[test]
 fn backtest_of_the_shipped_history_is_calibrated_and_beats_carry_forward() {
@@ -196,10 +197,12 @@ fn backtest_of_the_shipped_history_is_calibrated_and_beats_carry_forward() {
     let c = &run.coverage;
     eprintln!("50% {:.3} 80% {:.3} over {} checks", c.coverage_50, c.coverage_80, c.checks);
     assert!(c.checks >= 40, "{c:?}");
-    for (rate, nominal) in [(c.coverage_50, 0.5), (c.coverage_80, 0.8)] {
-        let se = (nominal * (1.0 - nominal) / c.checks as f64).sqrt();
-        assert!((rate - nominal).abs() <= 3.0 * se, "{rate} vs {nominal} over {} checks", c.checks);
-    }
+    // One history is one draw of the year's market factor, which all its checks share: the tolerance is
+    // the spread of one model history's coverage (tests/backtest_histories.rs checks the mean over many).
+    assert!(!c.miscalibrated, "{c:?}");
+    // The spread is that of trials of the model scored as actuals, whose mean coverage is nominal.
+    assert!((c.expected_50 - 0.5).abs() < 0.01 && (c.expected_80 - 0.8).abs() < 0.01, "{c:?}");
+    assert!(c.spread_50 > 2.0 * c.se_50, "checks sharing a market factor spread wider: {c:?}");
     for m in &run.by_metric {
         assert!(m.crps_skill.is_some_and(|s| s > 0.0), "{m:?}");
     }

@@ -189,7 +189,7 @@ fn market_factor_correlates_reps() {
 /// 0, up to a depletion of the pool that a 2% opening rate keeps below the bound).
 #[test]
 fn market_factor_is_drawn_per_plan_year() {
-    let (n, trials) = (2000, 2000);
+    let (n, trials) = (1000, 1000);
     let accounts = (0..n).map(|i| account(i, "Software", 10_000.0)).collect();
     let m = market(accounts, vec![rep("R1", 1e9, 1e6)], &vec![Some(0); n]);
     let params =
@@ -207,6 +207,31 @@ fn market_factor_is_drawn_per_plan_year() {
     let bound = 4.0 / (trials as f64).sqrt();
     assert!(within > 0.5, "months of one year share its factor: correlation {within}");
     assert!(across.abs() < bound, "two plan years are independent: correlation {across} (bound {bound})");
+}
+
+/// Known answer 6c: The level factor (the uncertainty of fitted rates) is drawn once per trial: with it alone,
+/// the two plan years move together; and its mean is 1, so mean bookings stay those without it.
+#[test]
+fn level_factor_is_shared_by_the_years_of_a_trial() {
+    let (n, trials) = (1000, 1000);
+    let accounts = (0..n).map(|i| account(i, "Software", 10_000.0)).collect();
+    let m = market(accounts, vec![rep("R1", 1e9, 1e6)], &vec![Some(0); n]);
+    let run_with = |level: &str| {
+        let params = deterministic_params(0.3, 0.02).replace("[model]\n", &format!("[model]\n{level}"));
+        run(&compile(&scenario(&format!("horizon_months = 24\n{params}")), &m), trials)
+    };
+    let booked = |outcomes: &[terrasim::sim::TrialOutcome], months: std::ops::Range<usize>| -> Vec<f64> {
+        outcomes.iter().map(|o| o.monthly[months.clone()].iter().sum()).collect()
+    };
+    let levelled = run_with("level_sigma = 0.3\n");
+    let across = correlation(&booked(&levelled, 1..12), &booked(&levelled, 13..24));
+    assert!(across > 0.5, "the level is shared by both years: correlation {across}");
+    // The level multiplies opportunity and win rates, so bookings go with its square: E[L²] = e^(σ²) when
+    // E[L] = 1; two percent of the pool opens a month, so bookings are near-linear in each rate.
+    let (with, se) = mean_se(&booked(&levelled, 1..12));
+    let (without, _) = mean_se(&booked(&run_with(""), 1..12));
+    let expected = without * 0.09f64.exp();
+    assert!((with - expected).abs() < 4.0 * se + 0.02 * expected, "{with} vs {expected} (se {se})");
 }
 
 /// The parameters of [`deterministic_params`] with a lognormal cycle (`median`, `sigma`) and a handoff loss.

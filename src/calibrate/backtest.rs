@@ -27,8 +27,9 @@ use super::segments::Segments;
 use super::synth::{run_logged, steady_state};
 
 /// Version of `backtest.json`: 2 counts coverage by the randomized PIT (1 by the mid-PIT) and adds each
-/// check's PIT range and the coverage's standard errors.
-pub const BACKTEST_SCHEMA_VERSION: u32 = 2;
+/// check's PIT range and the coverage's standard errors; 3 adds the spread of one history's coverage under
+/// the model (`spread_50`, `spread_80`, `expected_50`, `expected_80`), which the tolerance now includes.
+pub const BACKTEST_SCHEMA_VERSION: u32 = 3;
 
 const METRICS: [&str; 3] = ["opportunities", "wins", "bookings"];
 
@@ -152,8 +153,21 @@ pub struct CoverageSummary {
     pub se_50: f64,
     /// Binomial standard error of `coverage_80` at nominal, `√(0.8 · 0.2 / checks)`.
     pub se_80: f64,
-    /// Allowed distance from 50%: three binomial standard errors, at least 0.08 (units share the market
-    /// factor and win-rate draws, so checks are not independent).
+    /// Standard deviation of the 50% coverage of one history that the model itself would make: each trial
+    /// scored, check by check, as if it were the actuals, against the distribution of all trials. Its
+    /// checks share the trial's market factor and win-rate draws, so this is the coverage's sampling error
+    /// with their dependence, which the binomial `se_50` leaves out; with a market factor it is several
+    /// times larger.
+    pub spread_50: f64,
+    /// The same for the 80% coverage.
+    pub spread_80: f64,
+    /// Mean of those trials' 50% coverage: the nominal 50% up to the randomization of ties (a check on the
+    /// scoring itself).
+    pub expected_50: f64,
+    /// The same at 80%.
+    pub expected_80: f64,
+    /// Allowed distance from 50%: the larger of three binomial standard errors and two spreads, at least
+    /// 0.08.
     pub tolerance_50: f64,
     /// Allowed distance from 80%.
     pub tolerance_80: f64,
@@ -232,6 +246,11 @@ pub fn backtest(
         (0..units.len()).map(|u| score_unit(&units, u, &samples, &actual, naive.as_deref())).collect();
     // Reps who own nothing and had nothing happen carry no information.
     let informative = |r: &UnitResult| r.metrics.iter().any(|m| m.actual > 0.0 || m.p90 > 0.0);
+    // The slots of the checks scored (informative reps and segments), for the spread of their coverage.
+    let scored: Vec<usize> = (0..units.n_reps + units.leaves.len())
+        .filter(|&u| informative(&unit_results[u]))
+        .flat_map(|u| (0..METRICS.len()).map(move |m| Units::slot(u, m)))
+        .collect();
     let motions = unit_results.split_off(units.n_reps + units.leaves.len());
     let segments = unit_results.split_off(units.n_reps).into_iter().filter(informative).collect::<Vec<_>>();
     let reps = unit_results.into_iter().filter(informative).collect::<Vec<_>>();
@@ -256,7 +275,7 @@ pub fn backtest(
             .map(|&m| (m.label().to_string(), model.carry_in.iter().filter(|c| c.motion == m).count()))
             .collect(),
         customers_at_cutoff: fitted.customers_at_cutoff,
-        coverage: summarise(&all),
+        coverage: summarise(&all, &self_coverage(&samples, &scored)),
         by_metric: by_metric(&all),
         pit_histogram: pit_histogram(&all),
         reps,
@@ -323,6 +342,7 @@ impl FittedAtCutoff {
             base.overlay(o);
             fitted.params.insert(key.clone(), base);
         }
+        fitted.model.level_sigma = calibration.params.model.map(|m| m.level_sigma);
         // The backtest carries in the history's own open deals at the cutoff, whatever the scenario names.
         let mut assumptions: Vec<Assumption> = crate::scenario::declared(&fitted, market)
             .into_iter()
@@ -492,7 +512,7 @@ fn by_metric(all: &[&MetricResult]) -> Vec<MetricScore> {
         .iter()
         .map(|&name| {
             let ms: Vec<&MetricResult> = all.iter().copied().filter(|m| m.metric == name).collect();
-            let c = summarise(&ms);
+            let c = summarise(&ms, &[]);
             let with_naive: Vec<&&MetricResult> = ms.iter().filter(|m| m.crps_naive.is_some()).collect();
             let crps_naive = mean(&mut with_naive.iter().filter_map(|m| m.crps_naive));
             let crps_model_paired = mean(&mut with_naive.iter().map(|m| m.crps));
@@ -550,23 +570,52 @@ fn window_shares(history: &History, from: i64, to: i64) -> Vec<MotionShare> {
     shares
 }
 
-fn summarise(checks: &[&MetricResult]) -> CoverageSummary {
+fn summarise(checks: &[&MetricResult], own: &[(f64, f64)]) -> CoverageSummary {
     let n = checks.len().max(1) as f64;
     let inside = |lo: f64, hi: f64| checks.iter().map(|m| m.inside(lo, hi)).sum::<f64>() / n;
     let (c50, c80) = (inside(0.25, 0.75), inside(0.10, 0.90));
     let (se50, se80) = ((0.25 / n).sqrt(), (0.16 / n).sqrt());
+    let moments = |pick: fn(&(f64, f64)) -> f64| {
+        let w: crate::sim::Welford = own.iter().map(pick).collect();
+        (w.mean(), w.variance().sqrt())
+    };
+    let ((e50, spread50), (e80, spread80)) = (moments(|c| c.0), moments(|c| c.1));
     let z = -inverse_normal_cdf(0.00135); // three standard errors
-    let (t50, t80) = ((z * se50).max(0.08), (z * se80).max(0.08));
+    let (t50, t80) = ((z * se50).max(2.0 * spread50).max(0.08), (z * se80).max(2.0 * spread80).max(0.08));
     CoverageSummary {
         checks: checks.len(),
         coverage_50: c50,
         coverage_80: c80,
         se_50: se50,
         se_80: se80,
+        spread_50: spread50,
+        spread_80: spread80,
+        expected_50: e50,
+        expected_80: e80,
         tolerance_50: t50,
         tolerance_80: t80,
         miscalibrated: (c50 - 0.5).abs() > t50 || (c80 - 0.8).abs() > t80,
     }
+}
+
+/// Per trial, the 50% and 80% coverage of the checks at `slots` (indices into each trial's values) had
+/// that trial's values been what happened, against the distribution of all trials: the coverage of a
+/// history that follows the model, trial by trial.
+fn self_coverage(samples: &[Vec<f64>], slots: &[usize]) -> Vec<(f64, f64)> {
+    let mut own = vec![(0.0, 0.0); samples.len()];
+    let mut sorted = Vec::with_capacity(samples.len());
+    for &k in slots {
+        sorted.clear();
+        sorted.extend(samples.iter().map(|t| t[k]));
+        sorted.sort_by(f64::total_cmp);
+        for (c, t) in own.iter_mut().zip(samples) {
+            let range = pit_range(&sorted, t[k]);
+            c.0 += share_inside(range, 0.25, 0.75);
+            c.1 += share_inside(range, 0.10, 0.90);
+        }
+    }
+    let n = slots.len().max(1) as f64;
+    own.iter().map(|&(a, b)| (a / n, b / n)).collect()
 }
 
 /// The market as it stood at the cutoff: accounts that had become customers before it (a won deal closed, or

@@ -36,7 +36,8 @@ use statrs::distribution::{Beta, ChiSquared, ContinuousCDF, Gamma};
 
 use crate::market::{Assumption, Market, SizeBand};
 use crate::scenario::{
-    AccountParams, ParamError, ParamOverride, ParamsFile, Scenario, SegmentParams, account_params, compile,
+    AccountParams, ParamError, ParamOverride, ParamsFile, ParamsModel, Scenario, SegmentParams,
+    account_params, compile,
 };
 use crate::sim::inverse_normal_cdf;
 use crate::sim::model::SalesMotion;
@@ -187,6 +188,10 @@ pub struct Diagnostics {
     pub reps: Vec<RepFit>,
     /// Spread (standard deviation) of skill across reps: its posterior mean.
     pub skill_sd: f64,
+    /// The uncertainty of the fitted rates' level, written as `[model] level_sigma`: the rates carry the
+    /// average market factor of the history's years, which is the scenario's `market_factor_sigma` over
+    /// √(months ÷ 12) away from the long-run level.
+    pub level_sigma: f64,
     /// What the calibration rests on that is not in the history: the market's declared defaults, what
     /// reading the history decided, segments whose win rate is borrowed from an ancestor, motions with no
     /// closed deal, and what the history holds that the model cannot represent.
@@ -368,7 +373,12 @@ pub fn calibrate_window(
     let shares = covered_shares(&calibrated, market, months);
     fits = fit_segments(&input, &shares);
     let (segments, reps, skill_sd) = fits;
-    let mut params = ParamsFile { params: overrides(&segments, round_sig)?, ..ParamsFile::default() };
+    let level_sigma = round_sig(scenario.model.market_factor_sigma / (f64::from(months) / 12.0).sqrt());
+    let mut params = ParamsFile {
+        params: overrides(&segments, round_sig)?,
+        model: Some(ParamsModel { level_sigma }),
+        ..ParamsFile::default()
+    };
     for r in &reps {
         params.skills.insert(r.id.clone(), round_sig(r.skill.mean));
     }
@@ -396,6 +406,7 @@ pub fn calibrate_window(
             segments,
             reps,
             skill_sd,
+            level_sigma,
         },
     })
 }

@@ -68,8 +68,16 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         print(&terrasim::report::backtest_summary(&result))?;
         let c = &result.coverage;
         print(&format!(
-            "\nCoverage counts ties of counts by their probability mass (randomized PIT); binomial standard \
-             error over {} independent checks: {:.1} points at 50%, {:.1} at 80%\n",
+            "\nCoverage counts ties of counts by their probability mass (randomized PIT). One history's coverage \
+             varies even when the model is right: scored as if it were the actuals, each trial of the model \
+             covers {:.1}% ± {:.1} at 50% and {:.1}% ± {:.1} at 80% (mean ± standard deviation over trials), \
+             because its {} checks share the year's market factor and win-rate draws (were they independent, \
+             the binomial standard error would be {:.1} and {:.1} points); the tolerance is the larger of two \
+             such deviations and three binomial errors\n",
+            100.0 * c.expected_50,
+            100.0 * c.spread_50,
+            100.0 * c.expected_80,
+            100.0 * c.spread_80,
             c.checks,
             100.0 * c.se_50,
             100.0 * c.se_80

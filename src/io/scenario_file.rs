@@ -5,7 +5,7 @@ use crate::scenario::{ParamsFile, Scenario, ScenarioError};
 
 /// Reads, parses and validates a scenario file, then its `include_params` files (relative to it).
 ///
-/// Precedence: the scenario's own `[params]` and `[skills]` win over every included file. Included files
+/// Precedence: the scenario's own `[params]`, `[skills]` and `[model] level_sigma` win over every included file. Included files
 /// must not contradict each other: two that set the same parameter of the same key (or the same rep's skill)
 /// to different values are refused, naming both, unless the scenario sets it itself.
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
@@ -21,6 +21,11 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
         origins.add(&scenario.source, (i, include), &parsed)?;
         scenario.merge_included(parsed.params);
         scenario.merge_included_skills(parsed.skills);
+        if let Some(m) = parsed.model
+            && !origins.own_level
+        {
+            scenario.model.level_sigma.get_or_insert(m.level_sigma);
+        }
     }
     Ok(scenario)
 }
@@ -36,6 +41,9 @@ struct Origins {
     params: BTreeMap<(String, &'static str), (usize, String, f64)>,
     /// Rep → (include index, file as written, value).
     skills: BTreeMap<String, (usize, String, f64)>,
+    /// Whether the scenario sets `[model] level_sigma` itself, and which included file first set it.
+    own_level: bool,
+    level: Option<(usize, String, f64)>,
 }
 
 impl Origins {
@@ -50,6 +58,8 @@ impl Origins {
             own_skills: scenario.skills.keys().cloned().collect(),
             params: BTreeMap::new(),
             skills: BTreeMap::new(),
+            own_level: scenario.model.level_sigma.is_some(),
+            level: None,
         }
     }
 
@@ -89,6 +99,26 @@ impl Origins {
                         self.params.insert(at, (i, here.clone(), v));
                     }
                 }
+            }
+        }
+        if let Some(m) = parsed.model {
+            let v = m.level_sigma;
+            if !(v.is_finite() && (0.0..=2.0).contains(&v)) {
+                return Err(ScenarioError::Invalid {
+                    file: scenario_file.to_path_buf(),
+                    field: format!("include_params[{i}]"),
+                    message: format!(
+                        "{here} sets [model] level_sigma = {v}, which must be a number in [0, 2] (a log-sd: \
+                         0.06 for rates fitted to three years of history); fix or remove it"
+                    ),
+                });
+            }
+            match &self.level {
+                Some(first) if first.2 != v && !self.own_level => {
+                    return Err(conflict("model.level_sigma".into(), first, v, "[model] level_sigma".into()));
+                }
+                Some(_) => {}
+                None => self.level = Some((i, here.clone(), v)),
             }
         }
         for (rep, &v) in &parsed.skills {

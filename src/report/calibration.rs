@@ -42,6 +42,11 @@ pub fn calibration_summary(d: &Diagnostics) -> String {
     if !rules.is_empty() {
         out.push_str(&format!("Motions read: {}\n", rules.join(", ")));
     }
+    out.push_str(&format!(
+        "Level of the fitted rates: log-sd {} ([model] level_sigma), the scenario's year-to-year market_factor_sigma \
+         over the square root of the history's years; simulations draw it once per trial, on top of each year's factor\n",
+        d.level_sigma
+    ));
     out.push_str("\nSegments: posterior mean [90% interval]; ! = thin data (fewer than 30 closed deals, leaning on the parent); * = no closed deal of the motion in the history (the scenario's win rate, size and cycles stay)\n");
     let mut t = Table::new(&[
         "segment",

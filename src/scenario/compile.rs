@@ -277,6 +277,7 @@ pub fn compile(
         epochs,
         epoch_of_month,
         market_factor_sigma: g.market_factor_sigma,
+        level_sigma: g.level_sigma.unwrap_or(0.0),
         availability_mean: g.availability_mean,
         availability_sd: g.availability_sd,
         win_multiplier: shock.and_then(|s| s.win_rate_multiplier).unwrap_or(1.0),

@@ -18,6 +18,7 @@ pub use compile::{
 pub use events::{CapacityChange, Departure, Events, Hire, OrphanPolicy, QuotaChange, Shock, default_shocks};
 pub use params::{GlobalParams, MAX_OPEN, ParamError, ParamOverride, QuotaPolicy, SegmentParams};
 pub use schema::{
-    ColumnMaps, DataFiles, MotionMap, OptimizeSpec, ParamsFile, PlanSpec, RankBy, Removal, SCHEMA_VERSION,
-    Scenario, ScenarioError, ScoringSpec, SegmentationSpec, StageMap, Strategy, UnknownOwners,
+    ColumnMaps, DataFiles, MotionMap, OptimizeSpec, ParamsFile, ParamsModel, PlanSpec, RankBy, Removal,
+    SCHEMA_VERSION, Scenario, ScenarioError, ScoringSpec, SegmentationSpec, StageMap, Strategy,
+    UnknownOwners,
 };

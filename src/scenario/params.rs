@@ -303,10 +303,17 @@ pub const MAX_OPEN: f64 = crate::market::MAX_OPEN as f64;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GlobalParams {
-    /// Sigma of the lognormal market factor drawn once per trial, multiplying every conversion rate.
-    /// Default 0.10: year-to-year swings of ±10% in new-business conversion are common.
+    /// Sigma of the lognormal market factor drawn once per plan year of a trial, multiplying every
+    /// conversion rate (opportunity and win rates). Default 0.10: year-to-year swings of ±10% in
+    /// new-business conversion are common.
     #[serde(default = "default_market_sigma")]
     pub market_factor_sigma: f64,
+    /// Sigma of a second lognormal factor on every conversion rate, drawn once per trial (shared by its
+    /// years): how uncertain the level of rates fitted to history is. Fitted rates carry the average market
+    /// factor of the history's years, so `terrasim calibrate` writes `market_factor_sigma / √years` here;
+    /// unset (0) when the rates are not fitted. The scenario's own value wins over an included file's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_sigma: Option<f64>,
     /// Mean share of selling hours available in a month after PTO and illness. Default 0.92 (about 20
     /// days off a year).
     #[serde(default = "default_availability_mean")]
@@ -368,6 +375,7 @@ impl Default for GlobalParams {
     fn default() -> Self {
         GlobalParams {
             market_factor_sigma: default_market_sigma(),
+            level_sigma: None,
             availability_mean: default_availability_mean(),
             availability_sd: default_availability_sd(),
             ramp_start_fraction: default_ramp_start(),
@@ -385,6 +393,7 @@ impl GlobalParams {
     pub fn validate(&self) -> Result<(), String> {
         let checks = [
             ("market_factor_sigma", self.market_factor_sigma, 0.0, 2.0),
+            ("level_sigma", self.level_sigma.unwrap_or(0.0), 0.0, 2.0),
             ("availability_mean", self.availability_mean, 0.0, 1.0),
             ("availability_sd", self.availability_sd, 0.0, 0.5),
             ("ramp_start_fraction", self.ramp_start_fraction, 0.0, 1.0),

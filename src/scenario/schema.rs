@@ -532,6 +532,17 @@ pub struct ParamsFile {
     /// Rep skill multipliers (rep id → multiplier on the segment win rate), replacing the reps file's.
     #[serde(default)]
     pub skills: BTreeMap<String, f64>,
+    /// Model parameters a calibration fits that are not per segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ParamsModel>,
+}
+
+/// The `[model]` table of a params file.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamsModel {
+    /// The uncertainty of the fitted rates' level (see [`crate::scenario::GlobalParams::level_sigma`]).
+    pub level_sigma: f64,
 }
 
 impl Scenario {

@@ -131,13 +131,23 @@ pub fn segment_rate(drawn_rate: f64, win_multiplier: f64, market_factor: f64) ->
 /// Months in a plan year: a trial draws its market factor once per plan year.
 pub const MONTHS_PER_YEAR: usize = 12;
 
+/// Counter of the parameter stream's normal that draws a trial's level factor (years use `0..`).
+const LEVEL_COUNTER: u64 = 1 << 32;
+
 /// The market factor of plan year `year` (0 from month 0, 1 from month 12, …) of the trial whose
-/// parameter stream is `params`: lognormal with mean 1 and log-sd `sigma`, one standard normal per year
-/// (counter `year` of stream 0), so that the years of a long horizon, or of a simulated history, have
-/// independent market conditions, and the first year's factor is the one a 12-month run draws.
+/// parameter stream is `params`: the year's own lognormal factor (mean 1, log-sd
+/// [`Model::market_factor_sigma`], one standard normal per year at counter `year` of stream 0, so that the
+/// years of a long horizon, or of a simulated history, have independent market conditions) times the
+/// trial's level factor (mean 1, log-sd [`Model::level_sigma`], one normal shared by every year). With no
+/// level factor, the first year's factor is the one a 12-month run has always drawn, to the bit.
 #[inline]
-pub fn year_market_factor(params: &Stream, sigma: f64, year: usize) -> f64 {
-    (sigma * params.normal(year as u64) - 0.5 * sigma * sigma).exp()
+pub fn year_market_factor(model: &Model, params: &Stream, year: usize) -> f64 {
+    let (sigma, level) = (model.market_factor_sigma, model.level_sigma);
+    let year_log = sigma * params.normal(year as u64) - 0.5 * sigma * sigma;
+    if level == 0.0 {
+        return year_log.exp();
+    }
+    (year_log + level * params.normal(LEVEL_COUNTER) - 0.5 * level * level).exp()
 }
 
 /// A pending demand clock carried from a plan year whose market factor is `old` into one whose factor is
@@ -444,8 +454,10 @@ pub struct Model {
     pub epochs: Vec<Epoch>,
     /// Epoch index of each month.
     pub epoch_of_month: Vec<usize>,
-    /// Sigma of the lognormal market factor.
+    /// Sigma of the lognormal market factor, drawn per plan year.
     pub market_factor_sigma: f64,
+    /// Sigma of the lognormal level factor, drawn per trial (the uncertainty of fitted rates).
+    pub level_sigma: f64,
     /// Mean monthly availability.
     pub availability_mean: f64,
     /// Standard deviation of monthly availability.

@@ -94,8 +94,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     let h = model.horizon;
     let key = TrialKey::new(model.seed, trial);
     let params = key.stream(0, Purpose::Parameters);
-    let sigma = model.market_factor_sigma;
-    let market_factor = year_market_factor(&params, sigma, 0);
+    let market_factor = year_market_factor(model, &params, 0);
 
     scratch.win_rate.clear();
     for (w, draw) in model.win_draws.iter().enumerate() {
@@ -153,7 +152,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         }
         // A new plan year draws its market factor; a clock still running carries its remaining hazard over.
         if month > 0 && month % MONTHS_PER_YEAR == 0 {
-            let new = year_market_factor(&params, sigma, month / MONTHS_PER_YEAR);
+            let new = year_market_factor(model, &params, month / MONTHS_PER_YEAR);
             for a in 0..n {
                 scratch.threshold[a] =
                     carried_clock(scratch.threshold[a], scratch.hazard[a], t.market_factor, new);

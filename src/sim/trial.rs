@@ -374,7 +374,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     let n_reps = model.reps.len();
     let h = model.horizon;
     let key = TrialKey::new(model.seed, trial);
-    let market_factor = year_market_factor(&key.stream(0, Purpose::Parameters), model.market_factor_sigma, 0);
+    let market_factor = year_market_factor(model, &key.stream(0, Purpose::Parameters), 0);
 
     scratch.trial.reset(model, key, market_factor);
     // Prefixes start empty and find their place in the first month worked.
@@ -567,8 +567,7 @@ impl Trial<'_, '_> {
     /// every pending clock carried over ([`carried_clock`]).
     fn new_year(&mut self, s: &mut Scratch, year: usize) {
         let model = self.model;
-        let new =
-            year_market_factor(&self.key.stream(0, Purpose::Parameters), model.market_factor_sigma, year);
+        let new = year_market_factor(model, &self.key.stream(0, Purpose::Parameters), year);
         let old = std::mem::replace(&mut self.market_factor, new);
         for (t, &h) in s.trial.threshold.iter_mut().zip(&s.trial.hazard) {
             *t = carried_clock(*t, h, old, new);
