@@ -217,22 +217,39 @@ struct AccountState {
 }
 
 impl AccountState {
-    /// Every account of `acc` at the start of a trial: in its starting motion with its whitespace, no deal
-    /// opened, no clock drawn (the first clocks set `demand_draws`).
-    fn start(state: &mut Vec<AccountState>, acc: &AccountTable) {
-        state.clear();
-        let fixed = acc.market_index.iter().zip(&acc.segment);
-        state.extend(fixed.zip(acc.customer.iter().zip(&acc.whitespace)).map(
-            |((&market_index, &segment), (&customer, &whitespace))| AccountState {
+    /// Every account of `acc` at the start of a trial, in one pass: in its starting motion with its
+    /// whitespace, no deal opened, and its first clock drawn (by the first clocks) unless it is out of the
+    /// pool at the start (`start_out`: a customer without expansion demand, as `Model::has_demand`).
+    fn start(state: &mut Vec<AccountState>, start_out: &mut Vec<bool>, acc: &AccountTable) {
+        let n = acc.len();
+        let empty = AccountState {
+            whitespace: 0.0,
+            deal_count: 0,
+            demand_draws: 0,
+            market_index: 0,
+            segment: 0,
+            open: 0,
+            motion: SalesMotion::NewBusiness,
+        };
+        state.resize(n, empty);
+        start_out.resize(n, false);
+        let fixed = acc.market_index.iter().zip(&acc.segment).zip(&acc.expansion_clock);
+        let start = acc.customer.iter().zip(&acc.whitespace);
+        for ((st, out), (((&market_index, &segment), &clock), (&customer, &whitespace))) in
+            state.iter_mut().zip(start_out.iter_mut()).zip(fixed.zip(start))
+        {
+            // Selects, not branches: customers are scattered through the books.
+            *out = customer & !(clock.is_finite() & (whitespace > 0.0));
+            *st = AccountState {
                 whitespace,
                 deal_count: 0,
-                demand_draws: 0,
+                demand_draws: u32::from(!*out),
                 market_index,
                 segment,
                 open: 0,
                 motion: SalesMotion::of_customer(customer),
-            },
-        ));
+            };
+        }
     }
 }
 
@@ -294,12 +311,7 @@ impl TrialBuffers {
         // Set in full by the first clocks.
         self.threshold.resize(n, OUT_OF_POOL);
         let acc = &model.accounts;
-        AccountState::start(&mut self.state, acc);
-        // Out of the pool at the start: a customer without expansion demand (`Model::has_demand`, as selects
-        // the compiler vectorizes: customers are scattered through the books).
-        self.start_out.clear();
-        let starts = acc.customer.iter().zip(&acc.expansion_clock).zip(&acc.whitespace);
-        self.start_out.extend(starts.map(|((&c, &clock), &w)| c & !(clock.is_finite() & (w > 0.0))));
+        AccountState::start(&mut self.state, &mut self.start_out, acc);
         reset(&mut self.quarters_covered, n, 0);
         self.quarters_tallied = 0;
         reset(&mut self.opp_delta, n_reps * (h + 1), 0);
@@ -320,10 +332,6 @@ impl TrialBuffers {
         // A customer's clock times its expansion factor, as a select (times 1 leaves any clock as it is).
         for ((t, &c), &factor) in self.threshold.iter_mut().zip(&acc.customer).zip(&acc.expansion_clock) {
             *t *= if c { factor } else { 1.0 };
-        }
-        // Selects, not branches.
-        for (st, &out) in self.state.iter_mut().zip(&self.start_out) {
-            st.demand_draws = u32::from(!out);
         }
     }
 }
@@ -502,8 +510,11 @@ fn tally_quarters(model: &Model, s: &mut Scratch) {
     let (quarters, rest) = s.trial.quarters_covered.split_at(s.trial.quarters_covered.len() / 8 * 8);
     let (targets, rest_targets) = target.split_at(quarters.len());
     let mut tally = u64::from((word(rest) & mask(rest_targets)).count_ones());
+    // Whole words: the same little-endian words as `word` and `mask`, loaded at once.
     for (q, t) in quarters.chunks_exact(8).zip(targets.chunks_exact(8)) {
-        tally += u64::from((word(q) & mask(t)).count_ones());
+        let q = u64::from_le_bytes(q.try_into().expect("chunks of eight"));
+        let t = u64::from_le_bytes(<[bool; 8]>::try_from(t).expect("chunks of eight").map(u8::from)) * 0xFF;
+        tally += u64::from((q & t).count_ones());
     }
     s.trial.quarters_tallied += tally;
     s.trial.quarters_covered.iter_mut().for_each(|q| *q = 0);
@@ -607,7 +618,7 @@ impl Trial<'_, '_> {
     /// threshold instead. `clock` is the clock drawn with the month's closings ([`closing_draws`]) and the
     /// counter it was drawn at: another of the account's deals closed earlier in the month moved the
     /// counter on, and then the clock is drawn again.
-    #[inline]
+    #[inline(always)]
     fn rejoin(&self, s: &mut Scratch, a: usize, clock: (f32, u32)) {
         if s.trial.threshold[a] == OUT_OF_POOL {
             self.pool_change(s, a, 1);
@@ -615,15 +626,23 @@ impl Trial<'_, '_> {
         let (mut clock, counter) = clock;
         let st = &mut s.trial.state[a];
         if counter != st.demand_draws {
-            clock = demand_clock(self.key, st.market_index, st.demand_draws, self.clock_scale);
+            clock = self.redraw_clock(st.market_index, st.demand_draws);
         }
         st.demand_draws += 1;
         s.trial.threshold[a] = clock * self.model.clock_factor(a, st.motion);
         s.trial.hazard[a] = 0.0;
     }
 
+    /// The demand clock at `counter` of the account of market index `entity`, for [`Self::rejoin`] when the
+    /// clock drawn with the month's closings is not at the account's counter (rare: out of the hot path).
+    #[cold]
+    #[inline(never)]
+    fn redraw_clock(&self, entity: u32, counter: u32) -> f32 {
+        demand_clock(self.key, entity, counter, self.clock_scale)
+    }
+
     /// Takes the account out of the demand pool (its hours leave its owner's prefix) if it is in it.
-    #[inline]
+    #[inline(always)]
     fn leave(&self, s: &mut Scratch, a: usize) {
         if s.trial.threshold[a] != OUT_OF_POOL {
             self.pool_change(s, a, -1);
