@@ -13,7 +13,7 @@ use super::kernel::{
     uniforms,
 };
 use super::model::{
-    Epoch, MONTHS_PER_YEAR, Model, NO_OWNER, PoolSlot, SalesMotion, carried_clock, segment_rate,
+    AccountTable, Epoch, MONTHS_PER_YEAR, Model, NO_OWNER, PoolSlot, SalesMotion, carried_clock, segment_rate,
     win_probability, year_market_factor,
 };
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
@@ -173,14 +173,9 @@ pub struct Scratch {
 struct TrialBuffers {
     hazard: Vec<f32>,
     threshold: Vec<f32>,
-    demand_draws: Vec<u32>,
-    deal_count: Vec<u32>,
-    /// Open opportunities per account.
-    open: Vec<u8>,
-    /// Each account's motion: new business until its first win, then expansion.
-    motion: Vec<SalesMotion>,
-    /// Expansion room left per account.
-    whitespace: Vec<f64>,
+    /// Per account, what an opening or a closing reads and changes, in one record (one cache line instead
+    /// of one per array).
+    state: Vec<AccountState>,
     /// Per account: out of the pool at the start (a customer with no expansion demand).
     start_out: Vec<bool>,
     /// One bit per quarter of the current 24-month block (8 quarters); blocks are tallied into
@@ -201,6 +196,62 @@ struct TrialBuffers {
     win_rate: Vec<f64>,
     /// Per win draw: the trial's win rate × the shock's multiplier × the plan year's market factor.
     draw_win: Vec<f64>,
+}
+
+/// An account's state in a trial, with the two fixed fields its openings and closings read with it.
+#[derive(Debug, Clone, Copy)]
+struct AccountState {
+    /// Expansion room left.
+    whitespace: f64,
+    /// Deals opened so far, carried in included: the next deal's number.
+    deal_count: u32,
+    /// Demand clocks drawn so far: the counter of the next.
+    demand_draws: u32,
+    /// The account's index in the market (the key of its streams).
+    market_index: u32,
+    /// Its parameter segment.
+    segment: u16,
+    /// Opportunities open.
+    open: u8,
+    /// New business until its first win, then expansion.
+    motion: SalesMotion,
+}
+
+impl AccountState {
+    /// Every account of `acc` at the start of a trial, in one pass: in its starting motion with its
+    /// whitespace, no deal opened, and its first clock drawn (by the first clocks) unless it is out of the
+    /// pool at the start (`start_out`: a customer without expansion demand, as `Model::has_demand`).
+    fn start(state: &mut Vec<AccountState>, start_out: &mut Vec<bool>, acc: &AccountTable) {
+        let n = acc.len();
+        let empty = AccountState {
+            whitespace: 0.0,
+            deal_count: 0,
+            demand_draws: 0,
+            market_index: 0,
+            segment: 0,
+            open: 0,
+            motion: SalesMotion::NewBusiness,
+        };
+        state.resize(n, empty);
+        start_out.resize(n, false);
+        let fixed = acc.market_index.iter().zip(&acc.segment).zip(&acc.expansion_clock);
+        let start = acc.customer.iter().zip(&acc.whitespace);
+        for ((st, out), (((&market_index, &segment), &clock), (&customer, &whitespace))) in
+            state.iter_mut().zip(start_out.iter_mut()).zip(fixed.zip(start))
+        {
+            // Selects, not branches: customers are scattered through the books.
+            *out = customer & !(clock.is_finite() & (whitespace > 0.0));
+            *st = AccountState {
+                whitespace,
+                deal_count: 0,
+                demand_draws: u32::from(!*out),
+                market_index,
+                segment,
+                open: 0,
+                motion: SalesMotion::of_customer(customer),
+            };
+        }
+    }
 }
 
 /// What lives for an ownership epoch: the books' covered prefixes and the accounts' prospecting hours in
@@ -258,19 +309,8 @@ impl TrialBuffers {
         reset(&mut self.hazard, n, 0.0);
         // Set in full by the first clocks.
         self.threshold.resize(n, OUT_OF_POOL);
-        self.demand_draws.resize(n, 0);
-        reset(&mut self.deal_count, n, 0);
-        reset(&mut self.open, n, 0);
         let acc = &model.accounts;
-        self.motion.clear();
-        self.motion.extend(acc.customer.iter().map(|&c| SalesMotion::of_customer(c)));
-        self.whitespace.clear();
-        self.whitespace.extend_from_slice(&acc.whitespace);
-        // Out of the pool at the start: a customer without expansion demand (`Model::has_demand`, as selects
-        // the compiler vectorizes: customers are scattered through the books).
-        self.start_out.clear();
-        let starts = acc.customer.iter().zip(&acc.expansion_clock).zip(&acc.whitespace);
-        self.start_out.extend(starts.map(|((&c, &clock), &w)| c & !(clock.is_finite() & (w > 0.0))));
+        AccountState::start(&mut self.state, &mut self.start_out, acc);
         reset(&mut self.quarters_covered, n, 0);
         self.quarters_tallied = 0;
         reset(&mut self.opp_delta, n_reps * (h + 1), 0);
@@ -298,10 +338,6 @@ impl TrialBuffers {
         // A customer's clock times its expansion factor, as a select (times 1 leaves any clock as it is).
         for ((t, &c), &factor) in self.threshold.iter_mut().zip(&acc.customer).zip(&acc.expansion_clock) {
             *t *= if c { factor } else { 1.0 };
-        }
-        // A plain loop the compiler vectorizes: selects, not branches.
-        for (d, &out) in self.demand_draws.iter_mut().zip(&self.start_out) {
-            *d = u32::from(!out);
         }
     }
 }
@@ -484,8 +520,11 @@ fn tally_quarters(model: &Model, s: &mut Scratch) {
     let (quarters, rest) = s.trial.quarters_covered.split_at(s.trial.quarters_covered.len() / 8 * 8);
     let (targets, rest_targets) = target.split_at(quarters.len());
     let mut tally = u64::from((word(rest) & mask(rest_targets)).count_ones());
+    // Whole words: the same little-endian words as `word` and `mask`, loaded at once.
     for (q, t) in quarters.chunks_exact(8).zip(targets.chunks_exact(8)) {
-        tally += u64::from((word(q) & mask(t)).count_ones());
+        let q = u64::from_le_bytes(q.try_into().expect("chunks of eight"));
+        let t = u64::from_le_bytes(<[bool; 8]>::try_from(t).expect("chunks of eight").map(u8::from)) * 0xFF;
+        tally += u64::from((q & t).count_ones());
     }
     s.trial.quarters_tallied += tally;
     s.trial.quarters_covered.iter_mut().for_each(|q| *q = 0);
@@ -523,14 +562,20 @@ struct DealDraws {
 }
 
 impl DealDraws {
-    /// The uniforms of `draws` (market index, counter in the deal stream), in order.
-    fn draw(&mut self, key: TrialKey, draws: impl ExactSizeIterator<Item = (u32, u32)>) -> &mut [f64] {
-        let n = draws.len();
-        let (entity, counter) = (room(&mut self.entity, n), room(&mut self.counter, n));
-        for ((e, c), (m, k)) in entity.iter_mut().zip(counter.iter_mut()).zip(draws) {
-            (*e, *c) = (m, k);
+    /// The fate uniforms of the next deals of the accounts in `fired` (model indices), then their cycle
+    /// uniforms: `2 × fired.len()` draws in one pass.
+    fn draw_fates_and_cycles(&mut self, key: TrialKey, fired: &[u32], state: &[AccountState]) -> &mut [f64] {
+        let n = fired.len();
+        let (entity, counter) = (room(&mut self.entity, 2 * n), room(&mut self.counter, 2 * n));
+        let (fate_entity, cycle_entity) = entity.split_at_mut(n);
+        let (fate_counter, cycle_counter) = counter.split_at_mut(n);
+        for (i, &a) in fired.iter().enumerate() {
+            let st = &state[a as usize];
+            (fate_entity[i], cycle_entity[i]) = (st.market_index, st.market_index);
+            fate_counter[i] = deal_counter(st.deal_count, DealDraw::Win);
+            cycle_counter[i] = deal_counter(st.deal_count, DealDraw::Cycle);
         }
-        let out = room(&mut self.draws, n);
+        let out = room(&mut self.draws, 2 * n);
         uniforms(key, Purpose::Deal, entity, counter, out);
         out
     }
@@ -545,6 +590,20 @@ impl TrialBuffers {
         self.opp_delta[row + from.min(h)] += milli;
         self.opp_delta[row + to.min(h)] -= milli;
     }
+}
+
+/// Asks the processor to bring the cache line of `x` into its nearest cache, for a scattered read that
+/// follows: a hint, which changes no result.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing architecturally and cannot fault; SSE is in the x86-64 baseline.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 /// The first `n` elements of `v`, grown to them if it is shorter; what they hold is left over from earlier
@@ -583,23 +642,31 @@ impl Trial<'_, '_> {
     /// threshold instead. `clock` is the clock drawn with the month's closings ([`closing_draws`]) and the
     /// counter it was drawn at: another of the account's deals closed earlier in the month moved the
     /// counter on, and then the clock is drawn again.
-    #[inline]
+    #[inline(always)]
     fn rejoin(&self, s: &mut Scratch, a: usize, clock: (f32, u32)) {
         if s.trial.threshold[a] == OUT_OF_POOL {
             self.pool_change(s, a, 1);
         }
         let (mut clock, counter) = clock;
-        if counter != s.trial.demand_draws[a] {
-            let entity = self.model.accounts.market_index[a];
-            clock = demand_clock(self.key, entity, s.trial.demand_draws[a], self.clock_scale);
+        let st = &mut s.trial.state[a];
+        if counter != st.demand_draws {
+            clock = self.redraw_clock(st.market_index, st.demand_draws);
         }
-        s.trial.threshold[a] = clock * self.model.clock_factor(a, s.trial.motion[a]);
+        st.demand_draws += 1;
+        s.trial.threshold[a] = clock * self.model.clock_factor(a, st.motion);
         s.trial.hazard[a] = 0.0;
-        s.trial.demand_draws[a] += 1;
+    }
+
+    /// The demand clock at `counter` of the account of market index `entity`, for [`Self::rejoin`] when the
+    /// clock drawn with the month's closings is not at the account's counter (rare: out of the hot path).
+    #[cold]
+    #[inline(never)]
+    fn redraw_clock(&self, entity: u32, counter: u32) -> f32 {
+        demand_clock(self.key, entity, counter, self.clock_scale)
     }
 
     /// Takes the account out of the demand pool (its hours leave its owner's prefix) if it is in it.
-    #[inline]
+    #[inline(always)]
     fn leave(&self, s: &mut Scratch, a: usize) {
         if s.trial.threshold[a] != OUT_OF_POOL {
             self.pool_change(s, a, -1);
@@ -610,7 +677,15 @@ impl Trial<'_, '_> {
     /// Whether account `a` belongs in the demand pool: its motion has demand and a free slot.
     #[inline]
     fn belongs_in_pool(&self, s: &Scratch, a: usize) -> bool {
-        self.model.wants_opportunity(a, s.trial.motion[a], s.trial.whitespace[a], s.trial.open[a])
+        // As `Model::wants_opportunity`, from the account's record.
+        let st = &s.trial.state[a];
+        let has_demand = match st.motion {
+            SalesMotion::NewBusiness => true,
+            SalesMotion::Expansion => {
+                self.model.accounts.expansion_clock[a].is_finite() && st.whitespace > 0.0
+            }
+        };
+        has_demand && st.open < self.model.segments[usize::from(st.segment)].motion(st.motion).max_open
     }
 
     /// The segment's drawn win rate for `motion` of account `a`, with the shock's multiplier and the market
@@ -618,7 +693,7 @@ impl Trial<'_, '_> {
     #[inline]
     fn segment_rate(&self, s: &Scratch, a: usize, motion: SalesMotion) -> f64 {
         let model = self.model;
-        s.trial.draw_win[model.segments[usize::from(model.accounts.segment[a])].motion(motion).win_draw]
+        s.trial.draw_win[model.segments[usize::from(s.trial.state[a].segment)].motion(motion).win_draw]
     }
 
     /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's covered
@@ -773,33 +848,35 @@ impl Trial<'_, '_> {
             std::mem::take(&mut s.batch.cycles),
             std::mem::take(&mut s.batch.won),
         );
-        // Every fate and cycle first: the draws in vector passes, and no branch waits on them.
-        let draws = s.batch.deal_draws.draw(
-            self.key,
-            fired.iter().map(|&a| {
-                (acc.market_index[a as usize], deal_counter(s.trial.deal_count[a as usize], DealDraw::Win))
-            }),
-        );
+        // The scattered reads of the openings below, started now so that the draws hide their latency (an
+        // account's lines are out of the nearest caches when a trial reaches its book).
         let epoch = &model.epochs[s.epoch.index];
-        won.clear();
-        let (draw_win, motion) = (&s.trial.draw_win, &s.trial.motion);
-        won.extend(fired.iter().zip(&*draws).map(|(&a, &u)| {
+        for &a in &fired {
             let a = a as usize;
-            let draw = model.segments[usize::from(acc.segment[a])].motion(motion[a]).win_draw;
-            u < win_probability(draw_win[draw], epoch.win_factor[a])
+            prefetch(&acc.potential[a]);
+            prefetch(&acc.pipeline_segment[a]);
+            prefetch(&epoch.win_factor[a]);
+            prefetch(&epoch.pool_slot[a]);
+        }
+        // Every fate and cycle first: the draws in one vector pass (the fates, then the cycles), and no
+        // branch waits on them.
+        let n = fired.len();
+        let state = &s.trial.state;
+        let draws = s.batch.deal_draws.draw_fates_and_cycles(self.key, &fired, state);
+        let (fates, cycle_draws) = draws.split_at(n);
+        won.clear();
+        let draw_win = &s.trial.draw_win;
+        won.extend(fired.iter().zip(fates).map(|(&a, &u)| {
+            let st = &state[a as usize];
+            let draw = model.segments[usize::from(st.segment)].motion(st.motion).win_draw;
+            u < win_probability(draw_win[draw], epoch.win_factor[a as usize])
         }));
-        let draws = s.batch.deal_draws.draw(
-            self.key,
-            fired.iter().map(|&a| {
-                (acc.market_index[a as usize], deal_counter(s.trial.deal_count[a as usize], DealDraw::Cycle))
-            }),
-        );
         let table = |i: usize| {
-            let a = fired[i] as usize;
-            let m = model.segments[usize::from(acc.segment[a])].motion(s.trial.motion[a]);
+            let st = &state[fired[i] as usize];
+            let m = model.segments[usize::from(st.segment)].motion(st.motion);
             &if won[i] { &m.won } else { &m.lost }.cdf[..]
         };
-        cycle_months(draws, table, room(&mut cycles, fired.len()));
+        cycle_months(cycle_draws, table, room(&mut cycles, n));
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += fired.len() as u32;
         }
@@ -817,19 +894,19 @@ impl Trial<'_, '_> {
     fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32, cycle: usize, won: bool) {
         let model = self.model;
         let acc = &model.accounts;
-        let seg = &model.segments[usize::from(acc.segment[a])];
-        let motion = s.trial.motion[a];
+        let st = &mut s.trial.state[a];
+        let (seg, motion) = (&model.segments[usize::from(st.segment)], st.motion);
         let m = seg.motion(motion);
-        s.trial.open[a] += 1;
-        if s.trial.open[a] < m.max_open {
-            let entity = acc.market_index[a];
-            let clock = demand_clock(self.key, entity, s.trial.demand_draws[a], self.clock_scale);
-            self.rejoin(s, a, (clock, s.trial.demand_draws[a]));
+        let number = st.deal_count;
+        st.deal_count += 1;
+        st.open += 1;
+        if st.open < m.max_open {
+            let counter = st.demand_draws;
+            let clock = demand_clock(self.key, st.market_index, counter, self.clock_scale);
+            self.rejoin(s, a, (clock, counter));
         } else {
             self.leave(s, a);
         }
-        let number = s.trial.deal_count[a];
-        s.trial.deal_count[a] += 1;
 
         self.record(OppEventKind::Opened, a, month, owner, (number, motion), |t| {
             t.model.deal_value(a, motion, t.value_normal(a, number))
@@ -917,10 +994,16 @@ impl Trial<'_, '_> {
         let n = closings.len();
         let (entity, counter) = (room(&mut d.entity, n), room(&mut d.counter, n));
         let clock_counter = room(&mut d.clock_counter, n);
+        let epoch = &model.epochs[s.epoch.index];
         for (i, c) in closings.iter().enumerate() {
             let a = c.account as usize;
-            (entity[i], counter[i]) = (acc.market_index[a], deal_counter(c.deal, DealDraw::Value));
-            clock_counter[i] = s.trial.demand_draws[a];
+            // The closing's scattered reads, started before the draws (see `open_fired`).
+            prefetch(&acc.expansion_clock[a]);
+            prefetch(&epoch.pool_slot[a]);
+            prefetch(&acc.potential[a]);
+            let st = &s.trial.state[a];
+            (entity[i], counter[i]) = (st.market_index, deal_counter(c.deal, DealDraw::Value));
+            clock_counter[i] = st.demand_draws;
         }
         let (draws, scale) = (room(&mut d.draws, n), self.clock_scale);
         closing_draws(self.key, entity, counter, clock_counter, scale, draws, room(&mut clocks, n));
@@ -939,23 +1022,26 @@ impl Trial<'_, '_> {
     fn close(&mut self, s: &mut Scratch, month: usize, owner: u32, c: &Closing, u: f64, clock: (f32, u32)) {
         let model = self.model;
         let a = c.account as usize;
-        let (before, was_in_pool) = (s.trial.motion[a], s.trial.threshold[a] != OUT_OF_POOL);
-        s.trial.open[a] -= 1;
-        let expansion = c.motion == SalesMotion::Expansion;
-        let won = c.won && !c.handoff_lost && !(expansion && s.trial.whitespace[a] <= 0.0);
+        let was_in_pool = s.trial.threshold[a] != OUT_OF_POOL;
+        let st = &mut s.trial.state[a];
+        let before = st.motion;
+        st.open -= 1;
+        let (expansion, whitespace) = (c.motion == SalesMotion::Expansion, st.whitespace);
+        let won = c.won && !c.handoff_lost && !(expansion && whitespace <= 0.0);
         let value = |t: &Self| {
             let value = t.value(c, inverse_normal_cdf(u));
-            if expansion { value.min(s.trial.whitespace[a]) } else { value }
+            if expansion { value.min(whitespace) } else { value }
         };
         if !won {
             self.record(OppEventKind::Lost, a, month, owner, (c.deal, c.motion), value);
         } else {
             let value = value(self);
             self.record(OppEventKind::Won, a, month, owner, (c.deal, c.motion), |_| value);
+            let st = &mut s.trial.state[a];
             if expansion {
-                s.trial.whitespace[a] -= value;
+                st.whitespace -= value;
             } else {
-                s.trial.motion[a] = SalesMotion::Expansion;
+                st.motion = SalesMotion::Expansion;
             }
             if owner == NO_OWNER {
                 self.out.house_bookings += value;
@@ -967,7 +1053,7 @@ impl Trial<'_, '_> {
             }
         }
         if self.belongs_in_pool(s, a) {
-            if !was_in_pool || s.trial.motion[a] != before {
+            if !was_in_pool || s.trial.state[a].motion != before {
                 self.rejoin(s, a, clock);
             }
         } else {
@@ -1025,12 +1111,12 @@ impl Trial<'_, '_> {
         let a = c.account as usize;
         let seg = &model.segments[usize::from(model.accounts.segment[a])];
         let m = seg.motion(c.motion);
-        s.trial.open[a] += 1;
+        let st = &mut s.trial.state[a];
+        let number = st.deal_count;
+        (st.deal_count, st.open) = (number + 1, st.open + 1);
         if !self.belongs_in_pool(s, a) {
             self.leave(s, a);
         }
-        let number = s.trial.deal_count[a];
-        s.trial.deal_count[a] += 1;
         let deal = self.deal_stream(a);
         let owner = model.epochs[model.epoch_of_month[0]].owner[a];
         let p = win_probability(self.segment_rate(s, a, c.motion), model.epochs[0].win_factor[a]);
