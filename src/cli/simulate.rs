@@ -16,7 +16,10 @@ pub fn run(run: &RunOptions) -> Result<(), CliError> {
     let mut result = terrasim::sim::simulate(&model, trials, run.threads, &|n| bar.inc(n), &scenario.name)?;
     bar.finish_and_clear();
     let elapsed = started.elapsed();
-    result.assumptions = assumptions;
+    // The declared defaults first, then what the run itself noted (a percentile its sketch could not resolve).
+    let noted = std::mem::replace(&mut result.assumptions, assumptions);
+    warn(&noted);
+    terrasim::market::merge_assumptions(&mut result.assumptions, noted);
 
     let dir = run.out_dir();
     let mut out = AtomicDir::new(&dir);

@@ -26,8 +26,8 @@ pub use result::{
 pub use rng::{Purpose, Stream, StreamRng, TrialKey, inverse_normal_cdf};
 pub use runner::{Fold, RunError, run_fold, run_trials};
 pub use stats::{
-    Distribution, Estimate, Quantile, SKETCH_RELATIVE_ACCURACY, Sketch, Summary, Welford, quantile_sorted,
-    spread,
+    Distribution, Estimate, Quantile, RESOLVED_QUANTILES, SKETCH_COMPACT_FROM, SKETCH_RELATIVE_ACCURACY,
+    Sketch, Summary, Welford, quantile_sorted, spread,
 };
 pub use trial::{
     OppEvent, OppEventKind, Scratch, TrialLog, TrialOutcome, outcome_bytes, run_trial, run_trial_logged,

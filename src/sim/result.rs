@@ -443,6 +443,7 @@ impl SimAccumulator {
                 }
             })
             .collect();
+        let assumptions = self.unresolved_quantiles(model);
         SimResult {
             schema_version: RESULT_SCHEMA_VERSION,
             scenario: scenario.to_string(),
@@ -464,9 +465,44 @@ impl SimAccumulator {
                 value: model.carry_in.iter().map(|c| c.value).sum(),
             },
             // The model does not know which of its inputs were defaults: the caller, which has the scenario
-            // and the market, sets them (`scenario::declared`).
-            assumptions: Vec::new(),
+            // and the market, adds them (`scenario::declared`). The run adds only a percentile that its
+            // sketch could not resolve (none in practice, see `Sketch`).
+            assumptions,
         }
+    }
+
+    /// A `quantile_bound` note per figure whose percentiles read a compacted tail of its sketch: such a
+    /// percentile is the tail's edge, a bound, not an estimate within the sketch's accuracy.
+    fn unresolved_quantiles(&self, model: &Model) -> Vec<crate::market::Assumption> {
+        let mut figures: Vec<(String, &Distribution)> = vec![("team.bookings".into(), &self.team_bookings)];
+        figures.extend(
+            self.team_monthly.iter().enumerate().map(|(m, d)| (format!("team.monthly_bookings[{m}]"), d)),
+        );
+        for (rep, acc) in model.reps.iter().zip(&self.reps) {
+            figures.push((format!("reps[{}].bookings", rep.id), &acc.bookings));
+            if let Some(att) = &acc.attainment {
+                figures.push((format!("reps[{}].attainment", rep.id), att));
+            }
+            figures.extend(
+                acc.monthly
+                    .iter()
+                    .enumerate()
+                    .map(|(m, d)| (format!("reps[{}].monthly_bookings[{m}]", rep.id), d)),
+            );
+        }
+        figures
+            .into_iter()
+            .filter(|(_, d)| d.unresolved() > 0)
+            .map(|(subject, _)| {
+                crate::market::Assumption::new(
+                    "quantile_bound",
+                    subject,
+                    "a percentile fell into the compacted tail of its sketch and is reported as the tail's \
+                     edge, a bound rather than an estimate within 0.1%; run again with another seed or trial \
+                     count, and report this",
+                )
+            })
+            .collect()
     }
 }
 

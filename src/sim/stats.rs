@@ -158,6 +158,11 @@ impl Distribution {
         Estimate::from(&self.moments)
     }
 
+    /// Quantile order statistics that fell into a compacted tail (see [`Sketch::unresolved`]).
+    pub fn unresolved(&self) -> u64 {
+        self.sketch.unresolved()
+    }
+
     /// The `p`-quantile (see [`Sketch::quantile`]).
     pub fn quantile(&mut self, p: f64) -> Quantile {
         self.sketch.quantile(p)
@@ -218,11 +223,35 @@ const PENDING_KEYS: usize = 256;
 /// every flush.
 const GROWTH_SLACK: usize = 32;
 
+/// The quantiles a [`Sketch`] keeps resolved once it compacts: the only ones `simulate` reports
+/// (`p05`…`p95` of a result, with the ranks of their standard errors). Any other `p` is answered too, but may
+/// fall into a compacted tail, which [`Sketch::unresolved`] then counts.
+pub const RESOLVED_QUANTILES: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
+
+/// Values (NaN aside) a sketch holds before it compacts its tails. Below it a sketch is exact up to α at
+/// every rank. 768 is a multiple of the runner's flush (8 chunks of 32 trials) below 1,000, so a
+/// 1,000-trial run compacts at the same point as a longer one and the longest run holds no wider stores.
+pub const SKETCH_COMPACT_FROM: u64 = 768;
+
+/// Standard deviations of margin between a compacted tail and the nearest resolved rank (see
+/// [`collapsible`]).
+const COMPACT_SIGMAS: f64 = 6.0;
+
 /// A mergeable quantile sketch with relative accuracy [`SKETCH_RELATIVE_ACCURACY`] (DDSketch: logarithmic
 /// buckets, integer counts). Its size depends on the range of the values (about `ln(max/min) / 2α`
-/// buckets), not on how many there are; since counts are integers, merging is exact and order-free: a
-/// merge of sketches is the sketch of all their values. Zeros, infinities and NaN (ranked last) are
-/// counted apart; the smallest and largest values are kept exactly.
+/// buckets), not on how many there are. Zeros, infinities and NaN (ranked last) are counted apart; the
+/// smallest and largest values are kept exactly.
+///
+/// **Compaction.** Once it holds [`SKETCH_COMPACT_FROM`] values, a sketch collapses the ends of its two
+/// stores (the tails of the distribution, and the ends next to zero) into unordered counts wherever those
+/// ranks are far from every rank a [`RESOLVED_QUANTILES`] quantile reads, so its width stops following the
+/// extremes. Counts stay exact. Every order statistic whose rank is outside the collapsed mass is the same
+/// bits as without compaction; one inside it is not resolved: [`Sketch::quantile`] then reports a bound
+/// (the collapsed edge) and counts it in [`Sketch::unresolved`], never silently a wrong value.
+///
+/// Merging adds counts, so a merge of uncompacted sketches is the sketch of all their values; merging into
+/// a compacted one collapses what falls outside its edges, which is what pushing the values would do; two
+/// compacted sketches merge to the tighter edges of the two (see `docs/result-contract.md`).
 #[derive(Debug, Clone, Default)]
 pub struct Sketch {
     /// Values pushed, NaN included.
@@ -237,10 +266,14 @@ pub struct Sketch {
     /// Magnitudes of the negative values.
     negative: Store,
     positive: Store,
+    /// Whether the tails were compacted once.
+    compacted: bool,
+    /// Order statistics asked that fell into a collapsed tail.
+    unresolved: u64,
 }
 
-/// Counts per logarithmic bucket key.
-#[derive(Debug, Clone, Default)]
+/// Counts per logarithmic bucket key, between two edges beyond which values are counted unordered.
+#[derive(Debug, Clone)]
 struct Store {
     /// Keys not yet counted: a chunk's few values stay here, so merging a chunk costs its number of values,
     /// not its range of buckets.
@@ -252,10 +285,32 @@ struct Store {
     counts: Vec<u32>,
     /// Values held, counted or pending.
     total: u64,
+    /// Keys below `lo_edge` are counted in `below`; keys above `hi_edge` (and not below) in `above`; only
+    /// keys in `lo_edge..=hi_edge` have buckets. `i32::MIN..=i32::MAX` until compaction.
+    lo_edge: i32,
+    hi_edge: i32,
+    below: u64,
+    above: u64,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            pending: Vec::new(),
+            offset: 0,
+            counts: Vec::new(),
+            total: 0,
+            lo_edge: i32::MIN,
+            hi_edge: i32::MAX,
+            below: 0,
+            above: 0,
+        }
+    }
 }
 
 impl Store {
-    fn push(&mut self, magnitude: f64) {
+    /// Queues a magnitude; true when the pending keys should be counted.
+    fn push(&mut self, magnitude: f64) -> bool {
         // The key of a positive finite f64 lies within ±(1075·ln 2 / ln γ) ≈ ±373,000.
         let key = (magnitude.ln() / SKETCH_GAMMA.ln()).ceil() as i32;
         if self.pending.capacity() == 0 {
@@ -264,79 +319,226 @@ impl Store {
         }
         self.pending.push(key);
         self.total += 1;
-        if self.pending.len() >= PENDING_KEYS {
-            self.flush();
-        }
+        self.pending.len() >= PENDING_KEYS
     }
 
-    fn merge(&mut self, other: &Store) {
+    /// Adds another store's values; true when the pending keys should be counted.
+    fn merge(&mut self, other: &Store) -> bool {
         if other.total == 0 {
-            return;
+            return false;
         }
+        // What the other store collapsed is collapsed here too.
+        self.restrict(self.lo_edge.max(other.lo_edge), self.hi_edge.min(other.hi_edge));
         self.pending.extend_from_slice(&other.pending);
+        self.below += other.below;
+        self.above += other.above;
         if !other.counts.is_empty() {
             let last = other.offset + other.counts.len() as i32 - 1;
-            self.cover(other.offset, last);
-            let start = (other.offset - self.offset) as usize;
-            for (mine, theirs) in self.counts[start..].iter_mut().zip(&other.counts) {
-                *mine = mine.saturating_add(*theirs);
+            let (lo, hi) = (other.offset.max(self.lo_edge), last.min(self.hi_edge));
+            if lo <= hi {
+                self.cover(lo, hi);
+            }
+            for (i, &c) in other.counts.iter().enumerate() {
+                self.add(other.offset + i as i32, c);
             }
         }
         self.total += other.total;
-        if self.pending.len() >= PENDING_KEYS {
-            self.flush();
+        self.pending.len() >= PENDING_KEYS
+    }
+
+    /// Counts `count` values of bucket `key` (its bucket exists when the key is within the edges).
+    fn add(&mut self, key: i32, count: u32) {
+        if key < self.lo_edge {
+            self.below += u64::from(count);
+        } else if key > self.hi_edge {
+            self.above += u64::from(count);
+        } else {
+            let c = &mut self.counts[(key - self.offset) as usize];
+            *c = c.saturating_add(count);
         }
     }
 
-    /// Counts the pending keys into the buckets.
-    fn flush(&mut self) {
-        let (Some(&lo), Some(&hi)) = (self.pending.iter().min(), self.pending.iter().max()) else {
-            return;
-        };
-        self.cover(lo, hi);
-        for key in self.pending.drain(..) {
-            let count = &mut self.counts[(key - self.offset) as usize];
-            *count = count.saturating_add(1);
+    /// Counts the pending keys; true when the buckets grew.
+    fn flush(&mut self) -> bool {
+        let (lo_edge, hi_edge) = (self.lo_edge, self.hi_edge);
+        let inside = self.pending.iter().copied().filter(|&k| k >= lo_edge && k <= hi_edge);
+        let (lo, hi) = inside.fold((i32::MAX, i32::MIN), |(lo, hi), k| (lo.min(k), hi.max(k)));
+        let grew = lo <= hi && self.cover(lo, hi);
+        let pending = std::mem::take(&mut self.pending);
+        for &key in &pending {
+            self.add(key, 1);
         }
+        self.pending = pending;
+        self.pending.clear();
+        grew
     }
 
-    /// Grows the buckets to hold keys `lo..=hi`.
-    fn cover(&mut self, lo: i32, hi: i32) {
+    /// Grows the buckets to hold keys `lo..=hi` (within the edges); true when they grew.
+    fn cover(&mut self, lo: i32, hi: i32) -> bool {
         if self.counts.is_empty() {
             self.offset = lo;
             self.counts = vec![0; (hi - lo) as usize + 1];
-            return;
+            return true;
         }
         let last = self.offset + self.counts.len() as i32 - 1;
         if lo >= self.offset && hi <= last {
-            return;
+            return false;
         }
         let slack = GROWTH_SLACK as i32;
-        let new_lo = if lo < self.offset { lo - slack } else { self.offset };
-        let new_hi = if hi > last { hi + slack } else { last };
+        let new_lo = if lo < self.offset { (lo - slack).max(self.lo_edge) } else { self.offset };
+        let new_hi = if hi > last { (hi + slack).min(self.hi_edge) } else { last };
         let mut counts = vec![0; (new_hi - new_lo) as usize + 1];
         let start = (self.offset - new_lo) as usize;
         counts[start..start + self.counts.len()].copy_from_slice(&self.counts);
         self.offset = new_lo;
         self.counts = counts;
+        true
     }
 
-    /// Key of the `rank`-th smallest magnitude (0-based, `rank < total`, no keys pending).
-    fn key_at(&self, rank: u64) -> i32 {
-        let mut seen = 0;
+    /// Moves the edges in to `lo_edge..=hi_edge` (never out), counting the buckets left outside as collapsed
+    /// and keeping only the buckets inside (in an allocation of their size).
+    fn restrict(&mut self, lo_edge: i32, hi_edge: i32) {
+        let (lo_edge, hi_edge) = (lo_edge.max(self.lo_edge), hi_edge.min(self.hi_edge));
+        if (lo_edge, hi_edge) == (self.lo_edge, self.hi_edge) {
+            return;
+        }
+        (self.lo_edge, self.hi_edge) = (lo_edge, hi_edge);
+        let counts = std::mem::take(&mut self.counts);
+        let (mut keep_lo, mut keep_hi) = (usize::MAX, 0);
+        for (i, &c) in counts.iter().enumerate() {
+            let key = self.offset + i as i32;
+            if key >= lo_edge && key <= hi_edge {
+                (keep_lo, keep_hi) = (keep_lo.min(i), i);
+            } else {
+                self.add(key, c);
+            }
+        }
+        if keep_lo <= keep_hi {
+            self.counts = counts[keep_lo..=keep_hi].to_vec();
+            self.offset += keep_lo as i32;
+        }
+    }
+
+    /// Collapses the largest magnitudes into `above`, as many buckets as keep `above` at most `allowed`.
+    fn collapse_top(&mut self, allowed: u64) {
+        let mut held = self.above;
+        let mut edge = self.hi_edge;
+        for (i, &c) in self.counts.iter().enumerate().rev() {
+            if held + u64::from(c) > allowed {
+                break;
+            }
+            held += u64::from(c);
+            // The edge moves only past values, not into the empty buckets beyond: later values there
+            // would add mass the margin did not count on.
+            if c > 0 {
+                edge = self.offset + i as i32 - 1;
+            }
+        }
+        self.restrict(self.lo_edge, edge);
+    }
+
+    /// Collapses the smallest magnitudes into `below`, as many buckets as keep `below` at most `allowed`.
+    fn collapse_bottom(&mut self, allowed: u64) {
+        let mut held = self.below;
+        let mut edge = self.lo_edge;
+        for (i, &c) in self.counts.iter().enumerate() {
+            if held + u64::from(c) > allowed {
+                break;
+            }
+            held += u64::from(c);
+            if c > 0 {
+                edge = self.offset + i as i32 + 1;
+            }
+        }
+        self.restrict(edge, self.hi_edge);
+    }
+
+    /// The `rank`-th smallest magnitude (0-based, `rank < total`, no keys pending): its bucket's
+    /// representative, or, inside a collapsed end, `Err` with the edge that bounds it.
+    fn magnitude_at(&self, rank: u64) -> Result<f64, f64> {
+        if rank < self.below {
+            // Below the edge: at most the upper bound of the bucket under it.
+            return Err((f64::from(self.lo_edge.saturating_sub(1)) * SKETCH_GAMMA.ln()).exp());
+        }
+        if rank >= self.total - self.above {
+            // Above the edge: more than the upper bound of its bucket.
+            return Err((f64::from(self.hi_edge) * SKETCH_GAMMA.ln()).exp());
+        }
+        let mut seen = self.below;
         for (i, &c) in self.counts.iter().enumerate() {
             seen += u64::from(c);
             if seen > rank {
-                return self.offset + i as i32;
+                return Ok(representative(self.offset + i as i32));
             }
         }
-        self.offset + self.counts.len() as i32 - 1
+        Ok(representative(self.offset + self.counts.len() as i32 - 1))
+    }
+
+    /// Buckets held (for tests of the memory bound).
+    #[cfg(test)]
+    fn width(&self) -> usize {
+        self.counts.len()
     }
 }
 
 /// A bucket's representative magnitude.
 fn representative(key: i32) -> f64 {
     (f64::from(key) * SKETCH_GAMMA.ln()).exp() * SKETCH_REPRESENTATIVE
+}
+
+/// Which way a collapsed end extends from its fixed boundary: up from the lowest ranks of a store's range
+/// (the distribution's low tail, or the values just past zero), or down from its highest.
+#[derive(Clone, Copy)]
+enum Towards {
+    Up,
+    Down,
+}
+
+/// How many values may be collapsed next to rank `boundary` (of `n`) going `towards`, so that no rank a
+/// [`RESOLVED_QUANTILES`] quantile reads falls into them at `n` or at any larger count.
+///
+/// A quantile `p` of `n' ≥ n` values reads ranks within `p·n' ± (1.96·√(n'·p·(1−p)) + 1)` (the value and its
+/// standard error's bracket, floor and ceiling): as fractions, the window `p ± w_p(n)` with
+/// `w_p(n) = 1.96·√(p(1−p)/n) + 2/n`, which only narrows as `n'` grows. The collapsed mass sits between
+/// two fractions of the values, each a count of values below a fixed threshold (a bucket edge, or zero), so
+/// later trials move it by a binomial fraction, whose standard deviation is at most `√(x(1−x)/n)`. The
+/// mass, widened on both sides by [`COMPACT_SIGMAS`] such deviations and `2/n`, must miss every window.
+fn collapsible(boundary: u64, n: u64, towards: Towards) -> u64 {
+    let nf = n as f64;
+    let f0 = boundary as f64 / nf;
+    let margin =
+        |x: f64| COMPACT_SIGMAS * (x.clamp(0.0, 1.0) * (1.0 - x.clamp(0.0, 1.0)) / nf).sqrt() + 2.0 / nf;
+    let windows = RESOLVED_QUANTILES.map(|p| {
+        let w = 1.96 * (p * (1.0 - p) / nf).sqrt() + 2.0 / nf;
+        (p - w, p + w)
+    });
+    let (from, to) = (f0 - margin(f0), f0 + margin(f0));
+    if windows.iter().any(|&(lo, hi)| lo <= to && hi >= from) {
+        return 0;
+    }
+    let limit = match towards {
+        Towards::Up => windows.iter().map(|w| w.0).filter(|&lo| lo > to).reduce(f64::min),
+        Towards::Down => windows.iter().map(|w| w.1).filter(|&hi| hi < from).reduce(f64::max),
+    };
+    let Some(limit) = limit else {
+        // No resolved rank on that side: everything past the boundary may go.
+        return match towards {
+            Towards::Up => n - boundary,
+            Towards::Down => boundary,
+        };
+    };
+    // The widened edge of the mass, x ± margin(x), moves monotonically with x between the boundary and the
+    // window (fractions within 0.03..0.97, n ≥ 768): bisect for the farthest x that stays clear.
+    let clear = |x: f64| match towards {
+        Towards::Up => x + margin(x) < limit,
+        Towards::Down => x - margin(x) > limit,
+    };
+    let (mut ok, mut bad) = (f0, limit);
+    for _ in 0..60 {
+        let mid = 0.5 * (ok + bad);
+        if clear(mid) { ok = mid } else { bad = mid }
+    }
+    ((ok - f0).abs() * nf).floor() as u64
 }
 
 impl Sketch {
@@ -352,20 +554,27 @@ impl Sketch {
         } else {
             (self.min, self.max) = (self.min.min(x), self.max.max(x));
         }
-        if x == 0.0 {
+        let full = if x == 0.0 {
             self.zeros += 1;
+            false
         } else if x == f64::INFINITY {
             self.pos_inf += 1;
+            false
         } else if x == f64::NEG_INFINITY {
             self.neg_inf += 1;
+            false
         } else if x > 0.0 {
-            self.positive.push(x);
+            self.positive.push(x)
         } else {
-            self.negative.push(-x);
+            self.negative.push(-x)
+        };
+        if full {
+            self.flush(true);
         }
     }
 
-    /// Merges another sketch into this one: the result is the sketch of both sets of values.
+    /// Merges another sketch into this one: the result is the sketch of both sets of values (compacted to the
+    /// tighter edges of the two, see [`Sketch`]).
     pub fn merge(&mut self, other: &Sketch) {
         let (mine, theirs) = (self.n - self.nan, other.n - other.nan);
         if mine == 0 {
@@ -378,8 +587,39 @@ impl Sketch {
         self.zeros += other.zeros;
         self.neg_inf += other.neg_inf;
         self.pos_inf += other.pos_inf;
-        self.negative.merge(&other.negative);
-        self.positive.merge(&other.positive);
+        self.compacted |= other.compacted;
+        self.unresolved += other.unresolved;
+        let negative = self.negative.merge(&other.negative);
+        let positive = self.positive.merge(&other.positive);
+        if negative || positive {
+            self.flush(true);
+        }
+    }
+
+    /// Counts the pending keys of both stores, then, when `compact` and the sketch holds enough values,
+    /// compacts its tails if a store grew or they were never compacted.
+    fn flush(&mut self, compact: bool) {
+        let grew = self.negative.flush() | self.positive.flush();
+        if compact && self.n - self.nan >= SKETCH_COMPACT_FROM && (grew || !self.compacted) {
+            self.compact();
+        }
+    }
+
+    /// Collapses what [`collapsible`] allows at the four ends of the stores. In rank order the values are
+    /// −∞, the negatives (largest magnitude first), zeros, the positives, +∞.
+    fn compact(&mut self) {
+        self.compacted = true;
+        let n = self.n - self.nan;
+        let neg_start = self.neg_inf;
+        let neg_end = neg_start + self.negative.total;
+        let pos_start = neg_end + self.zeros;
+        let pos_end = pos_start + self.positive.total;
+        let neg = &mut self.negative;
+        neg.collapse_top(collapsible(neg_start, n, Towards::Up).min(neg.total));
+        neg.collapse_bottom(collapsible(neg_end, n, Towards::Down).min(neg.total - neg.above));
+        let pos = &mut self.positive;
+        pos.collapse_bottom(collapsible(pos_start, n, Towards::Up).min(pos.total));
+        pos.collapse_top(collapsible(pos_end, n, Towards::Down).min(pos.total - pos.below));
     }
 
     /// Values pushed.
@@ -387,48 +627,70 @@ impl Sketch {
         self.n
     }
 
+    /// Order statistics asked so far that fell into a compacted tail (reported as a bound, see [`Sketch`]).
+    /// Zero for every [`RESOLVED_QUANTILES`] quantile unless a tail's mass drifted more than
+    /// [`COMPACT_SIGMAS`] standard deviations after compaction.
+    pub fn unresolved(&self) -> u64 {
+        self.unresolved
+    }
+
     /// The `p`-quantile, interpolated between order statistics as [`quantile_sorted`] does, with its
-    /// standard error; each order statistic is within [`SKETCH_RELATIVE_ACCURACY`] of the exact one. Counts
+    /// standard error; each order statistic is within [`SKETCH_RELATIVE_ACCURACY`] of the exact one unless it
+    /// falls into a compacted tail (then the tail's edge, a bound, counted in [`Self::unresolved`]). Counts
     /// the values still pending first, hence `&mut`.
     pub fn quantile(&mut self, p: f64) -> Quantile {
-        self.negative.flush();
-        self.positive.flush();
+        self.flush(false);
         let n = usize::try_from(self.n).unwrap_or(usize::MAX);
-        interpolated_quantile(n, p, |rank| self.order_statistic(rank as u64))
+        let missed = std::cell::Cell::new(0);
+        let q = interpolated_quantile(n, p, |rank| {
+            self.order_statistic(rank as u64).unwrap_or_else(|bound| {
+                missed.set(missed.get() + 1);
+                bound
+            })
+        });
+        self.unresolved += missed.get();
+        q
     }
 
     /// The `rank`-th smallest value (0-based), NaN ranked last: exact for the smallest and the largest,
-    /// zeros and infinities, else its bucket's representative (kept within the exact range).
-    fn order_statistic(&self, rank: u64) -> f64 {
+    /// zeros and infinities, else its bucket's representative (kept within the exact range); `Err` with a
+    /// bound (the collapsed edge, kept within the exact range) when it lies in a compacted tail.
+    fn order_statistic(&self, rank: u64) -> Result<f64, f64> {
         let ordered = self.n - self.nan;
         if rank >= ordered {
-            return f64::NAN;
+            return Ok(f64::NAN);
         }
         if rank == 0 {
-            return self.min;
+            return Ok(self.min);
         }
         if rank == ordered - 1 {
-            return self.max;
+            return Ok(self.max);
         }
         let mut r = rank;
         if r < self.neg_inf {
-            return f64::NEG_INFINITY;
+            return Ok(f64::NEG_INFINITY);
         }
         r -= self.neg_inf;
         let value = if r < self.negative.total {
-            -representative(self.negative.key_at(self.negative.total - 1 - r))
+            self.negative.magnitude_at(self.negative.total - 1 - r).map(|m| -m).map_err(|m| -m)
         } else {
             r -= self.negative.total;
             if r < self.zeros {
-                return 0.0;
+                return Ok(0.0);
             }
             r -= self.zeros;
             if r >= self.positive.total {
-                return f64::INFINITY;
+                return Ok(f64::INFINITY);
             }
-            representative(self.positive.key_at(r))
+            self.positive.magnitude_at(r)
         };
-        value.clamp(self.min, self.max)
+        value.map(|v| v.clamp(self.min, self.max)).map_err(|v| v.clamp(self.min, self.max))
+    }
+
+    /// Buckets held by both stores (for tests of the memory bound).
+    #[cfg(test)]
+    fn width(&self) -> usize {
+        self.negative.width() + self.positive.width()
     }
 }
 
@@ -520,24 +782,25 @@ mod tests {
 
     #[test]
     fn sketch_order_statistics_are_within_the_stated_accuracy() {
-        let xs = awkward_values(3000, 7);
+        // Fewer values than compaction starts at: every rank is resolved.
+        let xs = awkward_values(700, 7);
         let mut sketch = sketch_of(&xs);
         sketch.quantile(0.5);
         let mut sorted = xs.clone();
         sorted.sort_by(f64::total_cmp);
         let mut exact_ties = 0;
         for (k, &exact) in sorted.iter().enumerate() {
-            let got = sketch.order_statistic(k as u64);
+            let got = sketch.order_statistic(k as u64).unwrap();
             let bound = SKETCH_RELATIVE_ACCURACY * exact.abs() * (1.0 + 1e-12);
             assert!((got - exact).abs() <= bound, "rank {k}: {got} against exact {exact}");
             exact_ties += usize::from(got == exact);
         }
-        assert_eq!(sketch.order_statistic(0), sorted[0]);
-        assert_eq!(sketch.order_statistic(2999), sorted[2999]);
-        assert!(exact_ties >= 600, "zeros (20%) are exact, got {exact_ties} exact ranks");
+        assert_eq!(sketch.order_statistic(0).unwrap(), sorted[0]);
+        assert_eq!(sketch.order_statistic(699).unwrap(), sorted[699]);
+        assert!(exact_ties >= 140, "zeros (20%) are exact, got {exact_ties} exact ranks");
         for p in [0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0] {
             let (got, exact) = (sketch.quantile(p), quantile_sorted(&sorted, p));
-            let rank = p * 2999.0;
+            let rank = p * 699.0;
             let scale = sorted[rank.floor() as usize].abs().max(sorted[rank.ceil() as usize].abs());
             assert!(
                 (got.value - exact.value).abs() <= SKETCH_RELATIVE_ACCURACY * scale * (1.0 + 1e-12),
@@ -545,17 +808,18 @@ mod tests {
                 got.value,
                 exact.value
             );
-            let largest = sorted[0].abs().max(sorted[2999].abs());
+            let largest = sorted[0].abs().max(sorted[699].abs());
             assert!((got.se - exact.se).abs() <= SKETCH_RELATIVE_ACCURACY * largest / 1.96);
         }
     }
 
     #[test]
     fn sketch_merge_is_the_sketch_of_all_values() {
-        let xs = awkward_values(5000, 11);
+        // Fewer values than compaction starts at (see the compaction tests for more).
+        let xs = awkward_values(760, 11);
         let mut whole = sketch_of(&xs);
         // Uneven pieces, some below and some above the pending-key threshold, merged out of order.
-        let cuts = [0, 17, 49, 700, 701, 2300, 2332, 5000];
+        let cuts = [0, 17, 49, 300, 301, 600, 632, 760];
         let mut pieces: Vec<Sketch> = cuts.windows(2).map(|w| sketch_of(&xs[w[0]..w[1]])).collect();
         pieces.reverse();
         let mut merged = Sketch::default();
@@ -566,8 +830,12 @@ mod tests {
         for p in [0.0, 0.03, 0.1, 0.2, 0.37, 0.5, 0.9, 0.999, 1.0] {
             assert_eq!(merged.quantile(p), whole.quantile(p), "p = {p}");
         }
-        for k in (0..5000).step_by(7) {
-            assert_eq!(merged.order_statistic(k).to_bits(), whole.order_statistic(k).to_bits(), "rank {k}");
+        for k in (0..760).step_by(7) {
+            assert_eq!(
+                merged.order_statistic(k).unwrap().to_bits(),
+                whole.order_statistic(k).unwrap().to_bits(),
+                "rank {k}"
+            );
         }
     }
 
@@ -575,7 +843,7 @@ mod tests {
     fn sketch_keeps_zeros_infinities_and_nan_apart() {
         let mut s = sketch_of(&[f64::NAN, 3.0, f64::INFINITY, 0.0, -2.0, f64::NEG_INFINITY, -0.0]);
         s.quantile(0.5);
-        let got: Vec<f64> = (0..7).map(|k| s.order_statistic(k)).collect();
+        let got: Vec<f64> = (0..7).map(|k| s.order_statistic(k).unwrap()).collect();
         assert_eq!(got[0], f64::NEG_INFINITY);
         assert!((got[1] + 2.0).abs() <= 2.0 * SKETCH_RELATIVE_ACCURACY);
         assert_eq!((got[2], got[3]), (0.0, 0.0));
@@ -585,6 +853,154 @@ mod tests {
         let mut same = sketch_of(&[5.0; 40]);
         assert_eq!(same.quantile(0.37), Quantile { value: 5.0, se: 0.0 }, "ties of one value are exact");
         assert_eq!(Sketch::default().quantile(0.5), Quantile { value: 0.0, se: 0.0 });
+    }
+
+    /// Seeded heavy-tailed data: 20% zeros, 10% negatives, the rest ±lognormal with σ = 2 (ten decades
+    /// between its 1st and 99th percentiles); `shift` multiplies the values after the first `from` ones.
+    fn heavy_values(n: usize, seed: u64) -> Vec<f64> {
+        let mut state = seed;
+        let mut uniform = move || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (((z ^ (z >> 31)) >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        (0..n)
+            .map(|_| {
+                let kind = uniform();
+                // Box–Muller.
+                let normal = (-2.0 * uniform().ln()).sqrt() * (std::f64::consts::TAU * uniform()).cos();
+                let x = (2.0 * normal).exp() * 1000.0;
+                if kind < 0.2 {
+                    0.0
+                } else if kind < 0.3 {
+                    -x
+                } else {
+                    x
+                }
+            })
+            .collect()
+    }
+
+    /// What an uncompacted sketch reports for rank `k` of sorted finite values: exact at the ends and for
+    /// zeros, else the representative of the value's bucket, within the range.
+    fn uncompacted_statistic(sorted: &[f64], k: usize) -> f64 {
+        let x = sorted[k];
+        if k == 0 || k == sorted.len() - 1 || x == 0.0 {
+            return x;
+        }
+        let key = (x.abs().ln() / SKETCH_GAMMA.ln()).ceil() as i32;
+        (representative(key) * x.signum()).clamp(sorted[0], sorted[sorted.len() - 1])
+    }
+
+    /// Buckets an uncompacted sketch of sorted finite values holds at least: each store's key range.
+    fn uncompacted_width(sorted: &[f64]) -> usize {
+        let key = |x: f64| (x.abs().ln() / SKETCH_GAMMA.ln()).ceil() as i64;
+        let range = |xs: Vec<f64>| match (xs.first(), xs.last()) {
+            (Some(&a), Some(&b)) => (key(a) - key(b)).unsigned_abs() as usize + 1,
+            _ => 0,
+        };
+        range(sorted.iter().copied().filter(|&x| x < 0.0).collect())
+            + range(sorted.iter().copied().filter(|&x| x > 0.0).collect())
+    }
+
+    #[test]
+    fn compacted_sketch_resolves_every_reported_quantile_and_flags_the_rest() {
+        let xs = heavy_values(200_000, 3);
+        let mut sketch = sketch_of(&xs);
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        for p in RESOLVED_QUANTILES {
+            let got = sketch.quantile(p);
+            // The same bits as without compaction…
+            let uncompacted = interpolated_quantile(n, p, |k| uncompacted_statistic(&sorted, k));
+            assert_eq!(got, uncompacted, "p = {p}");
+            // …hence within α of the exact sample quantile (both order statistics have one sign here).
+            let exact = quantile_sorted(&sorted, p);
+            let rank = p * (n - 1) as f64;
+            let scale = sorted[rank.floor() as usize].abs().max(sorted[rank.ceil() as usize].abs());
+            assert!(
+                (got.value - exact.value).abs() <= SKETCH_RELATIVE_ACCURACY * scale * (1.0 + 1e-12),
+                "p = {p}"
+            );
+        }
+        assert_eq!(sketch.unresolved(), 0, "no reported quantile reads a compacted tail");
+        // The compaction bought something: the tails no longer stretch the stores.
+        let (compacted, full) = (sketch.width(), uncompacted_width(&sorted));
+        assert!(compacted * 2 < full, "{compacted} buckets against {full} uncompacted");
+        // Any other quantile is within α of the exact one, or flagged: never silently wrong.
+        let mut flagged = 0;
+        for i in 1..=99 {
+            let p = f64::from(i) / 100.0;
+            let before = sketch.unresolved();
+            let (got, exact) = (sketch.quantile(p), quantile_sorted(&sorted, p));
+            let rank = p * (n - 1) as f64;
+            let scale = sorted[rank.floor() as usize].abs().max(sorted[rank.ceil() as usize].abs());
+            let within = (got.value - exact.value).abs() <= SKETCH_RELATIVE_ACCURACY * scale * (1.0 + 1e-12);
+            let value_flagged = sketch.unresolved() > before;
+            assert!(within || value_flagged, "p = {p}: {} against {} unflagged", got.value, exact.value);
+            flagged += usize::from(value_flagged);
+        }
+        // p = 0.01 and 0.99 lie in the collapsed tails, so the guard is exercised.
+        assert!(flagged >= 2, "{flagged} flagged");
+    }
+
+    #[test]
+    fn a_quantile_in_a_collapsed_tail_is_flagged_and_reported_as_its_bound() {
+        // Positive values only: after compaction the lowest ~1% and highest ~1% are collapsed.
+        let xs: Vec<f64> = heavy_values(20_000, 5).into_iter().map(f64::abs).filter(|&x| x > 0.0).collect();
+        let mut sketch = sketch_of(&xs);
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        let (low, high) = (sketch.quantile(0.002), sketch.quantile(0.998));
+        // Each quantile reads three interpolated ranks (its value and its standard error's bracket), each at
+        // its floor and ceiling: all six in the collapsed tail.
+        assert_eq!(sketch.unresolved(), 12);
+        // The bound is on the resolved side of the true value: above it in the low tail, below in the high.
+        let (exact_low, exact_high) = (quantile_sorted(&sorted, 0.002), quantile_sorted(&sorted, 0.998));
+        assert!(low.value >= exact_low.value, "{} against {}", low.value, exact_low.value);
+        assert!(high.value <= exact_high.value, "{} against {}", high.value, exact_high.value);
+        // The values arriving after compaction drift upwards: 10% now land beyond the high edge, more mass
+        // than the margin allows, so the 95th percentile's ranks fall into it and are flagged.
+        let mut drifted = sketch_of(&xs);
+        let big = sorted[sorted.len() - 1] * 10.0;
+        for _ in 0..xs.len() / 5 {
+            drifted.push(big);
+        }
+        let before = drifted.unresolved();
+        let q = drifted.quantile(0.95);
+        assert!(drifted.unresolved() > before, "the drifted tail is flagged");
+        assert!(q.value < big, "reported as the edge, a bound below the true {big}");
+        // Below the compaction threshold nothing is collapsed, so the same quantile is resolved.
+        let mut small = sketch_of(&xs[..700]);
+        small.quantile(0.002);
+        assert_eq!(small.unresolved(), 0);
+    }
+
+    #[test]
+    fn merging_compacted_sketches_keeps_every_reported_quantile() {
+        let xs = heavy_values(100_000, 9);
+        let mut whole = sketch_of(&xs);
+        // As the runner does: chunks of 32 values merged in order into a running total.
+        let mut streamed = Sketch::default();
+        for chunk in xs.chunks(32) {
+            streamed.merge(&sketch_of(chunk));
+        }
+        // Two compacted halves: the merge takes the tighter edges of the two.
+        let mut halves = sketch_of(&xs[..50_000]);
+        halves.merge(&sketch_of(&xs[50_000..]));
+        for p in RESOLVED_QUANTILES {
+            let q = whole.quantile(p);
+            assert_eq!(streamed.quantile(p), q, "p = {p}");
+            assert_eq!(halves.quantile(p), q, "p = {p}");
+        }
+        assert_eq!((whole.unresolved(), streamed.unresolved(), halves.unresolved()), (0, 0, 0));
+        assert_eq!((streamed.count(), halves.count()), (whole.count(), whole.count()));
+        // The counts are exact: the same values lie beyond the resolved ranks, wherever the edges are.
+        let mass = |s: &Sketch| s.negative.total + s.positive.total + s.zeros;
+        assert_eq!((mass(&streamed), mass(&halves)), (mass(&whole), mass(&whole)));
     }
 
     #[test]
