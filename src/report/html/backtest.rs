@@ -33,6 +33,16 @@ pub fn render(b: &Backtest, market: Option<&MarketView>, folder: &str) -> String
             if c.miscalibrated { "flagged as miscalibrated".into() } else { "within tolerance".into() },
         ),
     ]);
+    page.p(&format!(
+        "One history's coverage varies even when the model is right, because all its checks share the \
+         window's market factor: scored as if it were what happened, a trial of the model covers 50% ± {} \
+         and 80% ± {} (standard deviations; {} and {} were the checks independent). The tolerance is the \
+         largest of two such deviations, three binomial errors and 8 points.",
+        num(c.spread_50, Unit::Share),
+        num(c.spread_80, Unit::Share),
+        num(c.se_50, Unit::Share),
+        num(c.se_80, Unit::Share)
+    ));
     page.h2("PIT histogram");
     page.p("The share of checks whose actual fell in each tenth of the predicted distribution (its mid-PIT). A calibrated model gives a flat histogram at 10%; a hump in the middle means intervals too wide, a U too narrow.");
     page.raw(&histogram(&b.pit_histogram, 0.1, "PIT histogram"));
