@@ -13,8 +13,8 @@ use super::kernel::{
     uniforms,
 };
 use super::model::{
-    AccountTable, Epoch, MONTHS_PER_YEAR, Model, NO_OWNER, PoolSlot, SalesMotion, carried_clock, segment_rate,
-    win_probability, year_market_factor,
+    AccountTable, Epoch, MONTHS_PER_YEAR, Model, NO_OWNER, PoolSlot, SalesMotion, carried_clock,
+    segment_rate, win_probability, year_market_factor,
 };
 use super::rng::{Purpose, Stream, TrialKey, inverse_normal_cdf};
 
