@@ -14,6 +14,19 @@ use super::{OptimizeSpec, Scenario};
 /// How many names a declared default lists before it counts the rest.
 const NAMES_SHOWN: usize = 10;
 
+/// A whole amount with its thousands grouped, as a reader checks it against their own plan: 25,570,000.
+fn grouped(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 { format!("-{out}") } else { out }
+}
+
 /// The defaults a run of `scenario` on `market` rests on: the market's own (declared while its files were
 /// read), then the scenario's (parameters not calibrated, carve-out floors without a date), in a fixed
 /// order.
@@ -28,10 +41,10 @@ pub fn declared(scenario: &Scenario, market: &Market) -> Vec<Assumption> {
             "plan",
             format!(
                 "no [plan] team_target, so P(team ≥ plan) is measured against the sum of the reps' quotas as \
-                 given, pro-rated to the horizon ({:.0}): hires add theirs, a departure keeps its rep's (unless \
+                 given, pro-rated to the horizon ({}): hires add theirs, a departure keeps its rep's (unless \
                  it says quota_leaves_plan = true), shocks change nothing; set [plan] team_target to measure \
                  against your own number",
-                super::team_plan(scenario, market).value
+                grouped(super::team_plan(scenario, market).value)
             ),
         ));
     }
@@ -239,4 +252,16 @@ fn undated_floors(scenario: &Scenario, market: &Market) -> Option<Assumption> {
             ),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn amounts_are_grouped_by_thousands() {
+        assert_eq!(super::grouped(25_570_000.4), "25,570,000");
+        assert_eq!(super::grouped(999.0), "999");
+        assert_eq!(super::grouped(1000.0), "1,000");
+        assert_eq!(super::grouped(0.0), "0");
+        assert_eq!(super::grouped(-123_456.0), "-123,456");
+    }
 }
