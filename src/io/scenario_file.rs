@@ -5,9 +5,10 @@ use crate::scenario::{ParamsFile, Scenario, ScenarioError};
 
 /// Reads, parses and validates a scenario file, then its `include_params` files (relative to it).
 ///
-/// Precedence: the scenario's own `[params]`, `[skills]` and `[model] level_sigma` win over every included file. Included files
-/// must not contradict each other: two that set the same parameter of the same key (or the same rep's skill)
-/// to different values are refused, naming both, unless the scenario sets it itself.
+/// Precedence: the scenario's own `[params]`, `[skills]` and `[model] level_sigma` win over every included
+/// file. Included files must not contradict each other: two that set the same parameter of the same key (or
+/// the same rep's skill, or the level) to different values are refused, naming both, unless the scenario
+/// sets it itself.
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
     let text = read_toml(path, "scenario")?;
     let mut scenario = Scenario::from_toml(&text, path)?;

@@ -628,6 +628,11 @@ mod tests {
         scenario.horizon_months = 40;
         let mut model = crate::scenario::compile(&scenario, &market, market.plan(), None).expect("compile");
         same_as_reference(&model, 4, 1);
+        // Wide yearly factors and a level factor: four plan years, each boundary carrying the clocks over.
+        let (sigma, level) = (model.market_factor_sigma, model.level_sigma);
+        (model.market_factor_sigma, model.level_sigma) = (0.4, 0.3);
+        same_as_reference(&model, 4, 1);
+        (model.market_factor_sigma, model.level_sigma) = (sigma, level);
         // Open deals at the start, on ordinary accounts, a customer and twice on one account.
         let customer = model.accounts.customer.iter().position(|&c| c).expect("a customer") as u32;
         for (i, a) in [0u32, 5, 17, 300, 301, 4000, 11_000, customer, 17].into_iter().enumerate() {
