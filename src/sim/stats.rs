@@ -745,16 +745,19 @@ mod tests {
 
     /// Seeded test data: lognormal-like positives spanning four decades, 20% zeros, 10% ties on a few
     /// values and 10% negatives.
+    /// Successive uniforms of the engine's own stream for `seed`, in (0, 1) (the logarithm of one is
+    /// finite).
+    fn test_uniforms(seed: u64) -> impl FnMut() -> f64 {
+        let stream = crate::sim::rng::Stream::new(seed, 0, 0, crate::sim::rng::Purpose::Parameters);
+        let mut counter = 0;
+        move || {
+            counter += 1;
+            stream.uniform(counter).max(f64::MIN_POSITIVE)
+        }
+    }
+
     fn awkward_values(n: usize, seed: u64) -> Vec<f64> {
-        let mut state = seed;
-        let mut uniform = move || {
-            // SplitMix64.
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut uniform = test_uniforms(seed);
         (0..n)
             .map(|_| {
                 let kind = uniform();
@@ -858,14 +861,7 @@ mod tests {
     /// Seeded heavy-tailed data: 20% zeros, 10% negatives, the rest ±lognormal with σ = 2 (ten decades
     /// between its 1st and 99th percentiles); `shift` multiplies the values after the first `from` ones.
     fn heavy_values(n: usize, seed: u64) -> Vec<f64> {
-        let mut state = seed;
-        let mut uniform = move || {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            (((z ^ (z >> 31)) >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        };
+        let mut uniform = test_uniforms(seed);
         (0..n)
             .map(|_| {
                 let kind = uniform();
