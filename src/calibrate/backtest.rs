@@ -512,14 +512,14 @@ fn by_metric(all: &[&MetricResult]) -> Vec<MetricScore> {
         .iter()
         .map(|&name| {
             let ms: Vec<&MetricResult> = all.iter().copied().filter(|m| m.metric == name).collect();
-            let c = summarise(&ms, &[]);
+            let (coverage_50, coverage_80) = coverage(&ms);
             let with_naive: Vec<&&MetricResult> = ms.iter().filter(|m| m.crps_naive.is_some()).collect();
             let crps_naive = mean(&mut with_naive.iter().filter_map(|m| m.crps_naive));
             let crps_model_paired = mean(&mut with_naive.iter().map(|m| m.crps));
             MetricScore {
                 metric: name.to_string(),
-                coverage_50: c.coverage_50,
-                coverage_80: c.coverage_80,
+                coverage_50,
+                coverage_80,
                 crps: mean(&mut ms.iter().map(|m| m.crps)).unwrap_or(f64::NAN),
                 crps_naive,
                 crps_skill: match (crps_model_paired, crps_naive) {
@@ -570,10 +570,18 @@ fn window_shares(history: &History, from: i64, to: i64) -> Vec<MotionShare> {
     shares
 }
 
-fn summarise(checks: &[&MetricResult], own: &[(f64, f64)]) -> CoverageSummary {
+/// The share of `checks` inside their central 50% and 80% intervals.
+fn coverage(checks: &[&MetricResult]) -> (f64, f64) {
     let n = checks.len().max(1) as f64;
     let inside = |lo: f64, hi: f64| checks.iter().map(|m| m.inside(lo, hi)).sum::<f64>() / n;
-    let (c50, c80) = (inside(0.25, 0.75), inside(0.10, 0.90));
+    (inside(0.25, 0.75), inside(0.10, 0.90))
+}
+
+/// The coverage of `checks`, with its binomial errors and the spread of `own`, the coverages of the model's
+/// own trials scored as actuals ([`self_coverage`]), which set the tolerance.
+fn summarise(checks: &[&MetricResult], own: &[(f64, f64)]) -> CoverageSummary {
+    let n = checks.len().max(1) as f64;
+    let (c50, c80) = coverage(checks);
     let (se50, se80) = ((0.25 / n).sqrt(), (0.16 / n).sqrt());
     let moments = |pick: fn(&(f64, f64)) -> f64| {
         let w: crate::sim::Welford = own.iter().map(pick).collect();

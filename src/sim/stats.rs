@@ -165,6 +165,8 @@ impl Distribution {
 
     /// The `p`-quantile (see [`Sketch::quantile`]).
     pub fn quantile(&mut self, p: f64) -> Quantile {
+        // The sketch compacts its tails clear of these ranks only: another p may read a bound.
+        debug_assert!(RESOLVED_QUANTILES.contains(&p), "p = {p} is not among RESOLVED_QUANTILES");
         self.sketch.quantile(p)
     }
 

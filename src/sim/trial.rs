@@ -677,15 +677,10 @@ impl Trial<'_, '_> {
     /// Whether account `a` belongs in the demand pool: its motion has demand and a free slot.
     #[inline]
     fn belongs_in_pool(&self, s: &Scratch, a: usize) -> bool {
-        // As `Model::wants_opportunity`, from the account's record.
-        let st = &s.trial.state[a];
-        let has_demand = match st.motion {
-            SalesMotion::NewBusiness => true,
-            SalesMotion::Expansion => {
-                self.model.accounts.expansion_clock[a].is_finite() && st.whitespace > 0.0
-            }
-        };
-        has_demand && st.open < self.model.segments[usize::from(st.segment)].motion(st.motion).max_open
+        // As `Model::wants_opportunity`, with the segment from the account's record.
+        let (model, st) = (self.model, &s.trial.state[a]);
+        model.has_demand(a, st.motion, st.whitespace)
+            && st.open < model.segments[usize::from(st.segment)].motion(st.motion).max_open
     }
 
     /// The segment's drawn win rate for `motion` of account `a`, with the shock's multiplier and the market
