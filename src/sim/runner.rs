@@ -1,9 +1,12 @@
 //! The parallel runner: fixed chunks of trials, each trial keyed by its index, each chunk folded into its own
 //! accumulator and the chunks' accumulators merged in trial order, so the outcome is identical for any
-//! thread count. Chunks run in waves of a few per thread, and a wave's accumulators are merged while the
-//! next wave runs, so memory holds two waves' accumulators, however many trials there are.
+//! thread count. Workers take chunks in order and merge each finished one as soon as every earlier chunk
+//! is merged; none starts a chunk more than [`WINDOW_PER_THREAD`] chunks per thread ahead of the last one
+//! merged, so memory holds at most that many chunk accumulators, however many trials there are, and no
+//! worker waits at a barrier.
 
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use super::model::Model;
 use super::trial::{Scratch, TrialOutcome, run_trial};
@@ -12,9 +15,9 @@ use super::trial::{Scratch, TrialOutcome, run_trial};
 /// depend on it (chunks are the unit of merging), so changing it changes seeded output in the last bits.
 pub(crate) const CHUNK: usize = 32;
 
-/// Chunks per thread in a wave: enough to balance the threads, few enough that a wave's accumulators stay
-/// small.
-const CHUNKS_PER_THREAD: usize = 4;
+/// Chunks per thread that may be started and not yet merged: enough that a slow chunk rarely holds a
+/// worker back, few enough that the accumulators alive stay small.
+const WINDOW_PER_THREAD: u64 = 3;
 
 /// Why a run could not start.
 #[derive(Debug, thiserror::Error)]
@@ -58,47 +61,161 @@ where
     M: FnMut(&mut A, A) + Send,
 {
     let Fold { init, fold, merge } = how;
+    let threads = threads.unwrap_or_else(rayon::current_num_threads).max(1);
     let chunk = CHUNK as u64;
     let chunks = trials.div_ceil(chunk);
-    let run_chunks = |first: u64, last: u64| -> Vec<A> {
-        (first..last)
-            .into_par_iter()
-            .map_init(Scratch::default, |scratch, c| {
-                let (start, end) = (c * chunk, ((c + 1) * chunk).min(trials));
-                let mut acc = init();
-                for t in start..end {
-                    fold(&mut acc, t, run_trial(model, t, scratch));
-                }
-                progress(end - start);
-                acc
-            })
-            .collect()
-    };
-    let work = || -> A {
-        let mut merge = merge;
-        let wave = (rayon::current_num_threads() * CHUNKS_PER_THREAD) as u64;
-        let mut total = init();
-        let mut done: Vec<A> = Vec::new();
-        let mut first = 0;
-        while first < chunks {
-            let last = (first + wave).min(chunks);
-            let ((), next) = rayon::join(
-                || done.drain(..).for_each(|acc| merge(&mut total, acc)),
-                || run_chunks(first, last),
-            );
-            done = next;
-            first = last;
+    let run_chunk = |c: u64, scratch: &mut Scratch| -> A {
+        let (start, end) = (c * chunk, ((c + 1) * chunk).min(trials));
+        let mut acc = init();
+        for t in start..end {
+            fold(&mut acc, t, run_trial(model, t, scratch));
         }
-        done.into_iter().for_each(|acc| merge(&mut total, acc));
-        total
+        progress(end - start);
+        acc
     };
-    match threads {
-        None => Ok(work()),
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| RunError::ThreadPool { threads, reason: e.to_string() })
-            .map(|pool| pool.install(work)),
+    let order = Ordered::new(init(), merge, threads as u64 * WINDOW_PER_THREAD);
+    let spawned = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(chunks.max(1) as usize))
+            .map(|i| {
+                std::thread::Builder::new().name(format!("terrasim-{i}")).spawn_scoped(scope, || {
+                    let _abandon_on_panic = AbandonOnPanic(&order);
+                    let mut scratch = Scratch::default();
+                    while let Some(c) = order.claim(chunks) {
+                        let acc = run_chunk(c, &mut scratch);
+                        order.finish(c, acc);
+                    }
+                })
+            })
+            .collect();
+        let mut failed = None;
+        for worker in workers {
+            match worker {
+                Ok(handle) => {
+                    if let Err(panic) = handle.join() {
+                        std::panic::resume_unwind(panic);
+                    }
+                }
+                Err(e) => {
+                    // The workers that did start finish the chunks; the run is refused all the same.
+                    order.abandon();
+                    failed = Some(e.to_string());
+                }
+            }
+        }
+        failed
+    });
+    match spawned {
+        Some(reason) => Err(RunError::ThreadPool { threads, reason }),
+        None => Ok(order.into_total()),
+    }
+}
+
+/// The merge in trial order: chunks claimed in order, finished ones parked until every earlier chunk is
+/// merged, and claims held back while the window of unmerged chunks is full.
+struct Ordered<A, M> {
+    state: Mutex<OrderState<A>>,
+    /// Signalled when a chunk is merged (the window moves) or the run is abandoned.
+    moved: Condvar,
+    /// The running total and the merge, used by one worker at a time (the one holding the next chunk).
+    total: Mutex<(A, M)>,
+    window: u64,
+}
+
+struct OrderState<A> {
+    /// Next chunk to claim.
+    next: u64,
+    /// Chunks merged so far (all of `0..merged`).
+    merged: u64,
+    /// Finished chunks waiting for an earlier one.
+    parked: BTreeMap<u64, A>,
+    /// A worker is merging (so the others park their chunks instead).
+    merging: bool,
+    /// No more chunks are handed out (a worker panicked or could not start).
+    abandoned: bool,
+}
+
+impl<A, M: FnMut(&mut A, A)> Ordered<A, M> {
+    fn new(total: A, merge: M, window: u64) -> Self {
+        Ordered {
+            state: Mutex::new(OrderState {
+                next: 0,
+                merged: 0,
+                parked: BTreeMap::new(),
+                merging: false,
+                abandoned: false,
+            }),
+            moved: Condvar::new(),
+            total: Mutex::new((total, merge)),
+            window: window.max(1),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, OrderState<A>> {
+        // A poisoned lock means a worker panicked; its panic is re-raised when the workers are joined.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The next chunk to run, once the window has room for it; `None` when all are claimed.
+    fn claim(&self, chunks: u64) -> Option<u64> {
+        let mut state = self.lock();
+        loop {
+            if state.abandoned || state.next >= chunks {
+                return None;
+            }
+            if state.next < state.merged + self.window {
+                state.next += 1;
+                return Some(state.next - 1);
+            }
+            state = self.moved.wait(state).unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    /// Parks chunk `c`'s accumulator, then, unless another worker is merging, merges every chunk that is
+    /// next in order.
+    fn finish(&self, c: u64, acc: A) {
+        let mut state = self.lock();
+        state.parked.insert(c, acc);
+        if state.merging {
+            return;
+        }
+        loop {
+            let merged = state.merged;
+            let Some(next) = state.parked.remove(&merged) else { return };
+            state.merging = true;
+            drop(state);
+            {
+                let mut total = self.total.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let (total, merge) = &mut *total;
+                merge(total, next);
+            }
+            state = self.lock();
+            state.merging = false;
+            state.merged += 1;
+            self.moved.notify_all();
+        }
+    }
+
+    /// Hands out no more chunks and wakes every worker waiting for room.
+    fn abandon(&self) {
+        self.lock().abandoned = true;
+        self.moved.notify_all();
+    }
+
+    fn into_total(self) -> A {
+        let state = self.state.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        debug_assert!(state.parked.is_empty() && state.next == state.merged);
+        self.total.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).0
+    }
+}
+
+/// Abandons the run if a worker unwinds, so the others stop waiting for a chunk it will never finish.
+struct AbandonOnPanic<'a, A, M: FnMut(&mut A, A)>(&'a Ordered<A, M>);
+
+impl<A, M: FnMut(&mut A, A)> Drop for AbandonOnPanic<'_, A, M> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.abandon();
+        }
     }
 }
 
@@ -121,4 +238,67 @@ pub fn run_trials(
             merge: |outcomes: &mut Vec<TrialOutcome>, chunk| outcomes.extend(chunk),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `chunks` chunks on `threads` workers through an [`Ordered`] whose merge appends the chunk's
+    /// index; each chunk's "work" takes a time that varies with its index, so chunks finish out of order.
+    /// Returns the merged order and the most chunks ever claimed and not yet merged.
+    fn drive(chunks: u64, threads: usize, window: u64) -> (Vec<u64>, u64) {
+        let widest = Mutex::new(0u64);
+        let order = Ordered::new(
+            Vec::new(),
+            |total: &mut Vec<u64>, mut acc: Vec<u64>| total.append(&mut acc),
+            window,
+        );
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    while let Some(c) = order.claim(chunks) {
+                        {
+                            let state = order.lock();
+                            let mut widest = widest.lock().unwrap();
+                            *widest = (*widest).max(state.next - state.merged);
+                        }
+                        std::thread::sleep(std::time::Duration::from_micros((c * 7919) % 13 * 50));
+                        order.finish(c, vec![c]);
+                    }
+                });
+            }
+        });
+        (order.into_total(), widest.into_inner().unwrap())
+    }
+
+    #[test]
+    fn chunks_are_merged_in_order_and_never_more_than_the_window_ahead() {
+        for (threads, window) in [(1, 1), (2, 6), (4, 3), (8, 24)] {
+            let (merged, widest) = drive(200, threads, window);
+            assert_eq!(merged, (0..200).collect::<Vec<_>>(), "{threads} threads, window {window}");
+            assert!(widest <= window, "{widest} chunks open with a window of {window}");
+        }
+    }
+
+    #[test]
+    fn a_worker_that_panics_stops_the_others_instead_of_leaving_them_waiting() {
+        let order = Ordered::new(0u64, |total: &mut u64, acc: u64| *total += acc, 2);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            std::thread::scope(|scope| {
+                for _ in 0..3 {
+                    scope.spawn(|| {
+                        let _abandon_on_panic = AbandonOnPanic(&order);
+                        while let Some(c) = order.claim(1_000) {
+                            assert_ne!(c, 5, "chunk 5 fails");
+                            order.finish(c, 1);
+                        }
+                    });
+                }
+            })
+        }));
+        assert!(outcome.is_err(), "the panic reaches the caller");
+        let state = order.lock();
+        assert!(state.abandoned && state.next < 1_000, "claims stopped at chunk {}", state.next);
+    }
 }
