@@ -225,6 +225,9 @@ const PENDING_KEYS: usize = 256;
 /// every flush.
 const GROWTH_SLACK: usize = 32;
 
+/// A store grows by at least this fraction of its width on the side that grows.
+const GROWTH_FRACTION: usize = 8;
+
 /// The quantiles a [`Sketch`] keeps resolved once it compacts: the only ones `simulate` reports
 /// (`p05`…`p95` of a result, with the ranks of their standard errors). Any other `p` is answered too, but may
 /// fall into a compacted tail, which [`Sketch::unresolved`] then counts.
@@ -382,18 +385,24 @@ impl Store {
             self.counts = vec![0; (hi - lo) as usize + 1];
             return true;
         }
-        let last = self.offset + self.counts.len() as i32 - 1;
+        let len = self.counts.len();
+        let last = self.offset + len as i32 - 1;
         if lo >= self.offset && hi <= last {
             return false;
         }
-        let slack = GROWTH_SLACK as i32;
+        let slack = GROWTH_SLACK.max(len / GROWTH_FRACTION) as i32;
         let new_lo = if lo < self.offset { (lo - slack).max(self.lo_edge) } else { self.offset };
         let new_hi = if hi > last { (hi + slack).min(self.hi_edge) } else { last };
-        let mut counts = vec![0; (new_hi - new_lo) as usize + 1];
-        let start = (self.offset - new_lo) as usize;
-        counts[start..start + self.counts.len()].copy_from_slice(&self.counts);
+        let below = (self.offset - new_lo) as usize;
+        let grown = (new_hi - new_lo) as usize + 1;
+        // In place where the allocator can (a realloc), not a new block and a freed one.
+        self.counts.reserve_exact(grown - len);
+        self.counts.resize(grown, 0);
+        if below > 0 {
+            self.counts.copy_within(0..len, below);
+            self.counts[..below].fill(0);
+        }
         self.offset = new_lo;
-        self.counts = counts;
         true
     }
 
@@ -416,7 +425,12 @@ impl Store {
             }
         }
         if keep_lo <= keep_hi {
-            self.counts = counts[keep_lo..=keep_hi].to_vec();
+            // Shifted down and shrunk in place: the allocator frees the tail, no block moves.
+            let mut counts = counts;
+            counts.copy_within(keep_lo..=keep_hi, 0);
+            counts.truncate(keep_hi - keep_lo + 1);
+            counts.shrink_to_fit();
+            self.counts = counts;
             self.offset += keep_lo as i32;
         }
     }
