@@ -228,6 +228,9 @@ const GROWTH_SLACK: usize = 32;
 /// A store grows by at least this fraction of its width on the side that grows.
 const GROWTH_FRACTION: usize = 8;
 
+/// Sparse buckets a frozen store holds before it considers moving them into its dense range.
+const SPARSE_KEYS: usize = 64;
+
 /// The quantiles a [`Sketch`] keeps resolved once it compacts: the only ones `simulate` reports
 /// (`p05`…`p95` of a result, with the ranks of their standard errors). Any other `p` is answered too, but may
 /// fall into a compacted tail, which [`Sketch::unresolved`] then counts.
@@ -296,6 +299,11 @@ struct Store {
     hi_edge: i32,
     below: u64,
     above: u64,
+    /// Once set (at the sketch's first compaction), `counts` no longer grows: keys within the edges but
+    /// outside it are counted here, sorted, one entry per key, unless they become dense enough to join it
+    /// (see [`SPARSE_KEYS`]).
+    frozen: bool,
+    sparse: Vec<(i32, u32)>,
 }
 
 impl Default for Store {
@@ -309,6 +317,8 @@ impl Default for Store {
             hi_edge: i32::MAX,
             below: 0,
             above: 0,
+            frozen: false,
+            sparse: Vec::new(),
         }
     }
 }
@@ -337,30 +347,89 @@ impl Store {
         self.pending.extend_from_slice(&other.pending);
         self.below += other.below;
         self.above += other.above;
-        if !other.counts.is_empty() {
-            let last = other.offset + other.counts.len() as i32 - 1;
-            let (lo, hi) = (other.offset.max(self.lo_edge), last.min(self.hi_edge));
+        if !self.frozen {
+            let keys =
+                other.buckets().map(|(key, _)| key).filter(|&k| k >= self.lo_edge && k <= self.hi_edge);
+            let (lo, hi) = keys.fold((i32::MAX, i32::MIN), |(lo, hi), k| (lo.min(k), hi.max(k)));
             if lo <= hi {
                 self.cover(lo, hi);
             }
-            for (i, &c) in other.counts.iter().enumerate() {
-                self.add(other.offset + i as i32, c);
-            }
         }
+        for (key, c) in other.buckets() {
+            self.add(key, c);
+        }
+        self.settle();
+        self.frozen |= other.frozen;
         self.total += other.total;
         self.pending.len() >= PENDING_KEYS
     }
 
-    /// Counts `count` values of bucket `key` (its bucket exists when the key is within the edges).
+    /// Counts `count` values of bucket `key` (its bucket exists when the key is within the edges, unless the
+    /// store is frozen: then it goes to `sparse`, unordered until [`Self::settle`]).
     fn add(&mut self, key: i32, count: u32) {
         if key < self.lo_edge {
             self.below += u64::from(count);
         } else if key > self.hi_edge {
             self.above += u64::from(count);
-        } else {
-            let c = &mut self.counts[(key - self.offset) as usize];
+        } else if let Some(c) = usize::try_from(key - self.offset).ok().and_then(|i| self.counts.get_mut(i)) {
             *c = c.saturating_add(count);
+        } else {
+            debug_assert!(self.frozen, "bucket {key} not covered");
+            self.sparse.push((key, count));
         }
+    }
+
+    /// Sorts `sparse` by key and sums the counts of equal keys.
+    fn settle(&mut self) {
+        if self.sparse.is_sorted_by(|a, b| a.0 < b.0) {
+            return;
+        }
+        self.sparse.sort_unstable_by_key(|&(key, _)| key);
+        let mut kept = 0;
+        for i in 0..self.sparse.len() {
+            let (key, c) = self.sparse[i];
+            if kept > 0 && self.sparse[kept - 1].0 == key {
+                self.sparse[kept - 1].1 = self.sparse[kept - 1].1.saturating_add(c);
+            } else {
+                self.sparse[kept] = (key, c);
+                kept += 1;
+            }
+        }
+        self.sparse.truncate(kept);
+    }
+
+    /// Every bucket held, dense or sparse, by increasing key, as `(key, count)`.
+    fn buckets(&self) -> impl DoubleEndedIterator<Item = (i32, u32)> + '_ {
+        let (offset, len) = (self.offset, self.counts.len() as i32);
+        let low = self.sparse.iter().copied().filter(move |&(key, _)| key < offset);
+        let dense = self.counts.iter().enumerate().map(move |(i, &c)| (offset + i as i32, c));
+        let high = self.sparse.iter().copied().filter(move |&(key, _)| key >= offset + len);
+        low.chain(dense).chain(high)
+    }
+
+    /// Moves the sparse buckets into `counts` when that costs at most twice their memory (a frozen store's
+    /// range filling in); true when `counts` grew.
+    fn densify(&mut self) -> bool {
+        let (Some(&(first, _)), Some(&(last, _))) = (self.sparse.first(), self.sparse.last()) else {
+            return false;
+        };
+        if self.sparse.len() < SPARSE_KEYS {
+            return false;
+        }
+        let (lo, hi) = if self.counts.is_empty() {
+            (first, last)
+        } else {
+            (first.min(self.offset), last.max(self.offset + self.counts.len() as i32 - 1))
+        };
+        let extra = (hi - lo) as usize + 1 - self.counts.len();
+        if extra > 2 * self.sparse.len() {
+            return false;
+        }
+        self.cover(lo, hi);
+        for (key, c) in std::mem::take(&mut self.sparse) {
+            self.add(key, c);
+        }
+        true
     }
 
     /// Counts the pending keys; true when the buckets grew.
@@ -368,13 +437,19 @@ impl Store {
         let (lo_edge, hi_edge) = (self.lo_edge, self.hi_edge);
         let inside = self.pending.iter().copied().filter(|&k| k >= lo_edge && k <= hi_edge);
         let (lo, hi) = inside.fold((i32::MAX, i32::MIN), |(lo, hi), k| (lo.min(k), hi.max(k)));
-        let grew = lo <= hi && self.cover(lo, hi);
+        let sparse = self.sparse.len();
+        let mut grew = !self.frozen && lo <= hi && self.cover(lo, hi);
         let pending = std::mem::take(&mut self.pending);
         for &key in &pending {
             self.add(key, 1);
         }
         self.pending = pending;
         self.pending.clear();
+        if self.sparse.len() > sparse {
+            self.settle();
+            grew = true;
+            self.densify();
+        }
         grew
     }
 
@@ -414,6 +489,7 @@ impl Store {
             return;
         }
         (self.lo_edge, self.hi_edge) = (lo_edge, hi_edge);
+        let sparse = std::mem::take(&mut self.sparse);
         let counts = std::mem::take(&mut self.counts);
         let (mut keep_lo, mut keep_hi) = (usize::MAX, 0);
         for (i, &c) in counts.iter().enumerate() {
@@ -433,13 +509,24 @@ impl Store {
             self.counts = counts;
             self.offset += keep_lo as i32;
         }
+        // The sparse buckets within the edges stay, sorted and outside the (narrower) dense range.
+        let mut sparse = sparse;
+        for &(key, c) in &sparse {
+            if key < lo_edge {
+                self.below += u64::from(c);
+            } else if key > hi_edge {
+                self.above += u64::from(c);
+            }
+        }
+        sparse.retain(|&(key, _)| key >= lo_edge && key <= hi_edge);
+        self.sparse = sparse;
     }
 
     /// Collapses the largest magnitudes into `above`, as many buckets as keep `above` at most `allowed`.
     fn collapse_top(&mut self, allowed: u64) {
         let mut held = self.above;
         let mut edge = self.hi_edge;
-        for (i, &c) in self.counts.iter().enumerate().rev() {
+        for (key, c) in self.buckets().rev() {
             if held + u64::from(c) > allowed {
                 break;
             }
@@ -447,7 +534,7 @@ impl Store {
             // The edge moves only past values, not into the empty buckets beyond: later values there
             // would add mass the margin did not count on.
             if c > 0 {
-                edge = self.offset + i as i32 - 1;
+                edge = key - 1;
             }
         }
         self.restrict(self.lo_edge, edge);
@@ -457,13 +544,13 @@ impl Store {
     fn collapse_bottom(&mut self, allowed: u64) {
         let mut held = self.below;
         let mut edge = self.lo_edge;
-        for (i, &c) in self.counts.iter().enumerate() {
+        for (key, c) in self.buckets() {
             if held + u64::from(c) > allowed {
                 break;
             }
             held += u64::from(c);
             if c > 0 {
-                edge = self.offset + i as i32 + 1;
+                edge = key + 1;
             }
         }
         self.restrict(edge, self.hi_edge);
@@ -481,19 +568,21 @@ impl Store {
             return Err((f64::from(self.hi_edge) * SKETCH_GAMMA.ln()).exp());
         }
         let mut seen = self.below;
-        for (i, &c) in self.counts.iter().enumerate() {
+        let mut top = self.offset;
+        for (key, c) in self.buckets() {
             seen += u64::from(c);
             if seen > rank {
-                return Ok(representative(self.offset + i as i32));
+                return Ok(representative(key));
             }
+            top = key;
         }
-        Ok(representative(self.offset + self.counts.len() as i32 - 1))
+        Ok(representative(top))
     }
 
     /// Buckets held (for tests of the memory bound).
     #[cfg(test)]
     fn width(&self) -> usize {
-        self.counts.len()
+        self.counts.len() + 2 * self.sparse.len()
     }
 }
 
@@ -625,6 +714,7 @@ impl Sketch {
     /// −∞, the negatives (largest magnitude first), zeros, the positives, +∞.
     fn compact(&mut self) {
         self.compacted = true;
+        (self.negative.frozen, self.positive.frozen) = (true, true);
         let n = self.n - self.nan;
         let neg_start = self.neg_inf;
         let neg_end = neg_start + self.negative.total;
@@ -989,6 +1079,34 @@ mod tests {
         let mut small = sketch_of(&xs[..700]);
         small.quantile(0.002);
         assert_eq!(small.unresolved(), 0);
+    }
+
+    #[test]
+    fn a_frozen_store_keeps_values_beyond_its_range_exact_and_sparse() {
+        // Half zeros, so the median's window holds the smallest positives and that end cannot collapse; the
+        // positives arriving after compaction (at 1,024 values, the first flush past 768) reach ever further
+        // down (1/i), beyond the dense range.
+        let xs: Vec<f64> = (1..=4000)
+            .map(|i| match i % 2 {
+                0 => 0.0,
+                _ if i > 1600 => 1.0 / f64::from(i),
+                _ => 1000.0 + f64::from(i),
+            })
+            .collect();
+        let mut sketch = sketch_of(&xs);
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        assert!(!sketch.positive.sparse.is_empty(), "the later values are held sparse");
+        assert!(sketch.positive.sparse.is_sorted_by(|a, b| a.0 < b.0));
+        // (Not iid: what the high end collapsed at compaction later holds the high percentiles, which may
+        // then be flagged; the ones checked read zeros and the sparse values.)
+        for p in [0.05, 0.25, 0.5, 0.501, 0.51, 0.55, 0.6, 0.75] {
+            let uncompacted = interpolated_quantile(xs.len(), p, |k| uncompacted_statistic(&sorted, k));
+            assert_eq!(sketch.quantile(p), uncompacted, "p = {p}");
+        }
+        assert_eq!(sketch.unresolved(), 0);
+        // Dense buckets plus sparse ones cost well under the full range of keys.
+        assert!(sketch.width() * 2 < uncompacted_width(&sorted), "{}", sketch.width());
     }
 
     #[test]
