@@ -218,6 +218,9 @@ const SKETCH_GAMMA: f64 = (1.0 + SKETCH_RELATIVE_ACCURACY) / (1.0 - SKETCH_RELAT
 /// A bucket's representative, `2γ^k / (γ + 1)`, is within α of every value in the bucket.
 const SKETCH_REPRESENTATIVE: f64 = 2.0 / (SKETCH_GAMMA + 1.0);
 
+/// The count a [`Store`] bucket holds from which it keeps its count apart (`u16::MAX`).
+const WIDE: u16 = u16::MAX;
+
 /// Keys a store holds uncounted before it counts them into its buckets.
 const PENDING_KEYS: usize = 256;
 
@@ -288,9 +291,12 @@ struct Store {
     pending: Vec<i32>,
     /// Key of `counts[0]`.
     offset: i32,
-    /// Counts saturate at `u32::MAX` per bucket, which no run reaches (trials are at most `u32::MAX`); half
-    /// the memory of `u64` counts, and the buckets are most of what `simulate` holds.
-    counts: Vec<u32>,
+    /// Counts per bucket, from `offset`: `u16`, half the memory of `u32` (the buckets are most of what
+    /// `simulate` holds); a bucket of [`WIDE`] values or more holds `WIDE` and its count is in `wide`.
+    counts: Vec<u16>,
+    /// `(key, count)` of the buckets holding `WIDE` or more, sorted by key. Counts saturate at `u32::MAX`
+    /// per bucket, which no run reaches (trials are at most `u32::MAX`).
+    wide: Vec<(i32, u32)>,
     /// Values held, counted or pending.
     total: u64,
     /// Keys below `lo_edge` are counted in `below`; keys above `hi_edge` (and not below) in `above`; only
@@ -312,6 +318,7 @@ impl Default for Store {
             pending: Vec::new(),
             offset: 0,
             counts: Vec::new(),
+            wide: Vec::new(),
             total: 0,
             lo_edge: i32::MIN,
             hi_edge: i32::MAX,
@@ -372,7 +379,17 @@ impl Store {
         } else if key > self.hi_edge {
             self.above += u64::from(count);
         } else if let Some(c) = usize::try_from(key - self.offset).ok().and_then(|i| self.counts.get_mut(i)) {
-            *c = c.saturating_add(count);
+            if *c == WIDE {
+                let at = self.wide.binary_search_by_key(&key, |&(k, _)| k).expect("a wide bucket is listed");
+                self.wide[at].1 = self.wide[at].1.saturating_add(count);
+            } else if u32::from(*c) + count < u32::from(WIDE) {
+                *c += count as u16;
+            } else {
+                let sum = u32::from(*c).saturating_add(count);
+                *c = WIDE;
+                let at = self.wide.binary_search_by_key(&key, |&(k, _)| k).unwrap_err();
+                self.wide.insert(at, (key, sum));
+            }
         } else {
             debug_assert!(self.frozen, "bucket {key} not covered");
             self.sparse.push((key, count));
@@ -402,7 +419,18 @@ impl Store {
     fn buckets(&self) -> impl DoubleEndedIterator<Item = (i32, u32)> + '_ {
         let (offset, len) = (self.offset, self.counts.len() as i32);
         let low = self.sparse.iter().copied().filter(move |&(key, _)| key < offset);
-        let dense = self.counts.iter().enumerate().map(move |(i, &c)| (offset + i as i32, c));
+        let wide = &self.wide;
+        let dense = self.counts.iter().enumerate().map(move |(i, &c)| {
+            let key = offset + i as i32;
+            (
+                key,
+                if c == WIDE {
+                    wide[wide.binary_search_by_key(&key, |&(k, _)| k).expect("listed")].1
+                } else {
+                    c.into()
+                },
+            )
+        });
         let high = self.sparse.iter().copied().filter(move |&(key, _)| key >= offset + len);
         low.chain(dense).chain(high)
     }
@@ -496,10 +524,14 @@ impl Store {
             let key = self.offset + i as i32;
             if key >= lo_edge && key <= hi_edge {
                 (keep_lo, keep_hi) = (keep_lo.min(i), i);
+            } else if c == WIDE {
+                let at = self.wide.binary_search_by_key(&key, |&(k, _)| k).expect("a wide bucket is listed");
+                self.add(key, self.wide[at].1);
             } else {
-                self.add(key, c);
+                self.add(key, c.into());
             }
         }
+        self.wide.retain(|&(key, _)| key >= lo_edge && key <= hi_edge);
         if keep_lo <= keep_hi {
             // Shifted down and shrunk in place: the allocator frees the tail, no block moves.
             let mut counts = counts;
@@ -1107,6 +1139,30 @@ mod tests {
         assert_eq!(sketch.unresolved(), 0);
         // Dense buckets plus sparse ones cost well under the full range of keys.
         assert!(sketch.width() * 2 < uncompacted_width(&sorted), "{}", sketch.width());
+    }
+
+    #[test]
+    fn a_bucket_past_u16_keeps_its_exact_count() {
+        // 70% of the values are 7.0: its bucket holds more than a `u16`, alone or after a merge of halves.
+        let xs: Vec<f64> = (0..100_000)
+            .map(|i| if i % 10 < 7 { 7.0 } else { 1.0 + f64::from(i * 7919 % 997) / 10.0 })
+            .collect();
+        let mut whole = sketch_of(&xs);
+        let mut halves = sketch_of(&xs[..50_000]);
+        halves.merge(&sketch_of(&xs[50_000..]));
+        let key = |x: f64| (x.ln() / SKETCH_GAMMA.ln()).ceil() as i32;
+        let sevens = xs.iter().filter(|&&x| key(x) == key(7.0)).count() as u32;
+        assert!(sevens > u32::from(WIDE));
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        for p in RESOLVED_QUANTILES.into_iter().chain([0.2, 0.3, 0.8, 0.85]) {
+            let uncompacted = interpolated_quantile(xs.len(), p, |k| uncompacted_statistic(&sorted, k));
+            assert_eq!(whole.quantile(p), uncompacted, "p = {p}");
+            assert_eq!(halves.quantile(p), uncompacted, "p = {p}");
+        }
+        // (After a quantile, which counts the pending keys.)
+        assert_eq!(whole.positive.wide, vec![(key(7.0), sevens)]);
+        assert_eq!(halves.positive.wide, vec![(key(7.0), sevens)]);
     }
 
     #[test]
