@@ -382,7 +382,7 @@ impl Store {
             if *c == WIDE {
                 let at = self.wide.binary_search_by_key(&key, |&(k, _)| k).expect("a wide bucket is listed");
                 self.wide[at].1 = self.wide[at].1.saturating_add(count);
-            } else if u32::from(*c) + count < u32::from(WIDE) {
+            } else if u32::from(*c).saturating_add(count) < u32::from(WIDE) {
                 *c += count as u16;
             } else {
                 let sum = u32::from(*c).saturating_add(count);
