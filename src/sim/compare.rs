@@ -37,9 +37,9 @@ pub fn run_paired(
             run.headlines.push(headline(model, &o));
             run.breakdown.push(&o);
         },
-        merge: |run: &mut PairedRun, later: PairedRun| {
-            run.headlines.extend(later.headlines);
-            run.breakdown.append(later.breakdown);
+        merge: |run: &mut PairedRun, later: &mut PairedRun| {
+            run.headlines.append(&mut later.headlines);
+            run.breakdown.append(&mut later.breakdown);
         },
     };
     run_fold(model, trials, threads, progress, fold)
@@ -281,12 +281,13 @@ impl RunBreakdown {
         self.house.push(o.house_bookings);
     }
 
-    /// Appends the breakdown of the trials that follow this one's (of the same model).
-    pub fn append(&mut self, later: RunBreakdown) {
-        self.trials += later.trials;
-        self.bookings.extend(later.bookings);
-        self.pipeline.extend(later.pipeline);
-        self.house.extend(later.house);
+    /// Moves the breakdown of the trials that follow this one's (of the same model) to the end of this one,
+    /// leaving `later` empty, its buffers kept for reuse.
+    pub fn append(&mut self, later: &mut RunBreakdown) {
+        self.trials += std::mem::take(&mut later.trials);
+        self.bookings.append(&mut later.bookings);
+        self.pipeline.append(&mut later.pipeline);
+        self.house.append(&mut later.house);
     }
 
     /// Trials held.

@@ -223,7 +223,7 @@ pub fn aggregate(model: &Model, scenario: &str, shock: Option<&str>, outcomes: &
         for o in chunk {
             acc.push(model, o);
         }
-        total.merge(acc);
+        total.merge(&acc);
     }
     total.finish(model, scenario, shock)
 }
@@ -241,7 +241,10 @@ pub fn simulate(
     let fold = Fold {
         init: || SimAccumulator::new(model),
         fold: |acc: &mut SimAccumulator, _, outcome| acc.push(model, &outcome),
-        merge: |acc: &mut SimAccumulator, later| acc.merge(later),
+        merge: |acc: &mut SimAccumulator, later: &mut SimAccumulator| {
+            acc.merge(later);
+            later.clear();
+        },
     };
     Ok(run_fold(model, trials, threads, progress, fold)?.finish(model, scenario, None))
 }
@@ -357,8 +360,55 @@ impl SimAccumulator {
         }
     }
 
+    /// Empties the accumulator to the state [`Self::new`] gives, keeping its buffers, so the runner reuses
+    /// it for a later chunk instead of allocating another. (Destructured, so a new field can't be missed.)
+    pub fn clear(&mut self) {
+        let SimAccumulator {
+            trials,
+            reps,
+            team_bookings,
+            team_at_plan,
+            share_at_quota,
+            house_bookings,
+            team_monthly,
+            attainment_variance,
+            attainment_sd,
+            attainment_cv,
+            attainment_gini,
+            coverage_rate,
+            segment_quota: _,
+            pipeline_created,
+            pipeline_coverage,
+        } = self;
+        *trials = 0;
+        for rep in reps {
+            let RepAccumulator { bookings, attainment, at_quota, opportunities, wins, covered, monthly } =
+                rep;
+            bookings.clear();
+            if let Some(attainment) = attainment {
+                attainment.clear();
+            }
+            *at_quota = 0;
+            for w in [opportunities, wins, covered] {
+                *w = Welford::default();
+            }
+            monthly.iter_mut().for_each(Distribution::clear);
+        }
+        team_bookings.clear();
+        team_monthly.iter_mut().for_each(Distribution::clear);
+        for w in
+            [team_at_plan, share_at_quota, house_bookings, attainment_variance, attainment_sd, attainment_cv]
+                .into_iter()
+                .chain([attainment_gini, coverage_rate])
+                .chain(pipeline_created.iter_mut())
+                .chain(pipeline_coverage.iter_mut())
+        {
+            *w = Welford::default();
+        }
+    }
+
     /// Appends the accumulator of the trials that follow this one's.
-    pub fn merge(&mut self, later: SimAccumulator) {
+    pub fn merge(&mut self, later: &SimAccumulator) {
         self.trials += later.trials;
         for (mine, theirs) in self.reps.iter_mut().zip(&later.reps) {
             mine.bookings.merge(&theirs.bookings);

@@ -34,13 +34,15 @@ pub enum RunError {
 
 /// How a run accumulates its trials: `init` makes an empty accumulator, `fold` adds one trial (trial index
 /// and outcome, in trial order within a chunk), `merge` appends a later chunk's accumulator to an earlier
-/// one's. The result is `merge(merge(chunk 0, chunk 1), chunk 2)…`, whatever the thread count.
+/// one's and leaves the later one empty, as `init` makes it (the runner reuses it for another chunk, so its
+/// buffers are allocated once per window slot, not once per chunk). The result is
+/// `merge(merge(chunk 0, chunk 1), chunk 2)…`, whatever the thread count.
 pub struct Fold<I, F, M> {
     /// An empty accumulator.
     pub init: I,
     /// Adds one trial.
     pub fold: F,
-    /// Appends the next chunk's accumulator.
+    /// Appends the next chunk's accumulator to the total and empties it.
     pub merge: M,
 }
 
@@ -58,15 +60,15 @@ where
     A: Send,
     I: Fn() -> A + Sync,
     F: Fn(&mut A, u64, TrialOutcome) + Sync,
-    M: FnMut(&mut A, A) + Send,
+    M: FnMut(&mut A, &mut A) + Send,
 {
     let Fold { init, fold, merge } = how;
     let threads = threads.unwrap_or_else(rayon::current_num_threads).max(1);
     let chunk = CHUNK as u64;
     let chunks = trials.div_ceil(chunk);
-    let run_chunk = |c: u64, scratch: &mut Scratch| -> A {
+    let run_chunk = |c: u64, acc: Option<A>, scratch: &mut Scratch| -> A {
         let (start, end) = (c * chunk, ((c + 1) * chunk).min(trials));
-        let mut acc = init();
+        let mut acc = acc.unwrap_or_else(&init);
         for t in start..end {
             fold(&mut acc, t, run_trial(model, t, scratch));
         }
@@ -80,8 +82,8 @@ where
                 std::thread::Builder::new().name(format!("terrasim-{i}")).spawn_scoped(scope, || {
                     let _abandon_on_panic = AbandonOnPanic(&order);
                     let mut scratch = Scratch::default();
-                    while let Some(c) = order.claim(chunks) {
-                        let acc = run_chunk(c, &mut scratch);
+                    while let Some((c, spare)) = order.claim(chunks) {
+                        let acc = run_chunk(c, spare, &mut scratch);
                         order.finish(c, acc);
                     }
                 })
@@ -111,7 +113,8 @@ where
 }
 
 /// The merge in trial order: chunks claimed in order, finished ones parked until every earlier chunk is
-/// merged, and claims held back while the window of unmerged chunks is full.
+/// merged, merged ones kept (emptied) for later chunks, and claims held back while the window of unmerged
+/// chunks is full.
 struct Ordered<A, M> {
     state: Mutex<OrderState<A>>,
     /// Signalled when a chunk is merged (the window moves) or the run is abandoned.
@@ -128,19 +131,22 @@ struct OrderState<A> {
     merged: u64,
     /// Finished chunks waiting for an earlier one.
     parked: BTreeMap<u64, A>,
+    /// Merged (hence empty) accumulators, handed out with the next claims: at most the window's worth.
+    spare: Vec<A>,
     /// A worker is merging (so the others park their chunks instead).
     merging: bool,
     /// No more chunks are handed out (a worker panicked or could not start).
     abandoned: bool,
 }
 
-impl<A, M: FnMut(&mut A, A)> Ordered<A, M> {
+impl<A, M: FnMut(&mut A, &mut A)> Ordered<A, M> {
     fn new(total: A, merge: M, window: u64) -> Self {
         Ordered {
             state: Mutex::new(OrderState {
                 next: 0,
                 merged: 0,
                 parked: BTreeMap::new(),
+                spare: Vec::new(),
                 merging: false,
                 abandoned: false,
             }),
@@ -155,8 +161,9 @@ impl<A, M: FnMut(&mut A, A)> Ordered<A, M> {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The next chunk to run, once the window has room for it; `None` when all are claimed.
-    fn claim(&self, chunks: u64) -> Option<u64> {
+    /// The next chunk to run, once the window has room for it, with an emptied accumulator to fold it into
+    /// if one is spare; `None` when all are claimed.
+    fn claim(&self, chunks: u64) -> Option<(u64, Option<A>)> {
         let mut state = self.lock();
         loop {
             if state.abandoned || state.next >= chunks {
@@ -164,7 +171,8 @@ impl<A, M: FnMut(&mut A, A)> Ordered<A, M> {
             }
             if state.next < state.merged + self.window {
                 state.next += 1;
-                return Some(state.next - 1);
+                let spare = state.spare.pop();
+                return Some((state.next - 1, spare));
             }
             state = self.moved.wait(state).unwrap_or_else(|poisoned| poisoned.into_inner());
         }
@@ -180,15 +188,16 @@ impl<A, M: FnMut(&mut A, A)> Ordered<A, M> {
         }
         loop {
             let merged = state.merged;
-            let Some(next) = state.parked.remove(&merged) else { return };
+            let Some(mut next) = state.parked.remove(&merged) else { return };
             state.merging = true;
             drop(state);
             {
                 let mut total = self.total.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 let (total, merge) = &mut *total;
-                merge(total, next);
+                merge(total, &mut next);
             }
             state = self.lock();
+            state.spare.push(next);
             state.merging = false;
             state.merged += 1;
             self.moved.notify_all();
@@ -209,9 +218,9 @@ impl<A, M: FnMut(&mut A, A)> Ordered<A, M> {
 }
 
 /// Abandons the run if a worker unwinds, so the others stop waiting for a chunk it will never finish.
-struct AbandonOnPanic<'a, A, M: FnMut(&mut A, A)>(&'a Ordered<A, M>);
+struct AbandonOnPanic<'a, A, M: FnMut(&mut A, &mut A)>(&'a Ordered<A, M>);
 
-impl<A, M: FnMut(&mut A, A)> Drop for AbandonOnPanic<'_, A, M> {
+impl<A, M: FnMut(&mut A, &mut A)> Drop for AbandonOnPanic<'_, A, M> {
     fn drop(&mut self) {
         if std::thread::panicking() {
             self.0.abandon();
@@ -235,7 +244,7 @@ pub fn run_trials(
         Fold {
             init: Vec::new,
             fold: |outcomes: &mut Vec<TrialOutcome>, _, o| outcomes.push(o),
-            merge: |outcomes: &mut Vec<TrialOutcome>, chunk| outcomes.extend(chunk),
+            merge: |outcomes: &mut Vec<TrialOutcome>, chunk: &mut Vec<TrialOutcome>| outcomes.append(chunk),
         },
     )
 }
@@ -246,50 +255,55 @@ mod tests {
 
     /// Runs `chunks` chunks on `threads` workers through an [`Ordered`] whose merge appends the chunk's
     /// index; each chunk's "work" takes a time that varies with its index, so chunks finish out of order.
-    /// Returns the merged order and the most chunks ever claimed and not yet merged.
-    fn drive(chunks: u64, threads: usize, window: u64) -> (Vec<u64>, u64) {
-        let widest = Mutex::new(0u64);
-        let order = Ordered::new(
-            Vec::new(),
-            |total: &mut Vec<u64>, mut acc: Vec<u64>| total.append(&mut acc),
-            window,
-        );
+    /// Returns the merged order, the most chunks ever claimed and not yet merged, and how many chunks got a
+    /// new accumulator instead of a spare one.
+    fn drive(chunks: u64, threads: usize, window: u64) -> (Vec<u64>, u64, u64) {
+        let (widest, fresh) = (Mutex::new(0u64), Mutex::new(0u64));
+        let order =
+            Ordered::new(Vec::new(), |total: &mut Vec<u64>, acc: &mut Vec<u64>| total.append(acc), window);
         std::thread::scope(|scope| {
             for _ in 0..threads {
                 scope.spawn(|| {
-                    while let Some(c) = order.claim(chunks) {
+                    while let Some((c, spare)) = order.claim(chunks) {
+                        let mut acc = spare.unwrap_or_else(|| {
+                            *fresh.lock().unwrap() += 1;
+                            Vec::new()
+                        });
+                        assert!(acc.is_empty(), "a spare accumulator comes back empty");
                         {
                             let state = order.lock();
                             let mut widest = widest.lock().unwrap();
                             *widest = (*widest).max(state.next - state.merged);
                         }
                         std::thread::sleep(std::time::Duration::from_micros((c * 7919) % 13 * 50));
-                        order.finish(c, vec![c]);
+                        acc.push(c);
+                        order.finish(c, acc);
                     }
                 });
             }
         });
-        (order.into_total(), widest.into_inner().unwrap())
+        (order.into_total(), widest.into_inner().unwrap(), fresh.into_inner().unwrap())
     }
 
     #[test]
-    fn chunks_are_merged_in_order_and_never_more_than_the_window_ahead() {
+    fn chunks_are_merged_in_order_never_more_than_the_window_ahead_into_reused_accumulators() {
         for (threads, window) in [(1, 1), (2, 6), (4, 3), (8, 24)] {
-            let (merged, widest) = drive(200, threads, window);
+            let (merged, widest, fresh) = drive(200, threads, window);
             assert_eq!(merged, (0..200).collect::<Vec<_>>(), "{threads} threads, window {window}");
             assert!(widest <= window, "{widest} chunks open with a window of {window}");
+            assert!(fresh <= window, "{fresh} accumulators made for a window of {window}");
         }
     }
 
     #[test]
     fn a_worker_that_panics_stops_the_others_instead_of_leaving_them_waiting() {
-        let order = Ordered::new(0u64, |total: &mut u64, acc: u64| *total += acc, 2);
+        let order = Ordered::new(0u64, |total: &mut u64, acc: &mut u64| *total += std::mem::take(acc), 2);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             std::thread::scope(|scope| {
                 for _ in 0..3 {
                     scope.spawn(|| {
                         let _abandon_on_panic = AbandonOnPanic(&order);
-                        while let Some(c) = order.claim(1_000) {
+                        while let Some((c, _)) = order.claim(1_000) {
                             assert_ne!(c, 5, "chunk 5 fails");
                             order.finish(c, 1);
                         }

@@ -147,6 +147,12 @@ impl Distribution {
         self.sketch.push(x);
     }
 
+    /// Empties the distribution, keeping the sketch's buffers.
+    pub fn clear(&mut self) {
+        self.moments = Welford::default();
+        self.sketch.clear();
+    }
+
     /// Appends a later chunk's distribution (the moments merge in this order; the sketch's counts in any).
     pub fn merge(&mut self, other: &Distribution) {
         self.moments.merge(&other.moments);
@@ -240,8 +246,9 @@ const SPARSE_KEYS: usize = 64;
 pub const RESOLVED_QUANTILES: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
 
 /// Values (NaN aside) a sketch holds before it compacts its tails. Below it a sketch is exact up to α at
-/// every rank. 768 is a multiple of the runner's flush (8 chunks of 32 trials) below 1,000, so a
-/// 1,000-trial run compacts at the same point as a longer one and the longest run holds no wider stores.
+/// every rank. Every sketch compacts when it first holds this many (see `Sketch::compaction_due`); 768 is a
+/// multiple of the runner's chunk of 32 trials below 1,000, so a 1,000-trial run compacts at the same point
+/// as a longer one and the longest run holds no wider stores.
 pub const SKETCH_COMPACT_FROM: u64 = 768;
 
 /// Standard deviations of margin between a compacted tail and the nearest resolved rank (see
@@ -331,6 +338,19 @@ impl Default for Store {
 }
 
 impl Store {
+    /// Empties the store to its default state, keeping its buffers.
+    fn clear(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        let mut counts = std::mem::take(&mut self.counts);
+        let mut wide = std::mem::take(&mut self.wide);
+        let mut sparse = std::mem::take(&mut self.sparse);
+        pending.clear();
+        counts.clear();
+        wide.clear();
+        sparse.clear();
+        *self = Store { pending, counts, wide, sparse, ..Store::default() };
+    }
+
     /// Queues a magnitude; true when the pending keys should be counted.
     fn push(&mut self, magnitude: f64) -> bool {
         // The key of a positive finite f64 lies within ±(1075·ln 2 / ln γ) ≈ ±373,000.
@@ -351,6 +371,11 @@ impl Store {
         }
         // What the other store collapsed is collapsed here too.
         self.restrict(self.lo_edge.max(other.lo_edge), self.hi_edge.min(other.hi_edge));
+        let need = self.pending.len() + other.pending.len();
+        if need > self.pending.capacity() {
+            // Room for a flush's worth, not a doubling past it (the running total keeps this buffer).
+            self.pending.reserve_exact(need.max(PENDING_KEYS) - self.pending.len());
+        }
         self.pending.extend_from_slice(&other.pending);
         self.below += other.below;
         self.above += other.above;
@@ -359,7 +384,7 @@ impl Store {
                 other.buckets().map(|(key, _)| key).filter(|&k| k >= self.lo_edge && k <= self.hi_edge);
             let (lo, hi) = keys.fold((i32::MAX, i32::MIN), |(lo, hi), k| (lo.min(k), hi.max(k)));
             if lo <= hi {
-                self.cover(lo, hi);
+                self.cover(lo, hi, self.growth_slack());
             }
         }
         for (key, c) in other.buckets() {
@@ -453,7 +478,8 @@ impl Store {
         if extra > 2 * self.sparse.len() {
             return false;
         }
-        self.cover(lo, hi);
+        // Exactly: a frozen store's range fills in by the few keys beyond it, so slack would be most of it.
+        self.cover(lo, hi, 0);
         for (key, c) in std::mem::take(&mut self.sparse) {
             self.add(key, c);
         }
@@ -466,7 +492,7 @@ impl Store {
         let inside = self.pending.iter().copied().filter(|&k| k >= lo_edge && k <= hi_edge);
         let (lo, hi) = inside.fold((i32::MAX, i32::MIN), |(lo, hi), k| (lo.min(k), hi.max(k)));
         let sparse = self.sparse.len();
-        let mut grew = !self.frozen && lo <= hi && self.cover(lo, hi);
+        let mut grew = !self.frozen && lo <= hi && self.cover(lo, hi, self.growth_slack());
         let pending = std::mem::take(&mut self.pending);
         for &key in &pending {
             self.add(key, 1);
@@ -481,8 +507,14 @@ impl Store {
         grew
     }
 
-    /// Grows the buckets to hold keys `lo..=hi` (within the edges); true when they grew.
-    fn cover(&mut self, lo: i32, hi: i32) -> bool {
+    /// Spare buckets for a store that grows while it is not frozen.
+    fn growth_slack(&self) -> usize {
+        GROWTH_SLACK.max(self.counts.len() / GROWTH_FRACTION)
+    }
+
+    /// Grows the buckets to hold keys `lo..=hi` (within the edges), with `slack` spare buckets on the side
+    /// that grows; true when they grew.
+    fn cover(&mut self, lo: i32, hi: i32, slack: usize) -> bool {
         if self.counts.is_empty() {
             self.offset = lo;
             self.counts = vec![0; (hi - lo) as usize + 1];
@@ -493,7 +525,7 @@ impl Store {
         if lo >= self.offset && hi <= last {
             return false;
         }
-        let slack = GROWTH_SLACK.max(len / GROWTH_FRACTION) as i32;
+        let slack = slack as i32;
         let new_lo = if lo < self.offset { (lo - slack).max(self.lo_edge) } else { self.offset };
         let new_hi = if hi > last { (hi + slack).min(self.hi_edge) } else { last };
         let below = (self.offset - new_lo) as usize;
@@ -705,9 +737,25 @@ impl Sketch {
         } else {
             self.negative.push(-x)
         };
-        if full {
+        if full || self.compaction_due() {
             self.flush(true);
         }
+    }
+
+    /// Whether the sketch has reached [`SKETCH_COMPACT_FROM`] values and never compacted: then it compacts
+    /// now, whether or not a store's pending keys are full (a store that fills slowly, next to a large share
+    /// of zeros, would otherwise compact later in a longer run, and grow wider first).
+    fn compaction_due(&self) -> bool {
+        !self.compacted && self.n - self.nan >= SKETCH_COMPACT_FROM
+    }
+
+    /// Empties the sketch to its default state, keeping the stores' buffers.
+    pub fn clear(&mut self) {
+        let (mut negative, mut positive) =
+            (std::mem::take(&mut self.negative), std::mem::take(&mut self.positive));
+        negative.clear();
+        positive.clear();
+        *self = Sketch { negative, positive, ..Sketch::default() };
     }
 
     /// Merges another sketch into this one: the result is the sketch of both sets of values (compacted to the
@@ -728,7 +776,7 @@ impl Sketch {
         self.unresolved += other.unresolved;
         let negative = self.negative.merge(&other.negative);
         let positive = self.positive.merge(&other.positive);
-        if negative || positive {
+        if negative || positive || self.compaction_due() {
             self.flush(true);
         }
     }
@@ -1139,6 +1187,39 @@ mod tests {
         assert_eq!(sketch.unresolved(), 0);
         // Dense buckets plus sparse ones cost well under the full range of keys.
         assert!(sketch.width() * 2 < uncompacted_width(&sorted), "{}", sketch.width());
+    }
+
+    #[test]
+    fn a_sketch_compacts_at_its_threshold_even_when_its_stores_fill_slowly() {
+        // 95% zeros, merged chunk by chunk as the runner does: the positive store's pending keys would not
+        // fill (256) before ~5,000 values, yet the sketch compacts, and freezes, at 768.
+        let xs: Vec<f64> = (0..1_000).map(|i| if i % 20 == 0 { 1.0 + f64::from(i) } else { 0.0 }).collect();
+        let mut total = Sketch::default();
+        for (c, chunk) in xs.chunks(32).enumerate() {
+            total.merge(&sketch_of(chunk));
+            let held = 32 * (c as u64 + 1);
+            assert_eq!(total.compacted, held >= SKETCH_COMPACT_FROM, "after {held} values");
+            assert_eq!(total.positive.frozen, total.compacted);
+        }
+    }
+
+    #[test]
+    fn a_cleared_sketch_is_a_new_one_with_its_buffers_kept() {
+        let xs = heavy_values(3_000, 11);
+        let mut reused = sketch_of(&xs);
+        let capacity = reused.positive.pending.capacity() + reused.positive.counts.capacity();
+        reused.clear();
+        assert!(reused.positive.pending.capacity() + reused.positive.counts.capacity() == capacity);
+        assert_eq!((reused.n, reused.compacted, reused.positive.total), (0, false, 0));
+        let ys = heavy_values(2_000, 12);
+        for &y in &ys {
+            reused.push(y);
+        }
+        let mut fresh = sketch_of(&ys);
+        for p in RESOLVED_QUANTILES.into_iter().chain([0.01, 0.99]) {
+            assert_eq!(reused.quantile(p), fresh.quantile(p), "p = {p}");
+        }
+        assert_eq!((reused.min, reused.max, reused.unresolved()), (fresh.min, fresh.max, fresh.unresolved()));
     }
 
     #[test]
