@@ -5,7 +5,6 @@
 //! merged, so memory holds at most that many chunk accumulators, however many trials there are, and no
 //! worker waits at a barrier.
 
-use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use super::model::Model;
@@ -75,7 +74,10 @@ where
         progress(end - start);
         acc
     };
-    let order = Ordered::new(init(), merge, threads as u64 * WINDOW_PER_THREAD);
+    // Every accumulator the window can hold, made up front: the run then allocates none per chunk, and the
+    // same ones whatever the timing of the threads.
+    let window = (threads as u64 * WINDOW_PER_THREAD).min(chunks).max(1);
+    let order = Ordered::new(init(), merge, window, (0..window).map(|_| init()).collect());
     let spawned = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads.min(chunks.max(1) as usize))
             .map(|i| {
@@ -129,8 +131,9 @@ struct OrderState<A> {
     next: u64,
     /// Chunks merged so far (all of `0..merged`).
     merged: u64,
-    /// Finished chunks waiting for an earlier one.
-    parked: BTreeMap<u64, A>,
+    /// Finished chunks waiting for an earlier one: chunk `c` in slot `c % window` (the claimed and unmerged
+    /// chunks are fewer than the window, so no two share a slot).
+    parked: Vec<Option<A>>,
     /// Merged (hence empty) accumulators, handed out with the next claims: at most the window's worth.
     spare: Vec<A>,
     /// A worker is merging (so the others park their chunks instead).
@@ -140,19 +143,21 @@ struct OrderState<A> {
 }
 
 impl<A, M: FnMut(&mut A, &mut A)> Ordered<A, M> {
-    fn new(total: A, merge: M, window: u64) -> Self {
+    /// The merge of `window` chunks at a time into `total`, handing out the `spare` accumulators first.
+    fn new(total: A, merge: M, window: u64, spare: Vec<A>) -> Self {
+        let window = window.max(1);
         Ordered {
             state: Mutex::new(OrderState {
                 next: 0,
                 merged: 0,
-                parked: BTreeMap::new(),
-                spare: Vec::new(),
+                parked: (0..window).map(|_| None).collect(),
+                spare,
                 merging: false,
                 abandoned: false,
             }),
             moved: Condvar::new(),
             total: Mutex::new((total, merge)),
-            window: window.max(1),
+            window,
         }
     }
 
@@ -182,13 +187,15 @@ impl<A, M: FnMut(&mut A, &mut A)> Ordered<A, M> {
     /// next in order.
     fn finish(&self, c: u64, acc: A) {
         let mut state = self.lock();
-        state.parked.insert(c, acc);
+        let slot = (c % self.window) as usize;
+        debug_assert!(state.parked[slot].is_none());
+        state.parked[slot] = Some(acc);
         if state.merging {
             return;
         }
         loop {
             let merged = state.merged;
-            let Some(mut next) = state.parked.remove(&merged) else { return };
+            let Some(mut next) = state.parked[(merged % self.window) as usize].take() else { return };
             state.merging = true;
             drop(state);
             {
@@ -212,7 +219,7 @@ impl<A, M: FnMut(&mut A, &mut A)> Ordered<A, M> {
 
     fn into_total(self) -> A {
         let state = self.state.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
-        debug_assert!(state.parked.is_empty() && state.next == state.merged);
+        debug_assert!(state.parked.iter().all(Option::is_none) && state.next == state.merged);
         self.total.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).0
     }
 }
@@ -259,8 +266,12 @@ mod tests {
     /// new accumulator instead of a spare one.
     fn drive(chunks: u64, threads: usize, window: u64) -> (Vec<u64>, u64, u64) {
         let (widest, fresh) = (Mutex::new(0u64), Mutex::new(0u64));
-        let order =
-            Ordered::new(Vec::new(), |total: &mut Vec<u64>, acc: &mut Vec<u64>| total.append(acc), window);
+        let order = Ordered::new(
+            Vec::new(),
+            |total: &mut Vec<u64>, acc: &mut Vec<u64>| total.append(acc),
+            window,
+            Vec::new(),
+        );
         std::thread::scope(|scope| {
             for _ in 0..threads {
                 scope.spawn(|| {
@@ -297,7 +308,8 @@ mod tests {
 
     #[test]
     fn a_worker_that_panics_stops_the_others_instead_of_leaving_them_waiting() {
-        let order = Ordered::new(0u64, |total: &mut u64, acc: &mut u64| *total += std::mem::take(acc), 2);
+        let order =
+            Ordered::new(0u64, |total: &mut u64, acc: &mut u64| *total += std::mem::take(acc), 2, Vec::new());
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             std::thread::scope(|scope| {
                 for _ in 0..3 {

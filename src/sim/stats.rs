@@ -586,6 +586,21 @@ impl Store {
         self.sparse = sparse;
     }
 
+    /// Drops the empty buckets at both ends of `counts` and its spare capacity (the growth slack): done when
+    /// the store freezes, since its dense range no longer grows.
+    fn trim(&mut self) {
+        let first = self.counts.iter().position(|&c| c != 0);
+        let last = self.counts.iter().rposition(|&c| c != 0);
+        let (Some(first), Some(last)) = (first, last) else {
+            self.counts = Vec::new();
+            return;
+        };
+        self.counts.copy_within(first..=last, 0);
+        self.counts.truncate(last - first + 1);
+        self.counts.shrink_to_fit();
+        self.offset += first as i32;
+    }
+
     /// Collapses the largest magnitudes into `above`, as many buckets as keep `above` at most `allowed`.
     fn collapse_top(&mut self, allowed: u64) {
         let mut held = self.above;
@@ -806,6 +821,8 @@ impl Sketch {
         let pos = &mut self.positive;
         pos.collapse_bottom(collapsible(pos_start, n, Towards::Up).min(pos.total));
         pos.collapse_top(collapsible(pos_end, n, Towards::Down).min(pos.total - pos.below));
+        self.negative.trim();
+        self.positive.trim();
     }
 
     /// Values pushed.
