@@ -1,9 +1,9 @@
 //! The parallel runner: fixed chunks of trials, each trial keyed by its index, each chunk folded into its own
 //! accumulator and the chunks' accumulators merged in trial order, so the outcome is identical for any
-//! thread count. Workers take chunks in order and merge each finished one as soon as every earlier chunk
-//! is merged; none starts a chunk more than [`WINDOW_PER_THREAD`] chunks per thread ahead of the last one
-//! merged, so memory holds at most that many chunk accumulators, however many trials there are, and no
-//! worker waits at a barrier.
+//! thread count. Workers take chunks in order and park each finished one; the calling thread merges them
+//! in order as they arrive. No worker starts a chunk more than [`WINDOW_PER_THREAD`] chunks per thread
+//! ahead of the last one merged, so memory holds at most that many chunk accumulators (made once and
+//! reused), however many trials there are, and no worker waits at a barrier.
 
 use std::sync::{Condvar, Mutex, MutexGuard};
 
@@ -59,7 +59,7 @@ where
     A: Send,
     I: Fn() -> A + Sync,
     F: Fn(&mut A, u64, TrialOutcome) + Sync,
-    M: FnMut(&mut A, &mut A) + Send,
+    M: FnMut(&mut A, &mut A),
 {
     let Fold { init, fold, merge } = how;
     let threads = threads.unwrap_or_else(rayon::current_num_threads).max(1);
@@ -77,52 +77,75 @@ where
     // Every accumulator the window can hold, made up front: the run then allocates none per chunk, and the
     // same ones whatever the timing of the threads.
     let window = (threads as u64 * WINDOW_PER_THREAD).min(chunks).max(1);
-    let order = Ordered::new(init(), merge, window, (0..window).map(|_| init()).collect());
-    let spawned = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.min(chunks.max(1) as usize))
-            .map(|i| {
-                std::thread::Builder::new().name(format!("terrasim-{i}")).spawn_scoped(scope, || {
-                    let _abandon_on_panic = AbandonOnPanic(&order);
-                    let mut scratch = Scratch::default();
-                    while let Some((c, spare)) = order.claim(chunks) {
-                        let acc = run_chunk(c, spare, &mut scratch);
-                        order.finish(c, acc);
-                    }
-                })
-            })
-            .collect();
-        let mut failed = None;
-        for worker in workers {
-            match worker {
-                Ok(handle) => {
-                    if let Err(panic) = handle.join() {
-                        std::panic::resume_unwind(panic);
-                    }
-                }
-                Err(e) => {
-                    // The workers that did start finish the chunks; the run is refused all the same.
-                    order.abandon();
-                    failed = Some(e.to_string());
-                }
-            }
-        }
-        failed
-    });
-    match spawned {
-        Some(reason) => Err(RunError::ThreadPool { threads, reason }),
-        None => Ok(order.into_total()),
-    }
+    let spare = (0..window).map(|_| init()).collect();
+    let (mut merge, mut total) = (merge, init());
+    run_ordered(threads, chunks, window, spare, run_chunk, |acc| merge(&mut total, acc))
+        .map_err(|reason| RunError::ThreadPool { threads, reason })?;
+    Ok(total)
 }
 
-/// The merge in trial order: chunks claimed in order, finished ones parked until every earlier chunk is
+/// Runs `work` on chunks `0..chunks` on `threads` workers, at most `window` chunks ahead of the merge, and
+/// calls `merge` on each finished chunk's accumulator in chunk order, on the calling thread: the running
+/// total is thus allocated and grown apart from the workers' per-trial buffers (sharing an allocator arena
+/// with those, it fragments over a long run). `work` gets a `spare` (emptied) accumulator when there is
+/// one, and each worker's own `S`. A worker's panic is re-raised here once the others have stopped; a
+/// worker that cannot be spawned is `Err`, after the others have stopped.
+fn run_ordered<A: Send, S: Default>(
+    threads: usize,
+    chunks: u64,
+    window: u64,
+    spare: Vec<A>,
+    work: impl Fn(u64, Option<A>, &mut S) -> A + Sync,
+    mut merge: impl FnMut(&mut A),
+) -> Result<(), String> {
+    let order = Ordered::new(window, spare);
+    std::thread::scope(|scope| {
+        let mut failed = None;
+        let workers: Vec<_> = (0..threads.min(chunks.max(1) as usize))
+            .filter_map(|i| {
+                let spawned =
+                    std::thread::Builder::new().name(format!("terrasim-{i}")).spawn_scoped(scope, || {
+                        let _abandon_on_panic = AbandonOnPanic(&order);
+                        let mut own = S::default();
+                        while let Some((c, spare)) = order.claim(chunks) {
+                            let acc = work(c, spare, &mut own);
+                            order.finish(c, acc);
+                        }
+                    });
+                spawned
+                    .map_err(|e| {
+                        // The run is refused; the workers that did start stop at their next claim.
+                        order.abandon();
+                        failed = Some(e.to_string());
+                    })
+                    .ok()
+            })
+            .collect();
+        {
+            let _abandon_on_panic = AbandonOnPanic(&order);
+            while let Some(mut acc) = order.next_in_order(chunks) {
+                merge(&mut acc);
+                order.merged(acc);
+            }
+        }
+        for worker in workers {
+            if let Err(panic) = worker.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        failed.map_or(Ok(()), Err)
+    })
+}
+
+/// The hand-over in trial order: chunks claimed in order, finished ones parked until every earlier chunk is
 /// merged, merged ones kept (emptied) for later chunks, and claims held back while the window of unmerged
 /// chunks is full.
-struct Ordered<A, M> {
+struct Ordered<A> {
     state: Mutex<OrderState<A>>,
     /// Signalled when a chunk is merged (the window moves) or the run is abandoned.
     moved: Condvar,
-    /// The running total and the merge, used by one worker at a time (the one holding the next chunk).
-    total: Mutex<(A, M)>,
+    /// Signalled when a chunk is parked or the run is abandoned.
+    parked: Condvar,
     window: u64,
 }
 
@@ -136,15 +159,13 @@ struct OrderState<A> {
     parked: Vec<Option<A>>,
     /// Merged (hence empty) accumulators, handed out with the next claims: at most the window's worth.
     spare: Vec<A>,
-    /// A worker is merging (so the others park their chunks instead).
-    merging: bool,
-    /// No more chunks are handed out (a worker panicked or could not start).
+    /// No more chunks are handed out or merged (a thread panicked or could not start).
     abandoned: bool,
 }
 
-impl<A, M: FnMut(&mut A, &mut A)> Ordered<A, M> {
-    /// The merge of `window` chunks at a time into `total`, handing out the `spare` accumulators first.
-    fn new(total: A, merge: M, window: u64, spare: Vec<A>) -> Self {
+impl<A> Ordered<A> {
+    /// The hand-over of `window` chunks at a time, handing out the `spare` accumulators first.
+    fn new(window: u64, spare: Vec<A>) -> Self {
         let window = window.max(1);
         Ordered {
             state: Mutex::new(OrderState {
@@ -152,18 +173,21 @@ impl<A, M: FnMut(&mut A, &mut A)> Ordered<A, M> {
                 merged: 0,
                 parked: (0..window).map(|_| None).collect(),
                 spare,
-                merging: false,
                 abandoned: false,
             }),
             moved: Condvar::new(),
-            total: Mutex::new((total, merge)),
+            parked: Condvar::new(),
             window,
         }
     }
 
     fn lock(&self) -> MutexGuard<'_, OrderState<A>> {
-        // A poisoned lock means a worker panicked; its panic is re-raised when the workers are joined.
+        // A poisoned lock means a thread panicked; its panic is re-raised when the workers are joined.
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn wait<'a>(&self, on: &Condvar, state: MutexGuard<'a, OrderState<A>>) -> MutexGuard<'a, OrderState<A>> {
+        on.wait(state).unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The next chunk to run, once the window has room for it, with an emptied accumulator to fold it into
@@ -179,55 +203,55 @@ impl<A, M: FnMut(&mut A, &mut A)> Ordered<A, M> {
                 let spare = state.spare.pop();
                 return Some((state.next - 1, spare));
             }
-            state = self.moved.wait(state).unwrap_or_else(|poisoned| poisoned.into_inner());
+            state = self.wait(&self.moved, state);
         }
     }
 
-    /// Parks chunk `c`'s accumulator, then, unless another worker is merging, merges every chunk that is
-    /// next in order.
+    /// Parks chunk `c`'s accumulator for the merge.
     fn finish(&self, c: u64, acc: A) {
         let mut state = self.lock();
         let slot = (c % self.window) as usize;
         debug_assert!(state.parked[slot].is_none());
         state.parked[slot] = Some(acc);
-        if state.merging {
-            return;
-        }
+        self.parked.notify_one();
+    }
+
+    /// The accumulator of the next chunk in trial order, once it is finished; `None` when all `chunks` are
+    /// merged or the run is abandoned.
+    fn next_in_order(&self, chunks: u64) -> Option<A> {
+        let mut state = self.lock();
         loop {
-            let merged = state.merged;
-            let Some(mut next) = state.parked[(merged % self.window) as usize].take() else { return };
-            state.merging = true;
-            drop(state);
-            {
-                let mut total = self.total.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                let (total, merge) = &mut *total;
-                merge(total, &mut next);
+            if state.abandoned || state.merged >= chunks {
+                return None;
             }
-            state = self.lock();
-            state.spare.push(next);
-            state.merging = false;
-            state.merged += 1;
-            self.moved.notify_all();
+            let slot = (state.merged % self.window) as usize;
+            if let Some(acc) = state.parked[slot].take() {
+                return Some(acc);
+            }
+            state = self.wait(&self.parked, state);
         }
     }
 
-    /// Hands out no more chunks and wakes every worker waiting for room.
-    fn abandon(&self) {
-        self.lock().abandoned = true;
+    /// Counts the chunk [`Self::next_in_order`] gave as merged, keeping its emptied accumulator.
+    fn merged(&self, acc: A) {
+        let mut state = self.lock();
+        state.spare.push(acc);
+        state.merged += 1;
         self.moved.notify_all();
     }
 
-    fn into_total(self) -> A {
-        let state = self.state.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
-        debug_assert!(state.parked.iter().all(Option::is_none) && state.next == state.merged);
-        self.total.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).0
+    /// Hands out and merges no more chunks, and wakes every thread waiting.
+    fn abandon(&self) {
+        self.lock().abandoned = true;
+        self.moved.notify_all();
+        self.parked.notify_all();
     }
 }
 
-/// Abandons the run if a worker unwinds, so the others stop waiting for a chunk it will never finish.
-struct AbandonOnPanic<'a, A, M: FnMut(&mut A, &mut A)>(&'a Ordered<A, M>);
+/// Abandons the run if a thread unwinds, so the others stop waiting for a chunk it will never finish or merge.
+struct AbandonOnPanic<'a, A>(&'a Ordered<A>);
 
-impl<A, M: FnMut(&mut A, &mut A)> Drop for AbandonOnPanic<'_, A, M> {
+impl<A> Drop for AbandonOnPanic<'_, A> {
     fn drop(&mut self) {
         if std::thread::panicking() {
             self.0.abandon();
@@ -260,40 +284,33 @@ pub fn run_trials(
 mod tests {
     use super::*;
 
-    /// Runs `chunks` chunks on `threads` workers through an [`Ordered`] whose merge appends the chunk's
+    /// Runs `chunks` chunks on `threads` workers through [`run_ordered`] with a merge that appends the chunk's
     /// index; each chunk's "work" takes a time that varies with its index, so chunks finish out of order.
-    /// Returns the merged order, the most chunks ever claimed and not yet merged, and how many chunks got a
+    /// Returns the merged order, the most chunks ever started and not yet merged, and how many chunks got a
     /// new accumulator instead of a spare one.
     fn drive(chunks: u64, threads: usize, window: u64) -> (Vec<u64>, u64, u64) {
-        let (widest, fresh) = (Mutex::new(0u64), Mutex::new(0u64));
-        let order = Ordered::new(
-            Vec::new(),
-            |total: &mut Vec<u64>, acc: &mut Vec<u64>| total.append(acc),
-            window,
-            Vec::new(),
-        );
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                scope.spawn(|| {
-                    while let Some((c, spare)) = order.claim(chunks) {
-                        let mut acc = spare.unwrap_or_else(|| {
-                            *fresh.lock().unwrap() += 1;
-                            Vec::new()
-                        });
-                        assert!(acc.is_empty(), "a spare accumulator comes back empty");
-                        {
-                            let state = order.lock();
-                            let mut widest = widest.lock().unwrap();
-                            *widest = (*widest).max(state.next - state.merged);
-                        }
-                        std::thread::sleep(std::time::Duration::from_micros((c * 7919) % 13 * 50));
-                        acc.push(c);
-                        order.finish(c, acc);
-                    }
-                });
-            }
-        });
-        (order.into_total(), widest.into_inner().unwrap(), fresh.into_inner().unwrap())
+        use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+        let (started, merged, widest, fresh) =
+            (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
+        let mut total = Vec::new();
+        let work = |c: u64, spare: Option<Vec<u64>>, _: &mut ()| {
+            let mut acc = spare.unwrap_or_else(|| {
+                fresh.fetch_add(1, SeqCst);
+                Vec::new()
+            });
+            assert!(acc.is_empty(), "a spare accumulator comes back empty");
+            let ahead = started.fetch_add(1, SeqCst) + 1 - merged.load(SeqCst);
+            widest.fetch_max(ahead, SeqCst);
+            std::thread::sleep(std::time::Duration::from_micros((c * 7919) % 13 * 50));
+            acc.push(c);
+            acc
+        };
+        run_ordered(threads, chunks, window, Vec::new(), work, |acc| {
+            total.append(acc);
+            merged.fetch_add(1, SeqCst);
+        })
+        .unwrap();
+        (total, widest.into_inner(), fresh.into_inner())
     }
 
     #[test]
@@ -307,24 +324,18 @@ mod tests {
     }
 
     #[test]
-    fn a_worker_that_panics_stops_the_others_instead_of_leaving_them_waiting() {
-        let order =
-            Ordered::new(0u64, |total: &mut u64, acc: &mut u64| *total += std::mem::take(acc), 2, Vec::new());
+    fn a_worker_that_panics_stops_the_others_and_the_merge_instead_of_leaving_them_waiting() {
+        let ran = std::sync::atomic::AtomicU64::new(0);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            std::thread::scope(|scope| {
-                for _ in 0..3 {
-                    scope.spawn(|| {
-                        let _abandon_on_panic = AbandonOnPanic(&order);
-                        while let Some((c, _)) = order.claim(1_000) {
-                            assert_ne!(c, 5, "chunk 5 fails");
-                            order.finish(c, 1);
-                        }
-                    });
-                }
-            })
+            let work = |c: u64, _: Option<u64>, _: &mut ()| {
+                assert_ne!(c, 5, "chunk 5 fails");
+                ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                1
+            };
+            run_ordered(3, 1_000, 2, Vec::new(), work, |_| {})
         }));
         assert!(outcome.is_err(), "the panic reaches the caller");
-        let state = order.lock();
-        assert!(state.abandoned && state.next < 1_000, "claims stopped at chunk {}", state.next);
+        let ran = ran.into_inner();
+        assert!(ran < 1_000, "work stopped after {ran} chunks");
     }
 }
