@@ -207,6 +207,9 @@ pub(crate) struct TrialStart {
     start_out: Vec<bool>,
     /// [`EpochBuffers::pool_milli`] of the first epoch: every account in the pool but those in `start_out`.
     pool_milli: Vec<u32>,
+    /// Per account, what its first demand clock is multiplied by: a customer's expansion factor
+    /// ([`Model::clock_factor`]), else 1.
+    clock_factor: Vec<f32>,
 }
 
 impl TrialStart {
@@ -216,7 +219,10 @@ impl TrialStart {
         let slots = model.epochs[0].pool_slot.iter();
         let pool_milli =
             slots.zip(&start_out).map(|(slot, &out)| u32::from(!out) * slot.milli_hours).collect();
-        TrialStart { state, start_out, pool_milli }
+        let acc = &model.accounts;
+        let factors = acc.customer.iter().zip(&acc.expansion_clock);
+        let clock_factor = factors.map(|(&c, &factor)| if c { factor } else { 1.0 }).collect();
+        TrialStart { state, start_out, pool_milli, clock_factor }
     }
 }
 
@@ -352,16 +358,13 @@ impl TrialBuffers {
     }
 
     /// Every account's first demand clock (counter 0, as every deal count is now), `scale` times the
-    /// exponential: customers with no expansion demand are not in the pool, and an expansion clock is
-    /// scaled to run on the books' new-business hazards.
+    /// exponential: customers with no expansion demand are not in the pool, and a customer's clock is
+    /// scaled by its expansion factor to run on the books' new-business hazards (times 1 leaves any other
+    /// as it is), in the same pass.
     fn first_clocks(&mut self, model: &Model, key: TrialKey, scale: f32) {
-        let acc = &model.accounts;
-        let start_out = &trial_start(model).start_out;
-        first_thresholds(key, &acc.market_index, start_out, scale, &mut self.threshold);
-        // A customer's clock times its expansion factor, as a select (times 1 leaves any clock as it is).
-        for ((t, &c), &factor) in self.threshold.iter_mut().zip(&acc.customer).zip(&acc.expansion_clock) {
-            *t *= if c { factor } else { 1.0 };
-        }
+        let start = trial_start(model);
+        let (out, factor) = (&start.start_out, &start.clock_factor);
+        first_thresholds(key, &model.accounts.market_index, out, factor, scale, &mut self.threshold);
     }
 }
 
