@@ -295,6 +295,7 @@ pub fn compile(
             })
             .collect(),
         team_plan: team_plan(scenario, market),
+        trial_start: std::sync::OnceLock::new(),
     })
 }
 

@@ -149,20 +149,25 @@ unsafe fn accumulate_fired_at(
 }
 
 /// The first demand clocks of a trial: `out[i]` is [`demand_thresholds`]' threshold of account `entity[i]`
-/// at counter 0, or infinity (out of the pool) where `customer[i]`. The same bits as
-/// [`demand_thresholds`] with every counter 0, without reading the counters; the trial's first pass over
-/// every account.
+/// at counter 0, or infinity (out of the pool) where `customer[i]`, times `factor[i]` (a customer's
+/// expansion factor). The same bits as [`demand_thresholds`] with every counter 0 and then the product,
+/// without reading the counters; the trial's first pass over every account.
 #[inline]
 pub(crate) fn first_thresholds(
     key: TrialKey,
     entity: &[u32],
     customer: &[bool],
+    factor: &[f32],
     scale: f32,
     out: &mut [f32],
 ) {
-    assert!(customer.len() == entity.len() && out.len() == entity.len(), "account arrays differ in length");
+    let n = entity.len();
+    assert!(
+        [customer.len(), factor.len(), out.len()].iter().all(|&l| l == n),
+        "account arrays differ in length"
+    );
     // SAFETY: `level` is never above the processor's.
-    unsafe { first_thresholds_at(level(), key, entity, customer, scale, out) }
+    unsafe { first_thresholds_at(level(), key, entity, customer, factor, scale, out) }
 }
 
 /// [`first_thresholds`] at `level`.
@@ -175,23 +180,31 @@ unsafe fn first_thresholds_at(
     key: TrialKey,
     entity: &[u32],
     customer: &[bool],
+    factor: &[f32],
     scale: f32,
     out: &mut [f32],
 ) {
     match level {
         // SAFETY: the caller's.
         #[cfg(target_arch = "x86_64")]
-        Level::Avx512 => unsafe { x86::first_thresholds_avx512(key, entity, customer, scale, out) },
-        _ => first_thresholds_portable(key, entity, customer, scale, out),
+        Level::Avx512 => unsafe { x86::first_thresholds_avx512(key, entity, customer, factor, scale, out) },
+        _ => first_thresholds_portable(key, entity, customer, factor, scale, out),
     }
 }
 
 #[inline(always)]
-fn first_thresholds_portable(key: TrialKey, entity: &[u32], customer: &[bool], scale: f32, out: &mut [f32]) {
-    for (t, (&m, &c)) in out.iter_mut().zip(entity.iter().zip(customer)) {
+fn first_thresholds_portable(
+    key: TrialKey,
+    entity: &[u32],
+    customer: &[bool],
+    factor: &[f32],
+    scale: f32,
+    out: &mut [f32],
+) {
+    for (t, ((&m, &c), &f)) in out.iter_mut().zip(entity.iter().zip(customer).zip(factor)) {
         let clock = demand_clock(key, m, 0, scale);
         // A select, not a branch: customers are scattered through the books.
-        *t = if c { f32::INFINITY } else { clock };
+        *t = if c { f32::INFINITY } else { clock } * f;
     }
 }
 
@@ -414,10 +427,11 @@ mod x86 {
         key: TrialKey,
         entity: &[u32],
         customer: &[bool],
+        factor: &[f32],
         scale: f32,
         out: &mut [f32],
     ) {
-        first_thresholds_portable(key, entity, customer, scale, out);
+        first_thresholds_portable(key, entity, customer, factor, scale, out);
     }
 
     /// [`super::closing_draws`] for AVX-512, eight lanes at a time.
@@ -868,17 +882,18 @@ mod tests {
             assert!(win.iter().zip(&expected_win).all(|(a, b)| a.to_bits() == b.to_bits()), "{l:?} wins");
         }
 
-        // The first clocks: counter 0, customers out of the pool.
+        // The first clocks: counter 0, customers out of the pool, each times its factor.
         let customer: Vec<bool> = (0..n).map(|i| i % 5 == 2).collect();
+        let factor: Vec<f32> = (0..n).map(|i| if i % 3 == 1 { 0.7 + i as f32 / 16.0 } else { 1.0 }).collect();
         let expected: Vec<f32> =
-            (0..n).map(|i| if customer[i] { f32::INFINITY } else { clock(i, 0) }).collect();
+            (0..n).map(|i| if customer[i] { f32::INFINITY } else { clock(i, 0) } * factor[i]).collect();
         let mut got = vec![0.0; n];
-        first_thresholds(key, &entity, &customer, scale, &mut got);
+        first_thresholds(key, &entity, &customer, &factor, scale, &mut got);
         assert!(same(&got, &expected), "first clocks, n = {n}");
         for l in levels() {
             let mut got = vec![0.0; n];
             // SAFETY: the processor has `l`.
-            unsafe { first_thresholds_at(l, key, &entity, &customer, scale, &mut got) };
+            unsafe { first_thresholds_at(l, key, &entity, &customer, &factor, scale, &mut got) };
             assert!(same(&got, &expected), "{l:?} first clocks, n = {n}");
         }
     }

@@ -4,6 +4,7 @@
 use rand_distr::{Beta, Distribution};
 
 use super::rng::{Stream, inverse_normal_cdf, normal_cdf};
+use super::trial::TrialStart;
 
 /// Marks "no owner" in [`Epoch::owner`].
 pub const NO_OWNER: u32 = u32::MAX;
@@ -473,6 +474,10 @@ pub struct Model {
     pub carry_in: Vec<CarryIn>,
     /// The team plan the user set, which P(team ≥ plan) is measured against.
     pub team_plan: TeamPlan,
+    /// What every trial starts from, made from `accounts` and the first epoch by the first trial (empty
+    /// until then): fields changed after a trial has run (only scalars such as `win_multiplier` are) must
+    /// not be ones it is made from.
+    pub(crate) trial_start: std::sync::OnceLock<TrialStart>,
 }
 
 /// An opportunity open at the start of the horizon. It takes one of its account's open slots until it

@@ -176,8 +176,6 @@ struct TrialBuffers {
     /// Per account, what an opening or a closing reads and changes, in one record (one cache line instead
     /// of one per array).
     state: Vec<AccountState>,
-    /// Per account: out of the pool at the start (a customer with no expansion demand).
-    start_out: Vec<bool>,
     /// One bit per quarter of the current 24-month block (8 quarters); blocks are tallied into
     /// `quarters_tallied` as they end, so that horizons up to the schema's 120 months fit a byte.
     quarters_covered: Vec<u8>,
@@ -196,6 +194,36 @@ struct TrialBuffers {
     win_rate: Vec<f64>,
     /// Per win draw: the trial's win rate × the shock's multiplier × the plan year's market factor.
     draw_win: Vec<f64>,
+}
+
+/// What every trial of a model starts from and only the model fixes: made by its first trial (kept in
+/// [`Model::trial_start`]) and copied at the start of each, instead of worked out from the account arrays
+/// every trial.
+#[derive(Debug, Clone)]
+pub(crate) struct TrialStart {
+    /// Every account's state at the start (see [`AccountState::start`]).
+    state: Vec<AccountState>,
+    /// Per account: out of the pool at the start (a customer with no expansion demand).
+    start_out: Vec<bool>,
+    /// [`EpochBuffers::pool_milli`] of the first epoch: every account in the pool but those in `start_out`.
+    pool_milli: Vec<u32>,
+    /// Per account, what its first demand clock is multiplied by: a customer's expansion factor
+    /// ([`Model::clock_factor`]), else 1.
+    clock_factor: Vec<f32>,
+}
+
+impl TrialStart {
+    fn of(model: &Model) -> Self {
+        let (mut state, mut start_out) = (Vec::new(), Vec::new());
+        AccountState::start(&mut state, &mut start_out, &model.accounts);
+        let slots = model.epochs[0].pool_slot.iter();
+        let pool_milli =
+            slots.zip(&start_out).map(|(slot, &out)| u32::from(!out) * slot.milli_hours).collect();
+        let acc = &model.accounts;
+        let factors = acc.customer.iter().zip(&acc.expansion_clock);
+        let clock_factor = factors.map(|(&c, &factor)| if c { factor } else { 1.0 }).collect();
+        TrialStart { state, start_out, pool_milli, clock_factor }
+    }
 }
 
 /// An account's state in a trial, with the two fixed fields its openings and closings read with it.
@@ -309,8 +337,8 @@ impl TrialBuffers {
         reset(&mut self.hazard, n, 0.0);
         // Set in full by the first clocks.
         self.threshold.resize(n, OUT_OF_POOL);
-        let acc = &model.accounts;
-        AccountState::start(&mut self.state, &mut self.start_out, acc);
+        self.state.clear();
+        self.state.extend_from_slice(&trial_start(model).state);
         reset(&mut self.quarters_covered, n, 0);
         self.quarters_tallied = 0;
         reset(&mut self.opp_delta, n_reps * (h + 1), 0);
@@ -330,15 +358,13 @@ impl TrialBuffers {
     }
 
     /// Every account's first demand clock (counter 0, as every deal count is now), `scale` times the
-    /// exponential: customers with no expansion demand are not in the pool, and an expansion clock is
-    /// scaled to run on the books' new-business hazards.
+    /// exponential: customers with no expansion demand are not in the pool, and a customer's clock is
+    /// scaled by its expansion factor to run on the books' new-business hazards (times 1 leaves any other
+    /// as it is), in the same pass.
     fn first_clocks(&mut self, model: &Model, key: TrialKey, scale: f32) {
-        let acc = &model.accounts;
-        first_thresholds(key, &acc.market_index, &self.start_out, scale, &mut self.threshold);
-        // A customer's clock times its expansion factor, as a select (times 1 leaves any clock as it is).
-        for ((t, &c), &factor) in self.threshold.iter_mut().zip(&acc.customer).zip(&acc.expansion_clock) {
-            *t *= if c { factor } else { 1.0 };
-        }
+        let start = trial_start(model);
+        let (out, factor) = (&start.start_out, &start.clock_factor);
+        first_thresholds(key, &model.accounts.market_index, out, factor, scale, &mut self.threshold);
     }
 }
 
@@ -351,12 +377,10 @@ impl EpochBuffers {
     }
 
     /// Sets [`EpochBuffers::pool_milli`] for the first epoch: every account in the pool but those out of it
-    /// at the start (`start_out`).
-    fn start_pool_milli(&mut self, model: &Model, start_out: &[bool]) {
-        // A plain loop the compiler vectorizes: selects, not branches.
-        let slots = model.epochs[0].pool_slot.iter();
+    /// at the start ([`TrialStart::pool_milli`]).
+    fn start_pool_milli(&mut self, model: &Model) {
         self.pool_milli.clear();
-        self.pool_milli.extend(slots.zip(start_out).map(|(slot, &out)| u32::from(!out) * slot.milli_hours));
+        self.pool_milli.extend_from_slice(&trial_start(model).pool_milli);
     }
 
     /// Starts epoch `e` with empty prefixes: its first month walks each book from the top. The accounts'
@@ -437,7 +461,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     };
 
     scratch.trial.first_clocks(model, key, t.clock_scale);
-    scratch.epoch.start_pool_milli(model, &scratch.trial.start_out);
+    scratch.epoch.start_pool_milli(model);
     for index in 0..model.carry_in.len() {
         t.carry_in(scratch, index);
     }
@@ -504,6 +528,12 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         *c /= h as f64;
     }
     t.out
+}
+
+/// The model's [`TrialStart`], made by the first trial that asks.
+#[inline]
+fn trial_start(model: &Model) -> &TrialStart {
+    model.trial_start.get_or_init(|| TrialStart::of(model))
 }
 
 /// Months in a block of 8 quarters, one bit each in `TrialBuffers::quarters_covered`.
