@@ -76,13 +76,14 @@ fn simulate_peak(model: &Model, trials: u64, threads: usize) -> usize {
 }
 
 /// The peaks of 1,000 trials and of `long` trials, on 1 and 2 threads: the long one may exceed the short one
-/// by 0.5% or 16 KB at most. What stays is bounded, not fixed to the byte: a sketch's store counts the few
-/// values beyond its range after compaction apart, in a list that can gain a few bytes (40 B measured on
-/// calibrated Northstar, one thread, 1,000 → 30,000 trials, before stores trimmed at freezing); and two threads overlap their per-trial buffers
-/// differently from run to run (one 8 KB buffer on the small market). Growth with the trials is far larger:
-/// keeping the outcomes grows 5× from 1,000 to 6,000 trials, and the sketches' zero-adjacent ends, before
-/// every sketch compacted on time, grew the calibrated live heap 6% from 1,000 to 30,000
-/// (4.61 → 4.89 MB, one thread).
+/// by 0.5% or 16 KB at most. A run makes what it holds before its first chunk (the chunk accumulators, with
+/// room for a chunk's values) or in a worker's first trials (the trial's buffers, whose closings share one
+/// pool), and the total's sketches stop widening once compacted, so on calibrated Northstar the two peaks
+/// are the same to the byte (1,000 and 30,000 trials); the slack is for two threads,
+/// which can overlap their per-trial buffers differently from run to run (one 8 KB buffer on the small
+/// market). Growth with the trials is far larger: keeping the outcomes grows 5× from 1,000 to 6,000 trials,
+/// and the sketches' zero-adjacent ends, before every sketch compacted on time, grew the calibrated live
+/// heap 6% from 1,000 to 30,000 (4.61 → 4.89 MB, one thread).
 fn assert_flat(model: &Model, long: u64) {
     // What the model makes once, at its first trial (`Model::trial_start`), is made before measuring: it
     // would count in the first run's peak only.

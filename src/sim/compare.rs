@@ -33,9 +33,9 @@ pub fn run_paired(
 ) -> Result<PairedRun, RunError> {
     let fold = Fold {
         init: || PairedRun { headlines: Vec::new(), breakdown: RunBreakdown::new(model) },
-        fold: |run: &mut PairedRun, _, o| {
-            run.headlines.push(headline(model, &o));
-            run.breakdown.push(&o);
+        fold: |run: &mut PairedRun, _, o: &TrialOutcome| {
+            run.headlines.push(headline(model, o));
+            run.breakdown.push(o);
         },
         merge: |run: &mut PairedRun, later: &mut PairedRun| {
             run.headlines.append(&mut later.headlines);

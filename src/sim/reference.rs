@@ -525,12 +525,12 @@ mod tests {
     fn same_as_reference(model: &Model, trials: u64, logged: u64) {
         let mut scratch = Scratch::default();
         for t in 0..trials {
-            assert_eq!(run_trial(model, t, &mut scratch), run_reference(model, t, None), "trial {t}");
+            assert_eq!(*run_trial(model, t, &mut scratch), run_reference(model, t, None), "trial {t}");
         }
         let (mut log, mut expected) = (TrialLog::default(), TrialLog::default());
         for t in 0..logged {
             let out = run_trial_logged(model, t, &mut scratch, &mut log);
-            assert_eq!(out, run_reference(model, t, Some(&mut expected)), "logged trial {t}");
+            assert_eq!(*out, run_reference(model, t, Some(&mut expected)), "logged trial {t}");
             assert_eq!(log.events, expected.events, "events of trial {t}");
             assert_eq!(log.pool_covered, expected.pool_covered, "pool_covered of trial {t}");
             assert_eq!(log.pool_uncovered, expected.pool_uncovered, "pool_uncovered of trial {t}");

@@ -240,7 +240,7 @@ pub fn simulate(
 ) -> Result<SimResult, RunError> {
     let fold = Fold {
         init: || SimAccumulator::new(model),
-        fold: |acc: &mut SimAccumulator, _, outcome| acc.push(model, &outcome),
+        fold: |acc: &mut SimAccumulator, _, outcome: &TrialOutcome| acc.push(model, outcome),
         merge: |acc: &mut SimAccumulator, later: &mut SimAccumulator| {
             acc.merge(later);
             later.clear();
@@ -286,7 +286,10 @@ struct RepAccumulator {
 impl SimAccumulator {
     /// An empty accumulator for runs of `model`.
     pub fn new(model: &Model) -> Self {
-        let months = || vec![Distribution::default(); model.horizon];
+        // Room for a chunk's values in each distribution, made here, on the calling thread, once per chunk
+        // slot (see `Sketch::with_room`).
+        let room = || Distribution::with_room(CHUNK);
+        let months = || (0..model.horizon).map(|_| room()).collect::<Vec<_>>();
         let segments = model.pipeline_segments.len();
         SimAccumulator {
             trials: 0,
@@ -294,8 +297,8 @@ impl SimAccumulator {
                 .reps
                 .iter()
                 .map(|rep| RepAccumulator {
-                    bookings: Distribution::default(),
-                    attainment: (rep.quota > 0.0).then(Distribution::default),
+                    bookings: room(),
+                    attainment: (rep.quota > 0.0).then(room),
                     at_quota: 0,
                     opportunities: Welford::default(),
                     wins: Welford::default(),
@@ -303,7 +306,7 @@ impl SimAccumulator {
                     monthly: months(),
                 })
                 .collect(),
-            team_bookings: Distribution::default(),
+            team_bookings: room(),
             team_at_plan: Welford::default(),
             share_at_quota: Welford::default(),
             house_bookings: Welford::default(),

@@ -32,10 +32,12 @@ pub enum RunError {
 }
 
 /// How a run accumulates its trials: `init` makes an empty accumulator, `fold` adds one trial (trial index
-/// and outcome, in trial order within a chunk), `merge` appends a later chunk's accumulator to an earlier
-/// one's and leaves the later one empty, as `init` makes it (the runner reuses it for another chunk, so its
-/// buffers are allocated once per window slot, not once per chunk). The result is
-/// `merge(merge(chunk 0, chunk 1), chunk 2)…`, whatever the thread count.
+/// and outcome, in trial order within a chunk; the outcome is the worker's, refilled by its next trial),
+/// `merge` appends a later chunk's accumulator to an earlier one's and leaves the later one empty, as
+/// `init` makes it. The runner makes every accumulator a run uses before it starts, one per window slot,
+/// and reuses them chunk after chunk: an `init` that makes room for a chunk's worth ([`CHUNK`] trials)
+/// keeps a run from allocating as it goes, so its memory does not depend on the trial count. The result
+/// is `merge(merge(chunk 0, chunk 1), chunk 2)…`, whatever the thread count.
 pub struct Fold<I, F, M> {
     /// An empty accumulator.
     pub init: I,
@@ -58,7 +60,7 @@ pub fn run_fold<A, I, F, M>(
 where
     A: Send,
     I: Fn() -> A + Sync,
-    F: Fn(&mut A, u64, TrialOutcome) + Sync,
+    F: Fn(&mut A, u64, &TrialOutcome) + Sync,
     M: FnMut(&mut A, &mut A),
 {
     let Fold { init, fold, merge } = how;
@@ -274,7 +276,7 @@ pub fn run_trials(
         progress,
         Fold {
             init: Vec::new,
-            fold: |outcomes: &mut Vec<TrialOutcome>, _, o| outcomes.push(o),
+            fold: |outcomes: &mut Vec<TrialOutcome>, _, o: &TrialOutcome| outcomes.push(o.clone()),
             merge: |outcomes: &mut Vec<TrialOutcome>, chunk: &mut Vec<TrialOutcome>| outcomes.append(chunk),
         },
     )

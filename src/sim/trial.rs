@@ -46,7 +46,7 @@ fn deal_counter(deal: u32, draw: DealDraw) -> u32 {
 }
 
 /// What one trial produced.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TrialOutcome {
     /// Bookings per rep.
     pub bookings: Vec<f64>,
@@ -83,6 +83,18 @@ pub fn outcome_bytes(model: &Model) -> u64 {
 }
 
 impl TrialOutcome {
+    /// The outcome of a trial of `model` before anything happens in it, in this outcome's buffers.
+    fn reset(mut self, model: &Model, market_factor: f64) -> Self {
+        let n_reps = model.reps.len();
+        reset(&mut self.bookings, n_reps, 0.0);
+        reset(&mut self.monthly, n_reps * model.horizon, 0.0);
+        reset(&mut self.opportunities, n_reps, 0);
+        reset(&mut self.wins, n_reps, 0);
+        reset(&mut self.covered, n_reps, 0.0);
+        reset(&mut self.pipeline, model.pipeline_segments.len(), 0.0);
+        TrialOutcome { house_bookings: 0.0, coverage_rate: 0.0, market_factor, ..self }
+    }
+
     /// Bookings of the whole team, house included.
     pub fn team_bookings(&self) -> f64 {
         self.bookings.iter().sum::<f64>() + self.house_bookings
@@ -150,6 +162,79 @@ struct Closing {
 /// [`Closing::carry`] of a deal opened in the trial.
 const DRAWN: u32 = u32::MAX;
 
+/// The deals due to close, filed per slot (see [`closing_slot`]) in the order they were filed. Each slot's
+/// buffer grows freely in the scratch's first trial only; then it is sized to twice what it held, and a
+/// closing filed to a full slot goes to a shared overflow list instead. Grown on demand, the buffers would
+/// each keep the most their slot ever held: a maximum that creeps up with the trial count, across hundreds
+/// of slots, and memory with it.
+#[derive(Debug, Default)]
+struct FiledClosings {
+    slots: Vec<Vec<Closing>>,
+    /// Closings filed to a full slot, with their slot, in the order they were filed.
+    overflow: Vec<(u32, Closing)>,
+    /// Whether the buffers are sized (from the second trial on).
+    sized: bool,
+}
+
+impl FiledClosings {
+    /// No closing filed, in `slots` slots.
+    fn reset(&mut self, slots: usize) {
+        if self.slots.len() != slots {
+            self.slots.clear();
+            self.slots.resize_with(slots, Vec::new);
+            self.sized = false;
+        } else if !self.sized {
+            for filed in &mut self.slots {
+                let n = filed.len();
+                filed.clear();
+                filed.reserve_exact(2 * n + 4);
+            }
+            self.sized = true;
+        }
+        self.slots.iter_mut().for_each(Vec::clear);
+        self.overflow.clear();
+    }
+
+    #[inline]
+    fn file(&mut self, slot: usize, c: Closing) {
+        let filed = &mut self.slots[slot];
+        if filed.len() < filed.capacity() || !self.sized {
+            filed.push(c);
+        } else {
+            self.overflow.push((slot as u32, c));
+        }
+    }
+
+    /// Whether slot `slot` has no closing (a slot overflows only when its buffer is full, and a sized
+    /// buffer holds at least 4).
+    fn is_empty(&self, slot: usize) -> bool {
+        self.slots[slot].is_empty()
+    }
+
+    /// Slot `slot`'s closings, in the order they were filed: its own buffer (and `false`), or `spare` filled
+    /// with them (and `true`) when some overflowed. [`Self::give_back`] returns the buffer.
+    fn take(&mut self, slot: usize, spare: &mut Vec<Closing>) -> (Vec<Closing>, bool) {
+        let own = std::mem::take(&mut self.slots[slot]);
+        if self.overflow.iter().all(|&(s, _)| s as usize != slot) {
+            return (own, false);
+        }
+        let mut all = std::mem::take(spare);
+        all.clear();
+        all.extend_from_slice(&own);
+        all.extend(self.overflow.iter().filter(|&&(s, _)| s as usize == slot).map(|&(_, c)| c));
+        self.slots[slot] = own;
+        (all, true)
+    }
+
+    fn give_back(&mut self, slot: usize, closings: Vec<Closing>, overflowed: bool, spare: &mut Vec<Closing>) {
+        if overflowed {
+            *spare = closings;
+        } else {
+            self.slots[slot] = closings;
+        }
+    }
+}
+
 impl Closing {
     /// This closing, lost in a handoff.
     fn handed_off(self) -> Self {
@@ -165,6 +250,8 @@ pub struct Scratch {
     trial: TrialBuffers,
     epoch: EpochBuffers,
     batch: BatchBuffers,
+    /// The last trial's outcome, its vectors refilled by the next trial instead of allocated anew.
+    outcome: TrialOutcome,
 }
 
 /// What lives for a whole trial: every account's state, the coverage quarters, the open deals' hours, the
@@ -187,7 +274,7 @@ struct TrialBuffers {
     /// Deals due to close, per (book, month) (see [`closing_slot`]), where book `n_reps` holds the
     /// accounts with no owner in that month (see [`book_of`]), and month `horizon` the deals that close
     /// after it.
-    closings: Vec<Vec<Closing>>,
+    closings: FiledClosings,
     /// Pipeline created per (book, pipeline segment), summed over books in book order at the end so that
     /// the total does not depend on the order books are worked in.
     book_pipeline: Vec<f64>,
@@ -308,6 +395,8 @@ struct BatchBuffers {
     fired_covered: usize,
     /// The fates of the deals of the accounts in `fired`, drawn before any opens.
     won: Vec<bool>,
+    /// A book-month's closings when some overflowed (see [`FiledClosings::take`]).
+    closings: Vec<Closing>,
     /// The demand clocks of a book-month's closings, drawn with their value draws for the accounts that
     /// rejoin the pool.
     clocks: Vec<f32>,
@@ -345,8 +434,7 @@ impl TrialBuffers {
         reset(&mut self.opp_now, n_reps, 0);
         let books = n_reps + 1;
         // One more month than the horizon: deals closing after it are filed there and never booked.
-        self.closings.resize_with((h + 1) * books, Vec::new);
-        self.closings.iter_mut().for_each(Vec::clear);
+        self.closings.reset((h + 1) * books);
         reset(&mut self.book_pipeline, books * model.pipeline_segments.len(), 0.0);
     }
 
@@ -411,26 +499,31 @@ struct Trial<'m, 'l> {
     log: Option<&'l mut TrialLog>,
 }
 
-/// Runs trial `trial` of `model`.
-pub fn run_trial(model: &Model, trial: u64, scratch: &mut Scratch) -> TrialOutcome {
+/// Runs trial `trial` of `model`. The outcome is held in `scratch` until its next trial.
+pub fn run_trial<'s>(model: &Model, trial: u64, scratch: &'s mut Scratch) -> &'s TrialOutcome {
     run(model, trial, scratch, None)
 }
 
 /// Runs trial `trial` of `model` and records every opportunity event and each account's months in the
 /// demand pool into `log` (cleared first). The outcome is identical to [`run_trial`]'s.
-pub fn run_trial_logged(
+pub fn run_trial_logged<'s>(
     model: &Model,
     trial: u64,
-    scratch: &mut Scratch,
+    scratch: &'s mut Scratch,
     log: &mut TrialLog,
-) -> TrialOutcome {
+) -> &'s TrialOutcome {
     log.events.clear();
     reset(&mut log.pool_covered, model.accounts.len(), 0);
     reset(&mut log.pool_uncovered, model.accounts.len(), 0);
     run(model, trial, scratch, Some(log))
 }
 
-fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialLog>) -> TrialOutcome {
+fn run<'s>(
+    model: &Model,
+    trial: u64,
+    scratch: &'s mut Scratch,
+    log: Option<&mut TrialLog>,
+) -> &'s TrialOutcome {
     let n_reps = model.reps.len();
     let h = model.horizon;
     let key = TrialKey::new(model.seed, trial);
@@ -446,17 +539,7 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
         key,
         market_factor,
         clock_scale: (1.0 / market_factor) as f32,
-        out: TrialOutcome {
-            bookings: vec![0.0; n_reps],
-            monthly: vec![0.0; n_reps * h],
-            opportunities: vec![0; n_reps],
-            wins: vec![0; n_reps],
-            covered: vec![0.0; n_reps],
-            house_bookings: 0.0,
-            pipeline: vec![0.0; model.pipeline_segments.len()],
-            coverage_rate: 0.0,
-            market_factor,
-        },
+        out: std::mem::take(&mut scratch.outcome).reset(model, market_factor),
         log,
     };
 
@@ -527,7 +610,8 @@ fn run(model: &Model, trial: u64, scratch: &mut Scratch, log: Option<&mut TrialL
     for c in &mut t.out.covered {
         *c /= h as f64;
     }
-    t.out
+    scratch.outcome = t.out;
+    &scratch.outcome
 }
 
 /// The model's [`TrialStart`], made by the first trial that asks.
@@ -958,7 +1042,7 @@ impl Trial<'_, '_> {
             if owner != NO_OWNER && close > from {
                 s.trial.book_opp_hours(owner, from + 1, close, seg.opp_milli_hours, h);
             }
-            s.trial.closings[closing_slot(model, close.min(h), book_of(model, owner))].push(c);
+            s.trial.closings.file(closing_slot(model, close.min(h), book_of(model, owner)), c);
             return;
         }
         self.schedule_moving(s, a, from, owner, close, c);
@@ -984,7 +1068,7 @@ impl Trial<'_, '_> {
             let next = model.epochs[model.epoch_of_month[t]].owner[a];
             let handed_off = next != current && current != NO_OWNER && departed_before(model, current, t);
             if handed_off && handoff_draw < seg.handoff_loss {
-                s.trial.closings[closing_slot(model, t, book_of(model, next))].push(c.handed_off());
+                s.trial.closings.file(closing_slot(model, t, book_of(model, next)), c.handed_off());
                 return;
             }
             current = next;
@@ -993,7 +1077,7 @@ impl Trial<'_, '_> {
             }
         }
         if close < h {
-            s.trial.closings[closing_slot(model, close, book_of(model, current))].push(c);
+            s.trial.closings.file(closing_slot(model, close, book_of(model, current)), c);
         }
     }
 
@@ -1002,13 +1086,13 @@ impl Trial<'_, '_> {
     fn close_month(&mut self, s: &mut Scratch, month: usize, book: usize) {
         let model = self.model;
         let slot = closing_slot(model, month, book);
-        if s.trial.closings[slot].is_empty() {
+        if s.trial.closings.is_empty(slot) {
             return;
         }
         let owner = if book < model.reps.len() { book as u32 } else { NO_OWNER };
         // As the oracle books them: with books that move, in account order (an account's own deals in the
         // order they opened), whichever book opened them; with one owner throughout, in the order they opened.
-        let mut closings = std::mem::take(&mut s.trial.closings[slot]);
+        let (mut closings, overflowed) = s.trial.closings.take(slot, &mut s.batch.closings);
         if model.epochs.len() > 1 {
             closings.sort_unstable_by_key(|c| (c.account, c.deal));
         }
@@ -1036,7 +1120,8 @@ impl Trial<'_, '_> {
             let (u, clock) = (s.batch.deal_draws.draws[i], (clocks[i], s.batch.deal_draws.clock_counter[i]));
             self.close(s, month, owner, c, u, clock);
         }
-        (s.trial.closings[slot], s.batch.clocks) = (closings, clocks);
+        s.trial.closings.give_back(slot, closings, overflowed, &mut s.batch.closings);
+        s.batch.clocks = clocks;
     }
 
     /// Books closing `c` of `owner` in `month`: `u` is the uniform of its value draw (its value is worked
@@ -1222,4 +1307,81 @@ pub(crate) fn canonical_order(events: &mut [OppEvent]) {
 
 fn departed_before(model: &Model, rep: u32, month: usize) -> bool {
     model.reps[rep as usize].last_month.is_some_and(|last| last < month)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn closing(account: u32) -> Closing {
+        Closing {
+            account,
+            deal: 0,
+            carry: DRAWN,
+            motion: SalesMotion::NewBusiness,
+            won: true,
+            handoff_lost: false,
+        }
+    }
+
+    fn accounts(closings: &[Closing]) -> Vec<u32> {
+        closings.iter().map(|c| c.account).collect()
+    }
+
+    #[test]
+    fn a_full_slot_overflows_and_gives_its_closings_back_in_the_order_filed() {
+        let (mut filed, mut spare) = (FiledClosings::default(), Vec::new());
+        filed.reset(3);
+        (0..2).for_each(|a| filed.file(1, closing(a)));
+        // Sized from the first trial: slot 1 holds 2 · 2 + 4, the others 4.
+        filed.reset(3);
+        assert_eq!(filed.slots.iter().map(Vec::capacity).collect::<Vec<_>>(), [4, 8, 4]);
+        for a in 0..7 {
+            filed.file(0, closing(a));
+            filed.file(2, closing(100 + a));
+        }
+        assert!(filed.is_empty(1) && !filed.is_empty(0));
+        assert_eq!(filed.overflow.len(), 6, "three of each slot's seven overflow");
+        let (mut got, overflowed) = filed.take(0, &mut spare);
+        assert!(overflowed);
+        assert_eq!(accounts(&got), [0, 1, 2, 3, 4, 5, 6]);
+        got.push(closing(99));
+        filed.give_back(0, got, overflowed, &mut spare);
+        let (got, overflowed) = filed.take(2, &mut spare);
+        assert_eq!(accounts(&got), [100, 101, 102, 103, 104, 105, 106]);
+        filed.give_back(2, got, overflowed, &mut spare);
+        assert!(filed.slots.iter().map(Vec::capacity).eq([4, 8, 4]), "the slots' buffers never grow");
+        // A slot that did not overflow lends its own buffer.
+        filed.reset(3);
+        filed.file(1, closing(7));
+        let (got, overflowed) = filed.take(1, &mut spare);
+        assert!(!overflowed && accounts(&got) == [7] && got.capacity() == 8);
+    }
+
+    /// A scratch whose closing slots are far too small for the trials it runs (all of them overflowing)
+    /// books the same outcomes as a fresh one and as the oracle: with one owner throughout (closings in the
+    /// order filed) and with a departure (closings sorted by account).
+    #[test]
+    fn overflowing_closing_slots_change_no_outcome() {
+        for name in ["baseline", "departure"] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/northstar/{name}.toml"));
+            let scenario = crate::io::load_scenario(&path).expect("scenario");
+            let market = crate::io::load_market(&scenario).expect("market");
+            let model = crate::scenario::compile(&scenario, &market, market.plan(), None).expect("compile");
+            let (mut fresh, mut small) = (Scratch::default(), Scratch::default());
+            run_trial(&model, 0, &mut small);
+            let slots = &mut small.trial.closings.slots;
+            slots.iter_mut().for_each(|filed| *filed = Vec::with_capacity(1));
+            small.trial.closings.sized = true;
+            for t in 1..4 {
+                let expected = run_trial(&model, t, &mut fresh).clone();
+                assert_eq!(*run_trial(&model, t, &mut small), expected, "{name} trial {t}");
+                assert!(!small.trial.closings.overflow.is_empty(), "{name} trial {t} overflows");
+                let oracle = super::super::reference::run_reference(&model, t, None);
+                assert_eq!(expected, oracle, "{name} trial {t}");
+            }
+        }
+    }
 }
