@@ -170,8 +170,10 @@ const DRAWN: u32 = u32::MAX;
 #[derive(Debug, Default)]
 struct FiledClosings {
     slots: Vec<Vec<Closing>>,
-    /// Closings filed to a full slot, with their slot, in the order they were filed.
+    /// Closings filed to a full slot, with their slot, in the order they were filed, and how many each
+    /// slot has there.
     overflow: Vec<(u32, Closing)>,
+    overflowed: Vec<u32>,
     /// Whether the buffers are sized (from the second trial on).
     sized: bool,
 }
@@ -193,6 +195,7 @@ impl FiledClosings {
         }
         self.slots.iter_mut().for_each(Vec::clear);
         self.overflow.clear();
+        reset(&mut self.overflowed, slots, 0);
     }
 
     #[inline]
@@ -202,6 +205,7 @@ impl FiledClosings {
             filed.push(c);
         } else {
             self.overflow.push((slot as u32, c));
+            self.overflowed[slot] += 1;
         }
     }
 
@@ -215,7 +219,7 @@ impl FiledClosings {
     /// with them (and `true`) when some overflowed. [`Self::give_back`] returns the buffer.
     fn take(&mut self, slot: usize, spare: &mut Vec<Closing>) -> (Vec<Closing>, bool) {
         let own = std::mem::take(&mut self.slots[slot]);
-        if self.overflow.iter().all(|&(s, _)| s as usize != slot) {
+        if self.overflowed[slot] == 0 {
             return (own, false);
         }
         let mut all = std::mem::take(spare);
