@@ -508,14 +508,15 @@ fn departed_before(model: &Model, rep: u32, month: usize) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::path::Path;
 
     use super::super::model::{CarryIn, Model, SalesMotion};
     use super::super::trial::{OppEventKind, Scratch, TrialLog, run_trial, run_trial_logged};
     use super::run_reference;
 
-    fn northstar(name: &str) -> (crate::scenario::Scenario, crate::market::Market) {
+    /// A shipped Northstar scenario and its market.
+    pub(in crate::sim) fn northstar(name: &str) -> (crate::scenario::Scenario, crate::market::Market) {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/northstar/{name}.toml"));
         let scenario = crate::io::load_scenario(&path).expect("scenario");
         let market = crate::io::load_market(&scenario).expect("market");

@@ -170,10 +170,10 @@ const DRAWN: u32 = u32::MAX;
 #[derive(Debug, Default)]
 struct FiledClosings {
     slots: Vec<Vec<Closing>>,
-    /// Closings filed to a full slot, with their slot, in the order they were filed, and how many each
-    /// slot has there.
+    /// Closings filed to a full slot, with their slot, in the order they were filed, and per slot whether
+    /// it has some there.
     overflow: Vec<(u32, Closing)>,
-    overflowed: Vec<u32>,
+    overflowed: Vec<bool>,
     /// Whether the buffers are sized (from the second trial on).
     sized: bool,
 }
@@ -187,15 +187,14 @@ impl FiledClosings {
             self.sized = false;
         } else if !self.sized {
             for filed in &mut self.slots {
-                let n = filed.len();
-                filed.clear();
-                filed.reserve_exact(2 * n + 4);
+                // Room for twice what it holds, and 4.
+                filed.reserve_exact(filed.len() + 4);
             }
             self.sized = true;
         }
         self.slots.iter_mut().for_each(Vec::clear);
         self.overflow.clear();
-        reset(&mut self.overflowed, slots, 0);
+        reset(&mut self.overflowed, slots, false);
     }
 
     #[inline]
@@ -205,7 +204,7 @@ impl FiledClosings {
             filed.push(c);
         } else {
             self.overflow.push((slot as u32, c));
-            self.overflowed[slot] += 1;
+            self.overflowed[slot] = true;
         }
     }
 
@@ -215,23 +214,21 @@ impl FiledClosings {
         self.slots[slot].is_empty()
     }
 
-    /// Slot `slot`'s closings, in the order they were filed: its own buffer (and `false`), or `spare` filled
-    /// with them (and `true`) when some overflowed. [`Self::give_back`] returns the buffer.
-    fn take(&mut self, slot: usize, spare: &mut Vec<Closing>) -> (Vec<Closing>, bool) {
-        let own = std::mem::take(&mut self.slots[slot]);
-        if self.overflowed[slot] == 0 {
-            return (own, false);
+    /// Slot `slot`'s closings, in the order they were filed: its own buffer, or `spare` filled with them
+    /// when some overflowed. [`Self::give_back`] returns the buffer where it came from.
+    fn take(&mut self, slot: usize, spare: &mut Vec<Closing>) -> Vec<Closing> {
+        if !self.overflowed[slot] {
+            return std::mem::take(&mut self.slots[slot]);
         }
         let mut all = std::mem::take(spare);
         all.clear();
-        all.extend_from_slice(&own);
+        all.extend_from_slice(&self.slots[slot]);
         all.extend(self.overflow.iter().filter(|&&(s, _)| s as usize == slot).map(|&(_, c)| c));
-        self.slots[slot] = own;
-        (all, true)
+        all
     }
 
-    fn give_back(&mut self, slot: usize, closings: Vec<Closing>, overflowed: bool, spare: &mut Vec<Closing>) {
-        if overflowed {
+    fn give_back(&mut self, slot: usize, closings: Vec<Closing>, spare: &mut Vec<Closing>) {
+        if self.overflowed[slot] {
             *spare = closings;
         } else {
             self.slots[slot] = closings;
@@ -1096,7 +1093,7 @@ impl Trial<'_, '_> {
         let owner = if book < model.reps.len() { book as u32 } else { NO_OWNER };
         // As the oracle books them: with books that move, in account order (an account's own deals in the
         // order they opened), whichever book opened them; with one owner throughout, in the order they opened.
-        let (mut closings, overflowed) = s.trial.closings.take(slot, &mut s.batch.closings);
+        let mut closings = s.trial.closings.take(slot, &mut s.batch.closings);
         if model.epochs.len() > 1 {
             closings.sort_unstable_by_key(|c| (c.account, c.deal));
         }
@@ -1124,7 +1121,7 @@ impl Trial<'_, '_> {
             let (u, clock) = (s.batch.deal_draws.draws[i], (clocks[i], s.batch.deal_draws.clock_counter[i]));
             self.close(s, month, owner, c, u, clock);
         }
-        s.trial.closings.give_back(slot, closings, overflowed, &mut s.batch.closings);
+        s.trial.closings.give_back(slot, closings, &mut s.batch.closings);
         s.batch.clocks = clocks;
     }
 
@@ -1315,8 +1312,6 @@ fn departed_before(model: &Model, rep: u32, month: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
 
     fn closing(account: u32) -> Closing {
@@ -1348,20 +1343,20 @@ mod tests {
         }
         assert!(filed.is_empty(1) && !filed.is_empty(0));
         assert_eq!(filed.overflow.len(), 6, "three of each slot's seven overflow");
-        let (mut got, overflowed) = filed.take(0, &mut spare);
-        assert!(overflowed);
+        let mut got = filed.take(0, &mut spare);
+        assert!(filed.overflowed[0]);
         assert_eq!(accounts(&got), [0, 1, 2, 3, 4, 5, 6]);
         got.push(closing(99));
-        filed.give_back(0, got, overflowed, &mut spare);
-        let (got, overflowed) = filed.take(2, &mut spare);
+        filed.give_back(0, got, &mut spare);
+        let got = filed.take(2, &mut spare);
         assert_eq!(accounts(&got), [100, 101, 102, 103, 104, 105, 106]);
-        filed.give_back(2, got, overflowed, &mut spare);
+        filed.give_back(2, got, &mut spare);
         assert!(filed.slots.iter().map(Vec::capacity).eq([4, 8, 4]), "the slots' buffers never grow");
         // A slot that did not overflow lends its own buffer.
         filed.reset(3);
         filed.file(1, closing(7));
-        let (got, overflowed) = filed.take(1, &mut spare);
-        assert!(!overflowed && accounts(&got) == [7] && got.capacity() == 8);
+        let got = filed.take(1, &mut spare);
+        assert!(!filed.overflowed[1] && accounts(&got) == [7] && got.capacity() == 8);
     }
 
     /// A scratch whose closing slots are far too small for the trials it runs (all of them overflowing)
@@ -1370,9 +1365,7 @@ mod tests {
     #[test]
     fn overflowing_closing_slots_change_no_outcome() {
         for name in ["baseline", "departure"] {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/northstar/{name}.toml"));
-            let scenario = crate::io::load_scenario(&path).expect("scenario");
-            let market = crate::io::load_market(&scenario).expect("market");
+            let (scenario, market) = super::super::reference::tests::northstar(name);
             let model = crate::scenario::compile(&scenario, &market, market.plan(), None).expect("compile");
             let (mut fresh, mut small) = (Scratch::default(), Scratch::default());
             run_trial(&model, 0, &mut small);
