@@ -966,7 +966,6 @@ impl Trial<'_, '_> {
             prefetch(&acc.potential[a]);
             prefetch(&acc.pipeline_segment[a]);
             prefetch(&epoch.win_factor[a]);
-            prefetch(&epoch.pool_slot[a]);
         }
         // Every fate and cycle first: the draws in one vector pass (the fates, then the cycles), and no
         // branch waits on them.
@@ -990,18 +989,28 @@ impl Trial<'_, '_> {
         if owner != NO_OWNER {
             self.out.opportunities[owner as usize] += fired.len() as u32;
         }
-        for ((&a, &cycle), &won) in fired.iter().zip(&cycles).zip(&won) {
-            self.open(s, a as usize, month, owner, cycle as usize, won);
+        let covered = s.batch.fired_covered;
+        for (i, ((&a, &cycle), &won)) in fired.iter().zip(&cycles).zip(&won).enumerate() {
+            self.open(s, a as usize, month, owner, (cycle as usize, won), i < covered);
         }
         fired.clear();
         (s.batch.fired, s.batch.cycles, s.batch.won) = (fired, cycles, won);
     }
 
-    /// Opens an opportunity on account `a` in `month` under `owner`, with the fate and cycle drawn for it:
+    /// Opens an opportunity on account `a` in `month` under `owner`, with the cycle and fate drawn for it:
     /// it takes a slot (the account leaves the pool when the motion's slots are full, else it gets a fresh
-    /// clock), and its close is filed.
+    /// clock), and its close is filed. Its clock fired, so it is in the pool, and in its owner's covered
+    /// prefix when `covered`.
     #[inline]
-    fn open(&mut self, s: &mut Scratch, a: usize, month: usize, owner: u32, cycle: usize, won: bool) {
+    fn open(
+        &mut self,
+        s: &mut Scratch,
+        a: usize,
+        month: usize,
+        owner: u32,
+        (cycle, won): (usize, bool),
+        covered: bool,
+    ) {
         let model = self.model;
         let acc = &model.accounts;
         let st = &mut s.trial.state[a];
@@ -1015,7 +1024,12 @@ impl Trial<'_, '_> {
             let clock = demand_clock(self.key, st.market_index, counter, self.clock_scale);
             self.rejoin(s, a, (clock, counter));
         } else {
-            self.leave(s, a);
+            // As `leave`, from what the batch knows instead of the account's pool slot: its hours are its
+            // `pool_milli`, and they count in its owner's prefix when it is covered.
+            debug_assert_eq!(s.epoch.pool_milli[a], model.epochs[s.epoch.index].pool_slot[a].milli_hours);
+            let milli = std::mem::take(&mut s.epoch.pool_milli[a]);
+            s.epoch.used[book_of(model, owner)] -= i64::from(covered) * i64::from(milli);
+            s.trial.threshold[a] = OUT_OF_POOL;
         }
 
         self.record(OppEventKind::Opened, a, month, owner, (number, motion), |t| {
