@@ -1,6 +1,6 @@
 //! The shipped reference market end to end: import, compile, and the Monte Carlo run at the product's
 //! target size (10,000 trials of ~12,000 accounts × 40 reps × 12 months), on the baseline and on the
-//! calibrated scenario (both motions, the open pipeline carried in).
+//! calibrated scenario (both motions, the open pipeline carried in), and on the model `2fe0d53` computed.
 
 use std::path::Path;
 
@@ -14,6 +14,22 @@ fn northstar() -> (terrasim::scenario::Scenario, terrasim::market::Market) {
 fn load(name: &str) -> (terrasim::scenario::Scenario, terrasim::market::Market) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/northstar/{name}.toml"));
     let scenario = terrasim::io::load_scenario(&path).expect("Northstar scenario");
+    let market = terrasim::io::load_market(&scenario).expect("Northstar market");
+    (scenario, market)
+}
+
+/// The baseline with the model of `2fe0d53`: no expansion (customers buy nothing more) and lost deals on
+/// the won deals' cycle (the documented defaults of each size band), so that a trial opens and wins what
+/// 2fe0d53's did (3,519 opportunities and 713 wins a trial over 1,000 trials, against its 3,521 and 714).
+fn old_model() -> (terrasim::scenario::Scenario, terrasim::market::Market) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/northstar/baseline.toml");
+    let mut text = std::fs::read_to_string(&path).expect("Northstar baseline");
+    for (band, median, sigma) in [("SMB", 1.5, 0.4), ("MM", 3.0, 0.5), ("ENT", 6.0, 0.5)] {
+        text.push_str(&format!(
+            "\n[params.{band}]\nexpansion_opp_rate = 0\nlost_cycle_months_median = {median:?}\nlost_cycle_sigma = {sigma:?}\n"
+        ));
+    }
+    let scenario = terrasim::scenario::Scenario::from_toml(&text, &path).expect("the old model's scenario");
     let market = terrasim::io::load_market(&scenario).expect("Northstar market");
     (scenario, market)
 }
@@ -38,6 +54,13 @@ fn bench(c: &mut Criterion) {
     let model = terrasim::scenario::compile(&calibrated, &market, market.plan(), None).expect("compile");
     assert!(!model.carry_in.is_empty(), "the calibrated scenario carries its open pipeline in");
     g.bench_function("simulate_10000_trials_calibrated", |b| {
+        b.iter(|| terrasim::sim::run_trials(&model, 10_000, None, &|_| {}).expect("run"))
+    });
+    // The engine alone: the model `2fe0d53` computes, on today's engine (see `old_model`), against
+    // `simulate_10000_trials` of 2fe0d53.
+    let (old, market) = old_model();
+    let model = terrasim::scenario::compile(&old, &market, market.plan(), None).expect("compile");
+    g.bench_function("simulate_10000_trials_2fe0d53_model", |b| {
         b.iter(|| terrasim::sim::run_trials(&model, 10_000, None, &|_| {}).expect("run"))
     });
     g.finish();
