@@ -2,7 +2,7 @@
 //! target size (10,000 trials of ~12,000 accounts × 40 reps × 12 months), on the baseline and on the
 //! calibrated scenario (both motions, the open pipeline carried in), and on the model `2fe0d53` computed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -10,10 +10,20 @@ fn northstar() -> (terrasim::scenario::Scenario, terrasim::market::Market) {
     load("baseline")
 }
 
+/// The file of scenario `name` of `scenarios/northstar`.
+fn scenario_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/northstar/{name}.toml"))
+}
+
 /// Scenario `name` of `scenarios/northstar` and its market.
 fn load(name: &str) -> (terrasim::scenario::Scenario, terrasim::market::Market) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/northstar/{name}.toml"));
-    let scenario = terrasim::io::load_scenario(&path).expect("Northstar scenario");
+    with_market(terrasim::io::load_scenario(&scenario_path(name)).expect("Northstar scenario"))
+}
+
+/// `scenario` and the market its data files make.
+fn with_market(
+    scenario: terrasim::scenario::Scenario,
+) -> (terrasim::scenario::Scenario, terrasim::market::Market) {
     let market = terrasim::io::load_market(&scenario).expect("Northstar market");
     (scenario, market)
 }
@@ -22,16 +32,14 @@ fn load(name: &str) -> (terrasim::scenario::Scenario, terrasim::market::Market) 
 /// the won deals' cycle (the documented defaults of each size band), so that a trial opens and wins what
 /// 2fe0d53's did (3,519 opportunities and 713 wins a trial over 1,000 trials, against its 3,521 and 714).
 fn old_model() -> (terrasim::scenario::Scenario, terrasim::market::Market) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/northstar/baseline.toml");
+    let path = scenario_path("baseline");
     let mut text = std::fs::read_to_string(&path).expect("Northstar baseline");
     for (band, median, sigma) in [("SMB", 1.5, 0.4), ("MM", 3.0, 0.5), ("ENT", 6.0, 0.5)] {
         text.push_str(&format!(
             "\n[params.{band}]\nexpansion_opp_rate = 0\nlost_cycle_months_median = {median:?}\nlost_cycle_sigma = {sigma:?}\n"
         ));
     }
-    let scenario = terrasim::scenario::Scenario::from_toml(&text, &path).expect("the old model's scenario");
-    let market = terrasim::io::load_market(&scenario).expect("Northstar market");
-    (scenario, market)
+    with_market(terrasim::scenario::Scenario::from_toml(&text, &path).expect("the old model's scenario"))
 }
 
 fn bench(c: &mut Criterion) {

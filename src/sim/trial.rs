@@ -760,7 +760,7 @@ impl Trial<'_, '_> {
     #[inline(always)]
     fn rejoin(&self, s: &mut Scratch, a: usize, clock: (f32, u32)) {
         if s.trial.threshold[a] == OUT_OF_POOL {
-            self.pool_change(s, a, 1);
+            self.join_pool(s, a);
         }
         let (mut clock, counter) = clock;
         let st = &mut s.trial.state[a];
@@ -784,9 +784,20 @@ impl Trial<'_, '_> {
     #[inline(always)]
     fn leave(&self, s: &mut Scratch, a: usize) {
         if s.trial.threshold[a] != OUT_OF_POOL {
-            self.pool_change(s, a, -1);
-            s.trial.threshold[a] = OUT_OF_POOL;
+            let (r, inside) = self.prefix_place(s, a);
+            self.leave_from(s, a, (r, inside));
         }
+    }
+
+    /// Takes account `a`, in the demand pool, out of it, at `place` ([`Self::prefix_place`]): its
+    /// prospecting hours leave book `r`'s covered prefix when it is inside it. Whether it is inside is a
+    /// coin flip to the branch predictor: it counts as a factor of 0 or 1.
+    #[inline(always)]
+    fn leave_from(&self, s: &mut Scratch, a: usize, (r, inside): (usize, bool)) {
+        debug_assert_eq!(s.epoch.pool_milli[a], self.model.epochs[s.epoch.index].pool_slot[a].milli_hours);
+        let milli = std::mem::take(&mut s.epoch.pool_milli[a]);
+        s.epoch.used[r] -= i64::from(inside) * i64::from(milli);
+        s.trial.threshold[a] = OUT_OF_POOL;
     }
 
     /// Whether account `a` belongs in the demand pool: its motion has demand and a free slot.
@@ -806,17 +817,23 @@ impl Trial<'_, '_> {
         s.trial.draw_win[model.segments[usize::from(s.trial.state[a].segment)].motion(motion).win_draw]
     }
 
-    /// Adds (`sign` 1) or removes (`sign` −1) the account's prospecting hours in its owner's covered
-    /// prefix when it is in it.
+    /// Puts the account's prospecting hours back in its pool slot, and in its owner's covered prefix when
+    /// it is in it (the caller gives it a clock).
     #[inline(always)]
-    fn pool_change(&self, s: &mut Scratch, a: usize, sign: i64) {
-        let slot = self.model.epochs[s.epoch.index].pool_slot[a];
-        s.epoch.pool_milli[a] = if sign > 0 { slot.milli_hours } else { 0 };
-        // Whether the account is inside its owner's prefix is a coin flip to the branch predictor: added as a
-        // factor of 0 or 1, with the accounts with no owner on a spare rep whose prefix stays empty.
+    fn join_pool(&self, s: &mut Scratch, a: usize) {
+        let (r, inside) = self.prefix_place(s, a);
+        let milli = self.model.epochs[s.epoch.index].pool_slot[a].milli_hours;
+        s.epoch.pool_milli[a] = milli;
+        s.epoch.used[r] += i64::from(inside) * i64::from(milli);
+    }
+
+    /// The book whose prefix counts account `a`'s prospecting hours (its owner's in the epoch, the spare
+    /// last one, whose prefix stays empty, for no owner) and whether the account is inside that prefix.
+    #[inline(always)]
+    fn prefix_place(&self, s: &Scratch, a: usize) -> (usize, bool) {
+        let slot = &self.model.epochs[s.epoch.index].pool_slot[a];
         let r = (slot.rep as usize).min(self.model.reps.len());
-        let inside = i64::from((slot.position as usize) < s.epoch.cut[r]);
-        s.epoch.used[r] += sign * inside * i64::from(slot.milli_hours);
+        (r, (slot.position as usize) < s.epoch.cut[r])
     }
 
     /// Draws rep `r`'s availability in each month of `months` into [`BatchBuffers::availability`]: the normals
@@ -1024,12 +1041,11 @@ impl Trial<'_, '_> {
             let clock = demand_clock(self.key, st.market_index, counter, self.clock_scale);
             self.rejoin(s, a, (clock, counter));
         } else {
-            // As `leave`, from what the batch knows instead of the account's pool slot: its hours are its
-            // `pool_milli`, and they count in its owner's prefix when it is covered.
-            debug_assert_eq!(s.epoch.pool_milli[a], model.epochs[s.epoch.index].pool_slot[a].milli_hours);
-            let milli = std::mem::take(&mut s.epoch.pool_milli[a]);
-            s.epoch.used[book_of(model, owner)] -= i64::from(covered) * i64::from(milli);
-            s.trial.threshold[a] = OUT_OF_POOL;
+            // As `leave`, with the prefix place the batch knows (its book, and whether it fired in the
+            // covered part) instead of the one its pool slot gives.
+            let place = (book_of(model, owner), covered);
+            debug_assert_eq!(self.prefix_place(s, a), place);
+            self.leave_from(s, a, place);
         }
 
         self.record(OppEventKind::Opened, a, month, owner, (number, motion), |t| {
